@@ -1,0 +1,3 @@
+//! Profiles, companies, the category tree and company assets.
+pub mod routes;
+pub mod service;

@@ -1,0 +1,93 @@
+//! HTTP layer of accounts: `/me`, `/categories`, `/assets`.
+use actix_web::{get, patch, web};
+use guichet_types::{Asset, CategoryNode, Problem, Profile, ProfileUpdate};
+use serde::Deserialize;
+
+use super::service;
+use crate::auth::AuthUser;
+use crate::error::ApiResult;
+use crate::json::ValidJson;
+use crate::state::AppState;
+
+/// The caller's own profile.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The profile", body = Profile),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The password must be changed first (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Profile>> {
+    Ok(web::Json(service::profile(&state.db, user.id).await?))
+}
+
+/// Update one's own profile; only the members given change.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    request_body = ProfileUpdate,
+    responses(
+        (status = 200, description = "The updated profile", body = Profile),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members, or an email another account uses (`taken`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ValidJson<ProfileUpdate>,
+) -> ApiResult<web::Json<Profile>> {
+    Ok(web::Json(
+        service::update_profile(&state.db, &user, body.0).await?,
+    ))
+}
+
+/// The category tree, named in the caller's language.
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Top-level categories with their children", body = Vec<CategoryNode>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/categories")]
+pub async fn categories(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<web::Json<Vec<CategoryNode>>> {
+    Ok(web::Json(
+        service::category_tree(&state.db, user.locale).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AssetQuery {
+    /// Agents only: whose assets. Customers always get their own company's.
+    company_id: Option<i64>,
+}
+
+/// The assets of the caller's company ("Mes matériels").
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    params(AssetQuery),
+    responses(
+        (status = 200, description = "The company's assets", body = Vec<Asset>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assets")]
+pub async fn assets(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<AssetQuery>,
+) -> ApiResult<web::Json<Vec<Asset>>> {
+    Ok(web::Json(
+        service::company_assets(&state.db, &user, query.company_id).await?,
+    ))
+}

@@ -1,0 +1,198 @@
+//! Profile reads and updates, categories in the caller's language, company assets.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use guichet_types::{
+    Asset, AssetId, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile,
+    ProfileUpdate, Role, TicketKind, UserId,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::auth::service::normalize_email;
+use crate::auth::SessionUser;
+use crate::entities::{assets, categories, companies, users};
+use crate::error::{ApiError, ApiResult};
+
+/// What each role may do; the SPA shows or hides actions by these names.
+pub fn permissions(role: Role) -> Vec<String> {
+    let names: &[&str] = match role {
+        Role::Customer => &["tickets.create", "tickets.view_own"],
+        Role::Referent => &["tickets.create", "tickets.view_own", "tickets.view_company"],
+        Role::Agent => &[
+            "tickets.view_all",
+            "tickets.create_for_customer",
+            "tickets.work",
+        ],
+        Role::Admin => &[
+            "tickets.view_all",
+            "tickets.create_for_customer",
+            "tickets.work",
+            "admin",
+        ],
+    };
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+pub async fn profile(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<Profile> {
+    let user = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let company = match user.company_id {
+        Some(id) => companies::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| CompanyRef {
+                id: CompanyId(c.id),
+                name: c.name,
+            }),
+        None => None,
+    };
+    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
+    Ok(Profile {
+        id: UserId(user.id),
+        role,
+        company,
+        permissions: permissions(role),
+        prefix: user.prefix,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        suffix: user.suffix,
+        title: user.title,
+        office_phone: user.office_phone,
+        extension: user.extension,
+        mobile_phone: user.mobile_phone,
+        fax: user.fax,
+        email: user.email,
+        locale: Locale::parse(&user.locale).unwrap_or_default(),
+        show_landing_page: user.show_landing_page,
+        must_change_password: user.must_change_password,
+    })
+}
+
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    update: ProfileUpdate,
+) -> ApiResult<Profile> {
+    let account = users::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if let Some(email) = &update.email {
+        let email = normalize_email(email);
+        let taken = users::Entity::find()
+            .filter(users::Column::Email.eq(email.as_str()))
+            .filter(users::Column::Id.ne(user.id))
+            .one(db)
+            .await?
+            .is_some();
+        if taken {
+            return Err(ApiError::field(
+                "email",
+                "taken",
+                "another account uses this address",
+            ));
+        }
+    }
+    let mut active: users::ActiveModel = account.into();
+    let text_fields = [
+        (update.prefix, users::Column::Prefix),
+        (update.first_name, users::Column::FirstName),
+        (update.last_name, users::Column::LastName),
+        (update.suffix, users::Column::Suffix),
+        (update.title, users::Column::Title),
+        (update.office_phone, users::Column::OfficePhone),
+        (update.extension, users::Column::Extension),
+        (update.mobile_phone, users::Column::MobilePhone),
+        (update.fax, users::Column::Fax),
+        (
+            update.email.as_deref().map(normalize_email),
+            users::Column::Email,
+        ),
+    ];
+    for (value, column) in text_fields {
+        if let Some(value) = value {
+            active.set(column, value.trim().to_owned().into());
+        }
+    }
+    if let Some(locale) = update.locale {
+        active.locale = Set(locale.as_str().to_owned());
+    }
+    if let Some(show) = update.show_landing_page {
+        active.show_landing_page = Set(show);
+    }
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    profile(db, user.id).await
+}
+
+/// The whole category tree, named in `locale`, children in their configured order.
+pub async fn category_tree(
+    db: &impl ConnectionTrait,
+    locale: Locale,
+) -> ApiResult<Vec<CategoryNode>> {
+    let rows = categories::Entity::find()
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Id)
+        .all(db)
+        .await?;
+    let mut children: HashMap<Option<i64>, Vec<&categories::Model>> = HashMap::new();
+    for row in &rows {
+        children.entry(row.parent_id).or_default().push(row);
+    }
+    fn build(
+        parent: Option<i64>,
+        children: &HashMap<Option<i64>, Vec<&categories::Model>>,
+        locale: Locale,
+    ) -> Vec<CategoryNode> {
+        children
+            .get(&parent)
+            .map(|rows| {
+                rows.iter()
+                    .map(|row| CategoryNode {
+                        id: CategoryId(row.id),
+                        name: match locale {
+                            Locale::Fr => row.name_fr.clone(),
+                            Locale::En => row.name_en.clone(),
+                        },
+                        kind: row.kind.as_deref().and_then(TicketKind::parse),
+                        children: build(Some(row.id), children, locale),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    Ok(build(None, &children, locale))
+}
+
+/// Assets of the caller's company; agents name the company with `company_id`.
+pub async fn company_assets(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    company_id: Option<i64>,
+) -> ApiResult<Vec<Asset>> {
+    let company = match (user.is_staff(), company_id) {
+        (true, Some(id)) => Some(id),
+        (false, Some(id)) if Some(id) != user.company_id => return Err(ApiError::NotFound),
+        _ => user.company_id,
+    };
+    let Some(company) = company else {
+        return Ok(Vec::new());
+    };
+    let rows = assets::Entity::find()
+        .filter(assets::Column::CompanyId.eq(company))
+        .order_by_asc(assets::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| Asset {
+            id: AssetId(a.id),
+            name: a.name,
+            reference: a.reference,
+        })
+        .collect())
+}

@@ -1,0 +1,74 @@
+//! The one route table, and the middleware around it.
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{body::MessageBody, middleware, web, App, Error, HttpResponse};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{accounts, auth, tickets, web as site};
+
+/// Every route of the API, each documented by its handler's `#[utoipa::path]`.
+fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    app.service(site::healthz).service(site::readyz).service(
+        scope::scope("/api/v1")
+            .service(auth::routes::login)
+            .service(auth::routes::refresh)
+            .service(auth::routes::logout)
+            .service(auth::routes::change_password)
+            .service(accounts::routes::me)
+            .service(accounts::routes::update_me)
+            .service(accounts::routes::categories)
+            .service(accounts::routes::assets)
+            .service(tickets::routes::create)
+            .service(tickets::routes::list)
+            .service(tickets::routes::get)
+            .service(tickets::routes::timeline),
+    )
+}
+
+/// The OpenAPI document, built from the route table (`guichet openapi` prints it).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+        .split_for_parts()
+        .1
+}
+
+/// One worker's application: routes, API docs, SPA, middleware.
+pub fn build(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let query_errors = web::QueryConfig::default().error_handler(|error, _| {
+        ApiError::field("query", "invalid_type", &error.to_string()).into()
+    });
+    let (app, openapi) =
+        routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
+    app.app_data(state)
+        .app_data(query_errors)
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi))
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .default_service(web::to(site::fallback))
+        .wrap(middleware::from_fn(site::security_headers))
+        .wrap(middleware::Compress::default())
+        .wrap(tracing_actix_web::TracingLogger::default())
+}

@@ -1,0 +1,119 @@
+//! Extractors for signed-in callers. An absent, invalid, expired or revoked token is a 401,
+//! never an anonymous call.
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use guichet_types::{Locale, Role};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::entities::{sessions, users};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// A caller with a valid session, whether or not they must still change their password.
+/// Only the password-change endpoint takes this; everything else takes [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: i64,
+    pub session_id: i64,
+    pub role: Role,
+    pub company_id: Option<i64>,
+    pub email: String,
+    pub name: String,
+    pub locale: Locale,
+    pub must_change_password: bool,
+}
+
+impl SessionUser {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+}
+
+/// A signed-in caller who may use the API (their password is not due for a change).
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub SessionUser);
+
+impl std::ops::Deref for AuthUser {
+    type Target = SessionUser;
+
+    fn deref(&self) -> &SessionUser {
+        &self.0
+    }
+}
+
+pub fn display_name(user: &users::Model) -> String {
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let name = name.trim();
+    if name.is_empty() {
+        user.email.clone()
+    } else {
+        name.to_owned()
+    }
+}
+
+async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("state missing"))?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .ok_or(ApiError::Unauthenticated)?;
+    let claims = state
+        .tokens
+        .verify_access(token.trim())
+        .ok_or(ApiError::Unauthenticated)?;
+    let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
+    // The user, if the token's session is still live: one query.
+    let live_session = Query::select()
+        .column(sessions::Column::UserId)
+        .from(sessions::Entity)
+        .and_where(sessions::Column::Id.eq(claims.sid))
+        .and_where(sessions::Column::RevokedAt.is_null())
+        .to_owned();
+    let user = users::Entity::find_by_id(user_id)
+        .filter(users::Column::Id.in_subquery(live_session))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok(SessionUser {
+        id: user.id,
+        session_id: claims.sid,
+        role: Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?,
+        company_id: user.company_id,
+        name: display_name(&user),
+        locale: Locale::parse(&user.locale).unwrap_or_default(),
+        must_change_password: user.must_change_password,
+        email: user.email,
+    })
+}
+
+impl FromRequest for SessionUser {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(req).await?;
+            if user.must_change_password {
+                return Err(ApiError::PasswordChangeRequired);
+            }
+            Ok(AuthUser(user))
+        })
+    }
+}

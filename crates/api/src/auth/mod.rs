@@ -1,0 +1,10 @@
+//! Sign-in, access and refresh tokens, password rules, login throttling, and the
+//! `AuthUser` extractor every protected handler takes.
+pub mod extractor;
+pub mod password;
+pub mod routes;
+pub mod service;
+pub mod throttle;
+pub mod tokens;
+
+pub use extractor::{AuthUser, SessionUser};

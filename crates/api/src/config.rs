@@ -1,0 +1,381 @@
+//! Typed settings, read once at start from an optional file and `GUICHET_*` variables.
+//! A bad value stops the start with a message naming the variable.
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub support_email: String,
+    /// `None` until [`Settings::ensure_token_key`] generated or loaded it.
+    pub token_key: Option<Secret>,
+    pub attachment_max_bytes: u64,
+    pub auto_close_after: Duration,
+    pub time_zone: chrono_tz::Tz,
+    pub web_dir: PathBuf,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+/// Every bad setting, one per line.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://guichet.db?mode=rwc";
+const TOKEN_KEY_FILE: &str = "token.key";
+
+impl Settings {
+    /// Settings from the process environment, over the file named by `GUICHET_CONFIG_FILE`
+    /// (lines of `GUICHET_NAME=value`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut values = HashMap::new();
+        if let Ok(path) = std::env::var("GUICHET_CONFIG_FILE") {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ConfigError(vec![format!(
+                    "GUICHET_CONFIG_FILE: cannot read {path}: {e}"
+                )])
+            })?;
+            for line in text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                if let Some((key, value)) = line.split_once('=') {
+                    values.insert(
+                        key.trim().to_owned(),
+                        value.trim().trim_matches('"').to_owned(),
+                    );
+                }
+            }
+        }
+        values.extend(std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_")));
+        Self::from_map(&values)
+    }
+
+    /// Settings from explicit values (tests use this).
+    pub fn from_map(values: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |key: &str| {
+            values
+                .get(key)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        };
+        let mut errors = Vec::new();
+
+        let bind = parse_or(
+            &mut errors,
+            "GUICHET_BIND",
+            get("GUICHET_BIND"),
+            "127.0.0.1:8080".parse().ok(),
+            |v| {
+                v.parse::<SocketAddr>()
+                    .map_err(|_| "expected an address such as 127.0.0.1:8080".to_owned())
+            },
+        );
+        let database_url = get("GUICHET_DATABASE_URL")
+            .unwrap_or(DEFAULT_DATABASE_URL)
+            .to_owned();
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            errors.push("GUICHET_DATABASE_URL: expected a sqlite:// or postgres:// URL".to_owned());
+        }
+        let data_dir = get("GUICHET_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| default_data_dir(&database_url));
+        let public_url = get("GUICHET_PUBLIC_URL")
+            .map(|v| v.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| {
+                format!(
+                    "http://{}",
+                    bind.unwrap_or_else(|| ([127, 0, 0, 1], 8080).into())
+                )
+            });
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            errors.push("GUICHET_PUBLIC_URL: expected an http:// or https:// URL".to_owned());
+        }
+        let smtp_url = get("GUICHET_SMTP_URL").map(str::to_owned);
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                errors.push("GUICHET_SMTP_URL: expected an smtp:// or smtps:// URL".to_owned());
+            }
+        }
+        let mail_from = get("GUICHET_MAIL_FROM")
+            .unwrap_or("Guichet <support@guichet.test>")
+            .to_owned();
+        let support_email = get("GUICHET_SUPPORT_EMAIL")
+            .unwrap_or("support@guichet.test")
+            .to_owned();
+        let token_key = match get("GUICHET_TOKEN_KEY") {
+            Some(key) if key.len() < 32 => {
+                errors.push("GUICHET_TOKEN_KEY: must be at least 32 characters".to_owned());
+                None
+            }
+            Some(key) => Some(Secret(key.as_bytes().to_vec())),
+            None => None,
+        };
+        let attachment_max_bytes = parse_or(
+            &mut errors,
+            "GUICHET_ATTACHMENT_MAX_BYTES",
+            get("GUICHET_ATTACHMENT_MAX_BYTES"),
+            Some(2_097_152),
+            |v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| "expected a positive number of bytes".to_owned())
+            },
+        );
+        let auto_close_after = parse_or(
+            &mut errors,
+            "GUICHET_AUTO_CLOSE_AFTER",
+            get("GUICHET_AUTO_CLOSE_AFTER"),
+            Some(Duration::from_secs(7 * 86_400)),
+            parse_duration,
+        );
+        let time_zone = parse_or(
+            &mut errors,
+            "GUICHET_TIME_ZONE",
+            get("GUICHET_TIME_ZONE"),
+            Some(chrono_tz::UTC),
+            |v| {
+                v.parse::<chrono_tz::Tz>()
+                    .map_err(|_| "expected an IANA time zone such as Europe/Paris".to_owned())
+            },
+        );
+        let web_dir = get("GUICHET_WEB_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_web_dir);
+        let workers = parse_or(
+            &mut errors,
+            "GUICHET_WORKERS",
+            get("GUICHET_WORKERS"),
+            Some(0),
+            |v| {
+                v.parse::<usize>()
+                    .map_err(|_| "expected a number of threads".to_owned())
+            },
+        );
+
+        match (
+            bind,
+            attachment_max_bytes,
+            auto_close_after,
+            time_zone,
+            workers,
+        ) {
+            (
+                Some(bind),
+                Some(attachment_max_bytes),
+                Some(auto_close_after),
+                Some(time_zone),
+                Some(workers),
+            ) if errors.is_empty() => Ok(Self {
+                bind,
+                database_url,
+                data_dir,
+                public_url,
+                smtp_url,
+                mail_from,
+                support_email,
+                token_key,
+                attachment_max_bytes,
+                auto_close_after,
+                time_zone,
+                web_dir,
+                workers,
+            }),
+            _ => Err(ConfigError(errors)),
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// Loads the signing key, generating and storing one under the data dir the first time.
+    pub fn ensure_token_key(&mut self) -> std::io::Result<()> {
+        if self.token_key.is_some() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        let path = self.data_dir.join(TOKEN_KEY_FILE);
+        let engine = base64::engine::general_purpose::STANDARD;
+        let key = match std::fs::read_to_string(&path) {
+            Ok(text) => engine.decode(text.trim()).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 64];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+                write_private(&path, engine.encode(key).as_bytes())?;
+                key.to_vec()
+            }
+            Err(e) => return Err(e),
+        };
+        self.token_key = Some(Secret(key));
+        Ok(())
+    }
+}
+
+fn parse_or<T>(
+    errors: &mut Vec<String>,
+    name: &str,
+    value: Option<&str>,
+    default: Option<T>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    match value {
+        None => default,
+        Some(value) => match parse(value) {
+            Ok(parsed) => Some(parsed),
+            Err(message) => {
+                errors.push(format!("{name}: {message} (got {value:?})"));
+                None
+            }
+        },
+    }
+}
+
+/// `90`, `90s`, `15m`, `12h` or `7d`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let value = value.trim();
+    let (digits, unit) = value.split_at(
+        value
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(value.len()),
+    );
+    let amount: u64 = digits
+        .parse()
+        .map_err(|_| "expected a duration such as 30s, 15m, 12h or 7d".to_owned())?;
+    let seconds = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err("expected a duration such as 30s, 15m, 12h or 7d".to_owned()),
+    };
+    Ok(Duration::from_secs(amount * seconds))
+}
+
+fn default_data_dir(database_url: &str) -> PathBuf {
+    let sqlite_path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or_default());
+    match sqlite_path.map(Path::new).and_then(Path::parent) {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join("guichet-data"),
+        _ => PathBuf::from("guichet-data"),
+    }
+}
+
+/// The SPA built in this checkout (`dist/` at the workspace root), else `./dist`.
+fn default_web_dir() -> PathBuf {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist");
+    if built.join("index.html").exists() {
+        built
+    } else {
+        PathBuf::from("dist")
+    }
+}
+
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::from_map(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.attachment_max_bytes, 2_097_152);
+        assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
+    }
+
+    #[test]
+    fn every_bad_value_is_reported() {
+        let error = settings(&[
+            ("GUICHET_BIND", "nowhere"),
+            ("GUICHET_TIME_ZONE", "Mars/Olympus"),
+            ("GUICHET_AUTO_CLOSE_AFTER", "soon"),
+        ])
+        .expect_err("invalid");
+        let text = error.to_string();
+        for name in [
+            "GUICHET_BIND",
+            "GUICHET_TIME_ZONE",
+            "GUICHET_AUTO_CLOSE_AFTER",
+        ] {
+            assert!(text.contains(name), "{text}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+        assert!(parse_duration("7w").is_err());
+    }
+
+    #[test]
+    fn a_generated_key_is_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut first = settings(&[("GUICHET_DATA_DIR", dir.path().to_str().unwrap_or_default())])
+            .expect("valid");
+        first.ensure_token_key().expect("generated");
+        let mut second = first.clone();
+        second.token_key = None;
+        second.ensure_token_key().expect("loaded");
+        assert_eq!(first.token_key.map(|k| k.0), second.token_key.map(|k| k.0));
+    }
+}

@@ -1,0 +1,47 @@
+//! Database connection and migrations, for SQLite (embedded) and PostgreSQL (scale-out).
+use std::time::Duration;
+
+use guichet_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// Any number key; it only has to be the same for every instance.
+const MIGRATION_LOCK: i64 = 0x6775_6963_6865_74;
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        // WAL lets readers run beside the one writer; writers wait for each other up to
+        // the busy timeout instead of failing.
+        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Applies pending migrations. On PostgreSQL an advisory lock makes instances that start
+/// together take turns, so each migration runs once.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    // Session-level lock on a connection of its own, held while the pool migrates.
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.max_connections(1).sqlx_logging(false);
+    let lock = Database::connect(options).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let result = Migrator::up(db, None).await;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await?;
+    lock.close().await?;
+    result
+}

@@ -1,0 +1,321 @@
+//! The demo data of SPEC.md, seeded by `guichet serve --demo` into an empty database.
+//! Nothing here runs on a production start.
+use chrono::{Duration, SubsecRound, Utc};
+use guichet_types::{priority, Level, Locale, Role, TicketKind, TicketStatus};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use crate::auth::password::Passwords;
+use crate::entities::{assets, categories, companies, company_contacts, tickets, users};
+use crate::error::ApiResult;
+use crate::tickets::{number, search, service::record_event};
+
+pub const DEMO_PASSWORD: &str = "Demo-Guichet-2026!";
+
+/// (email, role, company index, first name, last name, locale, must change password)
+const ACCOUNTS: &[(&str, Role, Option<usize>, &str, &str, Locale, bool)] = &[
+    (
+        "claire@acme.test",
+        Role::Customer,
+        Some(0),
+        "Claire",
+        "Martin",
+        Locale::Fr,
+        false,
+    ),
+    (
+        "remi@acme.test",
+        Role::Referent,
+        Some(0),
+        "Rémi",
+        "Durand",
+        Locale::Fr,
+        false,
+    ),
+    (
+        "paul@boreal.test",
+        Role::Customer,
+        Some(1),
+        "Paul",
+        "Tremblay",
+        Locale::En,
+        false,
+    ),
+    (
+        "agent@guichet.test",
+        Role::Agent,
+        None,
+        "Agnès",
+        "Support",
+        Locale::Fr,
+        false,
+    ),
+    (
+        "admin@guichet.test",
+        Role::Admin,
+        None,
+        "Adam",
+        "Admin",
+        Locale::Fr,
+        false,
+    ),
+    (
+        "nouveau@acme.test",
+        Role::Customer,
+        Some(0),
+        "Nina",
+        "Nouveau",
+        Locale::Fr,
+        true,
+    ),
+];
+
+/// (French name, English name, kind, children)
+type CategorySeed = (
+    &'static str,
+    &'static str,
+    Option<TicketKind>,
+    &'static [(
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    )],
+);
+const CATEGORIES: &[CategorySeed] = &[
+    (
+        "Incident",
+        "Incident",
+        Some(TicketKind::Incident),
+        &[
+            ("Coupure totale", "Total outage", &[]),
+            ("Lenteur", "Slowness", &[]),
+            ("Perte de paquets", "Packet loss", &[]),
+            ("Débit", "Bandwidth", &[]),
+        ],
+    ),
+    (
+        "Demande",
+        "Request",
+        Some(TicketKind::Request),
+        &[
+            ("Technique", "Technical", &[]),
+            (
+                "Administrative",
+                "Administrative",
+                &[
+                    ("Facturation", "Billing"),
+                    ("Information", "Information"),
+                    ("Modification", "Change"),
+                ],
+            ),
+        ],
+    ),
+];
+
+/// Seeds the demo data unless the database already has companies. Returns whether it did.
+pub async fn seed(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    passwords: &Passwords,
+    time_zone: chrono_tz::Tz,
+) -> ApiResult<bool> {
+    if companies::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let mut hashes = Vec::new();
+    for _ in ACCOUNTS {
+        hashes.push(passwords.hash(DEMO_PASSWORD).await?);
+    }
+    let txn = db.begin().await?;
+
+    let mut company_ids = Vec::new();
+    for (name, code) in [("Acme Industrie", "1234"), ("Boréal Transports", "5678")] {
+        let company = companies::ActiveModel {
+            name: Set(name.into()),
+            service_code: Set(code.into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        company_ids.push(company.id);
+    }
+    company_contacts::ActiveModel {
+        company_id: Set(company_ids[0]),
+        email: Set("achats@acme.test".into()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    let mut user_ids = Vec::new();
+    for ((email, role, company, first, last, locale, must_change), hash) in
+        ACCOUNTS.iter().zip(hashes)
+    {
+        let user = users::ActiveModel {
+            company_id: Set(company.map(|i| company_ids[i])),
+            role: Set(role.as_str().into()),
+            email: Set((*email).into()),
+            password_hash: Set(hash),
+            must_change_password: Set(*must_change),
+            first_name: Set((*first).into()),
+            last_name: Set((*last).into()),
+            locale: Set(locale.as_str().into()),
+            show_landing_page: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        user_ids.push(user.id);
+    }
+
+    let mut leaves: Vec<(i64, &str)> = Vec::new();
+    for (position, (fr, en, kind, children)) in CATEGORIES.iter().enumerate() {
+        let parent = insert_category(&txn, None, fr, en, *kind, position).await?;
+        for (position, (fr, en, grandchildren)) in children.iter().enumerate() {
+            let child = insert_category(&txn, Some(parent), fr, en, *kind, position).await?;
+            leaves.push((child, fr));
+            for (position, (fr, en)) in grandchildren.iter().enumerate() {
+                leaves.push((
+                    insert_category(&txn, Some(child), fr, en, *kind, position).await?,
+                    fr,
+                ));
+            }
+        }
+    }
+    let category = |name: &str| {
+        leaves
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(id, _)| *id)
+            .unwrap_or(leaves[0].0)
+    };
+
+    let mut asset_ids = Vec::new();
+    for (company, name, reference) in [
+        (0, "Poste de l'accueil", "PC-ACC-01"),
+        (0, "Routeur fibre du siège", "RT-SIEGE-01"),
+        (0, "Imprimante du 2e étage", "IMP-E2-03"),
+        (1, "Serveur de fichiers", "SRV-FIC-01"),
+        (1, "Lien SDSL entrepôt", "SDSL-ENT-02"),
+    ] {
+        let asset = assets::ActiveModel {
+            company_id: Set(company_ids[company]),
+            name: Set(name.into()),
+            reference: Set(reference.into()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        asset_ids.push(asset.id);
+    }
+    txn.commit().await?;
+
+    // (requester, kind, category, urgency, title, description, status, days ago, asset)
+    let demo_tickets = [
+        (0, TicketKind::Incident, "Coupure totale", Level::High, "Plus d'accès à Internet au siège", "Depuis 8 h ce matin, aucun poste du siège n'accède à Internet. Le routeur clignote en orange.", TicketStatus::New, 0, Some(1)),
+        (0, TicketKind::Incident, "Lenteur", Level::Medium, "Lenteurs sur le logiciel de comptabilité", "Chaque écriture prend plusieurs secondes à s'enregistrer depuis lundi.", TicketStatus::InProgress, 2, None),
+        (0, TicketKind::Request, "Information", Level::Low, "Question sur notre contrat de support", "Pouvez-vous nous rappeler les horaires d'astreinte de notre contrat ?", TicketStatus::Waiting, 4, None),
+        (0, TicketKind::Incident, "Débit", Level::Medium, "Débit faible sur l'imprimante réseau", "Les impressions du 2e étage mettent plusieurs minutes à sortir.", TicketStatus::Resolved, 6, Some(2)),
+        (0, TicketKind::Request, "Facturation", Level::VeryLow, "Copie de la facture d'octobre", "Merci de nous renvoyer la facture d'octobre, nous ne la retrouvons pas.", TicketStatus::Closed, 12, None),
+        (1, TicketKind::Request, "Modification", Level::Medium, "Ajout d'un utilisateur au portail", "Merci de créer un accès pour notre nouvelle assistante, Julie.", TicketStatus::InProgress, 1, None),
+        (2, TicketKind::Incident, "Perte de paquets", Level::VeryHigh, "Packet loss on the warehouse link", "The SDSL link of the warehouse drops about 20% of packets since yesterday evening.", TicketStatus::New, 0, Some(4)),
+        (2, TicketKind::Request, "Technique", Level::Low, "Backup schedule of the file server", "Could you move the nightly backup of the file server to 2 am?", TicketStatus::Closed, 9, Some(3)),
+    ];
+    let agent = user_ids[3];
+    for (requester, kind, category_name, urgency, title, description, status, days_ago, asset) in
+        demo_tickets
+    {
+        let created = now - Duration::days(days_ago) - Duration::minutes(30);
+        let number = number::allocate(db, time_zone, created).await?;
+        let requester_account = ACCOUNTS[requester];
+        let company = company_ids[requester_account.2.unwrap_or(0)];
+        let impact = Level::Medium;
+        let worked = status != TicketStatus::New;
+        let txn = db.begin().await?;
+        let ticket = tickets::ActiveModel {
+            number: Set(number.to_string()),
+            kind: Set(kind.as_str().into()),
+            status: Set(status.as_str().into()),
+            urgency: Set(urgency.as_str().into()),
+            impact: Set(impact.as_str().into()),
+            priority: Set(i16::from(priority(urgency, impact))),
+            title: Set(title.into()),
+            description: Set(description.into()),
+            search_text: Set(search::search_text(title, description)),
+            category_id: Set(category(category_name)),
+            asset_id: Set(asset.map(|i| asset_ids[i])),
+            requester_id: Set(user_ids[requester]),
+            company_id: Set(company),
+            assignee_id: Set(worked.then_some(agent)),
+            notify: Set(true),
+            notify_email: Set(requester_account.0.into()),
+            created_at: Set(created),
+            updated_at: Set(created + Duration::minutes(20)),
+            resolved_at: Set(
+                matches!(status, TicketStatus::Resolved | TicketStatus::Closed)
+                    .then_some(created + Duration::minutes(15)),
+            ),
+            closed_at: Set(
+                (status == TicketStatus::Closed).then_some(created + Duration::minutes(20))
+            ),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record_event(
+            &txn,
+            ticket.id,
+            Some(user_ids[requester]),
+            "created",
+            json!({"status": "new"}),
+        )
+        .await?;
+        if worked {
+            record_event(
+                &txn,
+                ticket.id,
+                Some(agent),
+                "assigned",
+                json!({"assignee": {"id": agent, "name": "Agnès Support"}}),
+            )
+            .await?;
+            record_event(
+                &txn,
+                ticket.id,
+                Some(agent),
+                "status_changed",
+                json!({"from": "new", "to": status.as_str()}),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(true)
+}
+
+async fn insert_category(
+    db: &impl ConnectionTrait,
+    parent: Option<i64>,
+    fr: &str,
+    en: &str,
+    kind: Option<TicketKind>,
+    position: usize,
+) -> ApiResult<i64> {
+    let row = categories::ActiveModel {
+        parent_id: Set(parent),
+        kind: Set(kind.map(|k| k.as_str().to_owned())),
+        name_fr: Set(fr.into()),
+        name_en: Set(en.into()),
+        position: Set(position as i32),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}

@@ -1,0 +1,14 @@
+//! sea-orm entities, one per table, in the shape `sea-orm-cli generate entity` writes.
+//! They never leave the server: responses are built from them in each domain module.
+
+pub mod assets;
+pub mod categories;
+pub mod companies;
+pub mod company_contacts;
+pub mod login_failures;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod ticket_day_counters;
+pub mod ticket_events;
+pub mod tickets;
+pub mod users;

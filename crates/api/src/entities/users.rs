@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub company_id: Option<i64>,
+    pub role: String,
+    pub email: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub prefix: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub suffix: String,
+    pub title: String,
+    pub office_phone: String,
+    pub extension: String,
+    pub mobile_phone: String,
+    pub fax: String,
+    pub locale: String,
+    pub show_landing_page: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,130 @@
+//! The server's one error type. Handlers and services return `Result<_, ApiError>`; the
+//! conversion to an HTTP answer happens here only, as RFC 9457 problem+json. Causes of
+//! 5xx answers are logged, never sent.
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use guichet_types::{FieldError, Problem, TicketStatus};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("invalid transition from {0}")]
+    InvalidTransition(TicketStatus),
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: u64 },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn field(field: &str, code: &str, message: &str) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn problem(&self) -> Problem {
+        match self {
+            ApiError::MalformedJson(detail) => {
+                Problem::new(400, "malformed_json", "The body is not valid JSON")
+                    .with_detail(detail.clone())
+            }
+            ApiError::Validation(errors) => Problem::validation(errors.clone()),
+            ApiError::PayloadTooLarge { limit } => {
+                Problem::new(413, "payload_too_large", "The body is too large")
+                    .with_detail(format!("at most {limit} bytes"))
+            }
+            ApiError::UnsupportedMediaType => {
+                Problem::new(415, "unsupported_media_type", "Unsupported media type")
+                    .with_detail("send application/json")
+            }
+            ApiError::Unauthenticated => {
+                Problem::new(401, "unauthenticated", "Authentication required")
+                    .with_detail("send a valid access token as Authorization: Bearer")
+            }
+            ApiError::InvalidCredentials => {
+                Problem::new(401, "invalid_credentials", "Invalid credentials")
+                    .with_detail("wrong email or password")
+            }
+            ApiError::PasswordChangeRequired => {
+                Problem::new(403, "password_change_required", "Password change required")
+                    .with_detail("change your password with POST /api/v1/me/password first")
+            }
+            ApiError::Forbidden(detail) => {
+                Problem::new(403, "forbidden", "Forbidden").with_detail(detail.clone())
+            }
+            ApiError::NotFound => Problem::new(404, "not_found", "Not found"),
+            ApiError::InvalidTransition(current) => Problem {
+                current_status: Some(*current),
+                ..Problem::new(409, "invalid_transition", "This change is not possible now")
+                    .with_detail(format!("the ticket is {current}"))
+            },
+            ApiError::Throttled { retry_after_secs } => {
+                Problem::new(429, "too_many_requests", "Too many attempts")
+                    .with_detail(format!("retry in {retry_after_secs} seconds"))
+            }
+            ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+        let problem = self.problem();
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        match self {
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"guichet\""));
+            }
+            ApiError::Throttled { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.json(problem)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(error: sea_orm::TransactionError<ApiError>) -> Self {
+        match error {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

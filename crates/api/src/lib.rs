@@ -1,0 +1,109 @@
+//! The Guichet server as a library: `Application::build` starts the whole portal on a
+//! configured address; the `guichet` binary and the integration tests both use it.
+//! `docs/ARCHITECTURE.md` says where things live.
+pub mod accounts;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod json;
+pub mod openapi;
+pub mod state;
+pub mod tickets;
+pub mod web;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{web as actix, HttpServer};
+
+use crate::auth::password::Passwords;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::state::AppState;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("data directory: {0}")]
+    DataDir(std::io::Error),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl From<error::ApiError> for StartupError {
+    fn from(error: error::ApiError) -> Self {
+        StartupError::Setup(error.to_string())
+    }
+}
+
+/// A started server, not yet awaited.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds the demo data when asked, and binds.
+    pub async fn build(mut settings: Settings, demo: bool) -> Result<Self, StartupError> {
+        settings.ensure_token_key().map_err(StartupError::DataDir)?;
+        let key = settings
+            .token_key
+            .clone()
+            .ok_or_else(|| StartupError::Setup("no signing key".into()))?;
+        let db = db::connect(&settings.database_url).await?;
+        db::migrate(&db, &settings.database_url).await?;
+        let passwords = Passwords::new()?;
+        if demo && demo::seed(&db, &passwords, settings.time_zone).await? {
+            tracing::info!("demo data seeded");
+        }
+
+        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
+            address: settings.bind.to_string(),
+            source,
+        })?;
+        let port = listener.local_addr().map_err(StartupError::DataDir)?.port();
+        let workers = settings.workers;
+        let state = actix::Data::new(AppState {
+            db,
+            tokens: TokenKeys::new(&key),
+            passwords,
+            settings,
+        });
+        let mut server = HttpServer::new(move || app::build(state.clone()))
+            .listen(listener)
+            .map_err(|source| StartupError::Bind {
+                address: format!("port {port}"),
+                source,
+            })?
+            .shutdown_timeout(20);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

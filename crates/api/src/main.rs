@@ -1,0 +1,89 @@
+//! `guichet`: serve the portal, apply migrations, or print the OpenAPI document.
+use clap::{Parser, Subcommand};
+use guichet_api::{app, config::Settings, db, demo, Application};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "guichet",
+    version,
+    about = "Guichet, the customer support portal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API, its docs and the web app (settings from GUICHET_* variables).
+    Serve {
+        /// Seed the demo companies, accounts and tickets into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse().command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("guichet: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Openapi => {
+            let document = app::openapi().to_pretty_json().map_err(|e| e.to_string())?;
+            println!("{document}");
+            Ok(())
+        }
+        Command::Migrate => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let db = db::connect(&settings.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&db, &settings.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve { demo } => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let public_url = settings.public_url.clone();
+            let application = Application::build(settings, demo)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(port = application.port(), "Guichet listening");
+            eprintln!("Guichet is serving {public_url} (API docs: {public_url}/api/docs)");
+            if demo {
+                eprintln!(
+                    "Demo accounts (password {}): claire@acme.test (customer), remi@acme.test (referent), \
+                     paul@boreal.test (customer), agent@guichet.test (agent), admin@guichet.test (admin), \
+                     nouveau@acme.test (must change the password)",
+                    demo::DEMO_PASSWORD
+                );
+            }
+            application
+                .run_until_stopped()
+                .await
+                .map_err(|e| e.to_string())
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The OpenAPI document's frame; the paths come from the route table in `app.rs`.
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guichet API",
+        description = "The customer support portal's REST API. Authenticate with `POST /api/v1/auth/login` \
+            and send the access token as `Authorization: Bearer …`. Errors are RFC 9457 problem+json \
+            documents with a stable `code`; validation errors list every invalid member in `errors`.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Sign-in and tokens"),
+        (name = "profile", description = "The caller's own account"),
+        (name = "reference", description = "Categories and assets"),
+        (name = "tickets", description = "Opening, following and searching tickets"),
+        (name = "operations", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

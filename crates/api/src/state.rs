@@ -1,0 +1,12 @@
+//! What every request handler can reach: the database, the settings and the auth keys.
+use sea_orm::DatabaseConnection;
+
+use crate::auth::{password::Passwords, tokens::TokenKeys};
+use crate::config::Settings;
+
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub tokens: TokenKeys,
+    pub passwords: Passwords,
+}

@@ -1,0 +1,8 @@
+//! Tickets: numbering, creation, visibility, lists with filters, full-text search and
+//! keyset pagination, the timeline.
+pub mod cursor;
+pub mod number;
+pub mod queries;
+pub mod routes;
+pub mod search;
+pub mod service;

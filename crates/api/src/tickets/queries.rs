@@ -1,0 +1,221 @@
+//! Database reads of tickets: who sees what, list queries, and turning rows into the
+//! ticket resource with a fixed number of queries per page (no N+1).
+use std::collections::{HashMap, HashSet};
+
+use guichet_types::{
+    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Ticket, TicketKind,
+    TicketNumber, TicketSort, TicketStatus, UserId,
+};
+use sea_orm::sea_query::{Condition, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::cursor::Cursor;
+use crate::auth::extractor::display_name;
+use crate::auth::SessionUser;
+use crate::entities::{assets, categories, companies, tickets, users};
+use crate::error::{ApiError, ApiResult};
+
+/// The tickets `user` may see at all: their own, their company's for a referent, every
+/// ticket for the support team.
+pub fn visible_to(user: &SessionUser) -> Condition {
+    match (user.role, user.company_id) {
+        (Role::Agent | Role::Admin, _) => Condition::all(),
+        (Role::Referent, Some(company)) => Condition::any()
+            .add(tickets::Column::RequesterId.eq(user.id))
+            .add(tickets::Column::CompanyId.eq(company)),
+        _ => Condition::all().add(tickets::Column::RequesterId.eq(user.id)),
+    }
+}
+
+/// The ticket `number` if `user` may see it; `None` whether it is hidden or absent.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Option<tickets::Model>> {
+    Ok(tickets::Entity::find()
+        .filter(tickets::Column::Number.eq(number.as_str()))
+        .filter(visible_to(user))
+        .one(db)
+        .await?)
+}
+
+/// A validated list request.
+pub struct ListFilter {
+    /// Visibility and scope, already combined.
+    pub scope: Condition,
+    pub conditions: Vec<SimpleExpr>,
+    pub sort: TicketSort,
+    pub after: Option<Cursor>,
+    pub limit: u64,
+}
+
+/// One page of rows, plus the cursor of the next page.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: ListFilter,
+) -> ApiResult<(Vec<tickets::Model>, Option<Cursor>)> {
+    let (column, order) = match filter.sort {
+        TicketSort::UpdatedDesc => (tickets::Column::UpdatedAt, Order::Desc),
+        TicketSort::UpdatedAsc => (tickets::Column::UpdatedAt, Order::Asc),
+        TicketSort::CreatedDesc => (tickets::Column::CreatedAt, Order::Desc),
+        TicketSort::CreatedAsc => (tickets::Column::CreatedAt, Order::Asc),
+    };
+    let mut query = tickets::Entity::find().filter(filter.scope);
+    for condition in filter.conditions {
+        query = query.filter(condition);
+    }
+    if let Some(after) = &filter.after {
+        let key = after
+            .key()
+            .ok_or_else(|| ApiError::field("cursor", "invalid", "this cursor is not valid"))?;
+        // (key, id) strictly after the cursor, in the order of the sort.
+        let next = match order {
+            Order::Desc => Condition::any().add(column.lt(key)).add(
+                Condition::all()
+                    .add(column.eq(key))
+                    .add(tickets::Column::Id.lt(after.id)),
+            ),
+            _ => Condition::any().add(column.gt(key)).add(
+                Condition::all()
+                    .add(column.eq(key))
+                    .add(tickets::Column::Id.gt(after.id)),
+            ),
+        };
+        query = query.filter(next);
+    }
+    let mut rows = query
+        .order_by(column, order.clone())
+        .order_by(tickets::Column::Id, order)
+        .limit(filter.limit + 1)
+        .all(db)
+        .await?;
+    let next = if rows.len() as u64 > filter.limit {
+        rows.truncate(filter.limit as usize);
+        rows.last().map(|last| {
+            let key = match filter.sort {
+                TicketSort::UpdatedDesc | TicketSort::UpdatedAsc => last.updated_at,
+                TicketSort::CreatedDesc | TicketSort::CreatedAsc => last.created_at,
+            };
+            Cursor::new(filter.sort, key, last.id)
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Builds the ticket resources of `rows`, loading their categories, assets, people and
+/// companies in one query each.
+/// Category names are in `locale`.
+pub async fn to_resources(
+    db: &impl ConnectionTrait,
+    rows: Vec<tickets::Model>,
+    locale: Locale,
+) -> ApiResult<Vec<Ticket>> {
+    fn ids(values: impl Iterator<Item = i64>) -> Vec<i64> {
+        values.collect::<HashSet<_>>().into_iter().collect()
+    }
+    let category_ids = ids(rows.iter().map(|t| t.category_id));
+    let asset_ids = ids(rows.iter().filter_map(|t| t.asset_id));
+    let user_ids = ids(rows
+        .iter()
+        .flat_map(|t| [Some(t.requester_id), t.assignee_id])
+        .flatten());
+    let company_ids = ids(rows.iter().map(|t| t.company_id));
+
+    let categories: HashMap<i64, categories::Model> = categories::Entity::find()
+        .filter(categories::Column::Id.is_in(category_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let assets: HashMap<i64, assets::Model> = if asset_ids.is_empty() {
+        HashMap::new()
+    } else {
+        assets::Entity::find()
+            .filter(assets::Column::Id.is_in(asset_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect()
+    };
+    let people: HashMap<i64, users::Model> = users::Entity::find()
+        .filter(users::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let companies: HashMap<i64, companies::Model> = companies::Entity::find()
+        .filter(companies::Column::Id.is_in(company_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+
+    rows.into_iter()
+        .map(|row| {
+            let missing =
+                || ApiError::internal(format!("ticket {} refers to a missing row", row.number));
+            let category = categories.get(&row.category_id).ok_or_else(missing)?;
+            let requester = people.get(&row.requester_id).ok_or_else(missing)?;
+            let company = companies.get(&row.company_id).ok_or_else(missing)?;
+            let urgency = Level::parse(&row.urgency).ok_or_else(missing)?;
+            let impact = Level::parse(&row.impact).ok_or_else(missing)?;
+            Ok(Ticket {
+                number: TicketNumber::try_from(row.number.clone()).map_err(|_| missing())?,
+                kind: TicketKind::parse(&row.kind).ok_or_else(missing)?,
+                status: TicketStatus::parse(&row.status).ok_or_else(missing)?,
+                urgency,
+                impact,
+                priority: priority(urgency, impact),
+                title: row.title,
+                description: row.description,
+                category: NamedRef {
+                    id: category.id,
+                    name: match locale {
+                        Locale::Fr => category.name_fr.clone(),
+                        Locale::En => category.name_en.clone(),
+                    },
+                },
+                asset: row
+                    .asset_id
+                    .and_then(|id| assets.get(&id))
+                    .map(|a| NamedRef {
+                        id: a.id,
+                        name: a.name.clone(),
+                    }),
+                requester: PersonRef {
+                    id: UserId(requester.id),
+                    name: display_name(requester),
+                    email: requester.email.clone(),
+                },
+                company: CompanyRef {
+                    id: CompanyId(company.id),
+                    name: company.name.clone(),
+                },
+                assignee: row
+                    .assignee_id
+                    .and_then(|id| people.get(&id))
+                    .map(|u| NamedRef {
+                        id: u.id,
+                        name: display_name(u),
+                    }),
+                watchers: Vec::new(),
+                notify: row.notify,
+                notify_email: row.notify_email,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                resolved_at: row.resolved_at,
+                closed_at: row.closed_at,
+                satisfaction: None,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,443 @@
+//! Ticket rules as plain functions: creation, reading, listing, the timeline.
+use std::collections::HashMap;
+
+use chrono::{SubsecRound, Utc};
+use guichet_types::{
+    priority, Actor, CompanyId, EventId, FieldError, Level, NewTicket, Role, Scope, Ticket,
+    TicketKind, TicketListQuery, TicketNumber, TicketPage, TicketSort, TicketStatus, TimelineEntry,
+    UserId, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
+};
+use sea_orm::sea_query::{Condition, SimpleExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use super::cursor::Cursor;
+use super::queries::{self, ListFilter};
+use super::{number, search};
+use crate::auth::extractor::display_name;
+use crate::auth::SessionUser;
+use crate::entities::{assets, categories, ticket_events, tickets, users};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Opens a ticket for the caller, or for `requester_id` when an agent opens it on a
+/// customer's behalf. The ticket and its `created` event are written together.
+pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> ApiResult<Ticket> {
+    let db = &state.db;
+    let mut errors = Vec::new();
+
+    let requester = match (user.is_staff(), input.requester_id) {
+        (false, Some(_)) => {
+            errors.push(FieldError::new(
+                "requester_id",
+                "not_allowed",
+                "only the support team opens tickets for someone else",
+            ));
+            None
+        }
+        (false, None) => users::Entity::find_by_id(user.id).one(db).await?,
+        (true, None) => {
+            errors.push(FieldError::new(
+                "requester_id",
+                "required",
+                "name the customer this ticket is for",
+            ));
+            None
+        }
+        (true, Some(id)) => {
+            let found = users::Entity::find_by_id(id.0)
+                .one(db)
+                .await?
+                .filter(|u| u.company_id.is_some());
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    "requester_id",
+                    "not_found",
+                    "no customer has this id",
+                ));
+            }
+            found
+        }
+    };
+
+    match categories::Entity::find_by_id(input.category_id.0)
+        .one(db)
+        .await?
+    {
+        None => errors.push(FieldError::new(
+            "category_id",
+            "not_found",
+            "no category has this id",
+        )),
+        Some(category) => {
+            if category
+                .kind
+                .as_deref()
+                .is_some_and(|kind| kind != input.kind.as_str())
+            {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "kind_mismatch",
+                    "this category is for the other kind of ticket",
+                ));
+            }
+        }
+    }
+
+    let company_id = requester.as_ref().and_then(|r| r.company_id);
+    if let (Some(asset_id), Some(company_id)) = (input.asset_id, company_id) {
+        let asset = assets::Entity::find_by_id(asset_id.0).one(db).await?;
+        if asset.is_none_or(|a| a.company_id != company_id) {
+            errors.push(FieldError::new(
+                "asset_id",
+                "not_found",
+                "no asset of the company has this id",
+            ));
+        }
+    }
+    let (Some(requester), Some(company_id), true) = (requester, company_id, errors.is_empty())
+    else {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        return Err(ApiError::Validation(errors));
+    };
+
+    let now = Utc::now().trunc_subsecs(6);
+    let number = number::allocate(db, state.settings.time_zone, now).await?;
+    let impact = Level::Medium;
+    let notify_email = input
+        .notify_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .unwrap_or(&requester.email)
+        .to_owned();
+
+    let txn = db.begin().await?;
+    // The insert is the transaction's first statement: on SQLite it takes the write lock at
+    // once rather than failing to upgrade a read lock under contention.
+    let row = tickets::ActiveModel {
+        number: Set(number.to_string()),
+        kind: Set(input.kind.as_str().to_owned()),
+        status: Set(TicketStatus::New.as_str().to_owned()),
+        urgency: Set(input.urgency.as_str().to_owned()),
+        impact: Set(impact.as_str().to_owned()),
+        priority: Set(i16::from(priority(input.urgency, impact))),
+        search_text: Set(search::search_text(&input.title, &input.description)),
+        title: Set(input.title),
+        description: Set(input.description),
+        category_id: Set(input.category_id.0),
+        asset_id: Set(input.asset_id.map(|a| a.0)),
+        requester_id: Set(requester.id),
+        company_id: Set(company_id),
+        assignee_id: Set(None),
+        notify: Set(input.notify.unwrap_or(true)),
+        notify_email: Set(notify_email),
+        created_at: Set(now),
+        updated_at: Set(now),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_event(
+        &txn,
+        row.id,
+        Some(user.id),
+        "created",
+        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)}),
+    )
+    .await?;
+    txn.commit().await?;
+
+    let mut resources = queries::to_resources(db, vec![row], user.locale).await?;
+    resources
+        .pop()
+        .ok_or_else(|| ApiError::internal("created ticket vanished"))
+}
+
+/// Appends an entry to a ticket's timeline.
+pub async fn record_event(
+    db: &impl ConnectionTrait,
+    ticket_id: i64,
+    actor_id: Option<i64>,
+    event: &str,
+    details: serde_json::Value,
+) -> ApiResult<()> {
+    let details = match details {
+        serde_json::Value::Object(map) => {
+            serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
+        other => other,
+    };
+    ticket_events::ActiveModel {
+        ticket_id: Set(ticket_id),
+        at: Set(Utc::now().trunc_subsecs(6)),
+        actor_id: Set(actor_id),
+        event: Set(event.to_owned()),
+        internal: Set(event == "internal_note"),
+        details: Set(details.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(state: &AppState, user: &SessionUser, number: &TicketNumber) -> ApiResult<Ticket> {
+    let row = queries::find_visible(&state.db, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut resources = queries::to_resources(&state.db, vec![row], user.locale).await?;
+    resources.pop().ok_or(ApiError::NotFound)
+}
+
+/// The query string of `GET /tickets`, parsed leniently so that every bad member is named.
+pub fn parse_list_query(
+    pairs: &HashMap<String, String>,
+) -> Result<TicketListQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut query = TicketListQuery::default();
+    fn invalid(errors: &mut Vec<FieldError>, field: &str, allowed: &str) {
+        errors.push(FieldError::new(
+            field,
+            "invalid_choice",
+            format!("expected {allowed}"),
+        ));
+    }
+    fn choices<T: std::fmt::Display>(all: &[T]) -> String {
+        all.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    for (name, value) in pairs {
+        let value = value.trim();
+        match name.as_str() {
+            "status" => {
+                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    match TicketStatus::parse(part) {
+                        Some(status) => query.status.push(status),
+                        None => invalid(&mut errors, "status", &choices(TicketStatus::ALL)),
+                    }
+                }
+            }
+            "kind" => match TicketKind::parse(value) {
+                Some(kind) => query.kind = Some(kind),
+                None => invalid(&mut errors, "kind", &choices(TicketKind::ALL)),
+            },
+            "scope" => match Scope::parse(value) {
+                Some(scope) => query.scope = Some(scope),
+                None => invalid(&mut errors, "scope", &choices(Scope::ALL)),
+            },
+            "sort" => match TicketSort::parse(value) {
+                Some(sort) => query.sort = Some(sort),
+                None => invalid(&mut errors, "sort", &choices(TicketSort::ALL)),
+            },
+            "urgency" => match Level::parse(value) {
+                Some(level) => query.urgency = Some(level),
+                None => invalid(&mut errors, "urgency", &choices(Level::ALL)),
+            },
+            "q" => query.q = Some(value.to_owned()).filter(|q| !q.is_empty()),
+            "cursor" => query.cursor = Some(value.to_owned()).filter(|c| !c.is_empty()),
+            "company_id" => match value.parse() {
+                Ok(id) => query.company_id = Some(CompanyId(id)),
+                Err(_) => errors.push(FieldError::new(
+                    "company_id",
+                    "invalid_type",
+                    "expected a company id",
+                )),
+            },
+            "assignee_id" => match value.parse() {
+                Ok(id) => query.assignee_id = Some(UserId(id)),
+                Err(_) => errors.push(FieldError::new(
+                    "assignee_id",
+                    "invalid_type",
+                    "expected a user id",
+                )),
+            },
+            "priority" => match value.parse::<u8>() {
+                Ok(p @ 1..=5) => query.priority = Some(p),
+                _ => errors.push(FieldError::new(
+                    "priority",
+                    "invalid_choice",
+                    "expected 1 to 5",
+                )),
+            },
+            "limit" => match value.parse::<u64>() {
+                Ok(0) | Err(_) => errors.push(FieldError::new(
+                    "limit",
+                    "invalid_type",
+                    "expected a positive number",
+                )),
+                // Larger limits are clamped rather than refused.
+                Ok(n) => query.limit = Some(n.min(LIST_LIMIT_MAX)),
+            },
+            other => errors.push(FieldError::new(
+                other,
+                "unknown_field",
+                "this parameter is not known",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(query)
+    } else {
+        errors.sort_by(|a, b| a.field.cmp(&b.field));
+        Err(errors)
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    user: &SessionUser,
+    query: TicketListQuery,
+) -> ApiResult<TicketPage> {
+    let staff = user.is_staff();
+    let agent_only = [
+        ("company_id", query.company_id.is_some()),
+        ("assignee_id", query.assignee_id.is_some()),
+        ("urgency", query.urgency.is_some()),
+        ("priority", query.priority.is_some()),
+    ];
+    let refused: Vec<FieldError> = agent_only
+        .iter()
+        .filter(|(_, given)| *given && !staff)
+        .map(|(field, _)| {
+            FieldError::new(
+                *field,
+                "not_allowed",
+                "only the support team filters by this",
+            )
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(ApiError::Validation(refused));
+    }
+
+    let scope = query
+        .scope
+        .unwrap_or(if staff { Scope::All } else { Scope::Mine });
+    let scope_condition = match (scope, user.role, user.company_id) {
+        (Scope::Mine, Role::Agent | Role::Admin, _) => {
+            Condition::all().add(tickets::Column::AssigneeId.eq(user.id))
+        }
+        (Scope::Mine, _, _) => Condition::all().add(tickets::Column::RequesterId.eq(user.id)),
+        (Scope::Company, Role::Referent, Some(company)) => {
+            Condition::all().add(tickets::Column::CompanyId.eq(company))
+        }
+        (Scope::All, Role::Agent | Role::Admin, _) => Condition::all(),
+        _ => {
+            return Err(ApiError::Forbidden(format!(
+                "the scope {scope} is not open to you"
+            )))
+        }
+    };
+
+    let mut conditions: Vec<SimpleExpr> = Vec::new();
+    if !query.status.is_empty() {
+        conditions.push(tickets::Column::Status.is_in(query.status.iter().map(|s| s.as_str())));
+    }
+    if let Some(kind) = query.kind {
+        conditions.push(tickets::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(company) = query.company_id {
+        conditions.push(tickets::Column::CompanyId.eq(company.0));
+    }
+    if let Some(assignee) = query.assignee_id {
+        conditions.push(tickets::Column::AssigneeId.eq(assignee.0));
+    }
+    if let Some(urgency) = query.urgency {
+        conditions.push(tickets::Column::Urgency.eq(urgency.as_str()));
+    }
+    if let Some(priority) = query.priority {
+        conditions.push(tickets::Column::Priority.eq(i16::from(priority)));
+    }
+    if let Some(words) = query.q.as_deref().and_then(search::query_words) {
+        conditions.push(search::matches(state.db.get_database_backend(), &words));
+    }
+    let sort = query.sort.unwrap_or_default();
+    let after = match query.cursor.as_deref() {
+        None => None,
+        Some(text) => Some(Cursor::decode(text, sort).ok_or_else(|| {
+            ApiError::field(
+                "cursor",
+                "invalid",
+                "this cursor is not valid for this list",
+            )
+        })?),
+    };
+    let filter = ListFilter {
+        scope: Condition::all()
+            .add(queries::visible_to(user))
+            .add(scope_condition),
+        conditions,
+        sort,
+        after,
+        limit: query
+            .limit
+            .unwrap_or(LIST_LIMIT_DEFAULT)
+            .clamp(1, LIST_LIMIT_MAX),
+    };
+    let (rows, next) = queries::list(&state.db, filter).await?;
+    Ok(TicketPage {
+        items: queries::to_resources(&state.db, rows, user.locale).await?,
+        next_cursor: next.map(|c| c.encode()),
+    })
+}
+
+/// The ticket's history, oldest first; customers get its public part only.
+pub async fn timeline(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Vec<TimelineEntry>> {
+    let ticket = queries::find_visible(&state.db, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut query =
+        ticket_events::Entity::find().filter(ticket_events::Column::TicketId.eq(ticket.id));
+    if !user.is_staff() {
+        query = query.filter(ticket_events::Column::Internal.eq(false));
+    }
+    let events = query
+        .order_by_asc(ticket_events::Column::Id)
+        .all(&state.db)
+        .await?;
+    let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+    let actors: HashMap<i64, users::Model> = users::Entity::find()
+        .filter(users::Column::Id.is_in(actor_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    events
+        .into_iter()
+        .map(|event| {
+            let details = match serde_json::from_str(&event.details) {
+                Ok(serde_json::Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            };
+            let actor = event
+                .actor_id
+                .and_then(|id| actors.get(&id))
+                .map(|u| Actor {
+                    id: UserId(u.id),
+                    name: display_name(u),
+                    role: Role::parse(&u.role).unwrap_or_default(),
+                });
+            Ok(TimelineEntry {
+                id: EventId(event.id),
+                at: event.at,
+                actor,
+                event: event.event,
+                details,
+            })
+        })
+        .collect()
+}

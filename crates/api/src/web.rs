@@ -1,0 +1,137 @@
+//! Everything around the API: security headers, health checks, the built SPA, and
+//! problem answers for unknown API paths.
+use std::path::{Component, Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Swagger UI sets inline styles; only its pages get this.
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+    connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Adds the security headers to every answer.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path().to_owned();
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    let csp = if path.starts_with("/api/docs") {
+        DOCS_CSP
+    } else {
+        APP_CSP
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if path.starts_with("/api/v1") && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Alive")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Ready"), (status = 503, description = "Database unreachable")))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Err(error) => {
+            tracing::warn!(%error, "database not ready");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "database unreachable"}))
+        }
+    }
+}
+
+/// Unknown paths: a problem under `/api`, else a file of the SPA or its `index.html`
+/// (the SPA routes client-side).
+pub async fn fallback(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let path = req.path();
+    if path.starts_with("/api/") || path == "/api" {
+        return Err(ApiError::NotFound.into());
+    }
+    let web_dir = &state.settings.web_dir;
+    if let Some(file) = safe_join(web_dir, path).filter(|p| p.is_file()) {
+        return Ok(with_cache(NamedFile::open(file)?.into_response(&req), path));
+    }
+    match NamedFile::open(web_dir.join("index.html")) {
+        Ok(index) => Ok(index.into_response(&req)),
+        Err(_) => Ok(HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body("The web app is not built: run scripts/build-frontend.sh (the API is at /api/v1, its docs at /api/docs).")),
+    }
+}
+
+/// `base` + the request path, unless the path tries to leave `base`.
+fn safe_join(base: &Path, request_path: &str) -> Option<PathBuf> {
+    let relative = Path::new(request_path.trim_start_matches('/'));
+    if relative.as_os_str().is_empty()
+        || !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(base.join(relative))
+}
+
+fn with_cache(mut response: HttpResponse, path: &str) -> HttpResponse {
+    // index.html must always be fresh; the other files change name when they change.
+    let value = if path.ends_with(".html") {
+        "no-cache"
+    } else {
+        "public, max-age=3600"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape_the_web_dir() {
+        let base = Path::new("/srv/dist");
+        assert_eq!(
+            safe_join(base, "/boot.js"),
+            Some(PathBuf::from("/srv/dist/boot.js"))
+        );
+        assert_eq!(safe_join(base, "/../etc/passwd"), None);
+        assert_eq!(safe_join(base, "/a/../../x"), None);
+        assert_eq!(safe_join(base, "/"), None);
+    }
+}

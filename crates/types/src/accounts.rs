@@ -1,0 +1,92 @@
+//! Profiles, companies, categories and assets.
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::{AssetId, CategoryId, CompanyId, Locale, Role, UserId};
+
+/// A company as shown beside a user or a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompanyRef {
+    pub id: CompanyId,
+    pub name: String,
+}
+
+/// The signed-in user's own profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    pub id: UserId,
+    pub role: Role,
+    /// The user's company; `null` for the support team.
+    pub company: Option<CompanyRef>,
+    /// What this account may do, e.g. `tickets.create`, `tickets.view_company`.
+    pub permissions: Vec<String>,
+    pub prefix: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub suffix: String,
+    pub title: String,
+    pub office_phone: String,
+    pub extension: String,
+    pub mobile_phone: String,
+    pub fax: String,
+    pub email: String,
+    pub locale: Locale,
+    pub show_landing_page: bool,
+    pub must_change_password: bool,
+}
+
+/// `PATCH /me`: every member is optional; the ones given are changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"first_name": "Claire", "office_phone": "03 89 00 00 00", "locale": "en"})))]
+pub struct ProfileUpdate {
+    #[validate(length(max = 20, message = "at most 20 characters"))]
+    pub prefix: Option<String>,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    pub first_name: Option<String>,
+    #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
+    pub last_name: Option<String>,
+    #[validate(length(max = 20, message = "at most 20 characters"))]
+    pub suffix: Option<String>,
+    #[validate(length(max = 100, message = "at most 100 characters"))]
+    pub title: Option<String>,
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    pub office_phone: Option<String>,
+    #[validate(length(max = 10, message = "at most 10 characters"))]
+    pub extension: Option<String>,
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    pub mobile_phone: Option<String>,
+    #[validate(length(max = 40, message = "at most 40 characters"))]
+    pub fax: Option<String>,
+    #[validate(
+        email(message = "not a valid email address"),
+        length(max = 254, message = "at most 254 characters")
+    )]
+    pub email: Option<String>,
+    pub locale: Option<Locale>,
+    pub show_landing_page: Option<bool>,
+}
+
+/// A node of the category tree, named in the caller's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(no_recursion))]
+pub struct CategoryNode {
+    pub id: CategoryId,
+    pub name: String,
+    /// The kind of ticket this category is for; `null` for both.
+    pub kind: Option<crate::TicketKind>,
+    pub children: Vec<CategoryNode>,
+}
+
+/// A piece of equipment or software of the caller's company.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Asset {
+    pub id: AssetId,
+    pub name: String,
+    /// Inventory or serial number, if known.
+    pub reference: String,
+}

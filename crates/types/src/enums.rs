@@ -1,0 +1,125 @@
+//! The closed vocabularies of SPEC.md. Each serialises as its snake_case name.
+use serde::{Deserialize, Serialize};
+
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? } default $default:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name used on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                match value { $($wire => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$default
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// What a user is to the support provider.
+    Role { Customer = "customer", Referent = "referent", Agent = "agent", Admin = "admin" } default Customer
+);
+wire_enum!(
+    /// ITIL kind of a ticket.
+    TicketKind { Incident = "incident", Request = "request" } default Incident
+);
+wire_enum!(
+    /// Urgency (chosen by the customer) and impact (set by agents).
+    Level { VeryLow = "very_low", Low = "low", Medium = "medium", High = "high", VeryHigh = "very_high" } default Medium
+);
+wire_enum!(
+    /// Where a ticket is in its life.
+    TicketStatus { New = "new", InProgress = "in_progress", Waiting = "waiting", Resolved = "resolved", Closed = "closed" } default New
+);
+wire_enum!(
+    /// The languages of the portal.
+    Locale { Fr = "fr", En = "en" } default Fr
+);
+wire_enum!(
+    /// Which tickets a list shows.
+    Scope { Mine = "mine", Company = "company", All = "all" } default Mine
+);
+wire_enum!(
+    /// Sort orders of a ticket list: a leading `-` means newest first.
+    TicketSort { UpdatedDesc = "-updated_at", UpdatedAsc = "updated_at", CreatedDesc = "-created_at", CreatedAsc = "created_at" } default UpdatedDesc
+);
+
+impl Level {
+    /// 1 (`very_low`) to 5 (`very_high`).
+    pub fn rank(self) -> u8 {
+        match self {
+            Level::VeryLow => 1,
+            Level::Low => 2,
+            Level::Medium => 3,
+            Level::High => 4,
+            Level::VeryHigh => 5,
+        }
+    }
+}
+
+/// GLPI's default priority matrix: `ceil((urgency + impact) / 2)`, from 1 to 5.
+pub fn priority(urgency: Level, impact: Level) -> u8 {
+    (urgency.rank() + impact.rank()).div_ceil(2)
+}
+
+impl Role {
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Agent | Role::Admin)
+    }
+}
+
+impl TicketStatus {
+    pub fn is_open(self) -> bool {
+        !matches!(self, TicketStatus::Resolved | TicketStatus::Closed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_follows_the_glpi_matrix() {
+        assert_eq!(priority(Level::VeryLow, Level::VeryLow), 1);
+        assert_eq!(priority(Level::High, Level::Medium), 4);
+        assert_eq!(priority(Level::Low, Level::Medium), 3);
+        assert_eq!(priority(Level::VeryHigh, Level::VeryHigh), 5);
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for level in Level::ALL {
+            assert_eq!(Level::parse(level.as_str()), Some(*level));
+            assert_eq!(
+                serde_json::to_value(level).ok(),
+                Some(serde_json::json!(level.as_str()))
+            );
+        }
+        assert_eq!(
+            TicketSort::parse("-updated_at"),
+            Some(TicketSort::UpdatedDesc)
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Id newtypes, so that a company id can never be passed where a user id is expected.
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_newtype!(
+    /// A user account (customer, referent, agent or admin).
+    UserId
+);
+id_newtype!(
+    /// A client company.
+    CompanyId
+);
+id_newtype!(
+    /// A node of the category tree.
+    CategoryId
+);
+id_newtype!(
+    /// A piece of equipment or software of a company.
+    AssetId
+);
+id_newtype!(
+    /// An entry of a ticket's timeline.
+    EventId
+);
+
+/// A ticket number, `T` + `YYYYMMDD` + `.` + a daily sequence of at least 4 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "T20261121.0001"))]
+#[serde(try_from = "String", into = "String")]
+pub struct TicketNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidTicketNumber;
+
+impl std::fmt::Display for InvalidTicketNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a ticket number looks like T20261121.0001")
+    }
+}
+
+impl TicketNumber {
+    /// Builds the number of the `sequence`-th ticket of `date`.
+    pub fn new(date: chrono::NaiveDate, sequence: u64) -> Self {
+        Self(format!("T{}.{sequence:04}", date.format("%Y%m%d")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TicketNumber {
+    type Error = InvalidTicketNumber;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let rest = value.strip_prefix('T').ok_or(InvalidTicketNumber)?;
+        let (date, sequence) = rest.split_once('.').ok_or(InvalidTicketNumber)?;
+        let valid_date =
+            chrono::NaiveDate::parse_from_str(date, "%Y%m%d").is_ok() && date.len() == 8;
+        let valid_sequence = sequence.len() >= 4
+            && sequence.len() <= 12
+            && sequence.bytes().all(|b| b.is_ascii_digit());
+        if valid_date && valid_sequence {
+            Ok(Self(value))
+        } else {
+            Err(InvalidTicketNumber)
+        }
+    }
+}
+
+impl std::str::FromStr for TicketNumber {
+    type Err = InvalidTicketNumber;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::try_from(s.to_owned())
+    }
+}
+
+impl From<TicketNumber> for String {
+    fn from(number: TicketNumber) -> Self {
+        number.0
+    }
+}
+
+impl std::fmt::Display for TicketNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_at_least_four_digits() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date");
+        assert_eq!(TicketNumber::new(date, 1).as_str(), "T20261121.0001");
+        assert_eq!(TicketNumber::new(date, 12345).as_str(), "T20261121.12345");
+    }
+
+    #[test]
+    fn parses_only_well_formed_numbers() {
+        assert!("T20261121.0001".parse::<TicketNumber>().is_ok());
+        assert!("T20261121.123456".parse::<TicketNumber>().is_ok());
+        for bad in [
+            "20261121.0001",
+            "T2026112.0001",
+            "T20261321.0001",
+            "T20261121.01",
+            "T20261121.00a1",
+            "T20261121",
+        ] {
+            assert!(bad.parse::<TicketNumber>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The public vocabulary of the Guichet API: every request and response body, the enums of
+//! SPEC.md, id newtypes and the validation rules. The server, the typed client and the SPA all
+//! use these types, so a form in the browser checks exactly what the server will check.
+//!
+//! Nothing here knows about HTTP frameworks or databases; the crate builds for wasm32.
+
+pub mod accounts;
+pub mod auth;
+pub mod enums;
+pub mod ids;
+pub mod lenient;
+pub mod password;
+pub mod problem;
+pub mod tickets;
+
+pub use accounts::*;
+pub use auth::*;
+pub use enums::*;
+pub use ids::*;
+pub use lenient::{parse_lenient, validation_errors};
+pub use password::{PasswordRule, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+pub use problem::{FieldError, Problem};
+pub use tickets::*;

@@ -1,0 +1,194 @@
+//! Tickets: creation, the ticket resource, lists and the timeline.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::{
+    AssetId, CategoryId, CompanyRef, EventId, Level, Role, Scope, TicketKind, TicketNumber,
+    TicketSort, TicketStatus, UserId,
+};
+
+pub const TITLE_MAX_CHARS: u64 = 200;
+pub const DESCRIPTION_MAX_CHARS: u64 = 20_000;
+pub const LIST_LIMIT_DEFAULT: u64 = 25;
+pub const LIST_LIMIT_MAX: u64 = 100;
+
+/// `POST /tickets`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "kind": "incident", "category_id": 2, "urgency": "high",
+    "title": "Un de nos ordinateurs ne démarre plus",
+    "description": "Depuis ce matin, le poste de l'accueil reste sur un écran noir."
+})))]
+pub struct NewTicket {
+    pub kind: TicketKind,
+    pub category_id: CategoryId,
+    pub urgency: Level,
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank")
+    )]
+    pub title: String,
+    #[validate(
+        length(min = 1, max = 20000, message = "must be 1 to 20000 characters"),
+        custom(function = "not_blank")
+    )]
+    pub description: String,
+    pub asset_id: Option<AssetId>,
+    /// Email me about this ticket (default yes).
+    pub notify: Option<bool>,
+    /// Where to send those emails (default: the requester's address).
+    #[validate(
+        email(message = "not a valid email address"),
+        length(max = 254, message = "at most 254 characters")
+    )]
+    pub notify_email: Option<String>,
+    /// Agents only: the customer this ticket is opened for.
+    pub requester_id: Option<UserId>,
+}
+
+fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() && !value.is_empty() {
+        let mut error = validator::ValidationError::new("blank");
+        error.message = Some("must not be only spaces".into());
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// A person as shown on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+}
+
+/// A named reference (category, asset, assignee).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The requester's rating of a closed ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Satisfaction {
+    pub rating: u8,
+    pub comment: Option<String>,
+}
+
+/// The ticket resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub number: TicketNumber,
+    pub kind: TicketKind,
+    pub status: TicketStatus,
+    pub urgency: Level,
+    pub impact: Level,
+    /// 1 to 5, from urgency and impact.
+    pub priority: u8,
+    pub title: String,
+    pub description: String,
+    pub category: NamedRef,
+    pub asset: Option<NamedRef>,
+    pub requester: PersonRef,
+    pub company: CompanyRef,
+    pub assignee: Option<NamedRef>,
+    /// Addresses the ticket is shared with.
+    pub watchers: Vec<String>,
+    pub notify: bool,
+    pub notify_email: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<Satisfaction>,
+}
+
+/// One page of tickets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketPage {
+    pub items: Vec<Ticket>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of `GET /tickets`; `None` leaves a filter out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketListQuery {
+    pub status: Vec<TicketStatus>,
+    pub kind: Option<TicketKind>,
+    pub scope: Option<Scope>,
+    pub q: Option<String>,
+    pub sort: Option<TicketSort>,
+    pub company_id: Option<crate::CompanyId>,
+    pub assignee_id: Option<UserId>,
+    pub urgency: Option<Level>,
+    pub priority: Option<u8>,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+impl TicketListQuery {
+    /// The query string members, in the names of the API.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.status.is_empty() {
+            let list: Vec<&str> = self.status.iter().map(|s| s.as_str()).collect();
+            pairs.push(("status", list.join(",")));
+        }
+        let optional = [
+            ("kind", self.kind.map(|k| k.as_str().to_owned())),
+            ("scope", self.scope.map(|s| s.as_str().to_owned())),
+            ("q", self.q.clone()),
+            ("sort", self.sort.map(|s| s.as_str().to_owned())),
+            ("company_id", self.company_id.map(|c| c.to_string())),
+            ("assignee_id", self.assignee_id.map(|a| a.to_string())),
+            ("urgency", self.urgency.map(|u| u.as_str().to_owned())),
+            ("priority", self.priority.map(|p| p.to_string())),
+            ("cursor", self.cursor.clone()),
+            ("limit", self.limit.map(|l| l.to_string())),
+        ];
+        pairs.extend(
+            optional
+                .into_iter()
+                .filter_map(|(name, value)| value.map(|v| (name, v))),
+        );
+        pairs
+    }
+}
+
+/// Who did something on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Actor {
+    pub id: UserId,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One entry of a ticket's history. The members beside `id`, `at`, `actor` and `event`
+/// depend on the event (e.g. `from` and `to` for `status_changed`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": 1, "at": "2026-11-21T09:30:00Z", "actor": {"id": 1, "name": "Claire Martin", "role": "customer"},
+    "event": "created", "status": "new"
+})))]
+pub struct TimelineEntry {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub actor: Option<Actor>,
+    /// `created`, `followup`, `internal_note`, `status_changed`, ...
+    pub event: String,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}

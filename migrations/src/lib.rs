@@ -1,0 +1,14 @@
+//! The schema of Guichet, one migration per change, for SQLite and PostgreSQL alike.
+//! The server applies pending migrations at start (`guichet migrate` does it alone).
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_foundation::Migration)]
+    }
+}
