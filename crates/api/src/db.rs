@@ -2,7 +2,10 @@
 use std::time::Duration;
 
 use guichet_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
 
 /// Any number key; it only has to be the same for every instance.
 const MIGRATION_LOCK: i64 = 0x6775_6963_6865_74;
@@ -44,4 +47,33 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
         .await?;
     lock.close().await?;
     result
+}
+
+/// Where write transactions start.
+///
+/// SQLite takes one writer at a time, and a deferred transaction that had to wait for the
+/// write lock fails outright if another commit landed meanwhile (`SQLITE_BUSY_SNAPSHOT`);
+/// sea-orm cannot open `BEGIN IMMEDIATE` transactions. So on SQLite, writers of this process
+/// queue here first. PostgreSQL needs no gate: its row locks order concurrent writers.
+pub struct WriteGate(Option<tokio::sync::Mutex<()>>);
+
+/// A writer's place at the gate; dropping it lets the next writer in. Keep it until the
+/// transaction is committed or dropped.
+pub type WriteTurn<'a> = Option<tokio::sync::MutexGuard<'a, ()>>;
+
+impl WriteGate {
+    pub fn for_backend(backend: DbBackend) -> Self {
+        Self((backend == DbBackend::Sqlite).then(|| tokio::sync::Mutex::new(())))
+    }
+
+    pub async fn begin<'a>(
+        &'a self,
+        db: &DatabaseConnection,
+    ) -> Result<(DatabaseTransaction, WriteTurn<'a>), DbErr> {
+        let turn = match &self.0 {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
+        Ok((db.begin().await?, turn))
+    }
 }

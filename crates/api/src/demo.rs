@@ -3,11 +3,13 @@
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_types::{priority, Level, Locale, Role, TicketKind, TicketStatus};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    Set,
 };
 use serde_json::json;
 
 use crate::auth::password::Passwords;
+use crate::db::WriteGate;
 use crate::entities::{assets, categories, companies, company_contacts, tickets, users};
 use crate::error::ApiResult;
 use crate::tickets::{number, search, service::record_event};
@@ -116,7 +118,8 @@ const CATEGORIES: &[CategorySeed] = &[
 
 /// Seeds the demo data unless the database already has companies. Returns whether it did.
 pub async fn seed(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
+    writes: &WriteGate,
     passwords: &Passwords,
     time_zone: chrono_tz::Tz,
 ) -> ApiResult<bool> {
@@ -128,7 +131,15 @@ pub async fn seed(
     for _ in ACCOUNTS {
         hashes.push(passwords.hash(DEMO_PASSWORD).await?);
     }
-    let txn = db.begin().await?;
+    let (txn, turn) = writes.begin(db).await?;
+    // Instances starting together on PostgreSQL: the first one seeds, the others find it done.
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7301)")
+            .await?;
+    }
+    if companies::Entity::find().count(&txn).await? > 0 {
+        return Ok(false);
+    }
 
     let mut company_ids = Vec::new();
     for (name, code) in [("Acme Industrie", "1234"), ("Boréal Transports", "5678")] {
@@ -214,6 +225,7 @@ pub async fn seed(
         asset_ids.push(asset.id);
     }
     txn.commit().await?;
+    drop(turn);
 
     // (requester, kind, category, urgency, title, description, status, days ago, asset)
     let demo_tickets = [
@@ -231,12 +243,12 @@ pub async fn seed(
         demo_tickets
     {
         let created = now - Duration::days(days_ago) - Duration::minutes(30);
-        let number = number::allocate(db, time_zone, created).await?;
+        let number = number::allocate(writes, db, time_zone, created).await?;
         let requester_account = ACCOUNTS[requester];
         let company = company_ids[requester_account.2.unwrap_or(0)];
         let impact = Level::Medium;
         let worked = status != TicketStatus::New;
-        let txn = db.begin().await?;
+        let (txn, _turn) = writes.begin(db).await?;
         let ticket = tickets::ActiveModel {
             number: Set(number.to_string()),
             kind: Set(kind.as_str().into()),
@@ -271,6 +283,7 @@ pub async fn seed(
         record_event(
             &txn,
             ticket.id,
+            created,
             Some(user_ids[requester]),
             "created",
             json!({"status": "new"}),
@@ -280,6 +293,7 @@ pub async fn seed(
             record_event(
                 &txn,
                 ticket.id,
+                created + Duration::minutes(10),
                 Some(agent),
                 "assigned",
                 json!({"assignee": {"id": agent, "name": "Agnès Support"}}),
@@ -288,6 +302,7 @@ pub async fn seed(
             record_event(
                 &txn,
                 ticket.id,
+                created + Duration::minutes(10),
                 Some(agent),
                 "status_changed",
                 json!({"from": "new", "to": status.as_str()}),

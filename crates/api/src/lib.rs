@@ -19,6 +19,7 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::{web as actix, HttpServer};
+use sea_orm::ConnectionTrait;
 
 use crate::auth::password::Passwords;
 use crate::auth::tokens::TokenKeys;
@@ -66,7 +67,8 @@ impl Application {
         let db = db::connect(&settings.database_url).await?;
         db::migrate(&db, &settings.database_url).await?;
         let passwords = Passwords::new()?;
-        if demo && demo::seed(&db, &passwords, settings.time_zone).await? {
+        let writes = db::WriteGate::for_backend(db.get_database_backend());
+        if demo && demo::seed(&db, &writes, &passwords, settings.time_zone).await? {
             tracing::info!("demo data seeded");
         }
 
@@ -77,6 +79,7 @@ impl Application {
         let port = listener.local_addr().map_err(StartupError::DataDir)?.port();
         let workers = settings.workers;
         let state = actix::Data::new(AppState {
+            writes,
             db,
             tokens: TokenKeys::new(&key),
             passwords,

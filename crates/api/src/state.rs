@@ -3,10 +3,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
+use crate::db::WriteGate;
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Settings,
     pub tokens: TokenKeys,
     pub passwords: Passwords,
+    /// Start every write transaction here (see `WriteGate`).
+    pub writes: WriteGate,
 }

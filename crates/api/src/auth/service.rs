@@ -2,9 +2,7 @@
 use chrono::{Duration, Utc};
 use guichet_types::{ChangePasswordRequest, FieldError, LoginRequest, TokenPair};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::tokens::{
     hash_refresh_token, new_refresh_token, ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_DAYS,
@@ -36,7 +34,7 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
     let user = user.ok_or(ApiError::InvalidCredentials)?;
     throttle::clear_account(&state.db, &keys[0]).await?;
 
-    let txn = state.db.begin().await?;
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
     let session = sessions::ActiveModel {
         user_id: Set(user.id),
         created_at: Set(now),
@@ -82,7 +80,7 @@ async fn issue_pair(
 /// used one means it was stolen or replayed, and the whole session is revoked.
 pub async fn refresh(state: &AppState, token: &str) -> ApiResult<TokenPair> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
     let stored = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(hash_refresh_token(token)))
         .one(&txn)
@@ -172,7 +170,7 @@ pub async fn change_password(
         )]));
     }
     let hash = state.passwords.hash(&request.new_password).await?;
-    let txn = state.db.begin().await?;
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
     let mut active: users::ActiveModel = account.into();
     active.password_hash = Set(hash);
     active.must_change_password = Set(false);

@@ -7,12 +7,15 @@
 //! after taking its number leaves a gap, which SPEC.md allows.
 use chrono::{DateTime, Utc};
 use guichet_types::TicketNumber;
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+use crate::db::WriteGate;
 
 use crate::error::{ApiError, ApiResult};
 
 pub async fn allocate(
-    db: &impl ConnectionTrait,
+    writes: &WriteGate,
+    db: &DatabaseConnection,
     time_zone: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> ApiResult<TicketNumber> {
@@ -27,10 +30,12 @@ pub async fn allocate(
     } else {
         sql.to_owned()
     };
-    let row = db
+    let (txn, _turn) = writes.begin(db).await?;
+    let row = txn
         .query_one(Statement::from_sql_and_values(backend, sql, [day.into()]))
         .await?
         .ok_or_else(|| ApiError::internal("the day counter returned nothing"))?;
+    txn.commit().await?;
     let sequence: i64 = row.try_get_by_index(0)?;
     Ok(TicketNumber::new(date, sequence.max(1) as u64))
 }

@@ -1,7 +1,7 @@
 //! Ticket rules as plain functions: creation, reading, listing, the timeline.
 use std::collections::HashMap;
 
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
     priority, Actor, CompanyId, EventId, FieldError, Level, NewTicket, Role, Scope, Ticket,
     TicketKind, TicketListQuery, TicketNumber, TicketPage, TicketSort, TicketStatus, TimelineEntry,
@@ -10,7 +10,6 @@ use guichet_types::{
 use sea_orm::sea_query::{Condition, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -105,7 +104,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     };
 
     let now = Utc::now().trunc_subsecs(6);
-    let number = number::allocate(db, state.settings.time_zone, now).await?;
+    let number = number::allocate(&state.writes, db, state.settings.time_zone, now).await?;
     let impact = Level::Medium;
     let notify_email = input
         .notify_email
@@ -115,9 +114,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         .unwrap_or(&requester.email)
         .to_owned();
 
-    let txn = db.begin().await?;
-    // The insert is the transaction's first statement: on SQLite it takes the write lock at
-    // once rather than failing to upgrade a read lock under contention.
+    let (txn, _turn) = state.writes.begin(db).await?;
     let row = tickets::ActiveModel {
         number: Set(number.to_string()),
         kind: Set(input.kind.as_str().to_owned()),
@@ -147,6 +144,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     record_event(
         &txn,
         row.id,
+        now,
         Some(user.id),
         "created",
         json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)}),
@@ -164,6 +162,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
 pub async fn record_event(
     db: &impl ConnectionTrait,
     ticket_id: i64,
+    at: DateTime<Utc>,
     actor_id: Option<i64>,
     event: &str,
     details: serde_json::Value,
@@ -176,7 +175,7 @@ pub async fn record_event(
     };
     ticket_events::ActiveModel {
         ticket_id: Set(ticket_id),
-        at: Set(Utc::now().trunc_subsecs(6)),
+        at: Set(at),
         actor_id: Set(actor_id),
         event: Set(event.to_owned()),
         internal: Set(event == "internal_note"),

@@ -1,0 +1,216 @@
+//! Spawning the app for a test, and small fixtures on top of the demo data.
+use std::collections::HashMap;
+
+use guichet_api::{config::Settings, Application};
+use guichet_client::Client;
+use guichet_types::{CategoryId, Level, NewTicket, Ticket, TicketKind, TokenPair};
+use sea_orm::{ConnectionTrait, Database};
+
+pub const PASSWORD: &str = "Demo-Guichet-2026!";
+/// Tests sign their own tokens (expired ones, for instance) with this key.
+pub const TOKEN_KEY: &str = "integration-test-signing-key-0123456789abcdef";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named test function once per database backend.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub database_url: String,
+    /// A client with no token.
+    pub anonymous: Client,
+    _dir: tempfile::TempDir,
+    /// Held so that the database is dropped with the app.
+    _postgres: Option<PostgresDatabase>,
+}
+
+impl TestApp {
+    /// A client signed in as `email` (demo password).
+    pub async fn client_for(&self, email: &str) -> Client {
+        let tokens = self.login(email).await;
+        self.anonymous.with_access_token(tokens.access_token)
+    }
+
+    pub async fn login(&self, email: &str) -> TokenPair {
+        self.anonymous
+            .login(email, PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("login {email}: {e}"))
+    }
+
+    /// A valid ticket for a customer of Acme, in the first incident category.
+    pub async fn new_ticket(&self, client: &Client, title: &str) -> NewTicket {
+        NewTicket {
+            kind: TicketKind::Incident,
+            category_id: first_category(client, TicketKind::Incident).await,
+            urgency: Level::High,
+            title: title.to_owned(),
+            description: format!("Description of {title}"),
+            ..Default::default()
+        }
+    }
+
+    pub async fn create(&self, client: &Client, title: &str) -> Ticket {
+        let ticket = self.new_ticket(client, title).await;
+        client
+            .create_ticket(&ticket)
+            .await
+            .unwrap_or_else(|e| panic!("create {title}: {e}"))
+    }
+
+    /// Runs a SQL query on the test's database and returns the first column of the first row.
+    pub async fn count(&self, sql: &str) -> i64 {
+        Self::count_on(&self.database_url, sql).await
+    }
+
+    pub async fn count_on(database_url: &str, sql: &str) -> i64 {
+        let db = Database::connect(database_url).await.expect("connect");
+        let row = db
+            .query_one(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("a number")
+    }
+}
+
+pub async fn first_category(client: &Client, kind: TicketKind) -> CategoryId {
+    let tree = client.categories().await.expect("categories");
+    let top = tree
+        .iter()
+        .find(|c| c.kind == Some(kind))
+        .expect("a top category of the kind");
+    top.children.first().map(|c| c.id).unwrap_or(top.id)
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, &[]).await
+}
+
+pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let postgres = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(PostgresDatabase::create().await),
+    };
+    let database_url = match &postgres {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite://{}/guichet.db?mode=rwc", dir.path().display()),
+    };
+    let mut values: HashMap<String, String> = [
+        ("GUICHET_BIND", "127.0.0.1:0".to_owned()),
+        ("GUICHET_DATABASE_URL", database_url.clone()),
+        ("GUICHET_DATA_DIR", dir.path().display().to_string()),
+        ("GUICHET_TOKEN_KEY", TOKEN_KEY.to_owned()),
+        ("GUICHET_WORKERS", "2".to_owned()),
+        (
+            "GUICHET_WEB_DIR",
+            dir.path().join("no-web-app").display().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    values.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let settings = Settings::from_map(&values).expect("test settings");
+    let application = Application::build(settings, true)
+        .await
+        .expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        anonymous: Client::new(&address).expect("client"),
+        database_url,
+        _dir: dir,
+        _postgres: postgres,
+    }
+}
+
+/// A database of its own on the PostgreSQL server, dropped when the test ends.
+pub struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    pub fn admin_url() -> String {
+        std::env::var("GUICHET_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    }
+
+    pub async fn create() -> Self {
+        let admin_url = Self::admin_url();
+        let name = format!("guichet_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for these tests (set GUICHET_TEST_POSTGRES_URL): {e}"));
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create the test database");
+        admin.close().await.ok();
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin_url);
+        Self {
+            url: format!("{base}/{name}"),
+            admin_url,
+            name,
+        }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime; the cleanup gets a small runtime of its own.
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}

@@ -1,0 +1,8 @@
+//! One integration-test binary: every test starts the real server on a free port with a
+//! fresh database, seeded with the demo data, and drives it through `guichet-client`.
+//! Each test runs on SQLite and on PostgreSQL (`GUICHET_TEST_POSTGRES_URL`).
+mod helpers;
+
+mod auth;
+mod platform;
+mod tickets;

@@ -1,0 +1,137 @@
+//! Health checks, security headers, unknown routes, the OpenAPI document and migrations
+//! run by several instances at once.
+use guichet_api::{config::Settings, Application};
+
+use crate::helpers::{spawn, Backend, PostgresDatabase};
+use crate::on_both_databases;
+
+on_both_databases!(
+    health_checks_answer,
+    every_answer_carries_the_security_headers,
+    unknown_api_paths_are_problems,
+    the_openapi_document_is_served_and_committed
+);
+
+async fn health_checks_answer(backend: Backend) {
+    let app = spawn(backend).await;
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(
+            app.anonymous
+                .raw("GET", path, None, None)
+                .await
+                .expect("answer")
+                .status,
+            200,
+            "{path}"
+        );
+    }
+}
+
+async fn every_answer_carries_the_security_headers(backend: Backend) {
+    let app = spawn(backend).await;
+    for path in ["/healthz", "/api/v1/me", "/", "/tickets/T20261121.0001"] {
+        let answer = app
+            .anonymous
+            .raw("GET", path, None, None)
+            .await
+            .expect("answer");
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'")
+                && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{path}"
+        );
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    // No CORS for other origins.
+    let answer = app
+        .anonymous
+        .raw("OPTIONS", "/api/v1/tickets", None, None)
+        .await
+        .expect("answer");
+    assert!(answer.header("access-control-allow-origin").is_none());
+}
+
+async fn unknown_api_paths_are_problems(backend: Backend) {
+    let app = spawn(backend).await;
+    let answer = app
+        .anonymous
+        .raw("GET", "/api/v1/nothing-here", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 404);
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/problem+json")
+    );
+}
+
+async fn the_openapi_document_is_served_and_committed(backend: Backend) {
+    let app = spawn(backend).await;
+    let served: serde_json::Value = app
+        .anonymous
+        .raw("GET", "/api/openapi.json", None, None)
+        .await
+        .expect("answer")
+        .json()
+        .expect("JSON");
+    assert_eq!(served["openapi"], "3.1.0");
+    let generated = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    assert_eq!(served, generated);
+    let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(committed_path).expect("openapi/openapi.json is committed"),
+    )
+    .expect("committed JSON");
+    assert!(committed == generated, "openapi/openapi.json is stale: run `cargo run -p guichet-api -- openapi > openapi/openapi.json`");
+    let docs = app
+        .anonymous
+        .raw("GET", "/api/docs/", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(docs.status, 200);
+    let html = String::from_utf8_lossy(&docs.body);
+    assert!(
+        html.contains("swagger-ui") && !html.contains("https://"),
+        "offline docs"
+    );
+}
+
+/// Several instances starting together on one PostgreSQL database migrate it once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_share_one_migration() {
+    let database = PostgresDatabase::create().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let starts = (0..3).map(|_| {
+        let values = [
+            ("GUICHET_BIND", "127.0.0.1:0".to_owned()),
+            ("GUICHET_DATABASE_URL", database.url.clone()),
+            ("GUICHET_DATA_DIR", dir.path().display().to_string()),
+            ("GUICHET_TOKEN_KEY", crate::helpers::TOKEN_KEY.to_owned()),
+            ("GUICHET_WORKERS", "1".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let settings = Settings::from_map(&values).expect("settings");
+        tokio::spawn(async move {
+            Application::build(settings, true)
+                .await
+                .map(|app| app.port())
+        })
+    });
+    for start in starts.collect::<Vec<_>>() {
+        start.await.expect("task").expect("each instance starts");
+    }
+    let probe =
+        crate::helpers::TestApp::count_on(&database.url, "SELECT COUNT(*) FROM companies").await;
+    assert_eq!(probe, 2, "the demo data was seeded once");
+}

@@ -1,0 +1,661 @@
+//! Ticket creation and validation, numbering under concurrency, visibility, filters,
+//! full-text search and keyset pagination.
+use std::collections::HashSet;
+
+use guichet_client::Client;
+use guichet_types::{
+    Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus, UserId,
+};
+use serde_json::json;
+
+use crate::helpers::{first_category, spawn, Backend, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_customer_opens_a_ticket_and_finds_it,
+    every_invalid_member_is_named_and_nothing_is_written,
+    malformed_oversized_and_mistyped_bodies_are_refused,
+    fifty_concurrent_creations_get_fifty_numbers,
+    customers_see_only_their_tickets_and_referents_their_company,
+    agents_see_everything_and_open_tickets_for_customers,
+    agent_filters_narrow_the_list,
+    full_text_search_ignores_case_and_accents_and_matches_word_starts,
+    pages_follow_each_other_without_duplicates_or_gaps,
+);
+
+async fn list(client: &Client, query: TicketListQuery) -> Vec<String> {
+    let page = client.list_tickets(&query).await.expect("list");
+    page.items
+        .into_iter()
+        .map(|t| t.number.to_string())
+        .collect()
+}
+
+fn mine(limit: u64) -> TicketListQuery {
+    TicketListQuery {
+        scope: Some(Scope::Mine),
+        limit: Some(limit),
+        ..Default::default()
+    }
+}
+
+async fn a_customer_opens_a_ticket_and_finds_it(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let input = NewTicket {
+        kind: TicketKind::Request,
+        category_id: first_category(&claire, TicketKind::Request).await,
+        urgency: Level::Low,
+        title: "Un de nos ordinateurs ne démarre plus".into(),
+        description: "Depuis ce matin, <b>écran noir</b> & rien d'autre.".into(),
+        asset_id: Some(claire.assets().await.expect("assets")[0].id),
+        notify: Some(false),
+        notify_email: Some("it@acme.test".into()),
+        ..Default::default()
+    };
+    let answer = claire
+        .raw_json("POST", "/api/v1/tickets", &input)
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 201);
+    let ticket: guichet_types::Ticket = answer.json().expect("ticket");
+    assert_eq!(
+        answer.header("location"),
+        Some(format!("/api/v1/tickets/{}", ticket.number).as_str())
+    );
+
+    let today = chrono::Utc::now().format("T%Y%m%d.").to_string();
+    assert!(
+        ticket.number.as_str().starts_with(&today),
+        "{}",
+        ticket.number
+    );
+    assert_eq!(ticket.status, TicketStatus::New);
+    assert_eq!(
+        (ticket.urgency, ticket.impact, ticket.priority),
+        (Level::Low, Level::Medium, 3)
+    );
+    assert_eq!(
+        ticket.description, input.description,
+        "text is stored as given"
+    );
+    assert_eq!(ticket.requester.email, "claire@acme.test");
+    assert_eq!(ticket.company.name, "Acme Industrie");
+    assert!(ticket.asset.is_some());
+    assert_eq!(
+        (ticket.notify, ticket.notify_email.as_str()),
+        (false, "it@acme.test")
+    );
+    assert!(
+        ticket.assignee.is_none() && ticket.watchers.is_empty() && ticket.satisfaction.is_none()
+    );
+
+    assert_eq!(claire.ticket(&ticket.number).await.expect("get"), ticket);
+    assert_eq!(
+        list(&claire, mine(100)).await.first(),
+        Some(&ticket.number.to_string()),
+        "newest first"
+    );
+    let timeline = claire.timeline(&ticket.number).await.expect("timeline");
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(timeline[0].event, "created");
+    assert_eq!(
+        timeline[0].actor.as_ref().map(|a| a.name.as_str()),
+        Some("Claire Martin")
+    );
+}
+
+async fn ticket_count(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM tickets").await
+}
+
+async fn every_invalid_member_is_named_and_nothing_is_written(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let good = serde_json::to_value(app.new_ticket(&claire, "Valid").await).expect("json");
+    let request_category = first_category(&claire, TicketKind::Request).await;
+    let boreal_asset = app
+        .client_for("paul@boreal.test")
+        .await
+        .assets()
+        .await
+        .expect("assets")[0]
+        .id;
+    let before = ticket_count(&app).await;
+
+    let with = |changes: serde_json::Value| {
+        let mut body = good.clone();
+        for (k, v) in changes.as_object().expect("object") {
+            if v.is_null() {
+                body.as_object_mut().expect("object").remove(k);
+            } else {
+                body[k] = v.clone();
+            }
+        }
+        body
+    };
+    let cases = [
+        (
+            json!({"kind": "incident", "urgency": "urgentissime", "title": "", "description": ""}),
+            vec![
+                ("category_id", "required"),
+                ("description", "length"),
+                ("title", "length"),
+                ("urgency", "invalid_choice"),
+            ],
+        ),
+        (
+            with(json!({"title": "x".repeat(201)})),
+            vec![("title", "length")],
+        ),
+        (
+            with(json!({"description": "x".repeat(20_001)})),
+            vec![("description", "length")],
+        ),
+        (with(json!({"title": "   "})), vec![("title", "blank")]),
+        (
+            with(json!({"kind": "problem", "category_id": "two", "notify": "yes"})),
+            vec![
+                ("category_id", "invalid_type"),
+                ("kind", "invalid_choice"),
+                ("notify", "invalid_type"),
+            ],
+        ),
+        (
+            with(json!({"status": "closed", "company_id": 2})),
+            vec![("company_id", "unknown_field"), ("status", "unknown_field")],
+        ),
+        (
+            with(json!({"requester_id": 3})),
+            vec![("requester_id", "not_allowed")],
+        ),
+        (
+            with(json!({"category_id": 999_999})),
+            vec![("category_id", "not_found")],
+        ),
+        (
+            with(json!({"category_id": request_category.0})),
+            vec![("category_id", "kind_mismatch")],
+        ),
+        (
+            with(json!({"asset_id": boreal_asset.0})),
+            vec![("asset_id", "not_found")],
+        ),
+        (
+            with(json!({"notify_email": "not an address\r\nBcc: x@y"})),
+            vec![("notify_email", "email")],
+        ),
+        (with(json!({"title": null})), vec![("title", "required")]),
+    ];
+    for (body, expected) in cases {
+        let answer = claire
+            .raw_json("POST", "/api/v1/tickets", &body)
+            .await
+            .expect("answer");
+        assert_eq!(answer.status, 422, "{body}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("application/problem+json")
+        );
+        let problem: guichet_types::Problem = answer.json().expect("problem");
+        assert_eq!(problem.code, "validation_failed");
+        assert_eq!(problem.type_, "/problems/validation_failed");
+        let named: Vec<(&str, &str)> = problem
+            .errors
+            .iter()
+            .flatten()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(named, expected, "{body}");
+    }
+    assert_eq!(ticket_count(&app).await, before, "nothing was written");
+}
+
+async fn malformed_oversized_and_mistyped_bodies_are_refused(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let before = ticket_count(&app).await;
+    let cases: [(&str, Vec<u8>, u16, &str); 5] = [
+        (
+            "application/json",
+            br#"{"title": "#.to_vec(),
+            400,
+            "malformed_json",
+        ),
+        (
+            "application/json",
+            b"[1, 2]".to_vec(),
+            422,
+            "validation_failed",
+        ),
+        (
+            "application/json",
+            format!(r#"{{"title": "{}"}}"#, "a".repeat(300 * 1024)).into_bytes(),
+            413,
+            "payload_too_large",
+        ),
+        (
+            "application/json",
+            format!(r#"{{"title": "{}"}}"#, "a".repeat(3_000_000)).into_bytes(),
+            413,
+            "payload_too_large",
+        ),
+        ("text/plain", b"{}".to_vec(), 415, "unsupported_media_type"),
+    ];
+    for (content_type, body, status, code) in cases {
+        let answer = claire
+            .raw("POST", "/api/v1/tickets", Some(content_type), Some(body))
+            .await
+            .expect("answer");
+        assert_eq!(answer.status, status, "{code}");
+        let problem: guichet_types::Problem = answer.json().expect("problem+json");
+        assert_eq!(problem.code, code);
+    }
+    assert_eq!(ticket_count(&app).await, before);
+}
+
+async fn fifty_concurrent_creations_get_fifty_numbers(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let input = app.new_ticket(&claire, "Concurrent").await;
+    let creations = (0..50).map(|i| {
+        let (client, mut input) = (claire.clone(), input.clone());
+        input.title = format!("Concurrent {i}");
+        tokio::spawn(async move { client.create_ticket(&input).await })
+    });
+    let mut numbers = HashSet::new();
+    for creation in creations.collect::<Vec<_>>() {
+        let ticket = creation.await.expect("task").expect("created");
+        numbers.insert(ticket.number.to_string());
+    }
+    assert_eq!(numbers.len(), 50);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT number) FROM tickets WHERE title LIKE 'Concurrent %'")
+            .await,
+        50
+    );
+}
+
+async fn customers_see_only_their_tickets_and_referents_their_company(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, remi, paul) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("remi@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+    );
+    let ticket = app.create(&claire, "Confidentiel Acme").await;
+
+    let hidden = paul.ticket(&ticket.number).await.expect_err("hidden");
+    assert_eq!(hidden.status(), Some(404));
+    let absent = paul
+        .raw("GET", "/api/v1/tickets/T20000101.0001", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(absent.status, 404);
+    assert_eq!(
+        absent.body,
+        paul.raw(
+            "GET",
+            &format!("/api/v1/tickets/{}", ticket.number),
+            None,
+            None
+        )
+        .await
+        .expect("answer")
+        .body,
+        "hidden and absent answer alike"
+    );
+    assert_eq!(
+        paul.timeline(&ticket.number)
+            .await
+            .expect_err("hidden")
+            .status(),
+        Some(404)
+    );
+    assert!(!list(&paul, mine(100))
+        .await
+        .contains(&ticket.number.to_string()));
+    let searched = TicketListQuery {
+        q: Some("confidentiel".into()),
+        ..Default::default()
+    };
+    assert!(list(&paul, searched.clone()).await.is_empty());
+
+    // The referent sees the company's tickets, but "mine" stays his own.
+    assert_eq!(
+        remi.ticket(&ticket.number)
+            .await
+            .expect("referent reads")
+            .number,
+        ticket.number
+    );
+    let company = TicketListQuery {
+        scope: Some(Scope::Company),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let company_list = list(&remi, company.clone()).await;
+    assert!(company_list.contains(&ticket.number.to_string()));
+    assert!(!list(&remi, mine(100))
+        .await
+        .contains(&ticket.number.to_string()));
+    let company_search = TicketListQuery {
+        scope: Some(Scope::Company),
+        ..searched
+    };
+    assert_eq!(
+        list(&remi, company_search).await,
+        vec![ticket.number.to_string()]
+    );
+
+    // Other scopes are closed to customers.
+    for client in [&claire, &paul] {
+        assert_eq!(
+            client
+                .list_tickets(&company)
+                .await
+                .expect_err("no company scope")
+                .status(),
+            Some(403)
+        );
+        let all = TicketListQuery {
+            scope: Some(Scope::All),
+            ..Default::default()
+        };
+        assert_eq!(
+            client
+                .list_tickets(&all)
+                .await
+                .expect_err("no all scope")
+                .status(),
+            Some(403)
+        );
+    }
+    let paul_company = TicketListQuery {
+        company_id: Some(ticket.company.id),
+        ..Default::default()
+    };
+    let refused = paul
+        .list_tickets(&paul_company)
+        .await
+        .expect_err("agent-only filter");
+    assert_eq!(
+        refused
+            .problem()
+            .and_then(|p| p.field_error("company_id"))
+            .map(|e| e.code.as_str()),
+        Some("not_allowed")
+    );
+}
+
+async fn agents_see_everything_and_open_tickets_for_customers(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let ticket = app.create(&claire, "Imprimante en panne").await;
+    assert_eq!(
+        agent
+            .ticket(&ticket.number)
+            .await
+            .expect("agent reads")
+            .number,
+        ticket.number
+    );
+    let all = list(
+        &agent,
+        TicketListQuery {
+            limit: Some(100),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(all.contains(&ticket.number.to_string()));
+    assert!(all.len() >= 9, "the demo tickets of both companies too");
+
+    // On a customer's behalf (phone call): requester_id names the customer.
+    let mut input = app
+        .new_ticket(&agent, "Appel téléphonique : poste bloqué")
+        .await;
+    let missing = agent
+        .create_ticket(&input)
+        .await
+        .expect_err("requester needed");
+    assert_eq!(
+        missing
+            .problem()
+            .and_then(|p| p.field_error("requester_id"))
+            .map(|e| e.code.as_str()),
+        Some("required")
+    );
+    input.requester_id = Some(ticket.requester.id);
+    let created = agent
+        .create_ticket(&input)
+        .await
+        .expect("created for Claire");
+    assert_eq!(created.requester.email, "claire@acme.test");
+    assert_eq!(created.company.name, "Acme Industrie");
+    assert!(list(&claire, mine(100))
+        .await
+        .contains(&created.number.to_string()));
+    input.requester_id = Some(UserId(4)); // the agent: not a customer
+    assert_eq!(
+        agent
+            .create_ticket(&input)
+            .await
+            .expect_err("not a customer")
+            .status(),
+        Some(422)
+    );
+}
+
+async fn agent_filters_narrow_the_list(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, paul, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let acme = app.create(&claire, "Filtre Acme").await;
+    let mut input = app.new_ticket(&paul, "Filter Boreal").await;
+    input.urgency = Level::VeryLow;
+    let boreal = paul.create_ticket(&input).await.expect("created");
+
+    let query = |q: TicketListQuery| TicketListQuery {
+        limit: Some(100),
+        ..q
+    };
+    let by_company = list(
+        &agent,
+        query(TicketListQuery {
+            company_id: Some(boreal.company.id),
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(
+        by_company.contains(&boreal.number.to_string())
+            && !by_company.contains(&acme.number.to_string())
+    );
+    let by_urgency = list(
+        &agent,
+        query(TicketListQuery {
+            urgency: Some(Level::VeryLow),
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(
+        by_urgency.contains(&boreal.number.to_string())
+            && !by_urgency.contains(&acme.number.to_string())
+    );
+    let by_priority = list(
+        &agent,
+        query(TicketListQuery {
+            priority: Some(acme.priority),
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(
+        by_priority.contains(&acme.number.to_string())
+            && !by_priority.contains(&boreal.number.to_string())
+    );
+    let closed = list(
+        &agent,
+        query(TicketListQuery {
+            status: vec![TicketStatus::Closed],
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert_eq!(closed.len(), 2, "the two closed demo tickets");
+    let open = list(
+        &agent,
+        query(TicketListQuery {
+            status: vec![TicketStatus::New, TicketStatus::InProgress],
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(open.contains(&acme.number.to_string()) && !open.iter().any(|n| closed.contains(n)));
+    let requests = agent
+        .list_tickets(&query(TicketListQuery {
+            kind: Some(TicketKind::Request),
+            ..Default::default()
+        }))
+        .await
+        .expect("list");
+    assert!(
+        !requests.items.is_empty() && requests.items.iter().all(|t| t.kind == TicketKind::Request)
+    );
+    let assigned = list(
+        &agent,
+        query(TicketListQuery {
+            scope: Some(Scope::Mine),
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(
+        !assigned.is_empty() && !assigned.contains(&acme.number.to_string()),
+        "agents' own list is what is assigned to them"
+    );
+
+    let answer = agent
+        .raw(
+            "GET",
+            "/api/v1/tickets?status=open,new&priority=9&scope=everything&limit=0&colour=red",
+            None,
+            None,
+        )
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 422);
+    let problem: guichet_types::Problem = answer.json().expect("problem");
+    let fields: Vec<&str> = problem
+        .errors
+        .iter()
+        .flatten()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["colour", "limit", "priority", "scope", "status"]
+    );
+}
+
+async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let target = app
+        .create(&claire, "Un de nos ordinateurs ne démarre plus")
+        .await;
+    let mut other = app.new_ticket(&claire, "Imprimante bloquée").await;
+    other.description = "L'écran de l'imprimante affiche « Erreur 52 »".into();
+    let other = claire.create_ticket(&other).await.expect("created");
+
+    let search = |q: &str| TicketListQuery {
+        q: Some(q.into()),
+        limit: Some(100),
+        ..Default::default()
+    };
+    for q in [
+        "ordinateurs",
+        "ORDINATEUR DEMARRE",
+        "ordi dém",
+        "Démarre",
+        "nos ordinateurs ne",
+    ] {
+        assert_eq!(
+            list(&claire, search(q)).await,
+            vec![target.number.to_string()],
+            "{q}"
+        );
+    }
+    for q in ["ecran erreur 52", "BLOQU", "affiche"] {
+        assert_eq!(
+            list(&claire, search(q)).await,
+            vec![other.number.to_string()],
+            "{q}"
+        );
+    }
+    // Every word must match, and only at the start of a word.
+    for q in ["ordinateur imprimante", "dinateur", "xyzzy"] {
+        assert!(list(&claire, search(q)).await.is_empty(), "{q}");
+    }
+    // Punctuation alone is no query: everything is listed.
+    assert!(list(&claire, search("!!")).await.len() >= 2);
+}
+
+async fn pages_follow_each_other_without_duplicates_or_gaps(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    for i in 0..23 {
+        app.create(&claire, &format!("Page test {i}")).await;
+    }
+    for sort in [TicketSort::UpdatedDesc, TicketSort::CreatedAsc] {
+        let whole = list(
+            &claire,
+            TicketListQuery {
+                sort: Some(sort),
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(whole.len(), 28, "23 new and 5 demo tickets");
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let query = TicketListQuery {
+                sort: Some(sort),
+                limit: Some(6),
+                cursor: cursor.clone(),
+                ..Default::default()
+            };
+            let page = claire.list_tickets(&query).await.expect("page");
+            assert!(page.items.len() <= 6);
+            seen.extend(page.items.into_iter().map(|t| t.number.to_string()));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen, whole, "{sort}");
+    }
+    let bad = claire
+        .raw("GET", "/api/v1/tickets?cursor=bm9wZQ", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(bad.status, 422);
+    let clamped = claire
+        .list_tickets(&TicketListQuery {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .await
+        .expect("clamped");
+    assert_eq!(clamped.items.len(), 28);
+}
