@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 /// Any number key; it only has to be the same for every instance.
-const MIGRATION_LOCK: i64 = 0x6775_6963_6865_74;
+const MIGRATION_LOCK: i64 = 0x0067_7569_6368_6574;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());

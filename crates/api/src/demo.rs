@@ -16,62 +16,72 @@ use crate::tickets::{number, search, service::record_event};
 
 pub const DEMO_PASSWORD: &str = "Demo-Guichet-2026!";
 
-/// (email, role, company index, first name, last name, locale, must change password)
-const ACCOUNTS: &[(&str, Role, Option<usize>, &str, &str, Locale, bool)] = &[
-    (
-        "claire@acme.test",
-        Role::Customer,
-        Some(0),
-        "Claire",
-        "Martin",
-        Locale::Fr,
-        false,
-    ),
-    (
-        "remi@acme.test",
-        Role::Referent,
-        Some(0),
-        "Rémi",
-        "Durand",
-        Locale::Fr,
-        false,
-    ),
-    (
-        "paul@boreal.test",
-        Role::Customer,
-        Some(1),
-        "Paul",
-        "Tremblay",
-        Locale::En,
-        false,
-    ),
-    (
-        "agent@guichet.test",
-        Role::Agent,
-        None,
-        "Agnès",
-        "Support",
-        Locale::Fr,
-        false,
-    ),
-    (
-        "admin@guichet.test",
-        Role::Admin,
-        None,
-        "Adam",
-        "Admin",
-        Locale::Fr,
-        false,
-    ),
-    (
-        "nouveau@acme.test",
-        Role::Customer,
-        Some(0),
-        "Nina",
-        "Nouveau",
-        Locale::Fr,
-        true,
-    ),
+/// A demo account; `company` indexes the demo companies (Acme, Boréal).
+struct DemoAccount {
+    email: &'static str,
+    role: Role,
+    company: Option<usize>,
+    first_name: &'static str,
+    last_name: &'static str,
+    locale: Locale,
+    must_change_password: bool,
+}
+
+const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        email: "claire@acme.test",
+        role: Role::Customer,
+        company: Some(0),
+        first_name: "Claire",
+        last_name: "Martin",
+        locale: Locale::Fr,
+        must_change_password: false,
+    },
+    DemoAccount {
+        email: "remi@acme.test",
+        role: Role::Referent,
+        company: Some(0),
+        first_name: "Rémi",
+        last_name: "Durand",
+        locale: Locale::Fr,
+        must_change_password: false,
+    },
+    DemoAccount {
+        email: "paul@boreal.test",
+        role: Role::Customer,
+        company: Some(1),
+        first_name: "Paul",
+        last_name: "Tremblay",
+        locale: Locale::En,
+        must_change_password: false,
+    },
+    DemoAccount {
+        email: "agent@guichet.test",
+        role: Role::Agent,
+        company: None,
+        first_name: "Agnès",
+        last_name: "Support",
+        locale: Locale::Fr,
+        must_change_password: false,
+    },
+    DemoAccount {
+        email: "admin@guichet.test",
+        role: Role::Admin,
+        company: None,
+        first_name: "Adam",
+        last_name: "Admin",
+        locale: Locale::Fr,
+        must_change_password: false,
+    },
+    DemoAccount {
+        email: "nouveau@acme.test",
+        role: Role::Customer,
+        company: Some(0),
+        first_name: "Nina",
+        last_name: "Nouveau",
+        locale: Locale::Fr,
+        must_change_password: true,
+    },
 ];
 
 /// (French name, English name, kind, children)
@@ -162,18 +172,16 @@ pub async fn seed(
     .await?;
 
     let mut user_ids = Vec::new();
-    for ((email, role, company, first, last, locale, must_change), hash) in
-        ACCOUNTS.iter().zip(hashes)
-    {
+    for (account, hash) in ACCOUNTS.iter().zip(hashes) {
         let user = users::ActiveModel {
-            company_id: Set(company.map(|i| company_ids[i])),
-            role: Set(role.as_str().into()),
-            email: Set((*email).into()),
+            company_id: Set(account.company.map(|i| company_ids[i])),
+            role: Set(account.role.as_str().into()),
+            email: Set(account.email.into()),
             password_hash: Set(hash),
-            must_change_password: Set(*must_change),
-            first_name: Set((*first).into()),
-            last_name: Set((*last).into()),
-            locale: Set(locale.as_str().into()),
+            must_change_password: Set(account.must_change_password),
+            first_name: Set(account.first_name.into()),
+            last_name: Set(account.last_name.into()),
+            locale: Set(account.locale.as_str().into()),
             show_landing_page: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
@@ -244,8 +252,8 @@ pub async fn seed(
     {
         let created = now - Duration::days(days_ago) - Duration::minutes(30);
         let number = number::allocate(writes, db, time_zone, created).await?;
-        let requester_account = ACCOUNTS[requester];
-        let company = company_ids[requester_account.2.unwrap_or(0)];
+        let requester_account = &ACCOUNTS[requester];
+        let company = company_ids[requester_account.company.unwrap_or(0)];
         let impact = Level::Medium;
         let worked = status != TicketStatus::New;
         let (txn, _turn) = writes.begin(db).await?;
@@ -265,7 +273,7 @@ pub async fn seed(
             company_id: Set(company),
             assignee_id: Set(worked.then_some(agent)),
             notify: Set(true),
-            notify_email: Set(requester_account.0.into()),
+            notify_email: Set(requester_account.email.into()),
             created_at: Set(created),
             updated_at: Set(created + Duration::minutes(20)),
             resolved_at: Set(

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The README's test command: every check, each artefact built once.
+#   formatting, clippy (server and WASM), the types crate on wasm32, the dependency rule
+#   (no sea-orm in types/client), unit and integration tests on SQLite and PostgreSQL,
+#   the OpenAPI drift check, the SPA build, browser tests, and the public contract smoke test.
+# PostgreSQL: GUICHET_TEST_POSTGRES_URL (default: the local server); with CI set it must answer.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export GUICHET_TEST_POSTGRES_URL="${GUICHET_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==== %s (%ss)\n' "$*" "$SECONDS" >&2; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "PostgreSQL reachable"
+if ! python3 - "$GUICHET_TEST_POSTGRES_URL" <<'PY'
+import socket, sys, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+socket.create_connection((url.hostname or "127.0.0.1", url.port or 5432), timeout=5).close()
+PY
+then
+  echo "PostgreSQL does not answer at $GUICHET_TEST_POSTGRES_URL; the PostgreSQL tests cannot run." >&2
+  exit 1
+fi
+
+step "clippy (server crates)"
+cargo clippy --all-targets -- -D warnings
+
+step "dependency rule: the types and client crates build for wasm32 and never pull sea-orm"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo check -q --target wasm32-unknown-unknown -p guichet-types -p guichet-client --target-dir target/spa
+for crate in guichet-types guichet-client; do
+  if cargo tree -q -p "$crate" -e normal | grep -q 'sea-orm'; then
+    echo "$crate depends on sea-orm" >&2
+    exit 1
+  fi
+done
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test --workspace --exclude guichet-frontend
+
+step "OpenAPI drift"
+cargo build -q --bin guichet
+if ! target/debug/guichet openapi | diff -q - openapi/openapi.json >/dev/null; then
+  echo "openapi/openapi.json differs from the code: run 'just openapi' and commit it" >&2
+  exit 1
+fi
+
+step "SPA: clippy, tests and release build"
+cargo clippy -q -p guichet-frontend --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
+cargo test -q -p guichet-frontend --target-dir target/spa
+bash scripts/build-frontend.sh
+
+step "browser tests"
+GUICHET_BIN="$repo/target/debug/guichet" bash scripts/e2e.sh
+
+step "public contract smoke test (release build)"
+smoke="$repo/../shared/contract/smoke.py"
+if [[ -f "$smoke" ]]; then
+  python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+  python3 "$smoke"
+else
+  echo "no $smoke beside this checkout: skipped" >&2
+fi
+step "all checks passed"
