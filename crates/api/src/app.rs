@@ -62,7 +62,7 @@ pub fn build(
         .route(
             "/api/docs",
             web::get().to(|| async {
-                HttpResponse::PermanentRedirect()
+                HttpResponse::MovedPermanently()
                     .insert_header(("Location", "/api/docs/"))
                     .finish()
             }),

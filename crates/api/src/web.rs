@@ -86,7 +86,7 @@ pub async fn fallback(
         return Ok(with_cache(NamedFile::open(file)?.into_response(&req), path));
     }
     match NamedFile::open(web_dir.join("index.html")) {
-        Ok(index) => Ok(index.into_response(&req)),
+        Ok(index) => Ok(with_cache(index.into_response(&req), "/index.html")),
         Err(_) => Ok(HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
             .body("The web app is not built: run scripts/build-frontend.sh (the API is at /api/v1, its docs at /api/docs).")),
@@ -107,9 +107,11 @@ fn safe_join(base: &Path, request_path: &str) -> Option<PathBuf> {
 }
 
 fn with_cache(mut response: HttpResponse, path: &str) -> HttpResponse {
-    // index.html must always be fresh; the other files change name when they change.
+    // index.html must always be fresh; a file whose name carries its content hash never changes.
     let value = if path.ends_with(".html") {
         "no-cache"
+    } else if has_content_hash(path) {
+        "public, max-age=31536000, immutable"
     } else {
         "public, max-age=3600"
     };
@@ -117,6 +119,17 @@ fn with_cache(mut response: HttpResponse, path: &str) -> HttpResponse {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
+}
+
+/// `name-0123456789abcdef.ext`, as scripts/build-frontend.sh names the files it builds.
+fn has_content_hash(path: &str) -> bool {
+    let stem = path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.split('.').next())
+        .unwrap_or_default();
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -133,5 +146,15 @@ mod tests {
         assert_eq!(safe_join(base, "/../etc/passwd"), None);
         assert_eq!(safe_join(base, "/a/../../x"), None);
         assert_eq!(safe_join(base, "/"), None);
+    }
+
+    #[test]
+    fn only_hashed_names_are_cached_for_good() {
+        assert!(has_content_hash("/boot-b3dc4fcab1d584fe.js"));
+        assert!(has_content_hash(
+            "/guichet_frontend_bg-ed57f7cd4f9548f9.wasm"
+        ));
+        assert!(!has_content_hash("/favicon.svg"));
+        assert!(!has_content_hash("/guichet-frontend.js"));
     }
 }

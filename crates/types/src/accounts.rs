@@ -60,10 +60,7 @@ pub struct ProfileUpdate {
     pub mobile_phone: Option<String>,
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub fax: Option<String>,
-    #[validate(
-        email(message = "not a valid email address"),
-        length(max = 254, message = "at most 254 characters")
-    )]
+    #[validate(custom(function = "crate::email::validate_email"))]
     pub email: Option<String>,
     pub locale: Option<Locale>,
     pub show_landing_page: Option<bool>,

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod email;
 pub mod enums;
 pub mod ids;
 pub mod lenient;
@@ -15,6 +16,7 @@ pub mod tickets;
 
 pub use accounts::*;
 pub use auth::*;
+pub use email::{is_valid_email, EMAIL_MAX_CHARS};
 pub use enums::*;
 pub use ids::*;
 pub use lenient::{parse_lenient, validation_errors};

@@ -39,10 +39,7 @@ pub struct NewTicket {
     /// Email me about this ticket (default yes).
     pub notify: Option<bool>,
     /// Where to send those emails (default: the requester's address).
-    #[validate(
-        email(message = "not a valid email address"),
-        length(max = 254, message = "at most 254 characters")
-    )]
+    #[validate(custom(function = "crate::email::validate_email"))]
     pub notify_email: Option<String>,
     /// Agents only: the customer this ticket is opened for.
     pub requester_id: Option<UserId>,

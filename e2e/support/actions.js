@@ -1,0 +1,58 @@
+// What a person does, step by step, through the locators.
+import { changePasswordForm, header, newTicketForm, signInForm } from './locators.js';
+
+export async function visit(page, path) {
+  await page.goto(path);
+}
+
+export async function signIn(page, { email, password }, lang = 'fr') {
+  const form = signInForm(page, lang);
+  await form.email.fill(email);
+  await form.password.fill(password);
+  await form.submit.click();
+}
+
+export async function switchToEnglish(page) {
+  await header(page).english.click();
+}
+
+export async function switchToFrench(page) {
+  await header(page).french.click();
+}
+
+export async function changePassword(page, { current, next }) {
+  const form = changePasswordForm(page);
+  await form.current.fill(current);
+  await form.next.fill(next);
+  await form.confirm.fill(next);
+  await form.submit.click();
+}
+
+/** Fills the new-ticket form; the category is the first one offered for the kind. */
+export async function fillTicket(page, { title, description, urgency = 'high' }) {
+  const form = newTicketForm(page);
+  await form.incident.check();
+  // Options arrive with GET /categories: wait for the first real one.
+  await form.category.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+  const first = await form.category.locator('option[value]:not([value=""])').first().getAttribute('value');
+  await form.category.selectOption(first);
+  await form.urgency.selectOption(urgency);
+  await form.title.fill(title);
+  await form.description.fill(description);
+}
+
+export async function submitTicket(page) {
+  await newTicketForm(page).submit.click();
+}
+
+/** Keeps every answer of the API, to check afterwards which requests were made. */
+export function recordApi(page) {
+  const answers = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/')) {
+      answers.push({ method: response.request().method(), path: url.pathname, status: response.status() });
+    }
+  });
+  return answers;
+}

@@ -1,0 +1,36 @@
+// What a person expects to see. Every check waits by itself (locators retry until their
+// timeout); none sleeps for a fixed time.
+import assert from 'node:assert/strict';
+
+export async function sees(locator) {
+  await locator.first().waitFor({ state: 'visible' });
+}
+
+export async function doesNotSee(locator) {
+  await locator.first().waitFor({ state: 'hidden' });
+}
+
+export async function isAt(page, pathname) {
+  await page.waitForURL((url) => url.pathname === pathname);
+}
+
+/** The field is marked invalid and its accessible description carries `message`. */
+export async function fieldHasError(field, message) {
+  await field.and(field.page().locator('[aria-invalid="true"]')).waitFor({ state: 'visible' });
+  const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => field.page().locator(`[id="${id}"]`).innerText()));
+  assert.ok(texts.some((text) => text.includes(message)), `"${message}" not in the description: ${texts.join(' | ')}`);
+}
+
+export async function documentLanguageIs(page, lang) {
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+}
+
+export function noSuccessfulRequest(answers, method, path) {
+  const succeeded = answers.filter((a) => a.method === method && a.path === path && a.status < 400);
+  assert.deepEqual(succeeded, [], `${method} ${path} should not have succeeded`);
+}
+
+export function noPageErrors(errors) {
+  assert.deepEqual(errors, [], 'the page logged errors');
+}

@@ -1,0 +1,14 @@
+// Where the server under test is and who signs in; set by scripts/e2e.sh.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const baseURL = process.env.GUICHET_E2E_BASE_URL ?? 'http://127.0.0.1:8080';
+export const chromiumPath = process.env.GUICHET_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
+
+export const DEMO_PASSWORD = 'Demo-Guichet-2026!';
+export const accounts = {
+  customer: { email: 'claire@acme.test', password: DEMO_PASSWORD },
+  referent: { email: 'remi@acme.test', password: DEMO_PASSWORD },
+  mustChangePassword: { email: 'nouveau@acme.test', password: DEMO_PASSWORD },
+};

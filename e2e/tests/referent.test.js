@@ -1,0 +1,28 @@
+import { after, before, test } from 'node:test';
+
+import { signIn, visit } from '../support/actions.js';
+import { openBrowser, screenshot } from '../support/browser.js';
+import { isAt, sees } from '../support/checks.js';
+import { accounts } from '../support/env.js';
+import { ticketList } from '../support/locators.js';
+
+let browser;
+before(async () => {
+  browser = await openBrowser({ locale: 'fr-FR' });
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a referent can list every ticket of the company', async () => {
+  const { page } = browser;
+  await visit(page, '/login');
+  await signIn(page, accounts.referent);
+  await isAt(page, '/tickets');
+  const list = ticketList(page);
+  const companyList = page.waitForResponse((r) => r.url().includes('scope=company') && r.ok());
+  await list.scopeCompany.check();
+  await companyList;
+  await sees(list.table);
+  await screenshot(page, '12-referent-company');
+});

@@ -1,0 +1,44 @@
+//! The root component: contexts, header and the route table.
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::{provide_flash, Access, Header, Protected},
+    i18n::provide_i18n,
+    pages::{ChangePasswordPage, NewTicketPage, NotFoundPage, SignInPage, TicketsPage},
+    session::provide_session,
+};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_i18n();
+    provide_session(i18n);
+    provide_flash();
+
+    view! {
+        <Router>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/tickets" /> } />
+                    <Route path=path!("/login") view=SignInPage />
+                    <Route
+                        path=path!("/password")
+                        view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/tickets")
+                        view=|| view! { <Protected access=Access::SignedIn><TicketsPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/tickets/new")
+                        view=|| view! { <Protected access=Access::SignedIn><NewTicketPage /></Protected> }
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+
+use crate::{
+    forms::FieldErrors,
+    i18n::{use_i18n, Message, Texts},
+};
+
+/// The list of what is wrong with a form, read out as soon as it appears.
+#[component]
+pub fn ErrorSummary(
+    errors: RwSignal<FieldErrors>,
+    /// A failure that is not about one field (unreachable server, too many attempts, ...).
+    general: RwSignal<Option<Message>>,
+    /// The label of a field, for the list.
+    label: fn(&Texts, &str) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="live" aria-live="assertive" aria-atomic="true">
+            {move || {
+                general
+                    .get()
+                    .map(|message| {
+                        view! { <p class="alert" id="form-alert">{message(i18n.t())}</p> }
+                    })
+            }}
+            {move || {
+                let t = i18n.t();
+                errors
+                    .with(|errors| {
+                        (!errors.is_empty())
+                            .then(|| {
+                                let items = errors
+                                    .iter()
+                                    .map(|e| {
+                                        let text = format!("{}{}{}", label(t, &e.field), t.colon, t.field_error(&e.code));
+                                        view! { <li>{text}</li> }
+                                    })
+                                    .collect_view();
+                                view! {
+                                    <div class="error-summary" id="error-summary">
+                                        <p>{t.errors_summary(errors.len())}</p>
+                                        <ul>{items}</ul>
+                                    </div>
+                                }
+                            })
+                    })
+            }}
+        </div>
+    }
+}

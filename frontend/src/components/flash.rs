@@ -1,0 +1,51 @@
+use guichet_types::TicketNumber;
+use leptos::prelude::*;
+
+use crate::i18n::{fill, use_i18n};
+
+/// A message that one page leaves for the next (e.g. "ticket created" before the list).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flash {
+    TicketCreated(TicketNumber),
+}
+
+#[derive(Clone, Copy)]
+pub struct FlashSlot(RwSignal<Option<Flash>>);
+
+impl FlashSlot {
+    pub fn show(&self, flash: Flash) {
+        self.0.set(Some(flash));
+    }
+}
+
+pub fn provide_flash() {
+    provide_context(FlashSlot(RwSignal::new(None)));
+}
+
+pub fn expect_flash() -> FlashSlot {
+    expect_context::<FlashSlot>()
+}
+
+/// Shows the waiting message, once: it is gone when the page that showed it goes.
+#[component]
+pub fn FlashMessage() -> impl IntoView {
+    let i18n = use_i18n();
+    let slot = expect_flash();
+    on_cleanup(move || slot.0.set(None));
+    view! {
+        <div role="status">
+            {move || {
+                slot.0
+                    .get()
+                    .map(|flash| {
+                        let text = match flash {
+                            Flash::TicketCreated(number) => {
+                                fill(i18n.t().ticket_created, "number", number.as_str())
+                            }
+                        };
+                        view! { <p class="flash">{text}</p> }
+                    })
+            }}
+        </div>
+    }
+}

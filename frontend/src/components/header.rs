@@ -1,0 +1,89 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use super::LanguageSwitch;
+use crate::{
+    dom,
+    i18n::use_i18n,
+    session::{expect_session, AuthState},
+};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let navigate = use_navigate();
+    let path = use_location().pathname;
+    let current = move |href: &'static str| (path.get() == href).then_some("page");
+
+    // After a change of page, keyboard and screen-reader users start from its content.
+    Effect::new(move |previous: Option<String>| {
+        let now = path.get();
+        if previous.is_some_and(|previous| previous != now) {
+            dom::focus_soon("main");
+        }
+        now
+    });
+
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/login", Default::default());
+    };
+
+    let nav = move || {
+        (session.state() == AuthState::SignedIn).then(|| {
+            view! {
+                <nav aria-label=move || i18n.t().main_navigation>
+                    <ul>
+                        <li>
+                            <a href="/tickets" aria-current=move || current("/tickets")>
+                                {move || i18n.t().nav_my_tickets}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="/tickets/new" aria-current=move || current("/tickets/new")>
+                                {move || i18n.t().nav_new_ticket}
+                            </a>
+                        </li>
+                    </ul>
+                </nav>
+            }
+        })
+    };
+
+    let account = move || {
+        let sign_out = sign_out.clone();
+        matches!(
+            session.state(),
+            AuthState::SignedIn | AuthState::MustChangePassword
+        )
+        .then(|| {
+            view! {
+                <div class="account">
+                    <span class="user-name">{move || session.display_name()}</span>
+                    <button type="button" class="link" on:click=sign_out>
+                        {move || i18n.t().sign_out}
+                    </button>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <header class="site-header">
+            <a class="skip-link" href="#main" rel="external">
+                {move || i18n.t().skip_to_content}
+            </a>
+            <div class="bar">
+                <a class="brand" href="/">
+                    {move || i18n.t().app_name}
+                </a>
+                {nav}
+                <div class="tools">
+                    {account}
+                    <LanguageSwitch />
+                </div>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,129 @@
+use guichet_types::{Ticket, TicketListQuery, TicketPage};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{dom, failure::Failure, i18n::use_i18n, session::expect_session};
+
+/// The tickets of a list, with "load more" following the page's `next_cursor`.
+#[component]
+pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let items = RwSignal::new(page.items);
+    let next = RwSignal::new(page.next_cursor);
+    let loading = RwSignal::new(false);
+    let failure = RwSignal::new(None::<Failure>);
+
+    let load_more = move |_| {
+        let Some(cursor) = next.get_untracked() else {
+            return;
+        };
+        let query = TicketListQuery {
+            cursor: Some(cursor),
+            ..query.clone()
+        };
+        loading.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            let result = session
+                .call(|client| {
+                    let query = query.clone();
+                    async move { client.list_tickets(&query).await }
+                })
+                .await;
+            match result {
+                Ok(page) => {
+                    items.update(|items| items.extend(page.items));
+                    next.set(page.next_cursor);
+                }
+                Err(error) => failure.set(Some(error)),
+            }
+            loading.set(false);
+        });
+    };
+
+    let table = move || {
+        let t = i18n.t();
+        view! {
+            <div class="table-wrap">
+                <table class="tickets">
+                    <caption class="visually-hidden">{t.tickets_title}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.col_number}</th>
+                            <th scope="col">{t.col_title}</th>
+                            <th scope="col">{t.col_status}</th>
+                            <th scope="col">{t.col_created}</th>
+                            <th scope="col">{t.col_updated}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || items.get()
+                            key=|ticket| ticket.number.clone()
+                            children=move |ticket| view! { <TicketRow ticket /> }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        }
+    };
+
+    view! {
+        <Show
+            when=move || items.with(|items| !items.is_empty())
+            fallback=move || view! { <p class="empty">{move || i18n.t().no_tickets}</p> }
+        >
+            {table}
+        </Show>
+        {move || {
+            failure.get().map(|f| view! { <p class="alert" role="alert">{(f.message())(i18n.t())}</p> })
+        }}
+        {move || {
+            next.with(Option::is_some)
+                .then(|| {
+                    view! {
+                        <p class="more">
+                            <button
+                                type="button"
+                                on:click=load_more.clone()
+                                disabled=move || loading.get()
+                                aria-busy=move || loading.get().then_some("true")
+                            >
+                                {move || {
+                                    let t = i18n.t();
+                                    if loading.get() { t.loading } else { t.load_more }
+                                }}
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+fn TicketRow(ticket: Ticket) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = ticket.status;
+    let created = ticket.created_at.to_rfc3339();
+    let updated = ticket.updated_at.to_rfc3339();
+    let date = move |at: String| {
+        let shown = at.clone();
+        view! { <time datetime=at>{move || dom::format_date_time(&shown, i18n.t().tag)}</time> }
+    };
+    view! {
+        <tr>
+            <th scope="row" data-label=move || i18n.t().col_number>
+                {ticket.number.to_string()}
+            </th>
+            <td data-label=move || i18n.t().col_title>{ticket.title}</td>
+            <td data-label=move || i18n.t().col_status>
+                <span class=format!("status status-{}", status.as_str())>
+                    {move || i18n.t().status(status)}
+                </span>
+            </td>
+            <td data-label=move || i18n.t().col_created>{date(created)}</td>
+            <td data-label=move || i18n.t().col_updated>{date(updated)}</td>
+        </tr>
+    }
+}

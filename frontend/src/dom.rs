@@ -1,0 +1,90 @@
+//! The few browser APIs the app touches directly. Failures (private mode without storage,
+//! no `window` in tests) degrade to "nothing remembered" rather than panics.
+use wasm_bindgen::JsValue;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+pub fn storage_set(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn storage_remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+pub fn navigator_language() -> String {
+    window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
+}
+
+/// The page's origin, e.g. `http://127.0.0.1:8080`: the API lives there too.
+pub fn origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+pub fn set_document_lang(tag: &str) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
+pub fn set_document_title(title: &str) {
+    if let Some(document) = window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// Removes the "loading" note that `index.html` shows until the app starts.
+pub fn remove_element(id: &str) {
+    if let Some(element) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        element.remove();
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if it exists.
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// A date and time in the reader's language and time zone, e.g. `21/11/2026 09:30`.
+pub fn format_date_time(rfc3339: &str, tag: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    String::from(date.to_locale_string(tag, &options))
+}
+
+/// Focuses after the next paint, once the view shows what was just set (errors, new fields).
+pub fn focus_soon(id: &'static str) {
+    leptos::prelude::request_animation_frame(move || focus(id));
+}

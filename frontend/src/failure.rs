@@ -1,0 +1,57 @@
+//! What a failed API call means to the interface.
+use guichet_client::ClientError;
+use guichet_types::FieldError;
+
+use crate::i18n::{Message, Texts};
+
+/// A failed call, kept small and `Clone` so resources and signals can hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The HTTP status of a problem answer; `None` when no answer came.
+    pub status: Option<u16>,
+    /// The problem's `code`, e.g. `validation_failed`.
+    pub code: String,
+    /// The invalid fields of a `validation_failed` answer.
+    pub errors: Vec<FieldError>,
+}
+
+impl Failure {
+    pub fn session_expired() -> Self {
+        Self {
+            status: Some(401),
+            code: "unauthorized".to_owned(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn is_status(&self, status: u16) -> bool {
+        self.status == Some(status)
+    }
+
+    /// The sentence to show when the failure is not about one field.
+    pub fn message(&self) -> Message {
+        match self.status {
+            None => |t: &Texts| t.network_error,
+            Some(401) => |t: &Texts| t.session_expired,
+            Some(429) => |t: &Texts| t.too_many_attempts,
+            Some(_) => |t: &Texts| t.server_error,
+        }
+    }
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        match error {
+            ClientError::Api(problem) => Self {
+                status: Some(problem.status),
+                code: problem.code,
+                errors: problem.errors.unwrap_or_default(),
+            },
+            ClientError::Transport(_) | ClientError::BaseUrl(_) => Self {
+                status: None,
+                code: "unreachable".to_owned(),
+                errors: Vec::new(),
+            },
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Every string of the interface, in French and in English.
+//!
+//! [`Texts`] has one member per string, so a table that forgets one does not compile. The
+//! current language lives in the [`I18n`] context: it starts from the browser's language,
+//! is remembered in `localStorage`, and follows the signed-in profile's `locale`.
+mod en;
+mod fr;
+
+use guichet_types::{
+    Level, Locale, PasswordRule, TicketKind, TicketStatus, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+};
+use leptos::prelude::*;
+
+use crate::dom;
+
+const STORAGE_KEY: &str = "guichet.locale";
+
+/// The strings of one language.
+pub struct Texts {
+    /// BCP 47 tag, for `<html lang>` and date formatting.
+    pub tag: &'static str,
+    pub app_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub loading: &'static str,
+    pub language: &'static str,
+    pub main_navigation: &'static str,
+    pub nav_my_tickets: &'static str,
+    pub nav_new_ticket: &'static str,
+    pub sign_out: &'static str,
+    pub retry: &'static str,
+    pub required_mark: &'static str,
+    /// Between a label and its value: French puts a space before the colon.
+    pub colon: &'static str,
+
+    // Errors that are not about one field.
+    pub network_error: &'static str,
+    pub server_error: &'static str,
+    pub session_expired: &'static str,
+    pub load_failed: &'static str,
+    pub errors_summary_one: &'static str,
+    /// `{n}`: how many.
+    pub errors_summary_many: &'static str,
+
+    // Sign in.
+    pub sign_in_title: &'static str,
+    pub sign_in_intro: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub sign_in_submit: &'static str,
+    pub signing_in: &'static str,
+    pub sign_in_failed: &'static str,
+    pub too_many_attempts: &'static str,
+
+    // Forced password change.
+    pub change_password_title: &'static str,
+    pub change_password_intro: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub confirm_password: &'static str,
+    pub password_rules_title: &'static str,
+    /// `{n}`: the minimum.
+    pub rule_min_length: &'static str,
+    /// `{n}`: the maximum.
+    pub rule_max_length: &'static str,
+    pub rule_uppercase: &'static str,
+    pub rule_lowercase: &'static str,
+    pub rule_digit: &'static str,
+    pub rule_special: &'static str,
+    pub rule_met: &'static str,
+    pub rule_unmet: &'static str,
+    pub passwords_differ: &'static str,
+    pub wrong_current_password: &'static str,
+    pub change_password_submit: &'static str,
+    pub saving: &'static str,
+
+    // Ticket list.
+    pub tickets_title: &'static str,
+    pub filters: &'static str,
+    pub scope_legend: &'static str,
+    pub scope_mine: &'static str,
+    pub scope_company: &'static str,
+    pub status_filter: &'static str,
+    pub status_all: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub search_submit: &'static str,
+    pub col_number: &'static str,
+    pub col_title: &'static str,
+    pub col_status: &'static str,
+    pub col_created: &'static str,
+    pub col_updated: &'static str,
+    pub no_tickets: &'static str,
+    pub load_more: &'static str,
+    /// `{number}`: the new ticket's number.
+    pub ticket_created: &'static str,
+
+    // New ticket.
+    pub new_ticket_title: &'static str,
+    pub new_ticket_intro: &'static str,
+    pub kind_legend: &'static str,
+    pub kind_incident: &'static str,
+    pub kind_incident_hint: &'static str,
+    pub kind_request: &'static str,
+    pub kind_request_hint: &'static str,
+    pub category: &'static str,
+    pub category_choose: &'static str,
+    pub urgency: &'static str,
+    pub asset: &'static str,
+    pub asset_none: &'static str,
+    pub title: &'static str,
+    /// `{n}`: the maximum.
+    pub title_hint: &'static str,
+    pub description: &'static str,
+    pub description_hint: &'static str,
+    pub notify: &'static str,
+    pub notify_email: &'static str,
+    /// `{email}`: the account's address.
+    pub notify_email_hint: &'static str,
+    pub submit_create: &'static str,
+    pub submit_create_another: &'static str,
+    pub sending: &'static str,
+
+    // Field error codes of the API.
+    pub error_required: &'static str,
+    pub error_length: &'static str,
+    pub error_invalid_choice: &'static str,
+    pub error_invalid_type: &'static str,
+    pub error_email: &'static str,
+    pub error_password_policy: &'static str,
+    pub error_blank: &'static str,
+    pub error_not_found: &'static str,
+    pub error_not_allowed: &'static str,
+    pub error_taken: &'static str,
+    pub error_other: &'static str,
+
+    // Not found.
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+
+    pub status_new: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_waiting: &'static str,
+    pub status_resolved: &'static str,
+    pub status_closed: &'static str,
+    pub level_very_low: &'static str,
+    pub level_low: &'static str,
+    pub level_medium: &'static str,
+    pub level_high: &'static str,
+    pub level_very_high: &'static str,
+}
+
+impl Texts {
+    pub fn status(&self, status: TicketStatus) -> &'static str {
+        match status {
+            TicketStatus::New => self.status_new,
+            TicketStatus::InProgress => self.status_in_progress,
+            TicketStatus::Waiting => self.status_waiting,
+            TicketStatus::Resolved => self.status_resolved,
+            TicketStatus::Closed => self.status_closed,
+        }
+    }
+
+    pub fn level(&self, level: Level) -> &'static str {
+        match level {
+            Level::VeryLow => self.level_very_low,
+            Level::Low => self.level_low,
+            Level::Medium => self.level_medium,
+            Level::High => self.level_high,
+            Level::VeryHigh => self.level_very_high,
+        }
+    }
+
+    pub fn kind(&self, kind: TicketKind) -> &'static str {
+        match kind {
+            TicketKind::Incident => self.kind_incident,
+            TicketKind::Request => self.kind_request,
+        }
+    }
+
+    /// The sentence shown under a field for an error `code` of the API.
+    pub fn field_error(&self, code: &str) -> &'static str {
+        match code {
+            "required" => self.error_required,
+            "length" => self.error_length,
+            "invalid_choice" => self.error_invalid_choice,
+            "invalid_type" => self.error_invalid_type,
+            "email" => self.error_email,
+            "password_policy" => self.error_password_policy,
+            "blank" => self.error_blank,
+            "not_found" => self.error_not_found,
+            "not_allowed" => self.error_not_allowed,
+            "taken" => self.error_taken,
+            // Found by the browser only: the confirmation differs from the new password.
+            "mismatch" => self.passwords_differ,
+            // The server refused the current password.
+            "wrong_password" => self.wrong_current_password,
+            _ => self.error_other,
+        }
+    }
+
+    pub fn password_rule(&self, rule: PasswordRule) -> String {
+        match rule {
+            PasswordRule::MinLength => {
+                fill(self.rule_min_length, "n", &PASSWORD_MIN_CHARS.to_string())
+            }
+            PasswordRule::MaxLength => {
+                fill(self.rule_max_length, "n", &PASSWORD_MAX_CHARS.to_string())
+            }
+            PasswordRule::Uppercase => self.rule_uppercase.to_owned(),
+            PasswordRule::Lowercase => self.rule_lowercase.to_owned(),
+            PasswordRule::Digit => self.rule_digit.to_owned(),
+            PasswordRule::Special => self.rule_special.to_owned(),
+        }
+    }
+
+    pub fn errors_summary(&self, count: usize) -> String {
+        if count == 1 {
+            self.errors_summary_one.to_owned()
+        } else {
+            fill(self.errors_summary_many, "n", &count.to_string())
+        }
+    }
+}
+
+/// Replaces `{name}` in `template` with `value`.
+pub fn fill(template: &str, name: &str, value: &str) -> String {
+    template.replace(&format!("{{{name}}}"), value)
+}
+
+pub fn texts(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::Fr => &fr::FR,
+        Locale::En => &en::EN,
+    }
+}
+
+/// A message chosen now and translated when shown, so it follows a change of language.
+pub type Message = fn(&Texts) -> &'static str;
+
+/// The current language.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    locale: RwSignal<Locale>,
+}
+
+impl I18n {
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// The strings of the current language (reactive).
+    pub fn t(&self) -> &'static Texts {
+        texts(self.locale.get())
+    }
+
+    /// Switches the interface to `locale` and remembers it on this browser.
+    pub fn set(&self, locale: Locale) {
+        dom::storage_set(STORAGE_KEY, locale.as_str());
+        dom::set_document_lang(texts(locale).tag);
+        self.locale.set(locale);
+    }
+}
+
+/// Creates the language context: the remembered choice, else the browser's language.
+pub fn provide_i18n() -> I18n {
+    let initial = dom::storage_get(STORAGE_KEY)
+        .and_then(|value| Locale::parse(&value))
+        .unwrap_or_else(|| browser_locale(&dom::navigator_language()));
+    dom::set_document_lang(texts(initial).tag);
+    let i18n = I18n {
+        locale: RwSignal::new(initial),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// French for French-speaking browsers, English for everyone else.
+fn browser_locale(language: &str) -> Locale {
+    if language.to_ascii_lowercase().starts_with("fr") {
+        Locale::Fr
+    } else {
+        Locale::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_browsers_get_french_and_the_others_english() {
+        assert_eq!(browser_locale("fr-CA"), Locale::Fr);
+        assert_eq!(browser_locale("FR"), Locale::Fr);
+        assert_eq!(browser_locale("en-GB"), Locale::En);
+        assert_eq!(browser_locale("de-DE"), Locale::En);
+    }
+
+    #[test]
+    fn every_error_code_of_the_api_has_its_own_sentence() {
+        for locale in Locale::ALL {
+            let t = texts(*locale);
+            for code in [
+                "required",
+                "length",
+                "invalid_choice",
+                "invalid_type",
+                "email",
+                "password_policy",
+                "blank",
+                "not_found",
+                "not_allowed",
+            ] {
+                assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
+            }
+        }
+    }
+
+    #[test]
+    fn statuses_read_as_the_spec_names_them() {
+        let fr: Vec<&str> = TicketStatus::ALL
+            .iter()
+            .map(|s| texts(Locale::Fr).status(*s))
+            .collect();
+        assert_eq!(fr, ["Nouveau", "En cours", "En attente", "Résolu", "Clos"]);
+        let en: Vec<&str> = TicketStatus::ALL
+            .iter()
+            .map(|s| texts(Locale::En).status(*s))
+            .collect();
+        assert_eq!(en, ["New", "In progress", "Waiting", "Resolved", "Closed"]);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            texts(Locale::En).password_rule(PasswordRule::MinLength),
+            "at least 12 characters"
+        );
+        assert_eq!(
+            fill(
+                "Ticket {number} has been created.",
+                "number",
+                "T20261121.0001"
+            ),
+            "Ticket T20261121.0001 has been created."
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! Guichet's web front end: a Leptos single-page app, rendered in the browser, that talks to
+//! the API through `guichet-client`. `app` holds the routes, `pages` one component per screen,
+//! `components` the shared pieces, `i18n` every string in French and English, and `session`
+//! the signed-in user and the authenticated calls.
+mod app;
+mod components;
+mod dom;
+mod failure;
+mod forms;
+mod i18n;
+mod pages;
+mod session;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    dom::remove_element("boot");
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,160 @@
+use guichet_types::{validation_errors, ChangePasswordRequest, FieldError};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use validator::Validate;
+
+use crate::{
+    components::{page_title, ErrorSummary, FieldMessage, PasswordChecklist},
+    dom,
+    forms::{described_by, FieldErrors},
+    i18n::{use_i18n, Message, Texts},
+    session::expect_session,
+};
+
+const ORDER: [&str; 3] = ["current_password", "new_password", "confirm_password"];
+
+fn label(t: &Texts, field: &str) -> &'static str {
+    match field {
+        "current_password" => t.current_password,
+        "confirm_password" => t.confirm_password,
+        _ => t.new_password,
+    }
+}
+
+/// The password change forced on a first sign-in with a generic password.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    page_title(|t| t.change_password_title);
+
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let general = RwSignal::new(None::<Message>);
+    let pending = RwSignal::new(false);
+
+    let show_errors = move |found: FieldErrors| {
+        let first = found.first_of(&ORDER);
+        errors.set(found);
+        if let Some(first) = first {
+            dom::focus_soon(first);
+        }
+    };
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        general.set(None);
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        let mut found = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        if confirm.get_untracked() != request.new_password {
+            found.push(FieldError::new(
+                "confirm_password",
+                "mismatch",
+                "the passwords differ",
+            ));
+        }
+        let found = FieldErrors::new(found, |field| {
+            field == "current_password" && request.current_password.is_empty()
+        });
+        if !found.is_empty() {
+            show_errors(found);
+            return;
+        }
+        errors.set(FieldErrors::default());
+        pending.set(true);
+        spawn_local(async move {
+            // On success the session is signed in for good and the page redirects.
+            match session
+                .change_password(&request.current_password, &request.new_password)
+                .await
+            {
+                Ok(()) => {}
+                Err(failure) if !failure.errors.is_empty() => {
+                    let wrong_current =
+                        |e: &FieldError| e.field == "current_password" && e.code != "required";
+                    let list = failure
+                        .errors
+                        .into_iter()
+                        .map(|e| {
+                            if wrong_current(&e) {
+                                FieldError {
+                                    code: "wrong_password".to_owned(),
+                                    ..e
+                                }
+                            } else {
+                                e
+                            }
+                        })
+                        .collect();
+                    show_errors(FieldErrors::new(list, |_| false).sorted(&ORDER));
+                }
+                Err(failure) if failure.is_status(403) || failure.is_status(400) => {
+                    let error = FieldError::new("current_password", "wrong_password", "");
+                    show_errors(FieldErrors::new(vec![error], |_| false));
+                }
+                Err(failure) => general.set(Some(failure.message())),
+            }
+            pending.set(false);
+        });
+    };
+
+    let has = move |field: &'static str| move || errors.with(|e| e.has(field));
+    let password_input =
+        move |id: &'static str, value: RwSignal<String>, autocomplete: &'static str, hint: bool| {
+            view! {
+                <input
+                    id=id
+                    name=id
+                    type="password"
+                    autocomplete=autocomplete
+                    required
+                    bind:value=value
+                    aria-invalid=move || has(id)().then_some("true")
+                    aria-describedby=move || described_by(id, hint, has(id)())
+                />
+            }
+        };
+
+    view! {
+        <section class="narrow card">
+            <h1>{move || i18n.t().change_password_title}</h1>
+            <p class="intro">{move || i18n.t().change_password_intro}</p>
+            <ErrorSummary errors general label />
+            <form novalidate on:submit=on_submit>
+                <div class="field">
+                    <label for="current_password">{move || i18n.t().current_password}</label>
+                    {password_input("current_password", current, "current-password", false)}
+                    <FieldMessage id="current_password" field="current_password" errors />
+                </div>
+                <div class="field">
+                    <label for="new_password">{move || i18n.t().new_password}</label>
+                    {password_input("new_password", new, "new-password", true)}
+                    <PasswordChecklist id="new_password-hint" password=new />
+                    <FieldMessage id="new_password" field="new_password" errors />
+                </div>
+                <div class="field">
+                    <label for="confirm_password">{move || i18n.t().confirm_password}</label>
+                    {password_input("confirm_password", confirm, "new-password", false)}
+                    <FieldMessage id="confirm_password" field="confirm_password" errors />
+                </div>
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {move || {
+                        let t = i18n.t();
+                        if pending.get() { t.saving } else { t.change_password_submit }
+                    }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,550 @@
+use guichet_types::{
+    validation_errors, AssetId, CategoryId, CategoryNode, FieldError, Level, NewTicket, TicketKind,
+    TicketNumber, TITLE_MAX_CHARS,
+};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+use validator::Validate;
+
+use crate::{
+    components::{expect_flash, page_title, ErrorSummary, FieldMessage, Flash},
+    dom,
+    forms::{described_by, FieldErrors},
+    i18n::{fill, use_i18n, Message, Texts},
+    session::expect_session,
+};
+
+/// The fields in the order the form shows them, by their API names (also their ids).
+const ORDER: [&str; 8] = [
+    "kind",
+    "category_id",
+    "urgency",
+    "asset_id",
+    "title",
+    "description",
+    "notify",
+    "notify_email",
+];
+
+fn label(t: &Texts, field: &str) -> &'static str {
+    match field {
+        "kind" => t.kind_legend,
+        "category_id" => t.category,
+        "urgency" => t.urgency,
+        "asset_id" => t.asset,
+        "title" => t.title,
+        "description" => t.description,
+        "notify" => t.notify,
+        "notify_email" => t.notify_email,
+        _ => t.new_ticket_title,
+    }
+}
+
+/// A choice of the category select: a leaf of the tree, named by its path under its root.
+#[derive(Debug, Clone, PartialEq)]
+struct CategoryChoice {
+    id: CategoryId,
+    name: String,
+}
+
+/// The categories a ticket of `kind` may take, grouped by root: `(group, choices)`, where a
+/// root without children is its own choice and has no group.
+fn category_groups(
+    tree: &[CategoryNode],
+    kind: TicketKind,
+) -> Vec<(Option<String>, Vec<CategoryChoice>)> {
+    let fits = |node: &&CategoryNode| node.kind.is_none_or(|k| k == kind);
+    fn leaves(
+        nodes: &[CategoryNode],
+        kind: TicketKind,
+        parent: &str,
+        out: &mut Vec<CategoryChoice>,
+    ) {
+        for node in nodes.iter().filter(|n| n.kind.is_none_or(|k| k == kind)) {
+            let name = if parent.is_empty() {
+                node.name.clone()
+            } else {
+                format!("{parent} › {}", node.name)
+            };
+            if node.children.is_empty() {
+                out.push(CategoryChoice { id: node.id, name });
+            } else {
+                leaves(&node.children, kind, &name, out);
+            }
+        }
+    }
+    tree.iter()
+        .filter(fits)
+        .map(|root| {
+            if root.children.is_empty() {
+                (
+                    None,
+                    vec![CategoryChoice {
+                        id: root.id,
+                        name: root.name.clone(),
+                    }],
+                )
+            } else {
+                let mut choices = Vec::new();
+                leaves(&root.children, kind, "", &mut choices);
+                (Some(root.name.clone()), choices)
+            }
+        })
+        .collect()
+}
+
+#[component]
+pub fn NewTicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let flash = expect_flash();
+    let navigate = use_navigate();
+    page_title(|t| t.new_ticket_title);
+
+    let kind = RwSignal::new(TicketKind::Incident);
+    let category = RwSignal::new(String::new());
+    let urgency = RwSignal::new(Level::Medium);
+    let asset = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let notify = RwSignal::new(true);
+    let notify_email = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let general = RwSignal::new(None::<Message>);
+    let pending = RwSignal::new(false);
+    let created = RwSignal::new(None::<TicketNumber>);
+
+    // Category names come in the profile's language: reload them when it changes.
+    let locale = Memo::new(move |_| session.profile().map(|p| p.locale));
+    let categories = LocalResource::new(move || {
+        locale.track();
+        async move {
+            session
+                .call(|client| async move { client.categories().await })
+                .await
+        }
+    });
+    let assets = LocalResource::new(move || async move {
+        session
+            .call(|client| async move { client.assets().await })
+            .await
+    });
+
+    let groups = move || match categories.get() {
+        Some(Ok(tree)) => category_groups(&tree, kind.get()),
+        _ => Vec::new(),
+    };
+
+    let choose_kind = move |value: TicketKind| {
+        kind.set(value);
+        // A category of the other kind would be refused.
+        let chosen = category.get_untracked();
+        if !groups()
+            .iter()
+            .flat_map(|(_, choices)| choices)
+            .any(|c| c.id.to_string() == chosen)
+        {
+            category.set(String::new());
+        }
+    };
+
+    let show_errors = move |list: Vec<FieldError>, ticket: &NewTicket| {
+        let found = FieldErrors::new(list, |field| match field {
+            "title" => ticket.title.is_empty(),
+            "description" => ticket.description.is_empty(),
+            _ => false,
+        })
+        .sorted(&ORDER);
+        let first = found.first_of(&ORDER);
+        errors.set(found);
+        dom::focus_soon(match first {
+            Some("kind") => "kind-incident",
+            Some(first) => first,
+            None => "error-summary",
+        });
+    };
+
+    let submit = move |another: bool| {
+        if pending.get_untracked() {
+            return;
+        }
+        general.set(None);
+        created.set(None);
+        let category_id = category.get_untracked().parse::<i64>().ok().map(CategoryId);
+        let ticket = NewTicket {
+            kind: kind.get_untracked(),
+            category_id: category_id.unwrap_or_default(),
+            urgency: urgency.get_untracked(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            asset_id: asset.get_untracked().parse::<i64>().ok().map(AssetId),
+            notify: Some(notify.get_untracked()),
+            notify_email: Some(notify_email.get_untracked().trim().to_owned())
+                .filter(|e| !e.is_empty()),
+            requester_id: None,
+        };
+        // The same rules as the server, plus the one its type cannot say: a category is chosen.
+        let mut found = ticket
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        if category_id.is_none() {
+            found.push(FieldError::new(
+                "category_id",
+                "required",
+                "choose a category",
+            ));
+        }
+        if !found.is_empty() {
+            show_errors(found, &ticket);
+            return;
+        }
+        errors.set(FieldErrors::default());
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = session
+                .call(|client| {
+                    let ticket = ticket.clone();
+                    async move { client.create_ticket(&ticket).await }
+                })
+                .await;
+            pending.set(false);
+            match result {
+                Ok(saved) if another => {
+                    title.set(String::new());
+                    description.set(String::new());
+                    created.set(Some(saved.number));
+                    dom::focus_soon("title");
+                }
+                Ok(saved) => {
+                    flash.show(Flash::TicketCreated(saved.number));
+                    navigate("/tickets", Default::default());
+                }
+                Err(failure) if !failure.errors.is_empty() => show_errors(failure.errors, &ticket),
+                Err(failure) => general.set(Some(failure.message())),
+            }
+        });
+    };
+    let on_submit = {
+        let submit = submit.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            submit(false);
+        }
+    };
+
+    let has = move |field: &'static str| move || errors.with(|e| e.has(field));
+    let invalid = move |field: &'static str| move || has(field)().then_some("true");
+
+    let kind_choice = move |value: TicketKind, id: &'static str| {
+        view! {
+            <div class="choice">
+                <input
+                    type="radio"
+                    id=id
+                    name="kind"
+                    value=value.as_str()
+                    prop:checked=move || kind.get() == value
+                    on:change=move |_| choose_kind(value)
+                    aria-invalid=invalid("kind")
+                />
+                <label for=id>
+                    <strong>{move || i18n.t().kind(value)}</strong>
+                    " — "
+                    {move || {
+                        let t = i18n.t();
+                        if value == TicketKind::Incident { t.kind_incident_hint } else { t.kind_request_hint }
+                    }}
+                </label>
+            </div>
+        }
+    };
+
+    let required = move || view! { <span class="required">{move || i18n.t().required_mark}</span> };
+
+    view! {
+        <section class="form-page">
+            <h1>{move || i18n.t().new_ticket_title}</h1>
+            <p class="intro">{move || i18n.t().new_ticket_intro}</p>
+            <div role="status">
+                {move || {
+                    created
+                        .get()
+                        .map(|number| {
+                            view! {
+                                <p class="flash">{fill(i18n.t().ticket_created, "number", number.as_str())}</p>
+                            }
+                        })
+                }}
+            </div>
+            <ErrorSummary errors general label />
+            <form novalidate on:submit=on_submit>
+                <fieldset
+                    class="field"
+                    aria-describedby=move || described_by("kind", false, has("kind")())
+                >
+                    <legend>{move || i18n.t().kind_legend} " " {required}</legend>
+                    {kind_choice(TicketKind::Incident, "kind-incident")}
+                    {kind_choice(TicketKind::Request, "kind-request")}
+                    <FieldMessage id="kind" field="kind" errors />
+                </fieldset>
+
+                <div class="field">
+                    <label for="category_id">{move || i18n.t().category} " " {required}</label>
+                    <select
+                        id="category_id"
+                        name="category_id"
+                        on:change=move |ev| category.set(event_target_value(&ev))
+                        prop:value=move || category.get()
+                        aria-invalid=invalid("category_id")
+                        aria-describedby=move || described_by("category_id", false, has("category_id")())
+                    >
+                        <option value="">{move || i18n.t().category_choose}</option>
+                        {move || {
+                            groups()
+                                .into_iter()
+                                .map(|(group, choices)| {
+                                    let options = choices
+                                        .into_iter()
+                                        .map(|choice| {
+                                            let value = choice.id.to_string();
+                                            let selected = value.clone();
+                                            view! {
+                                                <option value=value selected=move || category.get() == selected>
+                                                    {choice.name}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view();
+                                    match group {
+                                        Some(label) => view! { <optgroup label=label>{options}</optgroup> }.into_any(),
+                                        None => options.into_any(),
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <FieldMessage id="category_id" field="category_id" errors />
+                </div>
+
+                <div class="field">
+                    <label for="urgency">{move || i18n.t().urgency}</label>
+                    <select
+                        id="urgency"
+                        name="urgency"
+                        on:change=move |ev| {
+                            if let Some(level) = Level::parse(&event_target_value(&ev)) {
+                                urgency.set(level);
+                            }
+                        }
+                        aria-invalid=invalid("urgency")
+                        aria-describedby=move || described_by("urgency", false, has("urgency")())
+                    >
+                        {Level::ALL
+                            .iter()
+                            .map(|&level| {
+                                view! {
+                                    <option value=level.as_str() selected=move || urgency.get() == level>
+                                        {move || i18n.t().level(level)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <FieldMessage id="urgency" field="urgency" errors />
+                </div>
+
+                <div class="field">
+                    <label for="asset_id">{move || i18n.t().asset}</label>
+                    <select
+                        id="asset_id"
+                        name="asset_id"
+                        on:change=move |ev| asset.set(event_target_value(&ev))
+                        prop:value=move || asset.get()
+                        aria-invalid=invalid("asset_id")
+                        aria-describedby=move || described_by("asset_id", false, has("asset_id")())
+                    >
+                        <option value="">{move || i18n.t().asset_none}</option>
+                        {move || {
+                            assets
+                                .get()
+                                .and_then(Result::ok)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|item| {
+                                    let value = item.id.to_string();
+                                    let selected = value.clone();
+                                    let name = if item.reference.is_empty() {
+                                        item.name
+                                    } else {
+                                        format!("{} ({})", item.name, item.reference)
+                                    };
+                                    view! {
+                                        <option value=value selected=move || asset.get() == selected>
+                                            {name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <FieldMessage id="asset_id" field="asset_id" errors />
+                </div>
+
+                <div class="field">
+                    <label for="title">{move || i18n.t().title} " " {required}</label>
+                    <input
+                        id="title"
+                        name="title"
+                        type="text"
+                        maxlength=TITLE_MAX_CHARS.to_string()
+                        autocomplete="off"
+                        required
+                        bind:value=title
+                        aria-invalid=invalid("title")
+                        aria-describedby=move || described_by("title", true, has("title")())
+                    />
+                    <p id="title-hint" class="hint">
+                        {move || fill(i18n.t().title_hint, "n", &TITLE_MAX_CHARS.to_string())}
+                    </p>
+                    <FieldMessage id="title" field="title" errors />
+                </div>
+
+                <div class="field">
+                    <label for="description">{move || i18n.t().description} " " {required}</label>
+                    <textarea
+                        id="description"
+                        name="description"
+                        rows="8"
+                        required
+                        bind:value=description
+                        aria-invalid=invalid("description")
+                        aria-describedby=move || described_by("description", true, has("description")())
+                    ></textarea>
+                    <p id="description-hint" class="hint">{move || i18n.t().description_hint}</p>
+                    <FieldMessage id="description" field="description" errors />
+                </div>
+
+                <div class="field choice">
+                    <input
+                        id="notify"
+                        name="notify"
+                        type="checkbox"
+                        bind:checked=notify
+                        aria-invalid=invalid("notify")
+                        aria-describedby=move || described_by("notify", false, has("notify")())
+                    />
+                    <label for="notify">{move || i18n.t().notify}</label>
+                    <FieldMessage id="notify" field="notify" errors />
+                </div>
+
+                <div class="field">
+                    <label for="notify_email">{move || i18n.t().notify_email}</label>
+                    <input
+                        id="notify_email"
+                        name="notify_email"
+                        type="email"
+                        autocomplete="email"
+                        inputmode="email"
+                        bind:value=notify_email
+                        disabled=move || !notify.get()
+                        aria-invalid=invalid("notify_email")
+                        aria-describedby=move || described_by("notify_email", true, has("notify_email")())
+                    />
+                    <p id="notify_email-hint" class="hint">
+                        {move || {
+                            let email = session.profile().map(|p| p.email).unwrap_or_default();
+                            fill(i18n.t().notify_email_hint, "email", &email)
+                        }}
+                    </p>
+                    <FieldMessage id="notify_email" field="notify_email" errors />
+                </div>
+
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || pending.get()>
+                        {move || {
+                            let t = i18n.t();
+                            if pending.get() { t.sending } else { t.submit_create }
+                        }}
+                    </button>
+                    <button type="button" disabled=move || pending.get() on:click=move |_| submit(true)>
+                        {move || i18n.t().submit_create_another}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(
+        id: i64,
+        name: &str,
+        kind: Option<TicketKind>,
+        children: Vec<CategoryNode>,
+    ) -> CategoryNode {
+        CategoryNode {
+            id: CategoryId(id),
+            name: name.to_owned(),
+            kind,
+            children,
+        }
+    }
+
+    #[test]
+    fn categories_are_the_leaves_of_the_chosen_kind_grouped_by_root() {
+        let tree = vec![
+            node(
+                1,
+                "Incident",
+                Some(TicketKind::Incident),
+                vec![node(2, "Lenteur", None, vec![])],
+            ),
+            node(
+                6,
+                "Demande",
+                Some(TicketKind::Request),
+                vec![node(
+                    8,
+                    "Administrative",
+                    None,
+                    vec![node(9, "Facturation", None, vec![])],
+                )],
+            ),
+            node(12, "Autre", None, vec![]),
+        ];
+        let names = |kind| {
+            category_groups(&tree, kind)
+                .into_iter()
+                .map(|(group, choices)| {
+                    (
+                        group,
+                        choices
+                            .into_iter()
+                            .map(|c| (c.id.0, c.name))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(TicketKind::Request),
+            vec![
+                (
+                    Some("Demande".to_owned()),
+                    vec![(9, "Administrative › Facturation".to_owned())]
+                ),
+                (None, vec![(12, "Autre".to_owned())]),
+            ]
+        );
+        assert_eq!(
+            names(TicketKind::Incident)[0],
+            (Some("Incident".to_owned()), vec![(2, "Lenteur".to_owned())])
+        );
+    }
+}

@@ -1,0 +1,163 @@
+use guichet_types::{validation_errors, LoginRequest};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::{components::Redirect, hooks::use_query_map};
+use validator::Validate;
+
+use crate::{
+    components::{page_title, ErrorSummary, FieldMessage},
+    dom,
+    forms::{described_by, FieldErrors},
+    i18n::{use_i18n, Message, Texts},
+    session::{expect_session, AuthState},
+};
+
+const ORDER: [&str; 2] = ["email", "password"];
+
+fn label(t: &Texts, field: &str) -> &'static str {
+    match field {
+        "password" => t.password,
+        _ => t.email,
+    }
+}
+
+/// Where to go once signed in: the page that sent here, if it is one of ours.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/tickets".to_owned())
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let query = use_query_map();
+    page_title(|t| t.sign_in_title);
+
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let general = RwSignal::new(None::<Message>);
+    let pending = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        general.set(None);
+        let request = LoginRequest {
+            email: email.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        let found = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let found = FieldErrors::new(found, |field| match field {
+            "email" => request.email.is_empty(),
+            _ => request.password.is_empty(),
+        })
+        .sorted(&ORDER);
+        if let Some(first) = found.first_of(&ORDER) {
+            errors.set(found);
+            dom::focus_soon(first);
+            return;
+        }
+        errors.set(FieldErrors::default());
+        pending.set(true);
+        spawn_local(async move {
+            // On success the session's state changes and the view below redirects.
+            if let Err(failure) = session.sign_in(&request.email, &request.password).await {
+                let message: Message = match failure.status {
+                    None | Some(429) | Some(500..) => failure.message(),
+                    Some(_) => |t: &Texts| t.sign_in_failed,
+                };
+                general.set(Some(message));
+                password.set(String::new());
+                dom::focus_soon("password");
+            }
+            pending.set(false);
+        });
+    };
+
+    let field_invalid =
+        move |field: &'static str| move || errors.with(|e| e.has(field)).then_some("true");
+    let form = move || {
+        view! {
+            <section class="narrow card">
+                <h1>{move || i18n.t().sign_in_title}</h1>
+                <p class="intro">{move || i18n.t().sign_in_intro}</p>
+                <ErrorSummary errors general label />
+                <form novalidate on:submit=on_submit>
+                    <div class="field">
+                        <label for="email">{move || i18n.t().email}</label>
+                        <input
+                            id="email"
+                            name="email"
+                            type="email"
+                            autocomplete="username"
+                            inputmode="email"
+                            required
+                            bind:value=email
+                            aria-invalid=field_invalid("email")
+                            aria-describedby=move || described_by("email", false, errors.with(|e| e.has("email")))
+                        />
+                        <FieldMessage id="email" field="email" errors />
+                    </div>
+                    <div class="field">
+                        <label for="password">{move || i18n.t().password}</label>
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            bind:value=password
+                            aria-invalid=field_invalid("password")
+                            aria-describedby=move || {
+                                described_by("password", false, errors.with(|e| e.has("password")))
+                            }
+                        />
+                        <FieldMessage id="password" field="password" errors />
+                    </div>
+                    <button type="submit" class="primary" disabled=move || pending.get()>
+                        {move || {
+                            let t = i18n.t();
+                            if pending.get() { t.signing_in } else { t.sign_in_submit }
+                        }}
+                    </button>
+                </form>
+            </section>
+        }
+    };
+
+    move || match session.state() {
+        AuthState::SignedIn => {
+            let next = safe_next(query.with_untracked(|q| q.get("next")));
+            view! { <Redirect path=next /> }.into_any()
+        }
+        AuthState::MustChangePassword => view! { <Redirect path="/password" /> }.into_any(),
+        AuthState::Restoring => {
+            view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()
+        }
+        AuthState::SignedOut => form().into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_our_own_pages_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/tickets/new".to_owned())), "/tickets/new");
+        assert_eq!(safe_next(Some("//evil.example/x".to_owned())), "/tickets");
+        assert_eq!(
+            safe_next(Some("https://evil.example".to_owned())),
+            "/tickets"
+        );
+        assert_eq!(safe_next(Some("/login".to_owned())), "/tickets");
+        assert_eq!(safe_next(None), "/tickets");
+    }
+}

@@ -1,0 +1,146 @@
+use guichet_types::{Scope, TicketListQuery, TicketStatus};
+use leptos::{ev::SubmitEvent, prelude::*};
+
+use crate::{
+    components::{page_title, FlashMessage, TicketTable},
+    i18n::use_i18n,
+    session::expect_session,
+};
+
+/// "My tickets": the list with its status filter, full-text search and, for referents, the
+/// whole company.
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    page_title(|t| t.tickets_title);
+
+    let status = RwSignal::new(None::<TicketStatus>);
+    let search_box = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let scope = RwSignal::new(Scope::Mine);
+
+    let query = Memo::new(move |_| TicketListQuery {
+        status: status.get().into_iter().collect(),
+        q: Some(search.get()).filter(|q| !q.trim().is_empty()),
+        scope: session.sees_company().then(|| scope.get()),
+        ..Default::default()
+    });
+    let page = LocalResource::new(move || {
+        let query = query.get();
+        async move {
+            let page = session
+                .call(|client| {
+                    let query = query.clone();
+                    async move { client.list_tickets(&query).await }
+                })
+                .await?;
+            Ok::<_, crate::failure::Failure>((query, page))
+        }
+    });
+
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.set(search_box.get_untracked());
+    };
+
+    let scope_choice = move || {
+        session.sees_company().then(|| {
+            let option = move |value: Scope, id: &'static str| {
+                view! {
+                    <div class="choice">
+                        <input
+                            type="radio"
+                            id=id
+                            name="scope"
+                            value=value.as_str()
+                            prop:checked=move || scope.get() == value
+                            on:change=move |_| scope.set(value)
+                        />
+                        <label for=id>
+                            {move || {
+                                let t = i18n.t();
+                                if value == Scope::Company { t.scope_company } else { t.scope_mine }
+                            }}
+                        </label>
+                    </div>
+                }
+            };
+            view! {
+                <fieldset class="scope">
+                    <legend>{move || i18n.t().scope_legend}</legend>
+                    {option(Scope::Mine, "scope-mine")}
+                    {option(Scope::Company, "scope-company")}
+                </fieldset>
+            }
+        })
+    };
+
+    let status_options = move || {
+        let t = i18n.t();
+        let all = view! { <option value="" selected=move || status.get().is_none()>{t.status_all}</option> };
+        let each = TicketStatus::ALL
+            .iter()
+            .map(|&s| {
+                view! {
+                    <option value=s.as_str() selected=move || status.get() == Some(s)>
+                        {t.status(s)}
+                    </option>
+                }
+            })
+            .collect_view();
+        (all, each)
+    };
+
+    let results = move || {
+        Suspend::new(async move {
+            match page.await {
+                Ok((query, page)) => view! { <TicketTable page query /> }.into_any(),
+                Err(failure) => view! {
+                    <div class="alert" role="alert">
+                        <p>{move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}</p>
+                        <button type="button" on:click=move |_| page.refetch()>
+                            {move || i18n.t().retry}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            }
+        })
+    };
+
+    view! {
+        <section aria-labelledby="page-title">
+            <div class="page-head">
+                <h1 id="page-title">{move || i18n.t().tickets_title}</h1>
+                <a class="button primary" href="/tickets/new">
+                    {move || i18n.t().nav_new_ticket}
+                </a>
+            </div>
+            <FlashMessage />
+            <form class="filters" role="search" aria-label=move || i18n.t().filters novalidate on:submit=on_search>
+                {scope_choice}
+                <div class="field">
+                    <label for="status-filter">{move || i18n.t().status_filter}</label>
+                    <select
+                        id="status-filter"
+                        on:change=move |ev| status.set(TicketStatus::parse(&event_target_value(&ev)))
+                    >
+                        {status_options}
+                    </select>
+                </div>
+                <div class="field grow">
+                    <label for="search">{move || i18n.t().search_label}</label>
+                    <div class="inline">
+                        <input id="search" name="q" type="search" aria-describedby="search-hint" bind:value=search_box />
+                        <button type="submit">{move || i18n.t().search_submit}</button>
+                    </div>
+                    <p id="search-hint" class="hint">{move || i18n.t().search_hint}</p>
+                </div>
+            </form>
+            <Transition fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
+                {results}
+            </Transition>
+        </section>
+    }
+}

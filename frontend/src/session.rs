@@ -1,0 +1,252 @@
+//! Who is signed in, and every authenticated call to the API.
+//!
+//! The access token lives in memory only; the refresh token is kept in `localStorage` so that
+//! a reload keeps the user signed in. A call answered 401 is retried once after a refresh; if
+//! the refresh fails too, the user is signed out.
+use std::{future::Future, sync::Arc};
+
+use futures::lock::Mutex;
+use guichet_client::{Client, ClientError};
+use guichet_types::{Locale, Profile, ProfileUpdate, Role, TokenPair};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{dom, failure::Failure, i18n::I18n};
+
+const REFRESH_KEY: &str = "guichet.refresh_token";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthState {
+    /// A refresh token was found at start and is being exchanged.
+    Restoring,
+    SignedOut,
+    /// Signed in with a temporary password: nothing else is allowed until it is changed.
+    MustChangePassword,
+    SignedIn,
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    state: RwSignal<AuthState>,
+    access: RwSignal<Option<String>>,
+    profile: RwSignal<Option<Profile>>,
+    /// The address typed at sign-in, to sign in again after a forced password change.
+    email: RwSignal<Option<String>>,
+    /// Refresh tokens work once: concurrent 401s must share a single refresh.
+    refresh_lock: StoredValue<Arc<Mutex<()>>>,
+    i18n: I18n,
+}
+
+/// Creates the session context and, if a refresh token was kept, signs back in.
+pub fn provide_session(i18n: I18n) -> Session {
+    let remembered = dom::storage_get(REFRESH_KEY).is_some();
+    let session = Session {
+        state: RwSignal::new(if remembered {
+            AuthState::Restoring
+        } else {
+            AuthState::SignedOut
+        }),
+        access: RwSignal::new(None),
+        profile: RwSignal::new(None),
+        email: RwSignal::new(None),
+        refresh_lock: StoredValue::new(Arc::new(Mutex::new(()))),
+        i18n,
+    };
+    provide_context(session);
+    if remembered {
+        spawn_local(async move { session.restore().await });
+    }
+    session
+}
+
+pub fn expect_session() -> Session {
+    expect_context::<Session>()
+}
+
+impl Session {
+    pub fn state(&self) -> AuthState {
+        self.state.get()
+    }
+
+    pub fn profile(&self) -> Option<Profile> {
+        self.profile.get()
+    }
+
+    /// The name shown in the header: the profile's, else the address used to sign in.
+    pub fn display_name(&self) -> Option<String> {
+        match self.profile.get() {
+            Some(p) => {
+                let name = format!("{} {}", p.first_name, p.last_name)
+                    .trim()
+                    .to_owned();
+                Some(if name.is_empty() { p.email } else { name })
+            }
+            None => self.email.get(),
+        }
+    }
+
+    /// Referents may list every ticket of their company.
+    pub fn sees_company(&self) -> bool {
+        self.profile.with(|p| {
+            p.as_ref().is_some_and(|p| {
+                p.role == Role::Referent
+                    || p.permissions
+                        .iter()
+                        .any(|perm| perm == "tickets.view_company")
+            })
+        })
+    }
+
+    fn client(&self, token: Option<String>) -> Result<Client, Failure> {
+        let mut client = Client::new(&dom::origin()).map_err(Failure::from)?;
+        client.set_access_token(token);
+        Ok(client)
+    }
+
+    /// Runs an authenticated request, refreshing the tokens once on 401.
+    pub async fn call<T, F, Fut>(&self, request: F) -> Result<T, Failure>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        let used = self.access.get_untracked();
+        match request(self.client(used.clone())?).await {
+            Err(ClientError::Api(problem)) if problem.status == 401 => {}
+            other => return other.map_err(Failure::from),
+        }
+        if !self.refresh_after(used).await {
+            self.forget();
+            return Err(Failure::session_expired());
+        }
+        request(self.client(self.access.get_untracked())?)
+            .await
+            .map_err(Failure::from)
+    }
+
+    /// Gets new tokens unless another call already did since `used` was rejected.
+    async fn refresh_after(&self, used: Option<String>) -> bool {
+        let lock = self.refresh_lock.get_value();
+        let _guard = lock.lock().await;
+        let current = self.access.get_untracked();
+        if current.is_some() && current != used {
+            return true;
+        }
+        self.refresh().await.is_ok()
+    }
+
+    async fn refresh(&self) -> Result<TokenPair, Failure> {
+        let Some(refresh_token) = dom::storage_get(REFRESH_KEY) else {
+            return Err(Failure::session_expired());
+        };
+        let pair = self.client(None)?.refresh(&refresh_token).await?;
+        self.keep(&pair);
+        Ok(pair)
+    }
+
+    fn keep(&self, pair: &TokenPair) {
+        dom::storage_set(REFRESH_KEY, &pair.refresh_token);
+        self.access.set(Some(pair.access_token.clone()));
+    }
+
+    fn forget(&self) {
+        dom::storage_remove(REFRESH_KEY);
+        self.access.set(None);
+        self.profile.set(None);
+        self.state.set(AuthState::SignedOut);
+    }
+
+    /// Loads the profile and takes on its language.
+    async fn enter(&self, pair: &TokenPair) -> Result<(), Failure> {
+        if pair.must_change_password {
+            self.state.set(AuthState::MustChangePassword);
+            return Ok(());
+        }
+        let profile = self.call(|client| async move { client.me().await }).await?;
+        self.i18n.set(profile.locale);
+        self.profile.set(Some(profile));
+        self.state.set(AuthState::SignedIn);
+        Ok(())
+    }
+
+    async fn restore(&self) {
+        let entered = match self.refresh().await {
+            Ok(pair) => self.enter(&pair).await,
+            Err(failure) => Err(failure),
+        };
+        if entered.is_err() {
+            self.forget();
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<AuthState, Failure> {
+        let pair = self.client(None)?.login(email, password).await?;
+        self.keep(&pair);
+        self.email.set(Some(email.to_owned()));
+        self.enter(&pair).await?;
+        Ok(self.state.get_untracked())
+    }
+
+    /// Changes the password, then gets tokens that no longer carry the obligation.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), Failure> {
+        let (current, new) = (current.to_owned(), new.to_owned());
+        self.call(|client| {
+            let (current, new) = (current.clone(), new.clone());
+            async move { client.change_password(&current, &new).await }
+        })
+        .await?;
+        let pair = match self.refresh().await {
+            Ok(pair) if !pair.must_change_password => pair,
+            // The server may end every session on a password change: sign in afresh.
+            _ => match self.email.get_untracked() {
+                Some(email) => {
+                    let pair = self.client(None)?.login(&email, &new).await?;
+                    self.keep(&pair);
+                    pair
+                }
+                None => {
+                    self.forget();
+                    return Err(Failure::session_expired());
+                }
+            },
+        };
+        self.enter(&pair).await
+    }
+
+    pub fn sign_out(&self) {
+        let refresh_token = dom::storage_get(REFRESH_KEY);
+        self.forget();
+        self.email.set(None);
+        if let (Some(token), Ok(client)) = (refresh_token, self.client(None)) {
+            spawn_local(async move {
+                // Best effort: the token expires anyway.
+                let _ = client.logout(&token).await;
+            });
+        }
+    }
+
+    /// Switches the language and, when signed in, remembers it on the profile.
+    pub fn set_locale(&self, locale: Locale) {
+        self.i18n.set(locale);
+        let stored = self
+            .profile
+            .with_untracked(|p| p.as_ref().map(|p| p.locale));
+        if self.state.get_untracked() != AuthState::SignedIn || stored == Some(locale) {
+            return;
+        }
+        let session = *self;
+        spawn_local(async move {
+            let update = ProfileUpdate {
+                locale: Some(locale),
+                ..Default::default()
+            };
+            let saved = session
+                .call(|client| {
+                    let update = update.clone();
+                    async move { client.update_me(&update).await }
+                })
+                .await;
+            if let Ok(profile) = saved {
+                session.profile.set(Some(profile));
+            }
+        });
+    }
+}
