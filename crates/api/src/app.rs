@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{accounts, auth, tickets, web as site};
+use crate::{accounts, attachments, auth, tickets, web as site};
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
 fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -28,7 +28,20 @@ where
             .service(tickets::routes::create)
             .service(tickets::routes::list)
             .service(tickets::routes::get)
-            .service(tickets::routes::timeline),
+            .service(tickets::routes::timeline)
+            .service(attachments::routes::upload)
+            .service(attachments::routes::list)
+            .service(attachments::routes::download)
+            .service(tickets::routes::add_followup)
+            .service(tickets::routes::update)
+            .service(tickets::routes::propose_solution)
+            .service(tickets::routes::approve_solution)
+            .service(tickets::routes::reject_solution)
+            .service(tickets::routes::withdraw)
+            .service(tickets::routes::reopen)
+            .service(tickets::routes::share)
+            .service(tickets::routes::unshare)
+            .service(tickets::routes::rate),
     )
 }
 

@@ -27,6 +27,13 @@ pub enum ApiError {
     NotFound,
     #[error("invalid transition from {0}")]
     InvalidTransition(TicketStatus),
+    /// A state conflict other than a transition, e.g. `already_rated`.
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("If-Match required")]
+    PreconditionRequired,
+    #[error("stale If-Match")]
+    PreconditionFailed,
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     #[error("internal: {0}")]
@@ -78,6 +85,17 @@ impl ApiError {
                 ..Problem::new(409, "invalid_transition", "This change is not possible now")
                     .with_detail(format!("the ticket is {current}"))
             },
+            ApiError::Conflict { code, detail } => {
+                Problem::new(409, code, "Conflict").with_detail(detail.clone())
+            }
+            ApiError::PreconditionRequired => {
+                Problem::new(428, "precondition_required", "If-Match required")
+                    .with_detail("send the ticket's ETag in If-Match")
+            }
+            ApiError::PreconditionFailed => {
+                Problem::new(412, "precondition_failed", "The ticket changed meanwhile")
+                    .with_detail("reload the ticket and apply the change again")
+            }
             ApiError::Throttled { retry_after_secs } => {
                 Problem::new(429, "too_many_requests", "Too many attempts")
                     .with_detail(format!("retry in {retry_after_secs} seconds"))

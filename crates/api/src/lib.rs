@@ -3,12 +3,15 @@
 //! `docs/ARCHITECTURE.md` says where things live.
 pub mod accounts;
 pub mod app;
+pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod idempotency;
+pub mod jobs;
 pub mod json;
 pub mod openapi;
 pub mod state;
@@ -54,6 +57,7 @@ impl From<error::ApiError> for StartupError {
 pub struct Application {
     server: Server,
     port: u16,
+    state: actix::Data<AppState>,
 }
 
 impl Application {
@@ -85,7 +89,8 @@ impl Application {
             passwords,
             settings,
         });
-        let mut server = HttpServer::new(move || app::build(state.clone()))
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || app::build(app_state.clone()))
             .listen(listener)
             .map_err(|source| StartupError::Bind {
                 address: format!("port {port}"),
@@ -98,6 +103,7 @@ impl Application {
         Ok(Self {
             server: server.run(),
             port,
+            state,
         })
     }
 
@@ -105,8 +111,10 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or SIGINT, then finishes the requests in flight.
+    /// Serves, and runs the background jobs, until SIGTERM or SIGINT; then finishes the
+    /// requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _jobs = jobs::start(self.state);
         self.server.await
     }
 }

@@ -11,9 +11,10 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    Asset, CategoryNode, ChangePasswordRequest, LoginRequest, NewTicket, Problem, Profile,
-    ProfileUpdate, RefreshRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
-    TimelineEntry, TokenPair,
+    ApproveRequest, Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, LoginRequest,
+    NewFollowup, NewTicket, Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest,
+    SatisfactionRequest, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber,
+    TicketPage, TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -73,6 +74,7 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     access_token: Option<String>,
+    idempotency_key: Option<String>,
 }
 
 impl Client {
@@ -86,6 +88,7 @@ impl Client {
             http: reqwest::Client::new(),
             base,
             access_token: None,
+            idempotency_key: None,
         })
     }
 
@@ -109,12 +112,24 @@ impl Client {
         }
     }
 
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let builder = self.http.request(method, format!("{}{path}", self.base));
-        match &self.access_token {
-            Some(token) => builder.bearer_auth(token),
-            None => builder,
+    /// A copy of this client that sends `Idempotency-Key: key` (ticket creation and
+    /// follow-ups honour it: a retry with the same key returns the first answer).
+    pub fn with_idempotency_key(&self, key: impl Into<String>) -> Self {
+        Self {
+            idempotency_key: Some(key.into()),
+            ..self.clone()
         }
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let mut builder = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.access_token {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(key) = &self.idempotency_key {
+            builder = builder.header("Idempotency-Key", key);
+        }
+        builder
     }
 
     async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ClientError> {
@@ -282,6 +297,222 @@ impl Client {
     pub async fn timeline(&self, number: &TicketNumber) -> Result<Vec<TimelineEntry>, ClientError> {
         Self::send(self.request(Method::GET, &format!("/api/v1/tickets/{number}/timeline"))).await
     }
+
+    // --- the ticket's life -------------------------------------------------------------
+
+    /// The ticket and its current `ETag`, for `update_ticket`.
+    pub async fn ticket_with_etag(
+        &self,
+        number: &TicketNumber,
+    ) -> Result<(Ticket, String), ClientError> {
+        let response = Self::check(
+            self.request(Method::GET, &format!("/api/v1/tickets/{number}"))
+                .send()
+                .await?,
+        )
+        .await?;
+        let etag = etag_of(&response);
+        Ok((response.json().await?, etag))
+    }
+
+    /// Agents: change status, assignee, category or impact. `if_match` is the ETag the
+    /// change was based on; a stale one is refused (412). Returns the ticket and its new ETag.
+    pub async fn update_ticket(
+        &self,
+        number: &TicketNumber,
+        update: &TicketUpdate,
+        if_match: &str,
+    ) -> Result<(Ticket, String), ClientError> {
+        let builder = self
+            .request(Method::PATCH, &format!("/api/v1/tickets/{number}"))
+            .header("If-Match", if_match)
+            .json(&without_nulls(update));
+        let response = Self::check(builder.send().await?).await?;
+        let etag = etag_of(&response);
+        Ok((response.json().await?, etag))
+    }
+
+    /// A public follow-up, or an internal note (agents).
+    pub async fn add_followup(
+        &self,
+        number: &TicketNumber,
+        followup: &NewFollowup,
+    ) -> Result<TimelineEntry, ClientError> {
+        Self::send(
+            self.request(Method::POST, &format!("/api/v1/tickets/{number}/followups"))
+                .json(&without_nulls(followup)),
+        )
+        .await
+    }
+
+    pub async fn propose_solution(
+        &self,
+        number: &TicketNumber,
+        body: &str,
+    ) -> Result<Ticket, ClientError> {
+        let request = SolutionRequest {
+            body: body.to_owned(),
+        };
+        Self::send(
+            self.request(Method::POST, &format!("/api/v1/tickets/{number}/solution"))
+                .json(&request),
+        )
+        .await
+    }
+
+    pub async fn approve_solution(
+        &self,
+        number: &TicketNumber,
+        comment: Option<&str>,
+    ) -> Result<Ticket, ClientError> {
+        let request = ApproveRequest {
+            comment: comment.map(str::to_owned),
+        };
+        let path = format!("/api/v1/tickets/{number}/solution/approve");
+        Self::send(
+            self.request(Method::POST, &path)
+                .json(&without_nulls(&request)),
+        )
+        .await
+    }
+
+    pub async fn reject_solution(
+        &self,
+        number: &TicketNumber,
+        reason: &str,
+    ) -> Result<Ticket, ClientError> {
+        self.with_reason(number, "solution/reject", reason).await
+    }
+
+    /// The requester closes their own ticket.
+    pub async fn withdraw(
+        &self,
+        number: &TicketNumber,
+        reason: &str,
+    ) -> Result<Ticket, ClientError> {
+        self.with_reason(number, "withdraw", reason).await
+    }
+
+    /// Agents reopen a closed ticket.
+    pub async fn reopen(&self, number: &TicketNumber, reason: &str) -> Result<Ticket, ClientError> {
+        self.with_reason(number, "reopen", reason).await
+    }
+
+    async fn with_reason(
+        &self,
+        number: &TicketNumber,
+        action: &str,
+        reason: &str,
+    ) -> Result<Ticket, ClientError> {
+        let request = ReasonRequest {
+            reason: reason.to_owned(),
+        };
+        Self::send(
+            self.request(Method::POST, &format!("/api/v1/tickets/{number}/{action}"))
+                .json(&request),
+        )
+        .await
+    }
+
+    /// Shares the ticket with `email`; the answer is the same whoever the address is.
+    pub async fn share(&self, number: &TicketNumber, email: &str) -> Result<(), ClientError> {
+        let request = ShareRequest {
+            email: email.to_owned(),
+        };
+        Self::send_empty(
+            self.request(Method::POST, &format!("/api/v1/tickets/{number}/watchers"))
+                .json(&request),
+        )
+        .await
+    }
+
+    pub async fn unshare(&self, number: &TicketNumber, email: &str) -> Result<(), ClientError> {
+        let path = format!(
+            "/api/v1/tickets/{number}/watchers/{}",
+            encode_path_segment(email)
+        );
+        Self::send_empty(self.request(Method::DELETE, &path)).await
+    }
+
+    /// The requester rates a closed ticket, once.
+    pub async fn rate(
+        &self,
+        number: &TicketNumber,
+        rating: u8,
+        comment: Option<&str>,
+    ) -> Result<Ticket, ClientError> {
+        let request = SatisfactionRequest {
+            rating,
+            comment: comment.map(str::to_owned),
+        };
+        let path = format!("/api/v1/tickets/{number}/satisfaction");
+        Self::send(
+            self.request(Method::POST, &path)
+                .json(&without_nulls(&request)),
+        )
+        .await
+    }
+
+    /// Uploads a file to the ticket (multipart, part `file`).
+    pub async fn upload_attachment(
+        &self,
+        number: &TicketNumber,
+        file_name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentInfo, ClientError> {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_owned())
+            .mime_str(content_type)?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        Self::send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/tickets/{number}/attachments"),
+            )
+            .multipart(form),
+        )
+        .await
+    }
+
+    pub async fn attachments(
+        &self,
+        number: &TicketNumber,
+    ) -> Result<Vec<AttachmentInfo>, ClientError> {
+        Self::send(self.request(
+            Method::GET,
+            &format!("/api/v1/tickets/{number}/attachments"),
+        ))
+        .await
+    }
+
+    /// The file, with its headers (`Content-Disposition` gives the name).
+    pub async fn download_attachment(&self, id: i64) -> Result<RawResponse, ClientError> {
+        self.raw("GET", &format!("/api/v1/attachments/{id}"), None, None)
+            .await
+    }
+}
+
+fn etag_of(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Percent-encodes everything but unreserved characters, for an email in a path.
+fn encode_path_segment(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Optional members are left out rather than sent as `null`.

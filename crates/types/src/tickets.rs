@@ -45,7 +45,8 @@ pub struct NewTicket {
     pub requester_id: Option<UserId>,
 }
 
-fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+/// Refuses a text of spaces only.
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
     if value.trim().is_empty() && !value.is_empty() {
         let mut error = validator::ValidationError::new("blank");
         error.message = Some("must not be only spaces".into());

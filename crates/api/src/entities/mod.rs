@@ -2,13 +2,16 @@
 //! They never leave the server: responses are built from them in each domain module.
 
 pub mod assets;
+pub mod attachments;
 pub mod categories;
 pub mod companies;
 pub mod company_contacts;
+pub mod idempotency_keys;
 pub mod login_failures;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod ticket_day_counters;
 pub mod ticket_events;
+pub mod ticket_watchers;
 pub mod tickets;
 pub mod users;

@@ -28,6 +28,9 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub version: i64,
+    pub satisfaction_rating: Option<i16>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub satisfaction_comment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use guichet_types::{
-    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Ticket, TicketKind,
-    TicketNumber, TicketSort, TicketStatus, UserId,
+    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Satisfaction,
+    Ticket, TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
 };
-use sea_orm::sea_query::{Condition, SimpleExpr};
+use sea_orm::sea_query::{Condition, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -14,7 +14,7 @@ use sea_orm::{
 use super::cursor::Cursor;
 use crate::auth::extractor::display_name;
 use crate::auth::SessionUser;
-use crate::entities::{assets, categories, companies, tickets, users};
+use crate::entities::{assets, categories, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 
 /// The tickets `user` may see at all: their own, their company's for a referent, every
@@ -22,11 +22,41 @@ use crate::error::{ApiError, ApiResult};
 pub fn visible_to(user: &SessionUser) -> Condition {
     match (user.role, user.company_id) {
         (Role::Agent | Role::Admin, _) => Condition::all(),
-        (Role::Referent, Some(company)) => Condition::any()
-            .add(tickets::Column::RequesterId.eq(user.id))
-            .add(tickets::Column::CompanyId.eq(company)),
-        _ => Condition::all().add(tickets::Column::RequesterId.eq(user.id)),
+        (Role::Referent, Some(company)) => {
+            mine(user.id).add(tickets::Column::CompanyId.eq(company))
+        }
+        _ => mine(user.id),
     }
+}
+
+/// The tickets `user_id` requested or that were shared with them.
+pub fn mine(user_id: i64) -> Condition {
+    let shared = Query::select()
+        .column(ticket_watchers::Column::TicketId)
+        .from(ticket_watchers::Entity)
+        .and_where(ticket_watchers::Column::UserId.eq(user_id))
+        .to_owned();
+    Condition::any()
+        .add(tickets::Column::RequesterId.eq(user_id))
+        .add(tickets::Column::Id.in_subquery(shared))
+}
+
+/// Category names in `locale`, by id.
+pub async fn category_names(
+    db: &impl ConnectionTrait,
+    locale: Locale,
+) -> ApiResult<HashMap<i64, String>> {
+    let rows = categories::Entity::find().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let name = match locale {
+                Locale::Fr => c.name_fr,
+                Locale::En => c.name_en,
+            };
+            (c.id, name)
+        })
+        .collect())
 }
 
 /// The ticket `number` if `user` may see it; `None` whether it is hidden or absent.
@@ -158,6 +188,19 @@ pub async fn to_resources(
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
+    let ticket_ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let mut watchers: HashMap<i64, Vec<String>> = HashMap::new();
+    for watcher in ticket_watchers::Entity::find()
+        .filter(ticket_watchers::Column::TicketId.is_in(ticket_ids))
+        .order_by_asc(ticket_watchers::Column::Id)
+        .all(db)
+        .await?
+    {
+        watchers
+            .entry(watcher.ticket_id)
+            .or_default()
+            .push(watcher.email);
+    }
 
     rows.into_iter()
         .map(|row| {
@@ -207,14 +250,17 @@ pub async fn to_resources(
                         id: u.id,
                         name: display_name(u),
                     }),
-                watchers: Vec::new(),
+                watchers: watchers.remove(&row.id).unwrap_or_default(),
                 notify: row.notify,
                 notify_email: row.notify_email,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
                 resolved_at: row.resolved_at,
                 closed_at: row.closed_at,
-                satisfaction: None,
+                satisfaction: row.satisfaction_rating.map(|rating| Satisfaction {
+                    rating: u8::try_from(rating).unwrap_or_default(),
+                    comment: row.satisfaction_comment.clone(),
+                }),
             })
         })
         .collect()

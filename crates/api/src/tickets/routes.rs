@@ -1,12 +1,16 @@
 //! HTTP layer of tickets: `/tickets`, `/tickets/{number}`, `/tickets/{number}/timeline`.
 use std::collections::HashMap;
 
-use actix_web::{get, http::header, post, web, HttpResponse};
-use guichet_types::{NewTicket, Problem, Ticket, TicketNumber, TicketPage, TimelineEntry};
+use actix_web::{delete, get, http::header, patch, post, web, HttpRequest, HttpResponse};
+use guichet_types::{
+    ApproveRequest, NewFollowup, NewTicket, Problem, ReasonRequest, SatisfactionRequest,
+    ShareRequest, SolutionRequest, Ticket, TicketNumber, TicketPage, TicketUpdate, TimelineEntry,
+};
 
-use super::service;
+use super::{life, service};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::json::ValidJson;
 use crate::state::AppState;
 
@@ -55,30 +59,41 @@ fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
 #[utoipa::path(
     tag = "tickets",
     security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the first answer")),
     request_body = NewTicket,
     responses(
-        (status = 201, description = "Created; `Location` gives its URL", body = Ticket,
+        (status = 201, description = "Created; `Location` gives its URL. Retried with the same `Idempotency-Key` and body, the first answer comes back and nothing more is created", body = Ticket,
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
         (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 256 KB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every invalid member, named", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid member, named; or a key reused for another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tickets")]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
+    key: IdempotencyKey,
     body: ValidJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
-    let ticket = service::create(&state, &user, body.0).await?;
+    let answer = idempotency::once(&state, user.id, "tickets.create", &key, &body.0, || async {
+        let ticket = service::create(&state, &user, body.0.clone()).await?;
+        Ok(Answer {
+            status: 201,
+            body: serde_json::to_value(ticket).map_err(ApiError::internal)?,
+        })
+    })
+    .await?;
+    let number = answer.body["number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/tickets/{}", ticket.number),
-        ))
-        .json(ticket))
+        .insert_header((header::LOCATION, format!("/api/v1/tickets/{number}")))
+        .json(answer.body))
 }
 
 /// List the tickets the caller may see, newest update first, by pages.
@@ -109,7 +124,8 @@ pub async fn list(
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     responses(
-        (status = 200, description = "The ticket", body = Ticket),
+        (status = 200, description = "The ticket; `ETag` is its version, for `If-Match` on PATCH", body = Ticket,
+            headers(("ETag" = String, description = "The ticket's version"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
@@ -119,10 +135,11 @@ pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
     number: web::Path<String>,
-) -> ApiResult<web::Json<Ticket>> {
-    Ok(web::Json(
-        service::get(&state, &user, &parse_number(&number)?).await?,
-    ))
+) -> ApiResult<HttpResponse> {
+    let versioned = life::get(&state, &user, &parse_number(&number)?).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, versioned.etag()))
+        .json(versioned.ticket))
 }
 
 /// The ticket's history, oldest first. Customers never see internal notes.
@@ -144,5 +161,303 @@ pub async fn timeline(
 ) -> ApiResult<web::Json<Vec<TimelineEntry>>> {
     Ok(web::Json(
         service::timeline(&state, &user, &parse_number(&number)?).await?,
+    ))
+}
+
+/// `"7"` or `W/"7"` → 7.
+fn parse_if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| ApiError::PreconditionFailed)?;
+    let version = text.trim().trim_start_matches("W/").trim_matches('"');
+    version
+        .parse()
+        .map(Some)
+        .map_err(|_| ApiError::PreconditionFailed)
+}
+
+/// Add a public follow-up, or (agents) an internal note.
+///
+/// A customer's follow-up on a `waiting` or `resolved` ticket puts it back `in_progress`;
+/// an agent's public follow-up on a `new` ticket starts it. A closed ticket takes none.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(
+        ("number" = String, Path, description = "Ticket number", example = "T20261121.0001"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the first answer"),
+    ),
+    request_body = NewFollowup,
+    responses(
+        (status = 201, description = "The new timeline entry", body = TimelineEntry),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is closed (`invalid_transition`, with `current_status`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members; `internal` from a customer", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/followups")]
+pub async fn add_followup(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    key: IdempotencyKey,
+    body: ValidJson<NewFollowup>,
+) -> ApiResult<HttpResponse> {
+    let number = parse_number(&number)?;
+    let scope = format!("followups:{number}");
+    let answer = idempotency::once(&state, user.id, &scope, &key, &body.0, || async {
+        let entry = life::add_followup(&state, &user, &number, body.0.clone()).await?;
+        Ok(Answer {
+            status: 201,
+            body: serde_json::to_value(entry).map_err(ApiError::internal)?,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(answer.body))
+}
+
+/// Agents: change the status (`in_progress`, `waiting`), assignee, category or impact.
+///
+/// Send the ETag of the ticket as `If-Match`: a change based on a stale version is refused
+/// with 412 and changes nothing. Priority follows urgency and impact.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(
+        ("number" = String, Path, description = "Ticket number", example = "T20261121.0001"),
+        ("If-Match" = String, Header, description = "The ETag the change is based on"),
+    ),
+    request_body = TicketUpdate,
+    responses(
+        (status = 200, description = "The changed ticket, with its new ETag", body = Ticket, headers(("ETag" = String, description = "The new version"))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A status change the lifecycle forbids (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ticket changed since that ETag (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members, named", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "No If-Match (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tickets/{number}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    req: HttpRequest,
+    body: ValidJson<TicketUpdate>,
+) -> ApiResult<HttpResponse> {
+    let number = parse_number(&number)?;
+    let if_match = parse_if_match(&req)?;
+    let versioned = life::update(&state, &user, &number, body.0, if_match).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, versioned.etag()))
+        .json(versioned.ticket))
+}
+
+/// Agents: propose a solution; the ticket becomes `resolved` until the customer answers.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = SolutionRequest,
+    responses(
+        (status = 200, description = "The resolved ticket", body = Ticket),
+        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/solution")]
+pub async fn propose_solution(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<SolutionRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::propose_solution(&state, &user, &parse_number(&number)?, body.0.body).await?,
+    ))
+}
+
+/// The requester or a referent approves the solution: the ticket is `closed`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = ApproveRequest,
+    responses(
+        (status = 200, description = "The closed ticket", body = Ticket),
+        (status = 403, description = "Neither the requester nor a referent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `resolved` (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/solution/approve")]
+pub async fn approve_solution(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<ApproveRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::approve_solution(&state, &user, &parse_number(&number)?, body.0.comment).await?,
+    ))
+}
+
+/// The requester or a referent rejects the solution, with a reason: back `in_progress`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "The ticket, in progress again", body = Ticket),
+        (status = 403, description = "Neither the requester nor a referent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `resolved` (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/solution/reject")]
+pub async fn reject_solution(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::reject_solution(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+    ))
+}
+
+/// The requester closes their own open ticket, with a reason.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "The closed ticket", body = Ticket),
+        (status = 403, description = "Not the requester", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not open (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/withdraw")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::withdraw(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+    ))
+}
+
+/// Agents reopen a closed ticket, with a reason: back `in_progress`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "The reopened ticket", body = Ticket),
+        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/reopen")]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<ReasonRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::reopen(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+    ))
+}
+
+/// Share the ticket with an email address.
+///
+/// An account of the ticket's company then sees the ticket; any other address only
+/// receives its notifications. The answer is the same in both cases.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = ShareRequest,
+    responses(
+        (status = 204, description = "Shared"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/watchers")]
+pub async fn share(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<ShareRequest>,
+) -> ApiResult<HttpResponse> {
+    life::share(&state, &user, &parse_number(&number)?, &body.0.email).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Stop sharing the ticket with an address.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(
+        ("number" = String, Path, description = "Ticket number", example = "T20261121.0001"),
+        ("email" = String, Path, description = "The address to remove"),
+    ),
+    responses(
+        (status = 204, description = "No longer shared with that address"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/tickets/{number}/watchers/{email}")]
+pub async fn unshare(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (number, email) = path.into_inner();
+    life::unshare(&state, &user, &parse_number(&number)?, &email).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The requester rates a closed ticket from 1 to 5, once.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body = SatisfactionRequest,
+    responses(
+        (status = 200, description = "The rated ticket", body = Ticket),
+        (status = 403, description = "Not the requester", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not closed (`invalid_transition`) or rated already (`already_rated`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rating outside 1 to 5", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/satisfaction")]
+pub async fn rate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    body: ValidJson<SatisfactionRequest>,
+) -> ApiResult<web::Json<Ticket>> {
+    Ok(web::Json(
+        life::rate(&state, &user, &parse_number(&number)?, body.0).await?,
     ))
 }

@@ -166,14 +166,14 @@ pub async fn record_event(
     actor_id: Option<i64>,
     event: &str,
     details: serde_json::Value,
-) -> ApiResult<()> {
+) -> ApiResult<i64> {
     let details = match details {
         serde_json::Value::Object(map) => {
             serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
         }
         other => other,
     };
-    ticket_events::ActiveModel {
+    let row = ticket_events::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
         actor_id: Set(actor_id),
@@ -184,15 +184,7 @@ pub async fn record_event(
     }
     .insert(db)
     .await?;
-    Ok(())
-}
-
-pub async fn get(state: &AppState, user: &SessionUser, number: &TicketNumber) -> ApiResult<Ticket> {
-    let row = queries::find_visible(&state.db, user, number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut resources = queries::to_resources(&state.db, vec![row], user.locale).await?;
-    resources.pop().ok_or(ApiError::NotFound)
+    Ok(row.id)
 }
 
 /// The query string of `GET /tickets`, parsed leniently so that every bad member is named.
@@ -325,7 +317,7 @@ pub async fn list(
         (Scope::Mine, Role::Agent | Role::Admin, _) => {
             Condition::all().add(tickets::Column::AssigneeId.eq(user.id))
         }
-        (Scope::Mine, _, _) => Condition::all().add(tickets::Column::RequesterId.eq(user.id)),
+        (Scope::Mine, _, _) => queries::mine(user.id),
         (Scope::Company, Role::Referent, Some(company)) => {
             Condition::all().add(tickets::Column::CompanyId.eq(company))
         }

@@ -43,7 +43,7 @@ pub struct TestApp {
     pub database_url: String,
     /// A client with no token.
     pub anonymous: Client,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     /// Held so that the database is dropped with the app.
     _postgres: Option<PostgresDatabase>,
 }
@@ -143,17 +143,47 @@ pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     );
-    let settings = Settings::from_map(&values).expect("test settings");
+    let address = start(&values).await;
+    TestApp {
+        anonymous: Client::new(&address).expect("client"),
+        database_url,
+        dir,
+        _postgres: postgres,
+    }
+}
+
+/// Starts an instance with these settings and returns its address.
+async fn start(values: &HashMap<String, String>) -> String {
+    let settings = Settings::from_map(values).expect("test settings");
     let application = Application::build(settings, true)
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
-    TestApp {
-        anonymous: Client::new(&address).expect("client"),
-        database_url,
-        _dir: dir,
-        _postgres: postgres,
+    address
+}
+
+impl TestApp {
+    /// Another instance of the server on this test's database (scale-out), with `extra`
+    /// settings; returns an anonymous client of it.
+    pub async fn another_instance(&self, extra: &[(&str, &str)]) -> Client {
+        let data_dir = self.dir.path().display().to_string();
+        let mut values: HashMap<String, String> = [
+            ("GUICHET_BIND", "127.0.0.1:0"),
+            ("GUICHET_DATABASE_URL", self.database_url.as_str()),
+            ("GUICHET_DATA_DIR", data_dir.as_str()),
+            ("GUICHET_TOKEN_KEY", TOKEN_KEY),
+            ("GUICHET_WORKERS", "1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        values.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        Client::new(&start(&values).await).expect("client")
     }
 }
 

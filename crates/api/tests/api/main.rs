@@ -4,5 +4,6 @@
 mod helpers;
 
 mod auth;
+mod life;
 mod platform;
 mod tickets;

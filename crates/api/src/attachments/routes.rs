@@ -1,0 +1,270 @@
+//! HTTP layer of attachments: `/tickets/{number}/attachments` and `/attachments/{id}`.
+use std::cell::{Cell, RefCell};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::body::SizedStream;
+use actix_web::error::PayloadError;
+use actix_web::http::header::{self, ContentDisposition, HeaderMap};
+use actix_web::web::Bytes;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use futures_util::stream::{Stream, StreamExt};
+use guichet_types::{AttachmentInfo, Problem, TicketNumber};
+
+use super::service;
+use super::storage::{self, Storage, StorageKey};
+use crate::auth::{AuthUser, SessionUser};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Room for the multipart framing around the file: boundaries, part headers, small fields.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// After an early answer, at most this much of the body is read and dropped, so that the
+/// client gets the answer rather than a reset connection; past it the connection is closed.
+const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
+/// Downloads run nothing: a file opened in a browser tab gets no scripts, forms or plugins.
+const DOWNLOAD_CSP: &str = "default-src 'none'; sandbox";
+
+/// The upload's body (documentation of the multipart form).
+#[derive(utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "documents the multipart body, which is read as a stream"
+)]
+pub struct AttachmentUpload {
+    /// The file, at most `GUICHET_ATTACHMENT_MAX_BYTES` (2 MB by default). Its name is kept
+    /// for display and download, without directories or control characters.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
+fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
+    raw.parse().map_err(|_| ApiError::NotFound)
+}
+
+/// Attach a file to a ticket.
+///
+/// A multipart/form-data body whose part `file` is the file. Anyone who sees the ticket may
+/// add files, until it is closed. The timeline gets an `attachment_added` entry.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    request_body(content = inline(AttachmentUpload), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = AttachmentInfo),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The ticket is closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is over the limit; nothing is stored", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `file` part, or a malformed multipart body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/attachments")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let limit = state.settings.attachment_max_bytes;
+    let body = SharedBody::new(payload, limit.saturating_add(MULTIPART_OVERHEAD));
+    let stored = receive(&state, &user, &number, req.headers(), body.clone()).await;
+    if declared_length(req.headers()).is_none_or(|length| length <= DRAIN_LIMIT) {
+        body.drain().await;
+    }
+    Ok(HttpResponse::Created().json(stored?))
+}
+
+async fn receive(
+    state: &AppState,
+    user: &SessionUser,
+    number: &str,
+    headers: &HeaderMap,
+    body: SharedBody,
+) -> ApiResult<AttachmentInfo> {
+    let ticket = service::ticket_taking_files(state, user, &parse_number(number)?).await?;
+    let limit = state.settings.attachment_max_bytes;
+    if declared_length(headers).is_some_and(|length| length > body.cap) {
+        return Err(too_large(limit));
+    }
+    let mut multipart = Multipart::new(headers, body);
+    while let Some(field) = multipart.next().await {
+        let field = field.map_err(|e| multipart_error(e, limit))?;
+        // Other parts are skipped: dropping a field makes the parser pass over its bytes.
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = field
+            .content_disposition()
+            .map(uploaded_name)
+            .unwrap_or_default();
+        let bytes = field.map(|chunk| chunk.map_err(|e| multipart_error(e, limit)));
+        let storage = storage::configured(&state.settings);
+        return service::attach(state, &storage, user, &ticket, &file_name, bytes).await;
+    }
+    Err(ApiError::field(
+        "file",
+        "required",
+        "send the file as multipart/form-data, in a part named file",
+    ))
+}
+
+/// `filename*` (RFC 5987, may carry any character) when present, else `filename`.
+fn uploaded_name(disposition: &ContentDisposition) -> String {
+    match disposition.get_filename_ext() {
+        // Clients send UTF-8 here; another charset only costs the odd character.
+        Some(extended) => String::from_utf8_lossy(&extended.value).into_owned(),
+        None => disposition.get_filename().unwrap_or_default().to_owned(),
+    }
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::PayloadTooLarge {
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+    }
+}
+
+fn multipart_error(error: MultipartError, limit: u64) -> ApiError {
+    match error {
+        MultipartError::Payload(PayloadError::Overflow) => too_large(limit),
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible
+        | MultipartError::BoundaryMissing => ApiError::field(
+            "file",
+            "required",
+            "send the file as multipart/form-data, in a part named file",
+        ),
+        other => ApiError::field(
+            "file",
+            "malformed",
+            &format!("unreadable multipart body: {other}"),
+        ),
+    }
+}
+
+/// The request body, shared with the multipart parser so that whatever it leaves unread can
+/// be drained once the answer is known. Past `cap` bytes it fails with `Overflow`, whatever
+/// the body declared.
+#[derive(Clone)]
+struct SharedBody {
+    payload: Rc<RefCell<web::Payload>>,
+    received: Rc<Cell<u64>>,
+    cap: u64,
+}
+
+impl SharedBody {
+    fn new(payload: web::Payload, cap: u64) -> Self {
+        Self {
+            payload: Rc::new(RefCell::new(payload)),
+            received: Rc::new(Cell::new(0)),
+            cap,
+        }
+    }
+
+    /// Reads and drops the rest of the body, up to `DRAIN_LIMIT`.
+    async fn drain(mut self) {
+        while let Some(chunk) = self.next().await {
+            let overflowed = matches!(chunk, Err(PayloadError::Overflow));
+            if (chunk.is_err() && !overflowed) || self.received.get() > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+}
+
+impl Stream for SharedBody {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = self.payload.borrow_mut().poll_next_unpin(cx);
+        if let Poll::Ready(Some(Ok(chunk))) = &polled {
+            let received = self.received.get() + chunk.len() as u64;
+            self.received.set(received);
+            if received > self.cap {
+                return Poll::Ready(Some(Err(PayloadError::Overflow)));
+            }
+        }
+        polled
+    }
+}
+
+/// The files of a ticket, oldest first.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
+    responses(
+        (status = 200, description = "The files", body = Vec<AttachmentInfo>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{number}/attachments")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    number: web::Path<String>,
+) -> ApiResult<web::Json<Vec<AttachmentInfo>>> {
+    Ok(web::Json(
+        service::list(&state, &user, &parse_number(&number)?).await?,
+    ))
+}
+
+/// Download a file, under its original name.
+///
+/// Always served as an attachment (`Content-Disposition`), with a type from a safe list by
+/// extension, else `application/octet-stream`: HTML, SVG and scripts are never rendered.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Attachment id")),
+    responses(
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = Vec<u8>,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"; filename*=UTF-8''…"))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such file, or its ticket is not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attachments/{id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.parse().map_err(|_| ApiError::NotFound)?;
+    let attachment = service::find_visible(&state, &user, id).await?;
+    let key = StorageKey::parse(&attachment.storage_key).ok_or_else(|| {
+        ApiError::internal(format!("attachment {id} has a malformed storage key"))
+    })?;
+    let bytes = storage::configured(&state.settings)
+        .open(&key)
+        .await
+        .map_err(|e| ApiError::internal(format!("attachment {id}: {e}")))?;
+    let size = u64::try_from(attachment.size).unwrap_or_default();
+    Ok(HttpResponse::Ok()
+        // Recomputed rather than read back, so that a narrower list applies to old files too.
+        .content_type(service::content_type_for(&attachment.file_name))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            service::content_disposition(&attachment.file_name),
+        ))
+        .insert_header((header::CONTENT_SECURITY_POLICY, DOWNLOAD_CSP))
+        .body(SizedStream::new(size, bytes)))
+}

@@ -1,0 +1,595 @@
+//! The ticket's life after creation: follow-ups, agent changes, the solution and its
+//! approval, withdrawal, reopening, sharing and satisfaction. Every change is one
+//! transaction that updates the ticket (bumping its version, the ETag) and appends its
+//! timeline entries.
+use chrono::{DateTime, SubsecRound, Utc};
+use guichet_types::{
+    priority, FieldError, Level, NewFollowup, Role, SatisfactionRequest, Ticket, TicketKind,
+    TicketNumber, TicketStatus, TicketUpdate, TimelineEntry,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QuerySelect, Set,
+};
+use serde_json::{json, Value};
+
+use super::lifecycle::{next_status, Move};
+use super::queries;
+use super::service::record_event;
+use crate::auth::service::normalize_email;
+use crate::auth::SessionUser;
+use crate::entities::{categories, ticket_watchers, tickets, users};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// A ticket with the version its ETag is made of.
+pub struct Versioned {
+    pub ticket: Ticket,
+    pub version: i64,
+}
+
+impl Versioned {
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+}
+
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// What an action does to a ticket.
+#[derive(Default)]
+struct Change {
+    status: Option<TicketStatus>,
+    assignee_id: Option<i64>,
+    category_id: Option<i64>,
+    impact: Option<Level>,
+    satisfaction: Option<(i16, Option<String>)>,
+    /// Timeline entries, in order: (event, details).
+    events: Vec<(&'static str, Value)>,
+}
+
+/// Loads the ticket visible to `user`, lets `decide` say what changes, and writes it all
+/// in one transaction. `expected_version` (from If-Match) must match or nothing happens.
+async fn apply(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    expected_version: Option<i64>,
+    decide: impl FnOnce(&tickets::Model) -> ApiResult<Change>,
+) -> ApiResult<(Versioned, Vec<i64>)> {
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    let ticket = locked_visible(&txn, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if expected_version.is_some_and(|v| v != ticket.version) {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let change = decide(&ticket)?;
+    let now = Utc::now().trunc_subsecs(6);
+    let current = parse_status(&ticket)?;
+    let status = change.status.unwrap_or(current);
+
+    let mut update = tickets::Entity::update_many()
+        .col_expr(tickets::Column::Version, Expr::value(ticket.version + 1))
+        .col_expr(tickets::Column::UpdatedAt, Expr::value(now))
+        .filter(tickets::Column::Id.eq(ticket.id))
+        .filter(tickets::Column::Version.eq(ticket.version));
+    if status != current {
+        update = update.col_expr(tickets::Column::Status, Expr::value(status.as_str()));
+        let (resolved_at, closed_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = match status
+        {
+            TicketStatus::Resolved => (Some(now), None),
+            TicketStatus::Closed => (ticket.resolved_at, Some(now)),
+            _ => (None, None),
+        };
+        update = update
+            .col_expr(tickets::Column::ResolvedAt, Expr::value(resolved_at))
+            .col_expr(tickets::Column::ClosedAt, Expr::value(closed_at));
+    }
+    if let Some(assignee) = change.assignee_id {
+        update = update.col_expr(tickets::Column::AssigneeId, Expr::value(assignee));
+    }
+    if let Some(category) = change.category_id {
+        update = update.col_expr(tickets::Column::CategoryId, Expr::value(category));
+    }
+    if let Some(impact) = change.impact {
+        let urgency = Level::parse(&ticket.urgency).unwrap_or_default();
+        update = update
+            .col_expr(tickets::Column::Impact, Expr::value(impact.as_str()))
+            .col_expr(
+                tickets::Column::Priority,
+                Expr::value(i16::from(priority(urgency, impact))),
+            );
+    }
+    if let Some((rating, comment)) = change.satisfaction {
+        update = update
+            .col_expr(tickets::Column::SatisfactionRating, Expr::value(rating))
+            .col_expr(tickets::Column::SatisfactionComment, Expr::value(comment));
+    }
+    // The row is locked (or, on SQLite, the gate held) so this only fails if the version moved.
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut event_ids = Vec::new();
+    for (event, details) in change.events {
+        event_ids.push(record_event(&txn, ticket.id, now, Some(user.id), event, details).await?);
+    }
+    let updated = tickets::Entity::find_by_id(ticket.id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    let version = updated.version;
+    let ticket = queries::to_resources(&state.db, vec![updated], user.locale)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    Ok((Versioned { ticket, version }, event_ids))
+}
+
+/// The ticket, locked for this transaction on PostgreSQL (SQLite writers are serialised by
+/// the write gate already).
+async fn locked_visible(
+    txn: &DatabaseTransaction,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Option<tickets::Model>> {
+    let mut query = tickets::Entity::find()
+        .filter(tickets::Column::Number.eq(number.as_str()))
+        .filter(queries::visible_to(user));
+    if txn.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    Ok(query.one(txn).await?)
+}
+
+fn parse_status(ticket: &tickets::Model) -> ApiResult<TicketStatus> {
+    TicketStatus::parse(&ticket.status).ok_or_else(|| ApiError::internal("unknown status"))
+}
+
+fn status_event(from: TicketStatus, to: TicketStatus) -> Option<(&'static str, Value)> {
+    (from != to).then(|| ("status_changed", json!({"from": from, "to": to})))
+}
+
+fn staff_only(user: &SessionUser) -> ApiResult<()> {
+    if user.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only the support team can do this".into(),
+        ))
+    }
+}
+
+/// The requester, or a referent of the ticket's company: who answers a solution.
+fn requester_side(user: &SessionUser, ticket: &tickets::Model) -> ApiResult<()> {
+    let referent = user.role == Role::Referent && user.company_id == Some(ticket.company_id);
+    if ticket.requester_id == user.id || referent {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only the requester or a referent of the company can do this".into(),
+        ))
+    }
+}
+
+pub async fn get(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Versioned> {
+    let row = queries::find_visible(&state.db, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let version = row.version;
+    let ticket = queries::to_resources(&state.db, vec![row], user.locale)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    Ok(Versioned { ticket, version })
+}
+
+/// Adds a public follow-up, or (agents) an internal note. Returns its timeline entry.
+pub async fn add_followup(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    input: NewFollowup,
+) -> ApiResult<TimelineEntry> {
+    let internal = input.internal.unwrap_or(false);
+    if internal && !user.is_staff() {
+        return Err(ApiError::field(
+            "internal",
+            "not_allowed",
+            "only the support team writes internal notes",
+        ));
+    }
+    let (versioned, event_ids) = apply(state, user, number, None, |ticket| {
+        let current = parse_status(ticket)?;
+        let requested = match (internal, user.is_staff()) {
+            (true, _) => Move::InternalNote,
+            (false, true) => Move::AgentFollowup,
+            (false, false) => Move::CustomerFollowup,
+        };
+        let status = next_status(current, requested)?;
+        let event = if internal {
+            "internal_note"
+        } else {
+            "followup"
+        };
+        let mut events = vec![(event, json!({"body": input.body}))];
+        events.extend(status_event(current, status));
+        Ok(Change {
+            status: Some(status),
+            events,
+            ..Default::default()
+        })
+    })
+    .await?;
+    let entries = super::service::timeline(state, user, &versioned.ticket.number).await?;
+    let id = event_ids.first().copied().unwrap_or_default();
+    entries
+        .into_iter()
+        .find(|e| e.id.0 == id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Agents: status, assignee, category, impact, with the ETag the change was based on.
+pub async fn update(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    input: TicketUpdate,
+    if_match: Option<i64>,
+) -> ApiResult<Versioned> {
+    staff_only(user)?;
+    let if_match = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let mut errors = Vec::new();
+    let assignee = match input.assignee_id {
+        None => None,
+        Some(id) => {
+            let found = users::Entity::find_by_id(id.0).one(&state.db).await?;
+            match found.filter(|u| Role::parse(&u.role).is_some_and(Role::is_staff)) {
+                Some(agent) => Some(agent),
+                None => {
+                    errors.push(FieldError::new(
+                        "assignee_id",
+                        "not_found",
+                        "no agent has this id",
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    let category = match input.category_id {
+        None => None,
+        Some(id) => {
+            let found = categories::Entity::find_by_id(id.0).one(&state.db).await?;
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "not_found",
+                    "no category has this id",
+                ));
+            }
+            found
+        }
+    };
+    if let Some(status) = input.status {
+        if !matches!(status, TicketStatus::InProgress | TicketStatus::Waiting) {
+            errors.push(FieldError::new(
+                "status",
+                "not_allowed",
+                "set in_progress or waiting here; resolve with a solution",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let names = queries::category_names(&state.db, user.locale).await?;
+    let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
+        let current = parse_status(ticket)?;
+        let mut status = current;
+        let mut change = Change::default();
+        if let Some(agent) = &assignee {
+            if ticket.assignee_id != Some(agent.id) {
+                status = next_status(status, Move::Assign)?;
+                change.assignee_id = Some(agent.id);
+                let name = crate::auth::extractor::display_name(agent);
+                change.events.push(("assigned", json!({"assignee": {"id": agent.id, "name": name}})));
+            }
+        }
+        if let Some(requested) = input.status {
+            status = next_status(status, Move::SetStatus(requested))?;
+        }
+        if let Some(category) = &category {
+            let kind = TicketKind::parse(&ticket.kind);
+            if category.kind.as_deref().and_then(TicketKind::parse).is_some_and(|k| Some(k) != kind) {
+                return Err(ApiError::field("category_id", "kind_mismatch", "this category is for the other kind of ticket"));
+            }
+            if category.id != ticket.category_id {
+                change.category_id = Some(category.id);
+                let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+                change.events.push((
+                    "category_changed",
+                    json!({"from": {"id": ticket.category_id, "name": name(ticket.category_id)}, "to": {"id": category.id, "name": name(category.id)}}),
+                ));
+            }
+        }
+        if let Some(impact) = input.impact {
+            if impact.as_str() != ticket.impact {
+                change.impact = Some(impact);
+                change.events.push(("impact_changed", json!({"from": ticket.impact, "to": impact})));
+            }
+        }
+        change.events.extend(status_event(current, status));
+        change.status = Some(status);
+        Ok(change)
+    })
+    .await?;
+    Ok(versioned)
+}
+
+pub async fn propose_solution(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    body: String,
+) -> ApiResult<Ticket> {
+    staff_only(user)?;
+    transition(
+        state,
+        user,
+        number,
+        Move::ProposeSolution,
+        "solution_proposed",
+        json!({"body": body}),
+        |_| Ok(()),
+    )
+    .await
+}
+
+pub async fn approve_solution(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    comment: Option<String>,
+) -> ApiResult<Ticket> {
+    let details = json!({"comment": comment.filter(|c| !c.trim().is_empty())});
+    transition(
+        state,
+        user,
+        number,
+        Move::ApproveSolution,
+        "solution_approved",
+        details,
+        |t| requester_side(user, t),
+    )
+    .await
+}
+
+pub async fn reject_solution(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    reason: String,
+) -> ApiResult<Ticket> {
+    transition(
+        state,
+        user,
+        number,
+        Move::RejectSolution,
+        "solution_rejected",
+        json!({"reason": reason}),
+        |t| requester_side(user, t),
+    )
+    .await
+}
+
+pub async fn withdraw(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    reason: String,
+) -> ApiResult<Ticket> {
+    transition(
+        state,
+        user,
+        number,
+        Move::Withdraw,
+        "withdrawn",
+        json!({"reason": reason}),
+        |ticket| {
+            if ticket.requester_id == user.id {
+                Ok(())
+            } else {
+                Err(ApiError::Forbidden(
+                    "only the requester withdraws a ticket".into(),
+                ))
+            }
+        },
+    )
+    .await
+}
+
+pub async fn reopen(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    reason: String,
+) -> ApiResult<Ticket> {
+    staff_only(user)?;
+    transition(
+        state,
+        user,
+        number,
+        Move::Reopen,
+        "reopened",
+        json!({"reason": reason}),
+        |_| Ok(()),
+    )
+    .await
+}
+
+/// A move whose event carries the new status.
+async fn transition(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    requested: Move,
+    event: &'static str,
+    mut details: Value,
+    allowed: impl FnOnce(&tickets::Model) -> ApiResult<()>,
+) -> ApiResult<Ticket> {
+    let (versioned, _) = apply(state, user, number, None, |ticket| {
+        allowed(ticket)?;
+        let current = parse_status(ticket)?;
+        let status = next_status(current, requested)?;
+        details["from"] = json!(current);
+        details["to"] = json!(status);
+        Ok(Change {
+            status: Some(status),
+            events: vec![(event, details)],
+            ..Default::default()
+        })
+    })
+    .await?;
+    Ok(versioned.ticket)
+}
+
+/// Shares the ticket with an address. An account of the ticket's company then sees it;
+/// any other address will only get its notifications. The caller is not told which.
+pub async fn share(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    email: &str,
+) -> ApiResult<()> {
+    let email = normalize_email(email);
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    let ticket = locked_visible(&txn, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let existing = ticket_watchers::Entity::find()
+        .filter(ticket_watchers::Column::TicketId.eq(ticket.id))
+        .filter(ticket_watchers::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    if existing.is_some() {
+        return Ok(());
+    }
+    let colleague = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .filter(users::Column::CompanyId.eq(ticket.company_id))
+        .one(&txn)
+        .await?;
+    let now = Utc::now().trunc_subsecs(6);
+    ticket_watchers::ActiveModel {
+        ticket_id: Set(ticket.id),
+        email: Set(email.clone()),
+        user_id: Set(colleague.map(|u| u.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    touch(&txn, &ticket, now).await?;
+    record_event(
+        &txn,
+        ticket.id,
+        now,
+        Some(user.id),
+        "shared",
+        json!({"email": email}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn unshare(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    email: &str,
+) -> ApiResult<()> {
+    let email = normalize_email(email);
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    let ticket = locked_visible(&txn, user, number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let removed = ticket_watchers::Entity::delete_many()
+        .filter(ticket_watchers::Column::TicketId.eq(ticket.id))
+        .filter(ticket_watchers::Column::Email.eq(email.as_str()))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected > 0 {
+        let now = Utc::now().trunc_subsecs(6);
+        touch(&txn, &ticket, now).await?;
+        record_event(
+            &txn,
+            ticket.id,
+            now,
+            Some(user.id),
+            "unshared",
+            json!({"email": email}),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Records a change that is not a column of the ticket (a share): new version, new time.
+async fn touch(
+    db: &impl ConnectionTrait,
+    ticket: &tickets::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    tickets::Entity::update_many()
+        .col_expr(tickets::Column::Version, Expr::value(ticket.version + 1))
+        .col_expr(tickets::Column::UpdatedAt, Expr::value(now))
+        .filter(tickets::Column::Id.eq(ticket.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The requester rates a closed ticket, once.
+pub async fn rate(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    input: SatisfactionRequest,
+) -> ApiResult<Ticket> {
+    let (versioned, _) = apply(state, user, number, None, |ticket| {
+        if ticket.requester_id != user.id {
+            return Err(ApiError::Forbidden(
+                "only the requester rates a ticket".into(),
+            ));
+        }
+        let current = parse_status(ticket)?;
+        if current != TicketStatus::Closed {
+            return Err(ApiError::InvalidTransition(current));
+        }
+        if ticket.satisfaction_rating.is_some() {
+            return Err(ApiError::Conflict {
+                code: "already_rated",
+                detail: "this ticket is rated already".into(),
+            });
+        }
+        let comment = input.comment.filter(|c| !c.trim().is_empty());
+        Ok(Change {
+            satisfaction: Some((i16::from(input.rating), comment.clone())),
+            events: vec![("rated", json!({"rating": input.rating, "comment": comment}))],
+            ..Default::default()
+        })
+    })
+    .await?;
+    Ok(versioned.ticket)
+}
