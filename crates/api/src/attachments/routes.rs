@@ -11,13 +11,14 @@ use actix_web::http::header::{self, ContentDisposition, HeaderMap};
 use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::stream::{Stream, StreamExt};
-use guichet_types::{AttachmentInfo, Problem, TicketNumber};
+use guichet_types::{AttachmentInfo, Problem};
 
 use super::service;
 use super::storage::{self, Storage, StorageKey};
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::tickets::routes::parse_number;
 
 /// Room for the multipart framing around the file: boundaries, part headers, small fields.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -27,7 +28,7 @@ const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
 /// Downloads run nothing: a file opened in a browser tab gets no scripts, forms or plugins.
 const DOWNLOAD_CSP: &str = "default-src 'none'; sandbox";
 
-/// The upload's body (documentation of the multipart form).
+/// A multipart/form-data body with the file in the part `file`.
 #[derive(utoipa::ToSchema)]
 #[expect(
     dead_code,
@@ -40,9 +41,14 @@ pub struct AttachmentUpload {
     file: Vec<u8>,
 }
 
-fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
+/// The file's bytes, as stored.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[expect(
+    dead_code,
+    reason = "documents the downloaded bytes, which are streamed"
+)]
+pub struct FileBytes(Vec<u8>);
 
 /// Attach a file to a ticket.
 ///
@@ -50,6 +56,7 @@ fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
 /// add files, until it is closed. The timeline gets an `attachment_added` entry.
 #[utoipa::path(
     tag = "tickets",
+    operation_id = "upload_attachment",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     request_body(content = inline(AttachmentUpload), content_type = "multipart/form-data"),
@@ -206,6 +213,7 @@ impl Stream for SharedBody {
 /// The files of a ticket, oldest first.
 #[utoipa::path(
     tag = "tickets",
+    operation_id = "list_attachments",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     responses(
@@ -232,10 +240,11 @@ pub async fn list(
 /// extension, else `application/octet-stream`: HTML, SVG and scripts are never rendered.
 #[utoipa::path(
     tag = "tickets",
+    operation_id = "download_attachment",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
-        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = inline(FileBytes),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"; filename*=UTF-8''…"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),

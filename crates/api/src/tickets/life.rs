@@ -19,7 +19,7 @@ use super::queries;
 use super::service::record_event;
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
-use crate::entities::{categories, ticket_watchers, tickets, users};
+use crate::entities::{categories, ticket_events, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -207,7 +207,7 @@ pub async fn add_followup(
             "only the support team writes internal notes",
         ));
     }
-    let (versioned, event_ids) = apply(state, user, number, None, |ticket| {
+    let (_, event_ids) = apply(state, user, number, None, |ticket| {
         let current = parse_status(ticket)?;
         let requested = match (internal, user.is_staff()) {
             (true, _) => Move::InternalNote,
@@ -229,11 +229,17 @@ pub async fn add_followup(
         })
     })
     .await?;
-    let entries = super::service::timeline(state, user, &versioned.ticket.number).await?;
-    let id = event_ids.first().copied().unwrap_or_default();
-    entries
-        .into_iter()
-        .find(|e| e.id.0 == id)
+    let id = event_ids
+        .first()
+        .copied()
+        .ok_or_else(|| ApiError::internal("no event recorded"))?;
+    let event = ticket_events::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    super::service::to_entries(&state.db, vec![event])
+        .await?
+        .pop()
         .ok_or(ApiError::NotFound)
 }
 

@@ -48,7 +48,8 @@ pub struct ListParams {
     limit: Option<u64>,
 }
 
-fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
+/// A ticket number from a path; a malformed one is a ticket that does not exist.
+pub(crate) fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
     raw.parse().map_err(|_| ApiError::NotFound)
 }
 
@@ -57,6 +58,7 @@ fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
 /// Customers open tickets for themselves; agents name the customer with `requester_id`.
 /// Attachments are added afterwards with `POST /tickets/{number}/attachments`.
 #[utoipa::path(
+    operation_id = "create_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the first answer")),
@@ -98,6 +100,7 @@ pub async fn create(
 
 /// List the tickets the caller may see, newest update first, by pages.
 #[utoipa::path(
+    operation_id = "list_tickets",
     tag = "tickets",
     security(("bearer" = [])),
     params(ListParams),
@@ -120,6 +123,7 @@ pub async fn list(
 
 /// One ticket. A ticket the caller may not see is a 404, like one that does not exist.
 #[utoipa::path(
+    operation_id = "get_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
@@ -144,6 +148,7 @@ pub async fn get(
 
 /// The ticket's history, oldest first. Customers never see internal notes.
 #[utoipa::path(
+    operation_id = "ticket_timeline",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
@@ -223,6 +228,7 @@ pub async fn add_followup(
 /// Send the ETag of the ticket as `If-Match`: a change based on a stale version is refused
 /// with 412 and changes nothing. Priority follows urgency and impact.
 #[utoipa::path(
+    operation_id = "update_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(
@@ -336,6 +342,7 @@ pub async fn reject_solution(
 
 /// The requester closes their own open ticket, with a reason.
 #[utoipa::path(
+    operation_id = "withdraw_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
@@ -362,6 +369,7 @@ pub async fn withdraw(
 
 /// Agents reopen a closed ticket, with a reason: back `in_progress`.
 #[utoipa::path(
+    operation_id = "reopen_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
@@ -391,6 +399,7 @@ pub async fn reopen(
 /// An account of the ticket's company then sees the ticket; any other address only
 /// receives its notifications. The answer is the same in both cases.
 #[utoipa::path(
+    operation_id = "share_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
@@ -414,6 +423,7 @@ pub async fn share(
 
 /// Stop sharing the ticket with an address.
 #[utoipa::path(
+    operation_id = "unshare_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(
@@ -438,6 +448,7 @@ pub async fn unshare(
 
 /// The requester rates a closed ticket from 1 to 5, once.
 #[utoipa::path(
+    operation_id = "rate_ticket",
     tag = "tickets",
     security(("bearer" = [])),
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),

@@ -399,15 +399,23 @@ pub async fn timeline(
         .order_by_asc(ticket_events::Column::Id)
         .all(&state.db)
         .await?;
+    to_entries(&state.db, events).await
+}
+
+/// Timeline entries of `events`, their actors loaded in one query.
+pub async fn to_entries(
+    db: &impl ConnectionTrait,
+    events: Vec<ticket_events::Model>,
+) -> ApiResult<Vec<TimelineEntry>> {
     let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
     let actors: HashMap<i64, users::Model> = users::Entity::find()
         .filter(users::Column::Id.is_in(actor_ids))
-        .all(&state.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    events
+    Ok(events
         .into_iter()
         .map(|event| {
             let details = match serde_json::from_str(&event.details) {
@@ -422,13 +430,13 @@ pub async fn timeline(
                     name: display_name(u),
                     role: Role::parse(&u.role).unwrap_or_default(),
                 });
-            Ok(TimelineEntry {
+            TimelineEntry {
                 id: EventId(event.id),
                 at: event.at,
                 actor,
                 event: event.event,
                 details,
-            })
+            }
         })
-        .collect()
+        .collect())
 }
