@@ -3,6 +3,7 @@
 #   GUICHET_BIN   the server binary (default target/debug/guichet); it must be built.
 #   dist/         the built SPA (scripts/build-frontend.sh); built here only if missing.
 # Installs Chromium (Debian) and the npm dependencies of e2e/ when they are missing.
+# Arguments, if any, name the test files to run (relative to e2e/); default: all of tests/.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,7 +74,7 @@ fi
 log "running the browser tests"
 status=0
 (cd "$repo/e2e" && GUICHET_E2E_BASE_URL="$base" GUICHET_E2E_CHROMIUM="$chromium" \
-  node --test --test-concurrency=1 tests/) || status=$?
+  node --test --test-concurrency=1 "${@:-tests/}") || status=$?
 if [[ "$status" -ne 0 ]]; then
   echo "--- server log (last 60 lines) ---" >&2
   tail -n 60 "$tmp/server.log" >&2

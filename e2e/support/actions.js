@@ -1,5 +1,5 @@
 // What a person does, step by step, through the locators.
-import { changePasswordForm, header, newTicketForm, signInForm } from './locators.js';
+import { changePasswordForm, header, newTicketForm, signInForm, ticketPage } from './locators.js';
 
 export async function visit(page, path) {
   await page.goto(path);
@@ -55,4 +55,41 @@ export function recordApi(page) {
     }
   });
   return answers;
+}
+
+/** Writes a message on the ticket's page; `internal` ticks the agents' internal-note box. */
+export async function writeFollowup(page, body, { internal = false } = {}) {
+  const ticket = ticketPage(page);
+  await ticket.message.fill(body);
+  if (internal) {
+    await ticket.internal.check();
+  }
+  await ticket.sendMessage.click();
+  // Saved: the history, reloaded, shows it.
+  await ticket.event(body).first().waitFor({ state: 'visible' });
+}
+
+export async function proposeSolution(page, body) {
+  const ticket = ticketPage(page);
+  await ticket.solution.fill(body);
+  await ticket.proposeSolution.click();
+}
+
+export async function rejectSolution(page, reason) {
+  const ticket = ticketPage(page);
+  await ticket.rejectReason.fill(reason);
+  await ticket.reject.click();
+}
+
+export async function approveSolution(page, comment) {
+  const ticket = ticketPage(page);
+  await ticket.approveComment.fill(comment);
+  await ticket.approve.click();
+}
+
+export async function rate(page, rating, comment) {
+  const ticket = ticketPage(page);
+  await ticket.rating(rating).check();
+  await ticket.ratingComment.fill(comment);
+  await ticket.rate.click();
 }

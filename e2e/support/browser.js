@@ -34,6 +34,7 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
     }
   });
   return {
+    context,
     page,
     errors,
     async close() {

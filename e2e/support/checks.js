@@ -22,6 +22,12 @@ export async function fieldHasError(field, message) {
   assert.ok(texts.some((text) => text.includes(message)), `"${message}" not in the description: ${texts.join(' | ')}`);
 }
 
+/** Waits for a ticket's page and gives its number. */
+export async function isAtTicket(page) {
+  await page.waitForURL((url) => /^\/tickets\/T\d{8}\.\d{4,}$/.test(url.pathname));
+  return new URL(page.url()).pathname.split('/').pop();
+}
+
 export async function documentLanguageIs(page, lang) {
   await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
 }

@@ -11,4 +11,6 @@ export const accounts = {
   customer: { email: 'claire@acme.test', password: DEMO_PASSWORD },
   referent: { email: 'remi@acme.test', password: DEMO_PASSWORD },
   mustChangePassword: { email: 'nouveau@acme.test', password: DEMO_PASSWORD },
+  otherCompany: { email: 'paul@boreal.test', password: DEMO_PASSWORD },
+  agent: { email: 'agent@guichet.test', password: DEMO_PASSWORD },
 };

@@ -11,11 +11,23 @@ export const words = {
     create: 'Créer le ticket', search: 'Rechercher', status: 'Statut', signOut: 'Se déconnecter',
     required: 'Ce champ est obligatoire.', created: /Le ticket (T\d{8}\.\d{4,}) a été créé/,
     notFoundHeading: 'Page introuvable', scopeCompany: 'Tous les tickets de ma société',
+    scopeAll: 'Tous les tickets', files: 'Pièces jointes', tooLarge: 'Ce fichier dépasse 2 Mo',
+    history: 'Historique', attachments: 'Pièces jointes', message: 'Votre message',
+    internal: /^Note interne/, sendMessage: 'Envoyer le message', solution: 'Solution',
+    proposeSolution: 'Proposer la solution', rejectReason: 'Pourquoi la solution ne convient-elle pas ?',
+    reject: 'Refuser la solution', approveComment: 'Commentaire (facultatif)', approve: 'Approuver la solution',
+    solutionHeading: 'Une solution vous est proposée', rate: 'Envoyer mon avis',
+    ratingComment: 'Commentaire (facultatif)', setStatus: (status) => `Passer à « ${status} »`,
+    assignMe: "M'attribuer le ticket", impact: 'Impact', changeImpact: "Changer l'impact",
+    shareWith: 'Partager avec (adresse e-mail)', share: 'Partager',
+    unshare: (email) => `Retirer le partage avec ${email}`, reopen: 'Rouvrir le ticket',
+    stale: 'Le ticket a été modifié entre-temps', download: 'Télécharger',
   },
   en: {
     signInHeading: 'Sign in', email: 'Email address', password: 'Password', signIn: 'Sign in',
     signInFailed: 'Incorrect email address or password.',
-    ticketsHeading: 'My tickets', newTicketHeading: 'New ticket',
+    ticketsHeading: 'My tickets', newTicketHeading: 'New ticket', history: 'History',
+    notFoundHeading: 'Page not found',
   },
 };
 
@@ -64,6 +76,9 @@ export function ticketList(page) {
     row: (text) => page.getByRole('row').filter({ hasText: text }),
     flash: page.getByRole('status').filter({ hasText: w.created }),
     scopeCompany: page.getByRole('radio', { name: w.scopeCompany }),
+    scopeAll: page.getByRole('radio', { name: w.scopeAll, exact: true }),
+    /** The link of a ticket's number, in its row. */
+    link: (number) => page.getByRole('link', { name: number, exact: true }),
   };
 }
 
@@ -77,8 +92,53 @@ export function newTicketForm(page) {
     title: page.getByRole('textbox', { name: w.title }),
     description: page.getByRole('textbox', { name: w.description }),
     submit: page.getByRole('button', { name: w.create, exact: true }),
+    files: page.getByLabel(w.files, { exact: true }),
     /** The error shown under a field, found through the field's aria-describedby. */
     errorOf: (field) => page.locator(`#${field}-error`),
     summary: page.locator('.live'),
+  };
+}
+
+export function ticketPage(page, lang = 'fr') {
+  const w = words[lang];
+  const history = page.getByRole('region', { name: w.history, exact: true });
+  return {
+    heading: (title) => page.getByRole('heading', { level: 1, name: title }),
+    /** The status shown under the title. */
+    status: page.locator('.ticket-head .status'),
+    history,
+    event: (text) => history.getByRole('listitem').filter({ hasText: text }),
+    attachments: page.getByRole('region', { name: words.fr.attachments, exact: true }),
+    download: (name) => page.getByRole('button', { name: `${words.fr.download} ${name}` }),
+    message: page.getByRole('textbox', { name: words.fr.message }),
+    internal: page.getByRole('checkbox', { name: words.fr.internal }),
+    sendMessage: page.getByRole('button', { name: words.fr.sendMessage }),
+    setStatus: (status) => page.getByRole('button', { name: words.fr.setStatus(status) }),
+    assignMe: page.getByRole('button', { name: words.fr.assignMe }),
+    impact: page.getByRole('combobox', { name: words.fr.impact, exact: true }),
+    changeImpact: page.getByRole('button', { name: words.fr.changeImpact }),
+    // Its label ends with the required mark.
+    solution: page.getByRole('textbox', { name: new RegExp(`^${words.fr.solution}`) }),
+    proposeSolution: page.getByRole('button', { name: words.fr.proposeSolution }),
+    solutionHeading: page.getByRole('heading', { name: words.fr.solutionHeading }),
+    rejectReason: page.getByRole('textbox', { name: words.fr.rejectReason }),
+    reject: page.getByRole('button', { name: words.fr.reject }),
+    approveComment: page.getByRole('textbox', { name: words.fr.approveComment }),
+    approve: page.getByRole('button', { name: words.fr.approve }),
+    rating: (n) => page.getByRole('radio', { name: new RegExp(`^${n} sur 5`) }),
+    ratingComment: page.getByRole('textbox', { name: words.fr.ratingComment }),
+    rate: page.getByRole('button', { name: words.fr.rate }),
+    shareWith: page.getByRole('textbox', { name: words.fr.shareWith }),
+    share: page.getByRole('button', { name: words.fr.share, exact: true }),
+    unshare: (email) => page.getByRole('button', { name: words.fr.unshare(email) }),
+    reopenReason: page.getByRole('textbox', { name: 'Raison de la réouverture' }),
+    reopen: page.getByRole('button', { name: words.fr.reopen }),
+    attachFile: page.getByLabel('Fichier à joindre', { exact: true }),
+    attach: page.getByRole('button', { name: 'Joindre le fichier' }),
+    withdrawReason: page.getByRole('textbox', { name: 'Pourquoi le fermer ?' }),
+    withdraw: page.getByRole('button', { name: 'Fermer le ticket' }),
+    /** The page's notice under the title (outcomes of the actions that change the status). */
+    notice: page.locator('#ticket-notice'),
+    details: page.getByRole('region', { name: 'Informations' }),
   };
 }

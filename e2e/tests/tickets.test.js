@@ -4,9 +4,11 @@ import {
   fillTicket, recordApi, signIn, submitTicket, switchToEnglish, switchToFrench, visit,
 } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
-import { fieldHasError, isAt, noPageErrors, noSuccessfulRequest, sees } from '../support/checks.js';
+import {
+  fieldHasError, isAt, isAtTicket, noPageErrors, noSuccessfulRequest, sees,
+} from '../support/checks.js';
 import { accounts, words } from '../support/index.js';
-import { newTicketForm, ticketList, words as texts } from '../support/locators.js';
+import { newTicketForm, ticketList, ticketPage, words as texts } from '../support/locators.js';
 
 let browser;
 before(async () => {
@@ -45,11 +47,15 @@ test('a ticket created through the form shows in my list and can be searched', a
   await screenshot(page, '07-new-ticket-filled');
   await submitTicket(page);
 
-  await isAt(page, '/tickets');
-  const list = ticketList(page);
-  await sees(list.flash);
-  await sees(list.row(title));
+  // The new ticket's page says it was created; the list links to it.
+  const number = await isAtTicket(page);
+  await sees(page.getByRole('status').filter({ hasText: words.fr.created }));
+  await sees(ticketPage(page).heading(title));
   await screenshot(page, '08-ticket-created');
+  await visit(page, '/tickets');
+  const list = ticketList(page);
+  await sees(list.row(title));
+  await sees(list.row(title).getByRole('link', { name: number }));
 
   await list.search.fill(word.toUpperCase());
   await list.searchSubmit.click();

@@ -8,7 +8,7 @@ use leptos_router::{
 use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
-    pages::{ChangePasswordPage, NewTicketPage, NotFoundPage, SignInPage, TicketsPage},
+    pages::{ChangePasswordPage, NewTicketPage, NotFoundPage, SignInPage, TicketPage, TicketsPage},
     session::provide_session,
 };
 
@@ -36,6 +36,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/tickets/new")
                         view=|| view! { <Protected access=Access::SignedIn><NewTicketPage /></Protected> }
+                    />
+                    // After `/tickets/new`: the first route that matches wins.
+                    <Route
+                        path=path!("/tickets/:number")
+                        view=|| view! { <Protected access=Access::SignedIn><TicketPage /></Protected> }
                     />
                 </Routes>
             </main>

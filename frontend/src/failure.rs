@@ -1,6 +1,6 @@
 //! What a failed API call means to the interface.
 use guichet_client::ClientError;
-use guichet_types::FieldError;
+use guichet_types::{FieldError, Problem, TicketStatus};
 
 use crate::i18n::{Message, Texts};
 
@@ -13,6 +13,8 @@ pub struct Failure {
     pub code: String,
     /// The invalid fields of a `validation_failed` answer.
     pub errors: Vec<FieldError>,
+    /// The ticket's status, when an `invalid_transition` refused a change.
+    pub current_status: Option<TicketStatus>,
 }
 
 impl Failure {
@@ -21,6 +23,37 @@ impl Failure {
             status: Some(401),
             code: "unauthorized".to_owned(),
             errors: Vec::new(),
+            current_status: None,
+        }
+    }
+
+    /// An answer with this status and nothing more to say (e.g. a raw download refused).
+    pub fn status(status: u16) -> Self {
+        Self {
+            status: Some(status),
+            code: "http_status".to_owned(),
+            errors: Vec::new(),
+            current_status: None,
+        }
+    }
+
+    /// A failure that no answer explains (the request could not be made or read).
+    pub fn unreachable() -> Self {
+        Self {
+            status: None,
+            code: "unreachable".to_owned(),
+            errors: Vec::new(),
+            current_status: None,
+        }
+    }
+
+    /// A problem answer read outside the typed client (the upload with progress).
+    pub fn from_problem(problem: Problem) -> Self {
+        Self {
+            status: Some(problem.status),
+            code: problem.code,
+            errors: problem.errors.unwrap_or_default(),
+            current_status: problem.current_status,
         }
     }
 
@@ -42,16 +75,8 @@ impl Failure {
 impl From<ClientError> for Failure {
     fn from(error: ClientError) -> Self {
         match error {
-            ClientError::Api(problem) => Self {
-                status: Some(problem.status),
-                code: problem.code,
-                errors: problem.errors.unwrap_or_default(),
-            },
-            ClientError::Transport(_) | ClientError::BaseUrl(_) => Self {
-                status: None,
-                code: "unreachable".to_owned(),
-                errors: Vec::new(),
-            },
+            ClientError::Api(problem) => Self::from_problem(*problem),
+            ClientError::Transport(_) | ClientError::BaseUrl(_) => Self::unreachable(),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Guichet's web front end: a Leptos single-page app, rendered in the browser, that talks to
 //! the API through `guichet-client`. `app` holds the routes, `pages` one component per screen,
-//! `components` the shared pieces, `i18n` every string in French and English, and `session`
-//! the signed-in user and the authenticated calls.
+//! `components` the shared pieces, `i18n` every string in French and English, `session`
+//! the signed-in user and the authenticated calls, and `files` the uploads with progress.
 mod app;
+mod categories;
 mod components;
 mod dom;
 mod failure;
+mod files;
 mod forms;
 mod i18n;
 mod pages;

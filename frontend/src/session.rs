@@ -6,7 +6,7 @@
 use std::{future::Future, sync::Arc};
 
 use futures::lock::Mutex;
-use guichet_client::{Client, ClientError};
+use guichet_client::Client;
 use guichet_types::{Locale, Profile, ProfileUpdate, Role, TokenPair};
 use leptos::{prelude::*, task::spawn_local};
 
@@ -84,6 +84,12 @@ impl Session {
         }
     }
 
+    /// Support staff (agents, admins) work tickets of every company.
+    pub fn is_staff(&self) -> bool {
+        self.profile
+            .with(|p| p.as_ref().is_some_and(|p| p.role.is_staff()))
+    }
+
     /// Referents may list every ticket of their company.
     pub fn sees_company(&self) -> bool {
         self.profile.with(|p| {
@@ -102,16 +108,21 @@ impl Session {
         Ok(client)
     }
 
-    /// Runs an authenticated request, refreshing the tokens once on 401.
-    pub async fn call<T, F, Fut>(&self, request: F) -> Result<T, Failure>
+    /// Runs an authenticated request, refreshing the tokens once on 401. The request is
+    /// usually a method of the typed client; the upload with progress answers a `Failure`.
+    pub async fn call<T, E, F, Fut>(&self, request: F) -> Result<T, Failure>
     where
         F: Fn(Client) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
+        Fut: Future<Output = Result<T, E>>,
+        Failure: From<E>,
     {
         let used = self.access.get_untracked();
-        match request(self.client(used.clone())?).await {
-            Err(ClientError::Api(problem)) if problem.status == 401 => {}
-            other => return other.map_err(Failure::from),
+        match request(self.client(used.clone())?)
+            .await
+            .map_err(Failure::from)
+        {
+            Err(failure) if failure.is_status(401) => {}
+            other => return other,
         }
         if !self.refresh_after(used).await {
             self.forget();

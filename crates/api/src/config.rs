@@ -145,7 +145,7 @@ impl Settings {
             &mut errors,
             "GUICHET_ATTACHMENT_MAX_BYTES",
             get("GUICHET_ATTACHMENT_MAX_BYTES"),
-            Some(2_097_152),
+            Some(guichet_types::ATTACHMENT_MAX_BYTES_DEFAULT),
             |v| {
                 v.parse::<u64>()
                     .ok()

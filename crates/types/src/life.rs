@@ -5,6 +5,8 @@ use validator::Validate;
 
 use crate::{CategoryId, Level, TicketStatus, UserId};
 
+/// The upload limit when `GUICHET_ATTACHMENT_MAX_BYTES` is not set (2 MB, as in the guides).
+pub const ATTACHMENT_MAX_BYTES_DEFAULT: u64 = 2 * 1024 * 1024;
 pub const MESSAGE_MAX_CHARS: u64 = 20_000;
 pub const REASON_MAX_CHARS: u64 = 5_000;
 

@@ -7,6 +7,8 @@ use crate::i18n::{fill, use_i18n};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Flash {
     TicketCreated(TicketNumber),
+    /// The ticket was created but these files could not be attached.
+    FilesFailed(TicketNumber, Vec<String>),
 }
 
 #[derive(Clone, Copy)]
@@ -38,12 +40,21 @@ pub fn FlashMessage() -> impl IntoView {
                 slot.0
                     .get()
                     .map(|flash| {
-                        let text = match flash {
+                        let t = i18n.t();
+                        match flash {
                             Flash::TicketCreated(number) => {
-                                fill(i18n.t().ticket_created, "number", number.as_str())
+                                let text = fill(t.ticket_created, "number", number.as_str());
+                                view! { <p class="flash">{text}</p> }
                             }
-                        };
-                        view! { <p class="flash">{text}</p> }
+                            Flash::FilesFailed(number, files) => {
+                                let text = fill(
+                                    &fill(t.files_failed, "number", number.as_str()),
+                                    "files",
+                                    &files.join(", "),
+                                );
+                                view! { <p class="alert">{text}</p> }
+                            }
+                        }
                     })
             }}
         </div>

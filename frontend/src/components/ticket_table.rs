@@ -114,7 +114,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
     view! {
         <tr>
             <th scope="row" data-label=move || i18n.t().col_number>
-                {ticket.number.to_string()}
+                <a href=format!("/tickets/{}", ticket.number)>{ticket.number.to_string()}</a>
             </th>
             <td data-label=move || i18n.t().col_title>{ticket.title}</td>
             <td data-label=move || i18n.t().col_status>

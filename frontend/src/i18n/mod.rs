@@ -138,6 +138,157 @@ pub struct Texts {
     pub not_found_text: &'static str,
     pub back_home: &'static str,
 
+    // Ticket list for the support team, ticket links.
+    pub tickets_title_staff: &'static str,
+    pub scope_all: &'static str,
+    pub scope_assigned: &'static str,
+    /// `{number}`: the ticket; `{files}`: the names of the files that were not attached.
+    pub files_failed: &'static str,
+
+    // Files.
+    pub files: &'static str,
+    /// `{max}`: the largest size allowed.
+    pub files_hint: &'static str,
+    pub file_too_large_mark: &'static str,
+    /// `{file}`: its name; `{n}` of `{total}`.
+    pub uploading: &'static str,
+    /// `{file}`: the one file being sent.
+    pub uploading_one: &'static str,
+    /// `{n}`: a size.
+    pub size_bytes: &'static str,
+    pub size_kb: &'static str,
+    pub size_mb: &'static str,
+    pub decimal_separator: &'static str,
+
+    // The ticket page: its fields.
+    /// `{number}`.
+    pub ticket_number: &'static str,
+    pub ticket_details: &'static str,
+    pub field_kind: &'static str,
+    pub field_impact: &'static str,
+    pub field_priority: &'static str,
+    /// `{n}`: 1 to 5.
+    pub priority_value: &'static str,
+    pub field_requester: &'static str,
+    pub field_company: &'static str,
+    pub field_assignee: &'static str,
+    pub not_assigned: &'static str,
+    pub field_created: &'static str,
+    pub field_updated: &'static str,
+    pub field_resolved: &'static str,
+    pub field_closed: &'static str,
+    pub field_watchers: &'static str,
+    pub nobody: &'static str,
+    pub field_satisfaction: &'static str,
+    /// `{n}`: 1 to 5.
+    pub rating_value: &'static str,
+
+    // The ticket page: history.
+    pub history: &'static str,
+    pub history_empty: &'static str,
+    pub internal_badge: &'static str,
+    pub system_actor: &'static str,
+    /// `{actor}` in every sentence of the history: who did it.
+    pub ev_created: &'static str,
+    pub ev_followup: &'static str,
+    pub ev_internal_note: &'static str,
+    /// `{file}`, `{size}`.
+    pub ev_attachment_added: &'static str,
+    /// `{from}`, `{to}`: statuses.
+    pub ev_status_changed: &'static str,
+    /// `{assignee}`.
+    pub ev_assigned: &'static str,
+    /// `{from}`, `{to}`: categories.
+    pub ev_category_changed: &'static str,
+    /// `{from}`, `{to}`: levels.
+    pub ev_impact_changed: &'static str,
+    pub ev_solution_proposed: &'static str,
+    pub ev_solution_approved: &'static str,
+    pub ev_solution_rejected: &'static str,
+    pub ev_withdrawn: &'static str,
+    pub ev_auto_closed: &'static str,
+    pub ev_reopened: &'static str,
+    /// `{email}`.
+    pub ev_shared: &'static str,
+    /// `{email}`.
+    pub ev_unshared: &'static str,
+    /// `{rating}`: 1 to 5.
+    pub ev_rated: &'static str,
+    /// `{event}`: an event this version does not know.
+    pub ev_other: &'static str,
+
+    // The ticket page: attachments.
+    pub attachments: &'static str,
+    pub no_attachments: &'static str,
+    /// Before a file's name, for screen readers.
+    pub download: &'static str,
+    pub download_failed: &'static str,
+    pub attach_file: &'static str,
+    /// `{max}`.
+    pub attach_hint: &'static str,
+    pub attach_submit: &'static str,
+    pub attach_done: &'static str,
+
+    // The ticket page: forms.
+    pub followup_heading: &'static str,
+    pub followup_body: &'static str,
+    pub followup_waiting_hint: &'static str,
+    pub followup_internal: &'static str,
+    pub followup_submit: &'static str,
+    pub followup_done: &'static str,
+    pub solution_heading: &'static str,
+    pub solution_intro: &'static str,
+    pub approve_comment: &'static str,
+    pub approve_submit: &'static str,
+    pub approve_done: &'static str,
+    pub reject_reason: &'static str,
+    pub reject_submit: &'static str,
+    pub reject_done: &'static str,
+    pub withdraw_heading: &'static str,
+    pub withdraw_reason: &'static str,
+    pub withdraw_hint: &'static str,
+    pub withdraw_submit: &'static str,
+    pub withdraw_done: &'static str,
+    pub share_heading: &'static str,
+    pub share_email: &'static str,
+    pub share_hint: &'static str,
+    pub share_submit: &'static str,
+    pub share_done: &'static str,
+    pub unshare: &'static str,
+    /// `{email}`: the accessible name of the button.
+    pub unshare_label: &'static str,
+    pub unshare_done: &'static str,
+    pub rating_heading: &'static str,
+    pub rating_legend: &'static str,
+    pub rating_low: &'static str,
+    pub rating_high: &'static str,
+    pub rating_comment: &'static str,
+    pub rating_submit: &'static str,
+    pub rating_done: &'static str,
+
+    // The ticket page: the support team's panel.
+    pub agent_heading: &'static str,
+    /// `{status}`: the status to move to.
+    pub set_status: &'static str,
+    pub assign_me: &'static str,
+    pub change_category: &'static str,
+    pub change_impact: &'static str,
+    pub update_done: &'static str,
+    pub propose_heading: &'static str,
+    pub solution_body: &'static str,
+    pub propose_submit: &'static str,
+    pub propose_done: &'static str,
+    pub reopen_heading: &'static str,
+    pub reopen_reason: &'static str,
+    pub reopen_submit: &'static str,
+    pub reopen_done: &'static str,
+    pub stale: &'static str,
+    /// `{status}`: the ticket's status now.
+    pub not_possible: &'static str,
+    pub not_possible_now: &'static str,
+    pub error_too_large: &'static str,
+    pub error_range: &'static str,
+
     pub status_new: &'static str,
     pub status_in_progress: &'static str,
     pub status_waiting: &'static str,
@@ -191,6 +342,9 @@ impl Texts {
             "not_found" => self.error_not_found,
             "not_allowed" => self.error_not_allowed,
             "taken" => self.error_taken,
+            // Found by the browser before an upload, or answered 413 by the server.
+            "too_large" => self.error_too_large,
+            "range" => self.error_range,
             // Found by the browser only: the confirmation differs from the new password.
             "mismatch" => self.passwords_differ,
             // The server refused the current password.
@@ -212,6 +366,27 @@ impl Texts {
             PasswordRule::Digit => self.rule_digit.to_owned(),
             PasswordRule::Special => self.rule_special.to_owned(),
         }
+    }
+
+    /// A file size the way people read it: `830 octets`, `12 Ko`, `1,5 Mo`.
+    pub fn size(&self, bytes: u64) -> String {
+        const KB: u64 = 1024;
+        const MB: u64 = 1024 * 1024;
+        let (template, value) = if bytes < KB {
+            (self.size_bytes, bytes.to_string())
+        } else if bytes < MB {
+            (self.size_kb, bytes.div_ceil(KB).to_string())
+        } else {
+            // One decimal, rounded up so that a file just over a limit never reads as under it.
+            let tenths = (bytes * 10).div_ceil(MB);
+            let text = if tenths.is_multiple_of(10) {
+                (tenths / 10).to_string()
+            } else {
+                format!("{}{}{}", tenths / 10, self.decimal_separator, tenths % 10)
+            };
+            (self.size_mb, text)
+        };
+        fill(template, "n", &value)
     }
 
     pub fn errors_summary(&self, count: usize) -> String {
@@ -332,6 +507,28 @@ mod tests {
             .map(|s| texts(Locale::En).status(*s))
             .collect();
         assert_eq!(en, ["New", "In progress", "Waiting", "Resolved", "Closed"]);
+    }
+
+    #[test]
+    fn sizes_read_in_each_language() {
+        let (fr, en) = (texts(Locale::Fr), texts(Locale::En));
+        assert_eq!(fr.size(830), "830 octets");
+        assert_eq!(en.size(1024), "1 KB");
+        assert_eq!(fr.size(1025), "2 Ko");
+        assert_eq!(fr.size(1_572_864), "1,5 Mo");
+        assert_eq!(en.size(1_572_864), "1.5 MB");
+        assert_eq!(en.size(2_097_152), "2 MB");
+        // Just over 2 MB never reads "2 MB".
+        assert_eq!(fr.size(2_097_153), "2,1 Mo");
+    }
+
+    #[test]
+    fn the_file_errors_have_their_own_sentences() {
+        for locale in Locale::ALL {
+            let t = texts(*locale);
+            assert_ne!(t.field_error("too_large"), t.error_other);
+            assert_ne!(t.field_error("range"), t.error_other);
+        }
     }
 
     #[test]

@@ -1,21 +1,24 @@
 use guichet_types::{
-    validation_errors, AssetId, CategoryId, CategoryNode, FieldError, Level, NewTicket, TicketKind,
-    TicketNumber, TITLE_MAX_CHARS,
+    validation_errors, AssetId, CategoryId, FieldError, Level, NewTicket, TicketKind, TicketNumber,
+    TITLE_MAX_CHARS,
 };
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use validator::Validate;
 
 use crate::{
+    categories::{category_groups, category_options},
     components::{expect_flash, page_title, ErrorSummary, FieldMessage, Flash},
     dom,
+    files::{self, Progress, ATTACHMENT_MAX_BYTES},
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n, Message, Texts},
-    session::expect_session,
+    pages::UploadProgress,
+    session::{expect_session, Session},
 };
 
 /// The fields in the order the form shows them, by their API names (also their ids).
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 9] = [
     "kind",
     "category_id",
     "urgency",
@@ -24,6 +27,7 @@ const ORDER: [&str; 8] = [
     "description",
     "notify",
     "notify_email",
+    "files",
 ];
 
 fn label(t: &Texts, field: &str) -> &'static str {
@@ -36,61 +40,9 @@ fn label(t: &Texts, field: &str) -> &'static str {
         "description" => t.description,
         "notify" => t.notify,
         "notify_email" => t.notify_email,
+        "files" => t.files,
         _ => t.new_ticket_title,
     }
-}
-
-/// A choice of the category select: a leaf of the tree, named by its path under its root.
-#[derive(Debug, Clone, PartialEq)]
-struct CategoryChoice {
-    id: CategoryId,
-    name: String,
-}
-
-/// The categories a ticket of `kind` may take, grouped by root: `(group, choices)`, where a
-/// root without children is its own choice and has no group.
-fn category_groups(
-    tree: &[CategoryNode],
-    kind: TicketKind,
-) -> Vec<(Option<String>, Vec<CategoryChoice>)> {
-    let fits = |node: &&CategoryNode| node.kind.is_none_or(|k| k == kind);
-    fn leaves(
-        nodes: &[CategoryNode],
-        kind: TicketKind,
-        parent: &str,
-        out: &mut Vec<CategoryChoice>,
-    ) {
-        for node in nodes.iter().filter(|n| n.kind.is_none_or(|k| k == kind)) {
-            let name = if parent.is_empty() {
-                node.name.clone()
-            } else {
-                format!("{parent} › {}", node.name)
-            };
-            if node.children.is_empty() {
-                out.push(CategoryChoice { id: node.id, name });
-            } else {
-                leaves(&node.children, kind, &name, out);
-            }
-        }
-    }
-    tree.iter()
-        .filter(fits)
-        .map(|root| {
-            if root.children.is_empty() {
-                (
-                    None,
-                    vec![CategoryChoice {
-                        id: root.id,
-                        name: root.name.clone(),
-                    }],
-                )
-            } else {
-                let mut choices = Vec::new();
-                leaves(&root.children, kind, "", &mut choices);
-                (Some(root.name.clone()), choices)
-            }
-        })
-        .collect()
 }
 
 #[component]
@@ -113,6 +65,12 @@ pub fn NewTicketPage() -> impl IntoView {
     let general = RwSignal::new(None::<Message>);
     let pending = RwSignal::new(false);
     let created = RwSignal::new(None::<TicketNumber>);
+    // Files wait in the browser until the ticket exists, then go one by one.
+    let file_input = NodeRef::<html::Input>::new();
+    let chosen = RwSignal::new_local(Vec::<web_sys::File>::new());
+    let progress = RwSignal::new(None::<(String, Progress)>);
+    let position = RwSignal::new((0_usize, 0_usize));
+    let failed = RwSignal::new(Vec::<String>::new());
 
     // Category names come in the profile's language: reload them when it changes.
     let locale = Memo::new(move |_| session.profile().map(|p| p.locale));
@@ -170,6 +128,7 @@ pub fn NewTicketPage() -> impl IntoView {
         }
         general.set(None);
         created.set(None);
+        failed.set(Vec::new());
         let category_id = category.get_untracked().parse::<i64>().ok().map(CategoryId);
         let ticket = NewTicket {
             kind: kind.get_untracked(),
@@ -196,6 +155,14 @@ pub fn NewTicketPage() -> impl IntoView {
                 "choose a category",
             ));
         }
+        // A file the server would refuse is refused before the ticket is created.
+        let attached = chosen.get_untracked();
+        if let Some(code) = attached
+            .iter()
+            .find_map(|f| files::size_error(files::size_of(f)))
+        {
+            found.push(FieldError::new("files", code, "a file is too large"));
+        }
         if !found.is_empty() {
             show_errors(found, &ticket);
             return;
@@ -210,21 +177,40 @@ pub fn NewTicketPage() -> impl IntoView {
                     async move { client.create_ticket(&ticket).await }
                 })
                 .await;
+            let saved = match result {
+                Ok(saved) => saved,
+                Err(failure) => {
+                    pending.set(false);
+                    if failure.errors.is_empty() {
+                        general.set(Some(failure.message()));
+                    } else {
+                        show_errors(failure.errors, &ticket);
+                    }
+                    return;
+                }
+            };
+            let not_attached =
+                upload_all(session, &saved.number, attached, progress, position).await;
             pending.set(false);
-            match result {
-                Ok(saved) if another => {
-                    title.set(String::new());
-                    description.set(String::new());
-                    created.set(Some(saved.number));
-                    dom::focus_soon("title");
+            if another {
+                title.set(String::new());
+                description.set(String::new());
+                chosen.set(Vec::new());
+                if let Some(input) = file_input.get_untracked() {
+                    input.set_value("");
                 }
-                Ok(saved) => {
-                    flash.show(Flash::TicketCreated(saved.number));
-                    navigate("/tickets", Default::default());
-                }
-                Err(failure) if !failure.errors.is_empty() => show_errors(failure.errors, &ticket),
-                Err(failure) => general.set(Some(failure.message())),
+                failed.set(not_attached);
+                created.set(Some(saved.number));
+                dom::focus_soon("title");
+                return;
             }
+            let path = format!("/tickets/{}", saved.number);
+            flash.show(if not_attached.is_empty() {
+                Flash::TicketCreated(saved.number)
+            } else {
+                Flash::FilesFailed(saved.number, not_attached)
+            });
+            navigate(&path, Default::default());
         });
     };
     let on_submit = {
@@ -233,6 +219,30 @@ pub fn NewTicketPage() -> impl IntoView {
             ev.prevent_default();
             submit(false);
         }
+    };
+
+    let on_files = move |_| {
+        let list = file_input
+            .get_untracked()
+            .and_then(|input| input.files())
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.get(i))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let too_large = list
+            .iter()
+            .find_map(|f| files::size_error(files::size_of(f)));
+        errors.update(|errors| {
+            let others = errors.iter().filter(|e| e.field != "files").cloned();
+            let mut kept: Vec<FieldError> = others.collect();
+            if let Some(code) = too_large {
+                kept.push(FieldError::new("files", code, "a file is too large"));
+            }
+            *errors = FieldErrors::new(kept, |_| false).sorted(&ORDER);
+        });
+        chosen.set(list);
     };
 
     let has = move |field: &'static str| move || errors.with(|e| e.has(field));
@@ -273,8 +283,18 @@ pub fn NewTicketPage() -> impl IntoView {
                     created
                         .get()
                         .map(|number| {
-                            view! {
-                                <p class="flash">{fill(i18n.t().ticket_created, "number", number.as_str())}</p>
+                            let not_attached = failed.get();
+                            if not_attached.is_empty() {
+                                view! {
+                                    <p class="flash">{fill(i18n.t().ticket_created, "number", number.as_str())}</p>
+                                }
+                            } else {
+                                let text = fill(
+                                    &fill(i18n.t().files_failed, "number", number.as_str()),
+                                    "files",
+                                    &not_attached.join(", "),
+                                );
+                                view! { <p class="alert">{text}</p> }
                             }
                         })
                 }}
@@ -302,29 +322,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-describedby=move || described_by("category_id", false, has("category_id")())
                     >
                         <option value="">{move || i18n.t().category_choose}</option>
-                        {move || {
-                            groups()
-                                .into_iter()
-                                .map(|(group, choices)| {
-                                    let options = choices
-                                        .into_iter()
-                                        .map(|choice| {
-                                            let value = choice.id.to_string();
-                                            let selected = value.clone();
-                                            view! {
-                                                <option value=value selected=move || category.get() == selected>
-                                                    {choice.name}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view();
-                                    match group {
-                                        Some(label) => view! { <optgroup label=label>{options}</optgroup> }.into_any(),
-                                        None => options.into_any(),
-                                    }
-                                })
-                                .collect_view()
-                        }}
+                        {move || category_options(groups(), category)}
                     </select>
                     <FieldMessage id="category_id" field="category_id" errors />
                 </div>
@@ -462,6 +460,48 @@ pub fn NewTicketPage() -> impl IntoView {
                     <FieldMessage id="notify_email" field="notify_email" errors />
                 </div>
 
+                <div class="field">
+                    <label for="files">{move || i18n.t().files}</label>
+                    <input
+                        id="files"
+                        name="files"
+                        type="file"
+                        multiple
+                        node_ref=file_input
+                        on:change=on_files
+                        aria-invalid=invalid("files")
+                        aria-describedby=move || described_by("files", true, has("files")())
+                    />
+                    <p id="files-hint" class="hint">
+                        {move || {
+                            let t = i18n.t();
+                            fill(t.files_hint, "max", &t.size(ATTACHMENT_MAX_BYTES))
+                        }}
+                    </p>
+                    <FieldMessage id="files" field="files" errors />
+                    {move || {
+                        let t = i18n.t();
+                        let items = chosen
+                            .with(|list| {
+                                list.iter()
+                                    .map(|file| {
+                                        let size = files::size_of(file);
+                                        let too_large = files::size_error(size).is_some();
+                                        let text = if too_large {
+                                            format!("{} ({}, {})", file.name(), t.size(size), t.file_too_large_mark)
+                                        } else {
+                                            format!("{} ({})", file.name(), t.size(size))
+                                        };
+                                        view! { <li class:field-error=too_large>{text}</li> }
+                                    })
+                                    .collect::<Vec<_>>()
+                            });
+                        (!items.is_empty()).then(|| view! { <ul class="chosen-files">{items}</ul> })
+                    }}
+                </div>
+
+                <UploadProgress id="upload-progress" progress position />
+
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || pending.get()>
                         {move || {
@@ -478,73 +518,33 @@ pub fn NewTicketPage() -> impl IntoView {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn node(
-        id: i64,
-        name: &str,
-        kind: Option<TicketKind>,
-        children: Vec<CategoryNode>,
-    ) -> CategoryNode {
-        CategoryNode {
-            id: CategoryId(id),
-            name: name.to_owned(),
-            kind,
-            children,
+/// Sends the files of a new ticket one after the other; gives back the names of those that
+/// could not be attached.
+async fn upload_all(
+    session: Session,
+    number: &TicketNumber,
+    attached: Vec<web_sys::File>,
+    progress: RwSignal<Option<(String, Progress)>>,
+    position: RwSignal<(usize, usize)>,
+) -> Vec<String> {
+    let total = attached.len();
+    let mut not_attached = Vec::new();
+    for (index, file) in attached.into_iter().enumerate() {
+        let name = file.name();
+        position.set((index + 1, total));
+        progress.set(Some((name.clone(), Progress::default())));
+        let sent = session
+            .call(|client| {
+                let name = name.clone();
+                files::upload(client, number.clone(), file.clone(), move |p| {
+                    progress.set(Some((name.clone(), p)));
+                })
+            })
+            .await;
+        if sent.is_err() {
+            not_attached.push(name);
         }
     }
-
-    #[test]
-    fn categories_are_the_leaves_of_the_chosen_kind_grouped_by_root() {
-        let tree = vec![
-            node(
-                1,
-                "Incident",
-                Some(TicketKind::Incident),
-                vec![node(2, "Lenteur", None, vec![])],
-            ),
-            node(
-                6,
-                "Demande",
-                Some(TicketKind::Request),
-                vec![node(
-                    8,
-                    "Administrative",
-                    None,
-                    vec![node(9, "Facturation", None, vec![])],
-                )],
-            ),
-            node(12, "Autre", None, vec![]),
-        ];
-        let names = |kind| {
-            category_groups(&tree, kind)
-                .into_iter()
-                .map(|(group, choices)| {
-                    (
-                        group,
-                        choices
-                            .into_iter()
-                            .map(|c| (c.id.0, c.name))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            names(TicketKind::Request),
-            vec![
-                (
-                    Some("Demande".to_owned()),
-                    vec![(9, "Administrative › Facturation".to_owned())]
-                ),
-                (None, vec![(12, "Autre".to_owned())]),
-            ]
-        );
-        assert_eq!(
-            names(TicketKind::Incident)[0],
-            (Some("Incident".to_owned()), vec![(2, "Lenteur".to_owned())])
-        );
-    }
+    progress.set(None);
+    not_attached
 }

@@ -8,22 +8,38 @@ use crate::{
 };
 
 /// "My tickets": the list with its status filter, full-text search and, for referents, the
-/// whole company.
+/// whole company. The support team sees every ticket by default, or those assigned to them.
 #[component]
 pub fn TicketsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     page_title(|t| t.tickets_title);
+    let staff = move || session.is_staff();
+    let heading = move || {
+        let t = i18n.t();
+        if staff() {
+            t.tickets_title_staff
+        } else {
+            t.tickets_title
+        }
+    };
 
     let status = RwSignal::new(None::<TicketStatus>);
     let search_box = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let scope = RwSignal::new(Scope::Mine);
+    // Customers start with their own tickets; agents with all of them (the server's default
+    // for them too, said here so that the choice shows what is listed).
+    let scope = RwSignal::new(None::<Scope>);
+    let shown_scope = move || {
+        scope
+            .get()
+            .unwrap_or(if staff() { Scope::All } else { Scope::Mine })
+    };
 
     let query = Memo::new(move |_| TicketListQuery {
         status: status.get().into_iter().collect(),
         q: Some(search.get()).filter(|q| !q.trim().is_empty()),
-        scope: session.sees_company().then(|| scope.get()),
+        scope: (session.sees_company() || staff()).then(shown_scope),
         ..Default::default()
     });
     let page = LocalResource::new(move || {
@@ -45,7 +61,7 @@ pub fn TicketsPage() -> impl IntoView {
     };
 
     let scope_choice = move || {
-        session.sees_company().then(|| {
+        (session.sees_company() || staff()).then(|| {
             let option = move |value: Scope, id: &'static str| {
                 view! {
                     <div class="choice">
@@ -54,13 +70,18 @@ pub fn TicketsPage() -> impl IntoView {
                             id=id
                             name="scope"
                             value=value.as_str()
-                            prop:checked=move || scope.get() == value
-                            on:change=move |_| scope.set(value)
+                            prop:checked=move || shown_scope() == value
+                            on:change=move |_| scope.set(Some(value))
                         />
                         <label for=id>
                             {move || {
                                 let t = i18n.t();
-                                if value == Scope::Company { t.scope_company } else { t.scope_mine }
+                                match value {
+                                    Scope::Company => t.scope_company,
+                                    Scope::All => t.scope_all,
+                                    Scope::Mine if staff() => t.scope_assigned,
+                                    Scope::Mine => t.scope_mine,
+                                }
                             }}
                         </label>
                     </div>
@@ -69,8 +90,13 @@ pub fn TicketsPage() -> impl IntoView {
             view! {
                 <fieldset class="scope">
                     <legend>{move || i18n.t().scope_legend}</legend>
-                    {option(Scope::Mine, "scope-mine")}
-                    {option(Scope::Company, "scope-company")}
+                    {move || {
+                        if staff() {
+                            view! { {option(Scope::All, "scope-all")} {option(Scope::Mine, "scope-mine")} }.into_any()
+                        } else {
+                            view! { {option(Scope::Mine, "scope-mine")} {option(Scope::Company, "scope-company")} }.into_any()
+                        }
+                    }}
                 </fieldset>
             }
         })
@@ -112,7 +138,7 @@ pub fn TicketsPage() -> impl IntoView {
     view! {
         <section aria-labelledby="page-title">
             <div class="page-head">
-                <h1 id="page-title">{move || i18n.t().tickets_title}</h1>
+                <h1 id="page-title">{heading}</h1>
                 <a class="button primary" href="/tickets/new">
                     {move || i18n.t().nav_new_ticket}
                 </a>

@@ -1,0 +1,184 @@
+use guichet_types::{CategoryId, Level, TicketStatus, TicketUpdate, UserId};
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    life::Actions,
+    state::expect_ticket_state,
+    text_action::{TextAction, TextActionForm},
+};
+use crate::{
+    categories::{category_groups, category_options},
+    i18n::{fill, use_i18n},
+    session::expect_session,
+};
+
+/// The support team's handling: status, assignment, category, impact (each a `PATCH` naming
+/// the ETag the change was based on), the solution and reopening.
+#[component]
+pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let state = expect_ticket_state();
+    let pending = RwSignal::new(false);
+    let category = RwSignal::new(String::new());
+    let impact = RwSignal::new(Level::Medium);
+    // The selects follow the ticket when it is reloaded.
+    Effect::new(move || {
+        let (chosen, level) = state.ticket.with(|t| (t.category.id.to_string(), t.impact));
+        category.set(chosen);
+        impact.set(level);
+    });
+
+    let locale = Memo::new(move |_| session.profile().map(|p| p.locale));
+    let categories = LocalResource::new(move || {
+        locale.track();
+        async move {
+            session
+                .call(|client| async move { client.categories().await })
+                .await
+        }
+    });
+    let groups = move || {
+        let kind = state.ticket.with(|t| t.kind);
+        match categories.get() {
+            Some(Ok(tree)) => category_groups(&tree, kind),
+            _ => Vec::new(),
+        }
+    };
+
+    let update = move |change: TicketUpdate| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        let number = state.number();
+        let etag = state.etag.get_untracked();
+        spawn_local(async move {
+            let result = session
+                .call(|client| {
+                    let (number, change, etag) = (number.clone(), change.clone(), etag.clone());
+                    async move { client.update_ticket(&number, &change, &etag).await }
+                })
+                .await;
+            pending.set(false);
+            if let Ok((ticket, etag)) = &result {
+                state.ticket.set(ticket.clone());
+                state.etag.set(etag.clone());
+            }
+            state.conclude_on_page(result, |t| t.update_done);
+        });
+    };
+
+    let status_buttons = move || {
+        actions
+            .with(|a| a.set_status.clone())
+            .into_iter()
+            .map(|status: TicketStatus| {
+                view! {
+                    <button
+                        type="button"
+                        disabled=move || pending.get()
+                        on:click=move |_| update(TicketUpdate { status: Some(status), ..Default::default() })
+                    >
+                        {move || {
+                            let t = i18n.t();
+                            fill(t.set_status, "status", t.status(status))
+                        }}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+
+    let assign_me = move |_| {
+        if let Some(id) = me.get_untracked() {
+            update(TicketUpdate {
+                assignee_id: Some(id),
+                ..Default::default()
+            });
+        }
+    };
+    let change_category = move |_| {
+        if let Ok(id) = category.get_untracked().parse::<i64>() {
+            update(TicketUpdate {
+                category_id: Some(CategoryId(id)),
+                ..Default::default()
+            });
+        }
+    };
+    let change_impact = move |_| {
+        update(TicketUpdate {
+            impact: Some(impact.get_untracked()),
+            ..Default::default()
+        });
+    };
+
+    view! {
+        <section class="panel agent" aria-labelledby="agent-heading">
+            <h2 id="agent-heading">{move || i18n.t().agent_heading}</h2>
+            <Show when=move || actions.with(|a| !a.set_status.is_empty() || a.assign_me)>
+                <div class="buttons">
+                    {status_buttons}
+                    <Show when=move || actions.with(|a| a.assign_me)>
+                        <button type="button" disabled=move || pending.get() on:click=assign_me>
+                            {move || i18n.t().assign_me}
+                        </button>
+                    </Show>
+                </div>
+            </Show>
+            <Show when=move || actions.with(|a| a.classify)>
+                <div class="field">
+                    <label for="agent-category">{move || i18n.t().category}</label>
+                    <div class="inline">
+                        <select
+                            id="agent-category"
+                            on:change=move |ev| category.set(event_target_value(&ev))
+                            prop:value=move || category.get()
+                        >
+                            {move || category_options(groups(), category)}
+                        </select>
+                        <button type="button" disabled=move || pending.get() on:click=change_category>
+                            {move || i18n.t().change_category}
+                        </button>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="agent-impact">{move || i18n.t().field_impact}</label>
+                    <div class="inline">
+                        <select
+                            id="agent-impact"
+                            prop:value=move || impact.get().as_str()
+                            on:change=move |ev| {
+                                if let Some(level) = Level::parse(&event_target_value(&ev)) {
+                                    impact.set(level);
+                                }
+                            }
+                        >
+                            {Level::ALL
+                                .iter()
+                                .map(|&level| {
+                                    view! {
+                                        <option value=level.as_str() selected=move || impact.get() == level>
+                                            {move || i18n.t().level(level)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                        <button type="button" disabled=move || pending.get() on:click=change_impact>
+                            {move || i18n.t().change_impact}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+            <Show when=move || actions.with(|a| a.propose_solution)>
+                <h3>{move || i18n.t().propose_heading}</h3>
+                <TextActionForm action=TextAction::Propose />
+            </Show>
+            <Show when=move || actions.with(|a| a.reopen)>
+                <h3>{move || i18n.t().reopen_heading}</h3>
+                <TextActionForm action=TextAction::Reopen />
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,267 @@
+//! The timeline as sentences: each event of the API in words of the reader's language.
+use guichet_types::{Level, TicketStatus, TimelineEntry};
+use serde_json::Value;
+
+use crate::i18n::{fill, Texts};
+
+/// One entry of the history as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub sentence: String,
+    /// The text that came with the event (message, solution, reason, comment).
+    pub body: Option<String>,
+    /// An internal note: only agents ever receive these.
+    pub internal: bool,
+}
+
+pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
+    let text = |name: &str| entry.details.get(name).and_then(Value::as_str);
+    let owned = |name: &str| text(name).map(str::to_owned).filter(|s| !s.is_empty());
+    let name_of = |name: &str| {
+        entry
+            .details
+            .get(name)
+            .and_then(|v| v.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status = |name: &str| {
+        let raw = text(name).unwrap_or_default();
+        TicketStatus::parse(raw).map_or_else(|| raw.to_owned(), |s| t.status(s).to_owned())
+    };
+    let level = |name: &str| {
+        let raw = text(name).unwrap_or_default();
+        Level::parse(raw).map_or_else(|| raw.to_owned(), |l| t.level(l).to_owned())
+    };
+    let actor = entry
+        .actor
+        .as_ref()
+        .map_or(t.system_actor, |a| a.name.as_str());
+
+    let (template, values, body): (&str, Vec<(&str, String)>, Option<String>) =
+        match entry.event.as_str() {
+            "created" => (t.ev_created, vec![], None),
+            "followup" => (t.ev_followup, vec![], owned("body")),
+            "internal_note" => (t.ev_internal_note, vec![], owned("body")),
+            "attachment_added" => {
+                let attachment = entry.details.get("attachment");
+                let file = attachment
+                    .and_then(|a| a.get("file_name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let size = attachment
+                    .and_then(|a| a.get("size"))
+                    .and_then(Value::as_u64)
+                    .unwrap_or_default();
+                (
+                    t.ev_attachment_added,
+                    vec![("file", file), ("size", t.size(size))],
+                    None,
+                )
+            }
+            "status_changed" => (
+                t.ev_status_changed,
+                vec![("from", status("from")), ("to", status("to"))],
+                None,
+            ),
+            "assigned" => (t.ev_assigned, vec![("assignee", name_of("assignee"))], None),
+            "category_changed" => (
+                t.ev_category_changed,
+                vec![("from", name_of("from")), ("to", name_of("to"))],
+                None,
+            ),
+            "impact_changed" => (
+                t.ev_impact_changed,
+                vec![("from", level("from")), ("to", level("to"))],
+                None,
+            ),
+            "solution_proposed" => (t.ev_solution_proposed, vec![], owned("body")),
+            "solution_approved" => (t.ev_solution_approved, vec![], owned("comment")),
+            "solution_rejected" => (t.ev_solution_rejected, vec![], owned("reason")),
+            "withdrawn" => (t.ev_withdrawn, vec![], owned("reason")),
+            "auto_closed" => (t.ev_auto_closed, vec![], None),
+            "reopened" => (t.ev_reopened, vec![], owned("reason")),
+            "shared" => (
+                t.ev_shared,
+                vec![("email", owned("email").unwrap_or_default())],
+                None,
+            ),
+            "unshared" => (
+                t.ev_unshared,
+                vec![("email", owned("email").unwrap_or_default())],
+                None,
+            ),
+            "rated" => {
+                let rating = entry
+                    .details
+                    .get("rating")
+                    .and_then(Value::as_u64)
+                    .unwrap_or_default();
+                (
+                    t.ev_rated,
+                    vec![("rating", rating.to_string())],
+                    owned("comment"),
+                )
+            }
+            other => (t.ev_other, vec![("event", other.to_owned())], None),
+        };
+    let sentence = values
+        .iter()
+        .fold(fill(template, "actor", actor), |sentence, (name, value)| {
+            fill(&sentence, name, value)
+        });
+    Line {
+        sentence,
+        body,
+        internal: entry.event == "internal_note",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::texts;
+    use guichet_types::Locale;
+    use serde_json::json;
+
+    fn entry(event: &str, details: Value) -> TimelineEntry {
+        let mut value = json!({
+            "id": 1, "at": "2026-11-21T09:30:00Z", "event": event,
+            "actor": {"id": 10, "name": "Alex Support", "role": "agent"},
+        });
+        if let (Some(map), Value::Object(details)) = (value.as_object_mut(), details) {
+            map.extend(details);
+        }
+        serde_json::from_value(value).expect("a valid entry")
+    }
+
+    fn fr(event: &str, details: Value) -> Line {
+        describe(&entry(event, details), texts(Locale::Fr))
+    }
+
+    fn en(event: &str, details: Value) -> Line {
+        describe(&entry(event, details), texts(Locale::En))
+    }
+
+    #[test]
+    fn status_changes_read_with_the_customer_facing_names() {
+        let details = json!({"from": "in_progress", "to": "waiting"});
+        assert_eq!(
+            fr("status_changed", details.clone()).sentence,
+            "Alex Support a fait passer le ticket de «\u{a0}En cours\u{a0}» à «\u{a0}En attente\u{a0}»."
+        );
+        assert_eq!(
+            en("status_changed", details).sentence,
+            "Alex Support moved the ticket from “In progress” to “Waiting”."
+        );
+    }
+
+    #[test]
+    fn messages_keep_their_text_and_internal_notes_are_marked() {
+        let followup = fr("followup", json!({"body": "Quel modèle ?"}));
+        assert_eq!(followup.sentence, "Alex Support a écrit\u{a0}:");
+        assert_eq!(followup.body.as_deref(), Some("Quel modèle ?"));
+        assert!(!followup.internal);
+        let note = en("internal_note", json!({"body": "Known bug."}));
+        assert!(note.internal);
+        assert_eq!(note.sentence, "Alex Support wrote an internal note:");
+    }
+
+    #[test]
+    fn every_event_of_the_api_has_its_own_sentence() {
+        let cases = [
+            ("created", json!({})),
+            ("followup", json!({"body": "x"})),
+            ("internal_note", json!({"body": "x"})),
+            (
+                "attachment_added",
+                json!({"attachment": {"id": 1, "file_name": "a.png", "size": 2048, "content_type": "image/png"}}),
+            ),
+            (
+                "status_changed",
+                json!({"from": "new", "to": "in_progress"}),
+            ),
+            (
+                "assigned",
+                json!({"assignee": {"id": 10, "name": "Alex Support"}}),
+            ),
+            (
+                "category_changed",
+                json!({"from": {"id": 1, "name": "Lenteur"}, "to": {"id": 2, "name": "Débit"}}),
+            ),
+            ("impact_changed", json!({"from": "medium", "to": "high"})),
+            ("solution_proposed", json!({"body": "x"})),
+            ("solution_approved", json!({})),
+            ("solution_rejected", json!({"reason": "x"})),
+            ("withdrawn", json!({"reason": "x"})),
+            ("auto_closed", json!({})),
+            ("reopened", json!({"reason": "x"})),
+            ("shared", json!({"email": "remi@acme.test"})),
+            ("unshared", json!({"email": "remi@acme.test"})),
+            ("rated", json!({"rating": 5})),
+        ];
+        for locale in Locale::ALL {
+            let t = texts(*locale);
+            let mut seen = Vec::new();
+            for (event, details) in &cases {
+                let line = describe(&entry(event, details.clone()), t);
+                assert!(!line.sentence.contains('{'), "{event}: {}", line.sentence);
+                assert!(!seen.contains(&line.sentence), "{event} reads like another");
+                seen.push(line.sentence);
+            }
+        }
+    }
+
+    #[test]
+    fn details_fill_the_sentences() {
+        assert_eq!(
+            en(
+                "attachment_added",
+                json!({"attachment": {"id": 1, "file_name": "écran.png", "size": 1_572_864, "content_type": "image/png"}})
+            )
+            .sentence,
+            "Alex Support attached the file écran.png (1.5 MB)."
+        );
+        assert_eq!(
+            fr(
+                "impact_changed",
+                json!({"from": "medium", "to": "very_high"})
+            )
+            .sentence,
+            "Alex Support a changé l'impact de «\u{a0}Moyenne\u{a0}» en «\u{a0}Très haute\u{a0}»."
+        );
+        let rated = fr("rated", json!({"rating": 4, "comment": "Merci"}));
+        assert_eq!(rated.sentence, "Alex Support a donné la note de 4 sur 5.");
+        assert_eq!(rated.body.as_deref(), Some("Merci"));
+        assert_eq!(
+            en("shared", json!({"email": "remi@acme.test"})).sentence,
+            "Alex Support shared the ticket with remi@acme.test."
+        );
+    }
+
+    #[test]
+    fn events_without_an_actor_are_the_system_s() {
+        let mut closed = entry("auto_closed", json!({}));
+        closed.actor = None;
+        assert_eq!(
+            describe(&closed, texts(Locale::En)).sentence,
+            "The ticket was closed automatically: the solution got no answer."
+        );
+        let mut created = entry("created", json!({}));
+        created.actor = None;
+        assert_eq!(
+            describe(&created, texts(Locale::Fr)).sentence,
+            "Guichet a ouvert le ticket."
+        );
+    }
+
+    #[test]
+    fn an_unknown_event_still_reads() {
+        assert_eq!(
+            en("escalated", json!({})).sentence,
+            "Alex Support: escalated"
+        );
+    }
+}
