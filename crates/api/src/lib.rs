@@ -13,6 +13,7 @@ pub mod error;
 pub mod idempotency;
 pub mod jobs;
 pub mod json;
+pub mod notifications;
 pub mod openapi;
 pub mod state;
 pub mod tickets;
@@ -82,8 +83,11 @@ impl Application {
         })?;
         let port = listener.local_addr().map_err(StartupError::DataDir)?.port();
         let workers = settings.workers;
+        let mailer = notifications::delivery::Mailer::from_settings(&settings)
+            .map_err(StartupError::Setup)?;
         let state = actix::Data::new(AppState {
             writes,
+            mailer,
             db,
             tokens: TokenKeys::new(&key),
             passwords,

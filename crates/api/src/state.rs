@@ -4,6 +4,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
 use crate::db::WriteGate;
+use crate::notifications::delivery::Mailer;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -12,4 +13,6 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Start every write transaction here (see `WriteGate`).
     pub writes: WriteGate,
+    /// Where the outbox is delivered.
+    pub mailer: Mailer,
 }

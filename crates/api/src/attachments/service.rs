@@ -16,7 +16,7 @@ use crate::auth::SessionUser;
 use crate::entities::{attachments, tickets};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tickets::{queries, service::record_event};
+use crate::tickets::{queries, service::record_and_notify};
 
 const FILE_NAME_MAX_CHARS: usize = 255;
 const FALLBACK_FILE_NAME: &str = "file";
@@ -117,15 +117,8 @@ async fn record(
         return Err(ApiError::InvalidTransition(TicketStatus::Closed));
     }
     let info = info(row.insert(&txn).await?);
-    record_event(
-        &txn,
-        ticket.id,
-        now,
-        Some(user.id),
-        "attachment_added",
-        json!({ "attachment": info }),
-    )
-    .await?;
+    let event = ("attachment_added", json!({ "attachment": info }));
+    record_and_notify(&txn, &state.settings, ticket, Some(user), now, vec![event]).await?;
     txn.commit().await?;
     Ok(info)
 }

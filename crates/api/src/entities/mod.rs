@@ -8,6 +8,7 @@ pub mod companies;
 pub mod company_contacts;
 pub mod idempotency_keys;
 pub mod login_failures;
+pub mod outbox_messages;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod ticket_day_counters;

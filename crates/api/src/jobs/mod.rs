@@ -31,9 +31,14 @@ impl Drop for Jobs {
 pub fn start(state: Data<AppState>) -> Jobs {
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let jobs: [(&'static str, Duration, Run); 1] = [("auto_close", auto_close_every, |state| {
-        Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
-    })];
+    let jobs: [(&'static str, Duration, Run); 2] = [
+        ("auto_close", auto_close_every, |state| {
+            Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
+        }),
+        ("deliver_mail", Duration::from_secs(1), |state| {
+            Box::pin(async move { crate::notifications::delivery::deliver_due(&state).await })
+        }),
+    ];
     Jobs(
         jobs.into_iter()
             .map(|(name, every, run)| spawn(name, every, run, state.clone()))

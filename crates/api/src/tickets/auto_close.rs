@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::service::record_event;
+use super::service::record_and_notify;
 use crate::entities::tickets;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -47,15 +47,8 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {
-            record_event(
-                &txn,
-                ticket.id,
-                now,
-                None,
-                "auto_closed",
-                json!({"from": "resolved", "to": "closed"}),
-            )
-            .await?;
+            let event = ("auto_closed", json!({"from": "resolved", "to": "closed"}));
+            record_and_notify(&txn, &state.settings, &ticket, None, now, vec![event]).await?;
             closed += 1;
         }
     }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::lifecycle::{next_status, Move};
 use super::queries;
-use super::service::record_event;
+use super::service::{record_and_notify, record_event};
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{categories, ticket_events, ticket_watchers, tickets, users};
@@ -113,14 +113,19 @@ async fn apply(
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(ApiError::PreconditionFailed);
     }
-    let mut event_ids = Vec::new();
-    for (event, details) in change.events {
-        event_ids.push(record_event(&txn, ticket.id, now, Some(user.id), event, details).await?);
-    }
     let updated = tickets::Entity::find_by_id(ticket.id)
         .one(&txn)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let event_ids = record_and_notify(
+        &txn,
+        &state.settings,
+        &updated,
+        Some(user),
+        now,
+        change.events,
+    )
+    .await?;
     txn.commit().await?;
     let version = updated.version;
     let ticket = queries::to_resources(&state.db, vec![updated], user.locale)
@@ -505,13 +510,13 @@ pub async fn share(
     .insert(&txn)
     .await?;
     touch(&txn, &ticket, now).await?;
-    record_event(
+    record_and_notify(
         &txn,
-        ticket.id,
+        &state.settings,
+        &ticket,
+        Some(user),
         now,
-        Some(user.id),
-        "shared",
-        json!({"email": email}),
+        vec![("shared", json!({"email": email}))],
     )
     .await?;
     txn.commit().await?;

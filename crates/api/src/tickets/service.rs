@@ -18,8 +18,10 @@ use super::queries::{self, ListFilter};
 use super::{number, search};
 use crate::auth::extractor::display_name;
 use crate::auth::SessionUser;
+use crate::config::Settings;
 use crate::entities::{assets, categories, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
+use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
 
 /// Opens a ticket for the caller, or for `requester_id` when an agent opens it on a
@@ -141,13 +143,15 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     }
     .insert(&txn)
     .await?;
-    record_event(
+    let created =
+        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)});
+    record_and_notify(
         &txn,
-        row.id,
+        &state.settings,
+        &row,
+        Some(user),
         now,
-        Some(user.id),
-        "created",
-        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)}),
+        vec![("created", created)],
     )
     .await?;
     txn.commit().await?;
@@ -156,6 +160,40 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     resources
         .pop()
         .ok_or_else(|| ApiError::internal("created ticket vanished"))
+}
+
+/// Appends `events` to the ticket's timeline and writes the mails that announce them, in
+/// the caller's transaction. `ticket` is the ticket as the change left it.
+pub async fn record_and_notify(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    ticket: &tickets::Model,
+    author: Option<&SessionUser>,
+    now: DateTime<Utc>,
+    events: Vec<(&'static str, serde_json::Value)>,
+) -> ApiResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for (event, details) in &events {
+        ids.push(
+            record_event(
+                db,
+                ticket.id,
+                now,
+                author.map(|a| a.id),
+                event,
+                details.clone(),
+            )
+            .await?,
+        );
+    }
+    let author = author.map(|a| Author {
+        id: a.id,
+        name: &a.name,
+        email: &a.email,
+        is_staff: a.is_staff(),
+    });
+    ticket_changed(db, settings, ticket, author, &events, now).await?;
+    Ok(ids)
 }
 
 /// Appends an entry to a ticket's timeline.

@@ -185,6 +185,11 @@ impl TestApp {
         );
         Client::new(&start(&values).await).expect("client")
     }
+
+    /// The data directory of the first instance (attachments, outbox).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
 }
 
 /// A database of its own on the PostgreSQL server, dropped when the test ends.

@@ -6,5 +6,7 @@ mod helpers;
 mod attachments;
 mod auth;
 mod life;
+mod mail;
 mod platform;
+mod smtp;
 mod tickets;

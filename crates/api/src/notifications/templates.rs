@@ -1,0 +1,229 @@
+//! The words of the mails, in French and English, as plain text and HTML. Everything users
+//! wrote is escaped in the HTML part.
+use guichet_types::{Locale, TicketStatus};
+use serde_json::Value;
+
+/// A mail's subject and bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A paragraph of a mail: our sentence, or a quote of what someone wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    Says(String),
+    Quote(String),
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn status_label(status: &str, locale: Locale) -> &'static str {
+    let status = TicketStatus::parse(status).unwrap_or_default();
+    match (locale, status) {
+        (Locale::Fr, TicketStatus::New) => "Nouveau",
+        (Locale::Fr, TicketStatus::InProgress) => "En cours",
+        (Locale::Fr, TicketStatus::Waiting) => "En attente",
+        (Locale::Fr, TicketStatus::Resolved) => "Résolu",
+        (Locale::Fr, TicketStatus::Closed) => "Clos",
+        (Locale::En, TicketStatus::New) => "New",
+        (Locale::En, TicketStatus::InProgress) => "In progress",
+        (Locale::En, TicketStatus::Waiting) => "Waiting",
+        (Locale::En, TicketStatus::Resolved) => "Resolved",
+        (Locale::En, TicketStatus::Closed) => "Closed",
+    }
+}
+
+fn text(details: &Value, key: &str) -> String {
+    details[key].as_str().unwrap_or_default().to_owned()
+}
+
+/// The paragraphs telling one event, or `None` for events that send no mail.
+/// `acknowledgement` is true for the requester's copy of their own new ticket.
+pub fn event_lines(
+    event: &str,
+    details: &Value,
+    actor: &str,
+    number: &str,
+    locale: Locale,
+    acknowledgement: bool,
+) -> Option<Vec<Line>> {
+    let fr = locale == Locale::Fr;
+    let says = |french: String, english: String| Line::Says(if fr { french } else { english });
+    let lines = match event {
+        "created" if acknowledgement => vec![says(
+            format!("Nous avons bien reçu votre demande : elle est enregistrée sous le numéro {number}. Vous serez informé par mail de chacune de ses suites."),
+            format!("We have received your request: its number is {number}. You will be told by email of everything that happens to it."),
+        )],
+        "created" => vec![says(format!("{actor} a ouvert le ticket {number}."), format!("{actor} opened ticket {number}."))],
+        "followup" => vec![says(format!("{actor} a écrit :"), format!("{actor} wrote:")), Line::Quote(text(details, "body"))],
+        "internal_note" => vec![
+            says(format!("{actor} a ajouté une note interne :"), format!("{actor} added an internal note:")),
+            Line::Quote(text(details, "body")),
+        ],
+        "attachment_added" => {
+            let name = details["attachment"]["file_name"].as_str().unwrap_or_default();
+            vec![says(format!("{actor} a ajouté le fichier « {name} »."), format!("{actor} attached the file \"{name}\"."))]
+        }
+        "status_changed" => {
+            let (from, to) = (text(details, "from"), text(details, "to"));
+            vec![says(
+                format!("Statut : {} → {}.", status_label(&from, locale), status_label(&to, locale)),
+                format!("Status: {} → {}.", status_label(&from, locale), status_label(&to, locale)),
+            )]
+        }
+        "assigned" => {
+            let name = details["assignee"]["name"].as_str().unwrap_or_default();
+            vec![says(format!("Le ticket est pris en charge par {name}."), format!("{name} is now handling the ticket."))]
+        }
+        "solution_proposed" => vec![
+            says(format!("{actor} propose une solution :"), format!("{actor} proposes a solution:")),
+            Line::Quote(text(details, "body")),
+            says(
+                "Approuvez-la ou refusez-la sur la page du ticket.".to_owned(),
+                "Approve or reject it on the ticket's page.".to_owned(),
+            ),
+        ],
+        "solution_approved" => {
+            let mut lines = vec![says(format!("{actor} a approuvé la solution : le ticket est clos."), format!("{actor} approved the solution: the ticket is closed."))];
+            lines.extend(details["comment"].as_str().map(|c| Line::Quote(c.to_owned())));
+            lines
+        }
+        "solution_rejected" => vec![
+            says(format!("{actor} a refusé la solution :"), format!("{actor} rejected the solution:")),
+            Line::Quote(text(details, "reason")),
+        ],
+        "withdrawn" => vec![says(format!("{actor} a clos le ticket :"), format!("{actor} closed the ticket:")), Line::Quote(text(details, "reason"))],
+        "auto_closed" => vec![says(
+            "La solution proposée n'ayant pas reçu de réponse, le ticket a été clos automatiquement.".to_owned(),
+            "The proposed solution got no answer, so the ticket was closed automatically.".to_owned(),
+        )],
+        "reopened" => vec![says(format!("{actor} a rouvert le ticket :"), format!("{actor} reopened the ticket:")), Line::Quote(text(details, "reason"))],
+        "shared" => {
+            let email = text(details, "email");
+            vec![says(format!("{actor} a partagé le ticket avec {email}."), format!("{actor} shared the ticket with {email}."))]
+        }
+        _ => return None,
+    };
+    Some(lines)
+}
+
+/// Puts paragraphs, the ticket's link and a signature into a mail.
+pub fn render(locale: Locale, number: &str, title: &str, lines: &[Line], link: &str) -> Rendered {
+    let (see, signature) = match locale {
+        Locale::Fr => ("Voir le ticket", "Le support"),
+        Locale::En => ("See the ticket", "The support team"),
+    };
+    let subject = format!("[{number}] {}", one_line(title));
+    let mut text = String::new();
+    let mut html = String::from("<!DOCTYPE html><html><body>");
+    for line in lines {
+        match line {
+            Line::Says(sentence) => {
+                text.push_str(sentence);
+                text.push_str("\n\n");
+                html.push_str(&format!("<p>{}</p>", escape_html(sentence)));
+            }
+            Line::Quote(quote) => {
+                for row in quote.lines() {
+                    text.push_str("> ");
+                    text.push_str(row);
+                    text.push('\n');
+                }
+                text.push('\n');
+                let quoted = escape_html(quote).replace('\n', "<br>");
+                html.push_str(&format!("<blockquote>{quoted}</blockquote>"));
+            }
+        }
+    }
+    text.push_str(&format!("{see} : {link}\n\n-- \n{signature}\n"));
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{see}</a></p><p>-- <br>{signature}</p></body></html>",
+        escape_html(link)
+    ));
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The invitation to rate a closed ticket (seed 003).
+pub fn rating_invitation(locale: Locale, number: &str, title: &str, link: &str) -> Rendered {
+    let line = match locale {
+        Locale::Fr => "Votre ticket est clos. Comment s'est passé son traitement ? Donnez-nous votre avis, de 1 à 5, sur la page du ticket.",
+        Locale::En => "Your ticket is closed. How did we do? Rate our service from 1 to 5 on the ticket's page.",
+    };
+    render(locale, number, title, &[Line::Says(line.to_owned())], link)
+}
+
+/// Subjects are one line: CR and LF never reach a header.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn user_text_is_escaped_in_html_and_quoted_in_text() {
+        let lines = event_lines(
+            "followup",
+            &json!({"body": "<script>alert(1)</script>\nligne 2"}),
+            "Claire",
+            "T20261121.0001",
+            Locale::Fr,
+            false,
+        )
+        .expect("notifies");
+        let mail = render(
+            Locale::Fr,
+            "T20261121.0001",
+            "Écran\r\nBcc: x@y",
+            &lines,
+            "http://h/tickets/T20261121.0001",
+        );
+        assert_eq!(mail.subject, "[T20261121.0001] Écran  Bcc: x@y");
+        assert!(mail.html.contains("&lt;script&gt;") && !mail.html.contains("<script>"));
+        assert!(mail.text.contains("> <script>alert(1)</script>\n> ligne 2"));
+        assert!(mail.text.contains("http://h/tickets/T20261121.0001"));
+    }
+
+    #[test]
+    fn both_languages() {
+        let details = json!({"from": "in_progress", "to": "waiting"});
+        let fr = event_lines("status_changed", &details, "Agnès", "T1", Locale::Fr, false);
+        let en = event_lines("status_changed", &details, "Agnès", "T1", Locale::En, false);
+        assert_eq!(
+            fr,
+            Some(vec![Line::Says("Statut : En cours → En attente.".into())])
+        );
+        assert_eq!(
+            en,
+            Some(vec![Line::Says("Status: In progress → Waiting.".into())])
+        );
+        assert_eq!(
+            event_lines("impact_changed", &details, "A", "T1", Locale::Fr, false),
+            None
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Who is told of a ticket's change, and what they are told.
+//!
+//! Recipients: the requester (at the notification address, unless they turned mails off),
+//! the watchers, the assignee, and the support address for new tickets and customer
+//! messages on unassigned tickets. Never the author of the change, except the requester's
+//! acknowledgement of a new ticket. Internal notes reach the support team only.
+use chrono::{DateTime, Utc};
+use guichet_types::Locale;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use super::outbox::{self, mail_host, OutgoingMail};
+use super::templates::{self, event_lines, Line};
+use crate::config::Settings;
+use crate::entities::{ticket_watchers, tickets, users};
+use crate::error::ApiResult;
+
+/// Who made a change; `None` for the system (auto-close).
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub id: i64,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub is_staff: bool,
+}
+
+struct Recipient {
+    email: String,
+    locale: Locale,
+    is_requester: bool,
+}
+
+/// Writes the mails announcing `events` (in order) on `ticket` to the outbox, in the
+/// caller's transaction.
+pub async fn ticket_changed(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    ticket: &tickets::Model,
+    author: Option<Author<'_>>,
+    events: &[(&str, Value)],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let has = |name: &str| events.iter().any(|(event, _)| *event == name);
+    let internal_only = events.iter().all(|(event, _)| *event == "internal_note");
+    let customer_message = author.is_some_and(|a| !a.is_staff) && has("followup");
+
+    let requester = users::Entity::find_by_id(ticket.requester_id)
+        .one(db)
+        .await?;
+    let assignee = match ticket.assignee_id {
+        Some(id) => users::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let watchers = ticket_watchers::Entity::find()
+        .filter(ticket_watchers::Column::TicketId.eq(ticket.id))
+        .all(db)
+        .await?;
+    let watcher_accounts = users::Entity::find()
+        .filter(users::Column::Email.is_in(watchers.iter().map(|w| w.email.clone())))
+        .all(db)
+        .await?;
+    let locale_of = |user: &users::Model| Locale::parse(&user.locale).unwrap_or_default();
+
+    let mut recipients: Vec<Recipient> = Vec::new();
+    if !internal_only {
+        if let (true, Some(requester)) = (ticket.notify, &requester) {
+            recipients.push(Recipient {
+                email: ticket.notify_email.clone(),
+                locale: locale_of(requester),
+                is_requester: true,
+            });
+        }
+        for watcher in &watchers {
+            let account = watcher_accounts.iter().find(|u| u.email == watcher.email);
+            recipients.push(Recipient {
+                email: watcher.email.clone(),
+                locale: account.map(locale_of).unwrap_or_default(),
+                is_requester: false,
+            });
+        }
+    }
+    if let Some(assignee) = &assignee {
+        recipients.push(Recipient {
+            email: assignee.email.clone(),
+            locale: locale_of(assignee),
+            is_requester: false,
+        });
+    }
+    let unassigned = assignee.is_none();
+    if has("created") || (unassigned && (customer_message || internal_only)) {
+        recipients.push(Recipient {
+            email: settings.support_email.clone(),
+            locale: Locale::Fr,
+            is_requester: false,
+        });
+    }
+
+    let author_email = author.map(|a| a.email.to_lowercase());
+    let author_is_requester = author.is_some_and(|a| a.id == ticket.requester_id);
+    let mut told: Vec<String> = Vec::new();
+    let link = format!("{}/tickets/{}", settings.public_url, ticket.number);
+    let thread = Some(format!(
+        "<{}@{}>",
+        ticket.number,
+        mail_host(&settings.public_url)
+    ));
+    for recipient in recipients {
+        let address = recipient.email.to_lowercase();
+        let acknowledgement = recipient.is_requester && author_is_requester && has("created");
+        let is_author = author_email.as_deref() == Some(address.as_str())
+            || (recipient.is_requester && author_is_requester);
+        if told.contains(&address) || (is_author && !acknowledgement) {
+            continue;
+        }
+        let name = author.map(|a| a.name).unwrap_or_default();
+        let lines: Vec<Line> = events
+            .iter()
+            .filter_map(|(event, details)| {
+                event_lines(
+                    event,
+                    details,
+                    name,
+                    &ticket.number,
+                    recipient.locale,
+                    acknowledgement,
+                )
+            })
+            .flatten()
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let mail = templates::render(
+            recipient.locale,
+            &ticket.number,
+            &ticket.title,
+            &lines,
+            &link,
+        );
+        outbox::enqueue(
+            db,
+            &settings.public_url,
+            OutgoingMail {
+                to: recipient.email,
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+                thread_id: thread.clone(),
+                reply_to: None,
+            },
+            now,
+        )
+        .await?;
+        told.push(address);
+    }
+
+    // After closing, the requester is invited to rate the service.
+    if let (true, Some(requester)) = (has("solution_approved") || has("auto_closed"), &requester) {
+        let locale = locale_of(requester);
+        let mail = templates::rating_invitation(locale, &ticket.number, &ticket.title, &link);
+        let to = if ticket.notify {
+            ticket.notify_email.clone()
+        } else {
+            requester.email.clone()
+        };
+        outbox::enqueue(
+            db,
+            &settings.public_url,
+            OutgoingMail {
+                to,
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+                thread_id: thread,
+                reply_to: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
