@@ -12,5 +12,5 @@ cargo build --release --bin guichet
 export GUICHET_BIND="${GUICHET_BIND:-127.0.0.1:8080}"
 export GUICHET_DATABASE_URL="${GUICHET_DATABASE_URL:-sqlite://$repo/guichet.db?mode=rwc}"
 export GUICHET_WEB_DIR="${GUICHET_WEB_DIR:-$repo/dist}"
-echo "==> Guichet: open http://$GUICHET_BIND (emails of the demo go to $repo/guichet-data/outbox/ once mail exists)" >&2
+echo "==> Guichet: open http://$GUICHET_BIND (the demo's emails are written as .eml files to $repo/guichet-data/outbox/)" >&2
 exec target/release/guichet serve --demo
