@@ -73,7 +73,7 @@ fi
 
 log "running the browser tests"
 status=0
-(cd "$repo/e2e" && GUICHET_E2E_BASE_URL="$base" GUICHET_E2E_CHROMIUM="$chromium" \
+(cd "$repo/e2e" && GUICHET_E2E_BASE_URL="$base" GUICHET_E2E_CHROMIUM="$chromium" GUICHET_E2E_DATA_DIR="$tmp" \
   node --test --test-concurrency=1 "${@:-tests/}") || status=$?
 if [[ "$status" -ne 0 ]]; then
   echo "--- server log (last 60 lines) ---" >&2

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const baseURL = process.env.GUICHET_E2E_BASE_URL ?? 'http://127.0.0.1:8080';
+/** The server's GUICHET_DATA_DIR: without SMTP, its mails are .eml files under outbox/. */
+export const dataDir = process.env.GUICHET_E2E_DATA_DIR ?? '';
 export const chromiumPath = process.env.GUICHET_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
 
@@ -13,4 +15,5 @@ export const accounts = {
   mustChangePassword: { email: 'nouveau@acme.test', password: DEMO_PASSWORD },
   otherCompany: { email: 'paul@boreal.test', password: DEMO_PASSWORD },
   agent: { email: 'agent@guichet.test', password: DEMO_PASSWORD },
+  admin: { email: 'admin@guichet.test', password: DEMO_PASSWORD },
 };

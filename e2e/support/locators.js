@@ -142,3 +142,46 @@ export function ticketPage(page, lang = 'fr') {
     details: page.getByRole('region', { name: 'Informations' }),
   };
 }
+
+/** Forgotten password, the pages of mailed links, and the access request. */
+export function recoveryPages(page, lang = 'fr') {
+  const w = {
+    fr: {
+      forgotLink: 'Mot de passe oublié ?', forgotHeading: 'Mot de passe oublié', sendLink: 'Envoyer le lien',
+      sent: /Si un compte existe pour cette adresse/, resetHeading: 'Nouveau mot de passe',
+      setHeading: 'Choisir mon mot de passe', newPassword: 'Nouveau mot de passe',
+      confirmPassword: 'Confirmation du nouveau mot de passe', resetSubmit: 'Changer le mot de passe',
+      setSubmit: 'Enregistrer le mot de passe', passwordSet: 'Votre mot de passe est enregistré',
+      invalidToken: "Ce lien n'est plus valable", accessLink: 'Demander un accès',
+      accessHeading: 'Demander un accès', fullName: 'Nom complet', email: 'Adresse e-mail',
+      serviceCode: 'Code de service', accessSubmit: 'Envoyer la demande', accessSent: /Merci\. Si votre adresse est connue/,
+      codeError: 'Saisissez exactement 4 chiffres.',
+    },
+    en: {
+      forgotLink: 'Forgot your password?', forgotHeading: 'Forgotten password', sendLink: 'Send the link',
+      sent: /If an account exists for this address/, accessLink: 'Request access',
+    },
+  }[lang];
+  return {
+    forgotLink: page.getByRole('link', { name: w.forgotLink }),
+    forgotHeading: page.getByRole('heading', { level: 1, name: w.forgotHeading }),
+    email: page.getByRole('textbox', { name: w.email ?? 'Email address', exact: true }),
+    sendLink: page.getByRole('button', { name: w.sendLink }),
+    sent: page.getByRole('status').filter({ hasText: w.sent }),
+    resetHeading: page.getByRole('heading', { level: 1, name: w.resetHeading }),
+    setHeading: page.getByRole('heading', { level: 1, name: w.setHeading }),
+    newPassword: page.getByLabel(w.newPassword, { exact: true }),
+    confirmPassword: page.getByLabel(w.confirmPassword, { exact: true }),
+    resetSubmit: page.getByRole('button', { name: w.resetSubmit }),
+    setSubmit: page.getByRole('button', { name: w.setSubmit }),
+    passwordSet: page.getByRole('status').filter({ hasText: w.passwordSet }),
+    invalidToken: page.getByText(w.invalidToken),
+    accessLink: page.getByRole('link', { name: w.accessLink }),
+    accessHeading: page.getByRole('heading', { level: 1, name: w.accessHeading }),
+    fullName: page.getByRole('textbox', { name: w.fullName }),
+    serviceCode: page.getByRole('textbox', { name: w.serviceCode }),
+    accessSubmit: page.getByRole('button', { name: w.accessSubmit }),
+    accessSent: page.getByRole('status').filter({ hasText: w.accessSent }),
+    codeError: w.codeError,
+  };
+}

@@ -8,7 +8,10 @@ use leptos_router::{
 use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
-    pages::{ChangePasswordPage, NewTicketPage, NotFoundPage, SignInPage, TicketPage, TicketsPage},
+    pages::{
+        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, NewTicketPage,
+        NotFoundPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
+    },
     session::provide_session,
 };
 
@@ -25,6 +28,16 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/tickets" /> } />
                     <Route path=path!("/login") view=SignInPage />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                    <Route
+                        path=path!("/reset-password")
+                        view=|| view! { <SetPasswordPage kind=LinkKind::Reset /> }
+                    />
+                    <Route
+                        path=path!("/set-password")
+                        view=|| view! { <SetPasswordPage kind=LinkKind::FirstPassword /> }
+                    />
+                    <Route path=path!("/access-request") view=AccessRequestPage />
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }

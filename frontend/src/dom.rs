@@ -88,3 +88,28 @@ pub fn format_date_time(rfc3339: &str, tag: &str) -> String {
 pub fn focus_soon(id: &'static str) {
     leptos::prelude::request_animation_frame(move || focus(id));
 }
+
+/// The `token` of the page's fragment (`#token=…`, from a link mailed to the user), removed
+/// from the address bar and the history at once so it is not left behind.
+pub fn take_fragment_token() -> Option<String> {
+    let window = window()?;
+    let location = window.location();
+    let hash = location.hash().ok()?;
+    let token = hash
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .map(str::to_owned);
+    if !hash.is_empty() {
+        let path = location.pathname().unwrap_or_default();
+        let search = location.search().unwrap_or_default();
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(
+                &JsValue::NULL,
+                "",
+                Some(&format!("{path}{search}")),
+            );
+        }
+    }
+    token.filter(|t| !t.is_empty())
+}

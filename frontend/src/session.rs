@@ -261,3 +261,9 @@ impl Session {
         });
     }
 }
+
+/// A client with no token, for the pages used before signing in (forgotten password,
+/// access request).
+pub fn anonymous_client() -> Result<Client, Failure> {
+    Client::new(&dom::origin()).map_err(Failure::from)
+}

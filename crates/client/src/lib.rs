@@ -11,10 +11,11 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    ApproveRequest, Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, LoginRequest,
-    NewFollowup, NewTicket, Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest,
-    SatisfactionRequest, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber,
-    TicketPage, TicketUpdate, TimelineEntry, TokenPair,
+    AccessRequest, ApproveRequest, Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest,
+    LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
+    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, SatisfactionRequest, ShareRequest,
+    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -490,6 +491,48 @@ impl Client {
     pub async fn download_attachment(&self, id: i64) -> Result<RawResponse, ClientError> {
         self.raw("GET", &format!("/api/v1/attachments/{id}"), None, None)
             .await
+    }
+}
+
+impl Client {
+    // --- accounts by email ---------------------------------------------------------------
+
+    /// Asks for a password-reset link; accepted (202) whatever the address.
+    pub async fn request_password_reset(&self, email: &str) -> Result<(), ClientError> {
+        let body = PasswordResetRequest {
+            email: email.to_owned(),
+        };
+        Self::send_empty(
+            self.request(Method::POST, "/api/v1/auth/password-reset")
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Sets a new password with the token of a reset or set-password link.
+    pub async fn confirm_password_reset(
+        &self,
+        token: &str,
+        new_password: &str,
+    ) -> Result<(), ClientError> {
+        let body = PasswordResetConfirm {
+            token: token.to_owned(),
+            new_password: new_password.to_owned(),
+        };
+        Self::send_empty(
+            self.request(Method::POST, "/api/v1/auth/password-reset/confirm")
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Asks for an account with a service code; accepted (202) whatever happens.
+    pub async fn request_access(&self, request: &AccessRequest) -> Result<(), ClientError> {
+        Self::send_empty(
+            self.request(Method::POST, "/api/v1/access-requests")
+                .json(request),
+        )
+        .await
     }
 }
 

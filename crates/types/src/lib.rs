@@ -13,6 +13,7 @@ pub mod lenient;
 pub mod life;
 pub mod password;
 pub mod problem;
+pub mod recovery;
 pub mod tickets;
 
 pub use accounts::*;
@@ -24,4 +25,5 @@ pub use lenient::{parse_lenient, validation_errors};
 pub use life::*;
 pub use password::{PasswordRule, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use problem::{FieldError, Problem};
+pub use recovery::*;
 pub use tickets::*;

@@ -9,6 +9,8 @@ pub enum Flash {
     TicketCreated(TicketNumber),
     /// The ticket was created but these files could not be attached.
     FilesFailed(TicketNumber, Vec<String>),
+    /// A password was set with a mailed link; the person signs in with it.
+    PasswordSet,
 }
 
 #[derive(Clone, Copy)]
@@ -53,6 +55,9 @@ pub fn FlashMessage() -> impl IntoView {
                                     &files.join(", "),
                                 );
                                 view! { <p class="alert">{text}</p> }
+                            }
+                            Flash::PasswordSet => {
+                                view! { <p class="flash">{t.password_set.to_owned()}</p> }
                             }
                         }
                     })

@@ -299,6 +299,32 @@ pub struct Texts {
     pub level_medium: &'static str,
     pub level_high: &'static str,
     pub level_very_high: &'static str,
+
+    // Accounts by email.
+    pub forgot_password_link: &'static str,
+    pub request_access_link: &'static str,
+    pub forgot_password_title: &'static str,
+    pub forgot_password_intro: &'static str,
+    pub forgot_password_submit: &'static str,
+    pub forgot_password_sent: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub reset_password_title: &'static str,
+    pub reset_password_intro: &'static str,
+    pub set_password_title: &'static str,
+    pub set_password_intro: &'static str,
+    pub set_password_submit: &'static str,
+    pub link_missing: &'static str,
+    pub error_invalid_token: &'static str,
+    pub ask_new_link: &'static str,
+    pub password_set: &'static str,
+    pub access_request_title: &'static str,
+    pub access_request_intro: &'static str,
+    pub full_name: &'static str,
+    pub service_code: &'static str,
+    pub service_code_hint: &'static str,
+    pub access_request_submit: &'static str,
+    pub access_request_sent: &'static str,
+    pub error_service_code: &'static str,
 }
 
 impl Texts {
@@ -342,6 +368,8 @@ impl Texts {
             "not_found" => self.error_not_found,
             "not_allowed" => self.error_not_allowed,
             "taken" => self.error_taken,
+            "invalid_token" => self.error_invalid_token,
+            "service_code" => self.error_service_code,
             // Found by the browser before an upload, or answered 413 by the server.
             "too_large" => self.error_too_large,
             "range" => self.error_range,

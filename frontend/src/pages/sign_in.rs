@@ -4,7 +4,7 @@ use leptos_router::{components::Redirect, hooks::use_query_map};
 use validator::Validate;
 
 use crate::{
-    components::{page_title, ErrorSummary, FieldMessage},
+    components::{page_title, ErrorSummary, FieldMessage, FlashMessage},
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
@@ -88,6 +88,7 @@ pub fn SignInPage() -> impl IntoView {
             <section class="narrow card">
                 <h1>{move || i18n.t().sign_in_title}</h1>
                 <p class="intro">{move || i18n.t().sign_in_intro}</p>
+                <FlashMessage />
                 <ErrorSummary errors general label />
                 <form novalidate on:submit=on_submit>
                     <div class="field">
@@ -128,6 +129,14 @@ pub fn SignInPage() -> impl IntoView {
                         }}
                     </button>
                 </form>
+                <ul class="links">
+                    <li>
+                        <a href="/forgot-password">{move || i18n.t().forgot_password_link}</a>
+                    </li>
+                    <li>
+                        <a href="/access-request">{move || i18n.t().request_access_link}</a>
+                    </li>
+                </ul>
             </section>
         }
     };

@@ -2,6 +2,8 @@
 //! `AuthUser` extractor every protected handler takes.
 pub mod extractor;
 pub mod password;
+pub mod recovery;
+pub mod recovery_routes;
 pub mod routes;
 pub mod service;
 pub mod throttle;

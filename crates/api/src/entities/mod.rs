@@ -1,6 +1,8 @@
 //! sea-orm entities, one per table, in the shape `sea-orm-cli generate entity` writes.
 //! They never leave the server: responses are built from them in each domain module.
 
+pub mod account_mail_requests;
+pub mod account_tokens;
 pub mod assets;
 pub mod attachments;
 pub mod categories;

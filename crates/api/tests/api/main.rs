@@ -8,5 +8,6 @@ mod auth;
 mod life;
 mod mail;
 mod platform;
+mod recovery;
 mod smtp;
 mod tickets;

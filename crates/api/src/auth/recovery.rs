@@ -1,0 +1,372 @@
+//! Accounts by email, as plain functions: the forgotten password and the access request by
+//! service code. Both send a link `{public_url}/{page}#token=…` whose token (256 random bits,
+//! URL-safe) is stored only as its SHA-256 hash; the token sits in the URL fragment, which
+//! browsers never send, so it never reaches a server log. One confirm call sets the password
+//! for both links.
+//!
+//! The request functions run off the request path (see `recovery_routes`): the HTTP answer
+//! is 202 before any of this work starts, so its timing tells nothing about the address.
+//! Every request is logged in `account_mail_requests`; at most [`MAX_PER_EMAIL`] accepted
+//! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
+//! are acted upon, the others are logged as refused and send nothing.
+use chrono::{DateTime, Duration, Utc};
+use guichet_types::{AccessRequest, Locale, PasswordResetConfirm, Role};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
+
+use super::service::normalize_email;
+use super::tokens::{hash_refresh_token, new_refresh_token};
+use crate::config::Settings;
+use crate::entities::{
+    account_mail_requests, account_tokens, companies, company_contacts, sessions, tickets, users,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::notifications::account_mail::{self, AccountLink};
+use crate::notifications::outbox::{self, OutgoingMail};
+use crate::state::AppState;
+
+pub const RESET_LINK_HOURS: i64 = 1;
+/// A new account's first link: a day, as the person may read the mail later.
+pub const SET_PASSWORD_LINK_HOURS: i64 = 24;
+pub const MAX_PER_EMAIL: u64 = 3;
+pub const MAX_PER_IP: u64 = 10;
+pub const WINDOW_MINUTES: i64 = 15;
+
+impl AccountLink {
+    fn purpose(self) -> &'static str {
+        match self {
+            AccountLink::PasswordReset => "password_reset",
+            AccountLink::SetPassword => "set_password",
+        }
+    }
+
+    fn page(self) -> &'static str {
+        match self {
+            AccountLink::PasswordReset => "reset-password",
+            AccountLink::SetPassword => "set-password",
+        }
+    }
+
+    fn valid_for(self) -> Duration {
+        match self {
+            AccountLink::PasswordReset => Duration::hours(RESET_LINK_HOURS),
+            AccountLink::SetPassword => Duration::hours(SET_PASSWORD_LINK_HOURS),
+        }
+    }
+}
+
+/// A forgotten password: mails a reset link if `email` has an account.
+pub async fn request_password_reset(state: &AppState, email: &str, ip: &str) -> ApiResult<()> {
+    let now = Utc::now();
+    let email = normalize_email(email);
+    if !log_request(state, &email, ip, now).await? {
+        return Ok(());
+    }
+    let Some(user) = find_user(&state.db, &email).await? else {
+        return Ok(());
+    };
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    send_link(
+        &txn,
+        &state.settings,
+        &user,
+        AccountLink::PasswordReset,
+        "",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An access request by service code. When the address is known for the company of the
+/// code, it gets a new customer account and a set-password link, or a reset link if it has
+/// an account already; otherwise nothing happens.
+pub async fn request_access(
+    state: &AppState,
+    request: &AccessRequest,
+    ip: &str,
+    locale: Locale,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let email = normalize_email(&request.email);
+    if !log_request(state, &email, ip, now).await? {
+        return Ok(());
+    }
+    let Some(company) = companies::Entity::find()
+        .filter(companies::Column::ServiceCode.eq(request.service_code.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let user = find_user(&state.db, &email).await?;
+    if !is_known(&state.db, company.id, &email, user.as_ref()).await? {
+        return Ok(());
+    }
+    match user {
+        Some(user) => {
+            let (txn, _turn) = state.writes.begin(&state.db).await?;
+            send_link(
+                &txn,
+                &state.settings,
+                &user,
+                AccountLink::PasswordReset,
+                "",
+                now,
+            )
+            .await?;
+            txn.commit().await?;
+        }
+        None => {
+            // No usable password: the hash of a secret nobody ever sees.
+            let hash = state.passwords.hash(&new_refresh_token()).await?;
+            let (first_name, last_name) = split_name(&request.full_name);
+            let (txn, _turn) = state.writes.begin(&state.db).await?;
+            let user = users::ActiveModel {
+                company_id: Set(Some(company.id)),
+                role: Set(Role::Customer.as_str().to_owned()),
+                email: Set(email),
+                password_hash: Set(hash),
+                must_change_password: Set(false),
+                first_name: Set(first_name),
+                last_name: Set(last_name),
+                locale: Set(locale.as_str().to_owned()),
+                show_landing_page: Set(true),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            let link = AccountLink::SetPassword;
+            send_link(&txn, &state.settings, &user, link, &company.name, now).await?;
+            txn.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets the password with the token of a reset or set-password link. The token works once;
+/// every session of the account is revoked and a forced password change is lifted.
+pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResult<()> {
+    let now = Utc::now();
+    let token_hash = hash_refresh_token(request.token.trim());
+    let stored = account_tokens::Entity::find()
+        .filter(account_tokens::Column::TokenHash.eq(token_hash))
+        .filter(account_tokens::Column::UsedAt.is_null())
+        .filter(account_tokens::Column::ExpiresAt.gt(now))
+        .one(&state.db)
+        .await?
+        .ok_or_else(invalid_token)?;
+    // Hashed before the transaction: argon2 is slow and the SQLite write gate is shared.
+    let password_hash = state.passwords.hash(&request.new_password).await?;
+
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    // Using the token is the first write, so two concurrent confirms cannot both win.
+    let used = account_tokens::Entity::update_many()
+        .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
+        .filter(account_tokens::Column::Id.eq(stored.id))
+        .filter(account_tokens::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected == 0 {
+        return Err(invalid_token());
+    }
+    // The account's other links are spent too: the password they would reset is gone.
+    account_tokens::Entity::update_many()
+        .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
+        .filter(account_tokens::Column::UserId.eq(stored.user_id))
+        .filter(account_tokens::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let updated = users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(users::Column::MustChangePassword, Expr::value(false))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now))
+        .filter(users::Column::Id.eq(stored.user_id))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(invalid_token());
+    }
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+        .filter(sessions::Column::UserId.eq(stored.user_id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::field(
+        "token",
+        "invalid_token",
+        "this link is unknown, already used or expired; ask for a new one",
+    )
+}
+
+/// Logs the request and says whether it may be acted upon (throttling).
+async fn log_request(
+    state: &AppState,
+    email: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    // Requests are counted one at a time: SQLite's write gate does it there, this lock on
+    // PostgreSQL (across instances too), else concurrent requests would all pass.
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7302)")
+            .await?;
+    }
+    let recent = |column: account_mail_requests::Column, value: &str| {
+        account_mail_requests::Entity::find()
+            .filter(column.eq(value))
+            .filter(account_mail_requests::Column::Accepted.eq(true))
+            .filter(account_mail_requests::Column::At.gt(since))
+    };
+    let by_email = recent(account_mail_requests::Column::Email, email)
+        .count(&txn)
+        .await?;
+    let by_ip = recent(account_mail_requests::Column::Ip, ip)
+        .count(&txn)
+        .await?;
+    let accepted = by_email < MAX_PER_EMAIL && by_ip < MAX_PER_IP;
+    account_mail_requests::ActiveModel {
+        email: Set(email.to_owned()),
+        ip: Set(ip.to_owned()),
+        at: Set(now),
+        accepted: Set(accepted),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // Old rows serve no purpose; drop them as we go.
+    account_mail_requests::Entity::delete_many()
+        .filter(account_mail_requests::Column::At.lt(since))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    if !accepted {
+        tracing::info!(%ip, "account mail request throttled");
+    }
+    Ok(accepted)
+}
+
+async fn find_user(db: &impl ConnectionTrait, email: &str) -> ApiResult<Option<users::Model>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+fn lower(column: impl sea_orm::sea_query::IntoColumnRef) -> Expr {
+    Expr::expr(Func::lower(Expr::col(column)))
+}
+
+/// Whether the company knows `email`: one of its accounts, one of its contacts, or an
+/// address that has sent or followed its tickets (requester or notification address).
+async fn is_known(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    email: &str,
+    user: Option<&users::Model>,
+) -> ApiResult<bool> {
+    if user.is_some_and(|u| u.company_id == Some(company_id)) {
+        return Ok(true);
+    }
+    let contacts = company_contacts::Entity::find()
+        .filter(company_contacts::Column::CompanyId.eq(company_id))
+        .filter(lower(company_contacts::Column::Email).eq(email))
+        .count(db)
+        .await?;
+    if contacts > 0 {
+        return Ok(true);
+    }
+    let mut sent = lower(tickets::Column::NotifyEmail).eq(email);
+    if let Some(user) = user {
+        sent = sent.or(tickets::Column::RequesterId.eq(user.id));
+    }
+    let tickets = tickets::Entity::find()
+        .filter(tickets::Column::CompanyId.eq(company_id))
+        .filter(sent)
+        .count(db)
+        .await?;
+    Ok(tickets > 0)
+}
+
+/// Stores a new token for `user` and writes the mail carrying its link to the outbox.
+async fn send_link(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    user: &users::Model,
+    kind: AccountLink,
+    company: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let token = new_refresh_token();
+    account_tokens::ActiveModel {
+        user_id: Set(user.id),
+        purpose: Set(kind.purpose().to_owned()),
+        token_hash: Set(hash_refresh_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + kind.valid_for()),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let link = format!("{}/{}#token={token}", settings.public_url, kind.page());
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let name = match name.trim() {
+        "" => user.email.as_str(),
+        name => name,
+    };
+    let locale = Locale::parse(&user.locale).unwrap_or_default();
+    let mail = account_mail::render(kind, locale, name, company, &link);
+    outbox::enqueue(
+        db,
+        &settings.public_url,
+        OutgoingMail {
+            to: user.email.clone(),
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            thread_id: None,
+            reply_to: None,
+        },
+        now,
+    )
+    .await
+}
+
+/// "Agnès Martin-Durand" → ("Agnès", "Martin-Durand"); each part at most 100 characters.
+fn split_name(full_name: &str) -> (String, String) {
+    let full_name = full_name.trim();
+    let (first, last) = full_name
+        .split_once(char::is_whitespace)
+        .unwrap_or((full_name, ""));
+    let cut = |part: &str| part.trim().chars().take(100).collect::<String>();
+    (cut(first), cut(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_name;
+
+    #[test]
+    fn full_names_split_at_the_first_space() {
+        assert_eq!(
+            split_name("  Agnès  Martin Durand "),
+            ("Agnès".to_owned(), "Martin Durand".to_owned())
+        );
+        assert_eq!(split_name("Cher"), ("Cher".to_owned(), String::new()));
+    }
+}

@@ -1,0 +1,122 @@
+//! HTTP layer of accounts by email: `/auth/password-reset`, `/auth/password-reset/confirm`
+//! and `/access-requests`.
+//!
+//! The two request endpoints answer 202 as soon as the body is valid and do their work in a
+//! task of their own, after the answer: whether the address has an account, is known, or is
+//! throttled changes neither the answer nor its timing. A task lost to a crash loses one
+//! mail, which the person can ask for again.
+use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
+use guichet_types::{AccessRequest, Locale, PasswordResetConfirm, PasswordResetRequest, Problem};
+
+use super::recovery;
+use crate::error::ApiResult;
+use crate::json::ValidJson;
+use crate::state::AppState;
+
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// The language of a new account's mail: English when the browser prefers it.
+fn preferred_locale(req: &HttpRequest) -> Locale {
+    let first = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if first.starts_with("en") {
+        Locale::En
+    } else {
+        Locale::Fr
+    }
+}
+
+/// Runs `work` after the answer; its failures are logged, never answered.
+fn in_background(work: impl std::future::Future<Output = ApiResult<()>> + 'static) {
+    actix_web::rt::spawn(async move {
+        if let Err(error) = work.await {
+            tracing::error!(%error, "account mail request failed");
+        }
+    });
+}
+
+/// Ask for a password-reset link by email.
+///
+/// The answer is 202 whatever the address: if it has an account, a mail with a single-use
+/// link valid 1 hour (`/reset-password#token=…`) is sent to it. At most 3 requests per
+/// address and 10 per client within 15 minutes are acted upon; the others are still 202
+/// and send nothing.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "Accepted; a mail follows if the address has an account"),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<PasswordResetRequest>,
+) -> HttpResponse {
+    let ip = client_ip(&req);
+    let email = body.0.email;
+    in_background(async move { recovery::request_password_reset(&state, &email, &ip).await });
+    HttpResponse::Accepted().finish()
+}
+
+/// Set a new password with the token of a password-reset or set-password link.
+///
+/// The token works once. Every session of the account is signed out, and a pending forced
+/// password change is lifted.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password set; sign in with it"),
+        (status = 422, description = "A password that breaks the policy (`new_password`), or an unknown, used or expired token (`token`, code `invalid_token`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset/confirm")]
+pub async fn confirm_password_reset(
+    state: web::Data<AppState>,
+    body: ValidJson<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
+    recovery::confirm(&state, body.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ask for an account with the 4-digit service code of one's company.
+///
+/// The answer is 202 whatever happens. When the address is known for the company of the
+/// code (a contact of the company, or an address that has sent its tickets) and has no
+/// account, a customer account is created and a set-password link valid 24 hours
+/// (`/set-password#token=…`) is mailed to it; with an account already, a password-reset
+/// link is mailed instead. Otherwise nothing is created or sent. Throttled like
+/// `/auth/password-reset`. The mail's language follows `Accept-Language`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = AccessRequest,
+    responses(
+        (status = 202, description = "Accepted; a mail follows if the address is known for the company"),
+        (status = 422, description = "Invalid body: `full_name`, `email` or `service_code` (exactly 4 digits)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/access-requests")]
+pub async fn request_access(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<AccessRequest>,
+) -> HttpResponse {
+    let ip = client_ip(&req);
+    let locale = preferred_locale(&req);
+    let request = body.0;
+    in_background(async move { recovery::request_access(&state, &request, &ip, locale).await });
+    HttpResponse::Accepted().finish()
+}

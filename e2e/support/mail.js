@@ -1,0 +1,54 @@
+// The mails the server under test sent: with no SMTP configured it writes each one as an
+// .eml file under GUICHET_DATA_DIR/outbox/ (scripts/e2e.sh exposes that directory).
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { dataDir } from './env.js';
+
+/** Undoes quoted-printable: soft line breaks (`=\r\n`) and escapes such as `=3D`. */
+function decodeQuotedPrintable(text) {
+  const bytes = [];
+  const unfolded = text.replace(/=\r?\n/g, '');
+  for (let i = 0; i < unfolded.length; i += 1) {
+    const hex = unfolded.slice(i + 1, i + 3);
+    if (unfolded[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(unfolded[i]));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+async function mailsTo(address) {
+  const dir = path.join(dataDir, 'outbox');
+  const names = await readdir(dir).catch(() => []);
+  const mails = [];
+  for (const name of names.filter((n) => n.endsWith('.eml')).sort()) {
+    const raw = await readFile(path.join(dir, name), 'utf8');
+    const head = raw.split(/\r?\n\r?\n/, 1)[0].replace(/\r?\n[ \t]+/g, ' ');
+    if (/^To:/im.test(head) && head.match(/^To:(.*)$/im)[1].toLowerCase().includes(address)) {
+      mails.push(decodeQuotedPrintable(raw));
+    }
+  }
+  return mails;
+}
+
+/**
+ * Polls the outbox (delivered every second) until a mail to `address` carries a link to
+ * `page` (`/reset-password` or `/set-password`) that is not in `seen`; returns the link.
+ */
+export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+  if (!dataDir) throw new Error('GUICHET_E2E_DATA_DIR is not set (run through scripts/e2e.sh)');
+  const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const mail of await mailsTo(address.toLowerCase())) {
+      const link = (mail.match(pattern) ?? []).find((l) => !seen.includes(l));
+      if (link) return link;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no ${page} link mailed to ${address}`);
+}
