@@ -6,6 +6,7 @@ mod m20261121_000001_foundation;
 mod m20261121_000002_ticket_life;
 mod m20261121_000003_outbox;
 mod m20261121_000004_account_tokens;
+mod m20261121_000005_inbound_mail;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_ticket_life::Migration),
             Box::new(m20261121_000003_outbox::Migration),
             Box::new(m20261121_000004_account_tokens::Migration),
+            Box::new(m20261121_000005_inbound_mail::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{accounts, attachments, auth, tickets, web as site};
+use crate::{accounts, attachments, auth, inbound, tickets, web as site};
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
 fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -44,7 +44,10 @@ where
             .service(tickets::routes::reopen)
             .service(tickets::routes::share)
             .service(tickets::routes::unshare)
-            .service(tickets::routes::rate),
+            .service(tickets::routes::rate)
+            .service(inbound::routes::receive)
+            .service(inbound::routes::list_rejected)
+            .service(inbound::routes::rejected_raw),
     )
 }
 
@@ -74,6 +77,8 @@ pub fn build(
         routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     app.app_data(state)
         .app_data(query_errors)
+        // Only `POST /inbound-email` reads a whole raw body; JSON has its own limit.
+        .app_data(inbound::routes::raw_mail_limit())
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi))
         .route(
             "/api/docs",

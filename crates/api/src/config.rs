@@ -34,8 +34,14 @@ pub struct Settings {
     pub support_email: String,
     /// `None` until [`Settings::ensure_token_key`] generated or loaded it.
     pub token_key: Option<Secret>,
+    /// The bearer token of the HTTP mail gateway (`POST /inbound-email`); unset, that
+    /// endpoint refuses everything and only `guichet mail-ingest` takes mail.
+    pub inbound_token: Option<Secret>,
     pub attachment_max_bytes: u64,
     pub auto_close_after: Duration,
+    /// How long a delivery worker holds a mail before another may take it over: the delay
+    /// before a mail whose worker died is sent by another.
+    pub mail_lease: Duration,
     pub time_zone: chrono_tz::Tz,
     pub web_dir: PathBuf,
     /// HTTP worker threads; 0 means one per core.
@@ -141,6 +147,13 @@ impl Settings {
             Some(key) => Some(Secret(key.as_bytes().to_vec())),
             None => None,
         };
+        let inbound_token = match get("GUICHET_INBOUND_TOKEN") {
+            Some(token) if token.len() < 32 => {
+                errors.push("GUICHET_INBOUND_TOKEN: must be at least 32 characters".to_owned());
+                None
+            }
+            token => token.map(|t| Secret(t.as_bytes().to_vec())),
+        };
         let attachment_max_bytes = parse_or(
             &mut errors,
             "GUICHET_ATTACHMENT_MAX_BYTES",
@@ -158,6 +171,13 @@ impl Settings {
             "GUICHET_AUTO_CLOSE_AFTER",
             get("GUICHET_AUTO_CLOSE_AFTER"),
             Some(Duration::from_secs(7 * 86_400)),
+            parse_duration,
+        );
+        let mail_lease = parse_or(
+            &mut errors,
+            "GUICHET_MAIL_LEASE",
+            get("GUICHET_MAIL_LEASE"),
+            Some(Duration::from_secs(120)),
             parse_duration,
         );
         let time_zone = parse_or(
@@ -188,6 +208,7 @@ impl Settings {
             bind,
             attachment_max_bytes,
             auto_close_after,
+            mail_lease,
             time_zone,
             workers,
         ) {
@@ -195,6 +216,7 @@ impl Settings {
                 Some(bind),
                 Some(attachment_max_bytes),
                 Some(auto_close_after),
+                Some(mail_lease),
                 Some(time_zone),
                 Some(workers),
             ) if errors.is_empty() => Ok(Self {
@@ -206,8 +228,10 @@ impl Settings {
                 mail_from,
                 support_email,
                 token_key,
+                inbound_token,
                 attachment_max_bytes,
                 auto_close_after,
+                mail_lease,
                 time_zone,
                 web_dir,
                 workers,

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod idempotency;
+pub mod inbound;
 pub mod jobs;
 pub mod json;
 pub mod notifications;
@@ -54,6 +55,34 @@ impl From<error::ApiError> for StartupError {
     }
 }
 
+/// The server's state without the server: the database connected and migrated (the demo
+/// data seeded when asked), the keys and the mailer ready. `guichet mail-ingest` uses it
+/// alone.
+pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, StartupError> {
+    settings.ensure_token_key().map_err(StartupError::DataDir)?;
+    let key = settings
+        .token_key
+        .clone()
+        .ok_or_else(|| StartupError::Setup("no signing key".into()))?;
+    let db = db::connect(&settings.database_url).await?;
+    db::migrate(&db, &settings.database_url).await?;
+    let passwords = Passwords::new()?;
+    let writes = db::WriteGate::for_backend(db.get_database_backend());
+    if demo && demo::seed(&db, &writes, &passwords, settings.time_zone).await? {
+        tracing::info!("demo data seeded");
+    }
+    let mailer =
+        notifications::delivery::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
+    Ok(AppState {
+        writes,
+        mailer,
+        db,
+        tokens: TokenKeys::new(&key),
+        passwords,
+        settings,
+    })
+}
+
 /// A started server, not yet awaited.
 pub struct Application {
     server: Server,
@@ -63,36 +92,15 @@ pub struct Application {
 
 impl Application {
     /// Connects and migrates the database, seeds the demo data when asked, and binds.
-    pub async fn build(mut settings: Settings, demo: bool) -> Result<Self, StartupError> {
-        settings.ensure_token_key().map_err(StartupError::DataDir)?;
-        let key = settings
-            .token_key
-            .clone()
-            .ok_or_else(|| StartupError::Setup("no signing key".into()))?;
-        let db = db::connect(&settings.database_url).await?;
-        db::migrate(&db, &settings.database_url).await?;
-        let passwords = Passwords::new()?;
-        let writes = db::WriteGate::for_backend(db.get_database_backend());
-        if demo && demo::seed(&db, &writes, &passwords, settings.time_zone).await? {
-            tracing::info!("demo data seeded");
-        }
-
-        let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
-            address: settings.bind.to_string(),
-            source,
-        })?;
+    pub async fn build(settings: Settings, demo: bool) -> Result<Self, StartupError> {
+        let state = actix::Data::new(open(settings, demo).await?);
+        let listener =
+            TcpListener::bind(state.settings.bind).map_err(|source| StartupError::Bind {
+                address: state.settings.bind.to_string(),
+                source,
+            })?;
         let port = listener.local_addr().map_err(StartupError::DataDir)?.port();
-        let workers = settings.workers;
-        let mailer = notifications::delivery::Mailer::from_settings(&settings)
-            .map_err(StartupError::Setup)?;
-        let state = actix::Data::new(AppState {
-            writes,
-            mailer,
-            db,
-            tokens: TokenKeys::new(&key),
-            passwords,
-            settings,
-        });
+        let workers = state.settings.workers;
         let app_state = state.clone();
         let mut server = HttpServer::new(move || app::build(app_state.clone()))
             .listen(listener)

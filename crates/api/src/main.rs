@@ -26,7 +26,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Take one received mail (RFC 5322) from standard input, as an MTA pipes it: a reply
+    /// to a notification becomes a follow-up, a mail to the support address opens a
+    /// ticket, anything else is kept as a rejected mail. Prints the outcome as JSON. Exits
+    /// with 75 (EX_TEMPFAIL) when the mail could not be taken, so the MTA tries again.
+    MailIngest,
 }
+
+/// sysexits' EX_TEMPFAIL: MTAs keep the mail and deliver it again later.
+const EX_TEMPFAIL: u8 = 75;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -37,17 +45,47 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse().command).await {
+    let command = Cli::parse().command;
+    let failure = if matches!(command, Command::MailIngest) {
+        std::process::ExitCode::from(EX_TEMPFAIL)
+    } else {
+        std::process::ExitCode::FAILURE
+    };
+    match run(command).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("guichet: {message}");
-            std::process::ExitCode::FAILURE
+            failure
         }
     }
 }
 
+async fn mail_ingest() -> Result<(), String> {
+    use std::io::Read;
+    let limit = guichet_api::inbound::service::INBOUND_MAX_BYTES;
+    let mut raw = Vec::new();
+    // One past the limit, so a mail too large is seen as such (and kept in part).
+    std::io::stdin()
+        .take(u64::try_from(limit).unwrap_or(u64::MAX) + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("standard input: {e}"))?;
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let state = guichet_api::open(settings, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = guichet_api::inbound::service::ingest(&state, &raw)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}",
+        serde_json::to_string(&result).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
 async fn run(command: Command) -> Result<(), String> {
     match command {
+        Command::MailIngest => mail_ingest().await,
         Command::Openapi => {
             let document = app::openapi().to_pretty_json().map_err(|e| e.to_string())?;
             println!("{document}");

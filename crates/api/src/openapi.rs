@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         (name = "profile", description = "The caller's own account"),
         (name = "reference", description = "Categories and assets"),
         (name = "tickets", description = "Opening, following and searching tickets"),
+        (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "operations", description = "Health checks"),
     )
 )]
@@ -33,6 +34,15 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "gateway",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The mail gateway's token, GUICHET_INBOUND_TOKEN"))
                     .build(),
             ),
         );

@@ -12,10 +12,10 @@
 //! ```
 use guichet_types::{
     AccessRequest, ApproveRequest, Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest,
-    LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
-    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, SatisfactionRequest, ShareRequest,
-    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
-    TimelineEntry, TokenPair,
+    InboundResult, LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm,
+    PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest,
+    RejectedMailPage, SatisfactionRequest, ShareRequest, SolutionRequest, Ticket, TicketListQuery,
+    TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -533,6 +533,57 @@ impl Client {
                 .json(request),
         )
         .await
+    }
+}
+
+impl Client {
+    // --- reply by email --------------------------------------------------------------------
+
+    /// For a mail gateway: hands over one raw received message with the gateway's token.
+    pub async fn inbound_email(
+        &self,
+        gateway_token: &str,
+        raw: Vec<u8>,
+    ) -> Result<InboundResult, ClientError> {
+        Self::send(
+            self.http
+                .post(format!("{}/api/v1/inbound-email", self.base))
+                .bearer_auth(gateway_token)
+                .header("Content-Type", "message/rfc822")
+                .body(raw),
+        )
+        .await
+    }
+
+    /// Support team: a page of rejected mails, newest first.
+    pub async fn rejected_mails(
+        &self,
+        cursor: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<RejectedMailPage, ClientError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        if let Some(limit) = limit {
+            query.push(("limit", limit.to_string()));
+        }
+        Self::send(
+            self.request(Method::GET, "/api/v1/rejected-mails")
+                .query(&query),
+        )
+        .await
+    }
+
+    /// Support team: a rejected mail, whole.
+    pub async fn rejected_mail_raw(&self, id: i64) -> Result<Vec<u8>, ClientError> {
+        let response = Self::check(
+            self.request(Method::GET, &format!("/api/v1/rejected-mails/{id}/raw"))
+                .send()
+                .await?,
+        )
+        .await?;
+        Ok(response.bytes().await?.to_vec())
     }
 }
 

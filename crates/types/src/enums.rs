@@ -65,6 +65,26 @@ wire_enum!(
     /// Sort orders of a ticket list: a leading `-` means newest first.
     TicketSort { UpdatedDesc = "-updated_at", UpdatedAsc = "updated_at", CreatedDesc = "-created_at", CreatedAsc = "created_at" } default UpdatedDesc
 );
+wire_enum!(
+    /// What became of a mail received by `POST /inbound-email` or `guichet mail-ingest`.
+    InboundOutcome { Followup = "followup", Ticket = "ticket", Duplicate = "duplicate", Rejected = "rejected" } default Rejected
+);
+wire_enum!(
+    /// Why a received mail created nothing (it is kept for the support team).
+    RejectReason {
+        Unreadable = "unreadable",
+        TooLarge = "too_large",
+        AutoReply = "auto_reply",
+        UnknownRecipient = "unknown_recipient",
+        BadSignature = "bad_signature",
+        UnknownSender = "unknown_sender",
+        NotAllowed = "not_allowed",
+        TicketClosed = "ticket_closed",
+        Empty = "empty",
+        AttachmentTooLarge = "attachment_too_large",
+        NoCategory = "no_category",
+    } default Unreadable
+);
 
 impl Level {
     /// 1 (`very_low`) to 5 (`very_high`).

@@ -5,7 +5,9 @@ use chrono::{SubsecRound, Utc};
 use futures_util::stream::{Stream, StreamExt};
 use guichet_types::{AttachmentInfo, TicketNumber, TicketStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use unicode_normalization::char::is_combining_mark;
@@ -47,6 +49,24 @@ pub async fn attach(
     file_name: &str,
     body: impl Stream<Item = ApiResult<Bytes>>,
 ) -> ApiResult<AttachmentInfo> {
+    let row = store(state, storage, user.id, file_name, body).await?;
+    let saved = record(state, user, ticket, row.clone()).await;
+    if saved.is_err() {
+        forget(storage, &row).await;
+    }
+    saved
+}
+
+/// Stores `body` as a file named `file_name` and returns its row, ticket and time not set
+/// yet. Over `state.settings.attachment_max_bytes` it is refused and nothing is stored. The
+/// caller writes the row, or calls [`forget`] when it cannot.
+pub async fn store(
+    state: &AppState,
+    storage: &impl Storage,
+    uploaded_by: i64,
+    file_name: &str,
+    body: impl Stream<Item = ApiResult<Bytes>>,
+) -> ApiResult<attachments::ActiveModel> {
     let limit = state.settings.attachment_max_bytes;
     let too_large = || ApiError::PayloadTooLarge {
         limit: usize::try_from(limit).unwrap_or(usize::MAX),
@@ -72,28 +92,28 @@ pub async fn attach(
 
     let file_name = display_name(file_name);
     let content_type = content_type_for(&file_name);
-    let saved = record(
-        state,
-        user,
-        ticket,
-        attachments::ActiveModel {
-            ticket_id: Set(ticket.id),
-            file_name: Set(file_name),
-            content_type: Set(content_type.to_owned()),
-            size: Set(i64::try_from(size).map_err(|_| too_large())?),
-            sha256: Set(hex(&hasher.finalize())),
-            storage_key: Set(key.as_str().to_owned()),
-            uploaded_by: Set(user.id),
-            ..Default::default()
-        },
-    )
-    .await;
-    if saved.is_err() {
-        if let Err(error) = storage.delete(&key).await {
-            tracing::error!(%error, key = key.as_str(), "orphan attachment file");
-        }
+    Ok(attachments::ActiveModel {
+        file_name: Set(file_name),
+        content_type: Set(content_type.to_owned()),
+        size: Set(i64::try_from(size).map_err(|_| too_large())?),
+        sha256: Set(hex(&hasher.finalize())),
+        storage_key: Set(key.as_str().to_owned()),
+        uploaded_by: Set(uploaded_by),
+        ..Default::default()
+    })
+}
+
+/// Removes the file of a row that could not be written.
+pub async fn forget(storage: &impl Storage, row: &attachments::ActiveModel) {
+    let ActiveValue::Set(key) = &row.storage_key else {
+        return;
+    };
+    let Some(key) = StorageKey::parse(key) else {
+        return;
+    };
+    if let Err(error) = storage.delete(&key).await {
+        tracing::error!(%error, key = key.as_str(), "orphan attachment file");
     }
-    saved
 }
 
 async fn record(
@@ -103,6 +123,7 @@ async fn record(
     mut row: attachments::ActiveModel,
 ) -> ApiResult<AttachmentInfo> {
     let now = Utc::now().trunc_subsecs(6);
+    row.ticket_id = Set(ticket.id);
     row.created_at = Set(now);
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     // The ticket may have been closed while the file was arriving: the status is checked
@@ -165,7 +186,7 @@ pub async fn find_visible(
     Ok(attachment)
 }
 
-fn info(row: attachments::Model) -> AttachmentInfo {
+pub fn info(row: attachments::Model) -> AttachmentInfo {
     AttachmentInfo {
         id: row.id,
         file_name: row.file_name,

@@ -24,6 +24,20 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// `user` acting in session `session_id`; mail from a user acts in no session (0).
+    pub fn of_account(user: users::Model, session_id: i64) -> ApiResult<Self> {
+        Ok(SessionUser {
+            id: user.id,
+            session_id,
+            role: Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?,
+            company_id: user.company_id,
+            name: display_name(&user),
+            locale: Locale::parse(&user.locale).unwrap_or_default(),
+            must_change_password: user.must_change_password,
+            email: user.email,
+        })
+    }
+
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()
     }
@@ -81,16 +95,7 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         .one(&state.db)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    Ok(SessionUser {
-        id: user.id,
-        session_id: claims.sid,
-        role: Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?,
-        company_id: user.company_id,
-        name: display_name(&user),
-        locale: Locale::parse(&user.locale).unwrap_or_default(),
-        must_change_password: user.must_change_password,
-        email: user.email,
-    })
+    SessionUser::of_account(user, claims.sid)
 }
 
 impl FromRequest for SessionUser {

@@ -5,8 +5,10 @@
 //! `FOR UPDATE SKIP LOCKED`, so instances never take the same message), sends them outside
 //! any transaction, then marks each one sent, or schedules a retry with exponential
 //! backoff, or gives up (`dead`) after `MAX_ATTEMPTS`. If the process dies after the SMTP
-//! server accepted a message but before it was marked sent, the lease expires and that one
-//! message is sent again: at most one duplicate, never a loss.
+//! server accepted a message but before it was marked sent, the lease (`GUICHET_MAIL_LEASE`,
+//! 2 minutes by default) expires and that one message is sent again: at most one
+//! duplicate, never a loss. A message whose sending was cut before the server's answer
+//! was not accepted, and is sent once after the lease expires (tests/api/mail_crash.rs).
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,7 +29,6 @@ use crate::state::AppState;
 
 const BATCH: u64 = 20;
 pub const MAX_ATTEMPTS: i32 = 8;
-const LEASE_SECONDS: i64 = 120;
 
 /// Where mail goes.
 pub enum Mailer {
@@ -98,9 +99,16 @@ fn build(message: &outbox_messages::Model, from: &str) -> Result<Message, String
 
 /// One run of the delivery job: returns how many messages were sent.
 pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
+    let leased_at = Utc::now();
     let leased = lease(state).await?;
+    // Past half the lease, the rest of the batch is left for a later run: a message is
+    // never sent while its lease may already have passed to another instance.
+    let stop_at = leased_at + lease_length(&state.settings) / 2;
     let mut sent = 0;
     for message in leased {
+        if Utc::now() > stop_at {
+            break;
+        }
         let outcome = state.mailer.send(&message, &state.settings.mail_from).await;
         let now = Utc::now().trunc_subsecs(6);
         let (txn, _turn) = state.writes.begin(&state.db).await?;
@@ -146,6 +154,10 @@ pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
     Ok(sent)
 }
 
+fn lease_length(settings: &Settings) -> chrono::Duration {
+    chrono::Duration::from_std(settings.mail_lease).unwrap_or(chrono::Duration::minutes(2))
+}
+
 /// 5 s, 10 s, 20 s … capped at an hour.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let seconds = 5i64.saturating_mul(1 << attempts.clamp(0, 20)) / 2;
@@ -176,7 +188,7 @@ async fn lease(state: &AppState) -> ApiResult<Vec<outbox_messages::Model>> {
         outbox_messages::Entity::update_many()
             .col_expr(
                 outbox_messages::Column::LeasedUntil,
-                Expr::value(now + chrono::Duration::seconds(LEASE_SECONDS)),
+                Expr::value(now + lease_length(&state.settings)),
             )
             .filter(outbox_messages::Column::Id.is_in(due.iter().map(|m| m.id)))
             .exec(&txn)

@@ -1,7 +1,9 @@
 //! Email: the outbox every notification is written to (in the transaction of the change it
-//! announces), the worker that delivers it, and the notifications of ticket events.
+//! announces), the worker that delivers it, the notifications of ticket events, and the
+//! signed Reply-To addresses that let a reply by mail become a follow-up (`crate::inbound`).
 pub mod account_mail;
 pub mod delivery;
 pub mod outbox;
+pub mod reply_address;
 pub mod templates;
 pub mod ticket_mail;

@@ -163,6 +163,17 @@ pub fn render(locale: Locale, number: &str, title: &str, lines: &[Line], link: &
     }
 }
 
+/// Says that answering the mail writes on the ticket (mails with a signed Reply-To).
+pub fn reply_hint(locale: Locale) -> Line {
+    Line::Says(
+        match locale {
+            Locale::Fr => "Vous pouvez répondre à ce mail : votre réponse sera ajoutée au ticket.",
+            Locale::En => "You can reply to this mail: your answer will be added to the ticket.",
+        }
+        .to_owned(),
+    )
+}
+
 /// The invitation to rate a closed ticket (seed 003).
 pub fn rating_invitation(locale: Locale, number: &str, title: &str, link: &str) -> Rendered {
     let line = match locale {

@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::outbox::{self, mail_host, OutgoingMail};
+use super::reply_address;
 use super::templates::{self, event_lines, Line};
 use crate::config::Settings;
 use crate::entities::{ticket_watchers, tickets, users};
@@ -113,7 +114,7 @@ pub async fn ticket_changed(
             continue;
         }
         let name = author.map(|a| a.name).unwrap_or_default();
-        let lines: Vec<Line> = events
+        let mut lines: Vec<Line> = events
             .iter()
             .filter_map(|(event, details)| {
                 event_lines(
@@ -129,6 +130,11 @@ pub async fn ticket_changed(
             .collect();
         if lines.is_empty() {
             continue;
+        }
+        // Replying to the mail writes a follow-up on the ticket as this recipient.
+        let reply_to = reply_address::for_recipient(settings, &ticket.number, &recipient.email);
+        if reply_to.is_some() {
+            lines.push(templates::reply_hint(recipient.locale));
         }
         let mail = templates::render(
             recipient.locale,
@@ -146,7 +152,7 @@ pub async fn ticket_changed(
                 text: mail.text,
                 html: mail.html,
                 thread_id: thread.clone(),
-                reply_to: None,
+                reply_to,
             },
             now,
         )

@@ -17,9 +17,12 @@ use serde_json::{json, Value};
 use super::lifecycle::{next_status, Move};
 use super::queries;
 use super::service::{record_and_notify, record_event};
+use crate::attachments::service::info as attachment_info;
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
-use crate::entities::{categories, ticket_events, ticket_watchers, tickets, users};
+use crate::entities::{
+    attachments, categories, inbound_mails, ticket_events, ticket_watchers, tickets, users,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -49,6 +52,12 @@ struct Change {
     satisfaction: Option<(i16, Option<String>)>,
     /// Timeline entries, in order: (event, details).
     events: Vec<(&'static str, Value)>,
+    /// Files that came with the change (a mail's attachments), stored already: their rows
+    /// and `attachment_added` entries are written with it.
+    files: Vec<attachments::ActiveModel>,
+    /// The Message-ID of the mail the change came from, recorded with it: a second delivery
+    /// of that mail then writes nothing.
+    from_mail: Option<String>,
 }
 
 /// Loads the ticket visible to `user`, lets `decide` say what changes, and writes it all
@@ -117,15 +126,25 @@ async fn apply(
         .one(&txn)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let event_ids = record_and_notify(
-        &txn,
-        &state.settings,
-        &updated,
-        Some(user),
-        now,
-        change.events,
-    )
-    .await?;
+    let mut events = change.events;
+    for mut file in change.files {
+        file.ticket_id = Set(ticket.id);
+        file.created_at = Set(now);
+        let info = attachment_info(file.insert(&txn).await?);
+        events.push(("attachment_added", json!({ "attachment": info })));
+    }
+    if let Some(message_id) = change.from_mail {
+        inbound_mails::ActiveModel {
+            message_id: Set(message_id),
+            ticket_id: Set(ticket.id),
+            received_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let event_ids =
+        record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?;
     txn.commit().await?;
     let version = updated.version;
     let ticket = queries::to_resources(&state.db, vec![updated], user.locale)
@@ -246,6 +265,45 @@ pub async fn add_followup(
         .await?
         .pop()
         .ok_or(ApiError::NotFound)
+}
+
+/// A reply by mail from `user`: its text as a follow-up (when it has any), its files, and
+/// its Message-ID, all in one transaction, so that a second delivery adds nothing.
+pub async fn add_mail_reply(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    body: Option<String>,
+    files: Vec<attachments::ActiveModel>,
+    message_id: String,
+) -> ApiResult<()> {
+    apply(state, user, number, None, |ticket| {
+        let current = parse_status(ticket)?;
+        if current == TicketStatus::Closed {
+            return Err(ApiError::InvalidTransition(current));
+        }
+        let mut status = current;
+        let mut events = Vec::new();
+        if let Some(body) = body {
+            let requested = if user.is_staff() {
+                Move::AgentFollowup
+            } else {
+                Move::CustomerFollowup
+            };
+            status = next_status(current, requested)?;
+            events.push(("followup", json!({ "body": body })));
+            events.extend(status_event(current, status));
+        }
+        Ok(Change {
+            status: Some(status),
+            events,
+            files,
+            from_mail: Some(message_id),
+            ..Default::default()
+        })
+    })
+    .await?;
+    Ok(())
 }
 
 /// Agents: status, assignee, category, impact, with the ETag the change was based on.

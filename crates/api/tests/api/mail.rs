@@ -24,7 +24,7 @@ fn to(mails: &[Received], address: &str) -> Vec<Received> {
 }
 
 /// The text part, with quoted-printable soft breaks and escapes undone.
-fn text_of(mail: &Received) -> String {
+pub fn text_of(mail: &Received) -> String {
     let body = mail
         .data
         .split_once("\r\n\r\n")

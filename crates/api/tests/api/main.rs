@@ -5,8 +5,10 @@ mod helpers;
 
 mod attachments;
 mod auth;
+mod inbound;
 mod life;
 mod mail;
+mod mail_crash;
 mod platform;
 mod recovery;
 mod smtp;

@@ -27,18 +27,34 @@ impl Received {
 #[derive(Clone, Default)]
 pub struct SmtpServer {
     received: Arc<Mutex<Vec<Received>>>,
+    /// When set, once this many messages are accepted, the next one is read but never
+    /// answered: its sender hangs as if the network died mid-delivery.
+    stall_after: Arc<Mutex<Option<usize>>>,
+    stalled: Arc<Mutex<usize>>,
 }
 
 impl SmtpServer {
     /// Starts listening on a free port; returns the server and its `smtp://` URL.
     pub async fn start() -> (Self, String) {
+        Self::start_with(None).await
+    }
+
+    /// A server that accepts `count` messages, then leaves the next ones unanswered until
+    /// [`SmtpServer::resume`].
+    pub async fn start_stalling_after(count: usize) -> (Self, String) {
+        Self::start_with(Some(count)).await
+    }
+
+    async fn start_with(stall_after: Option<usize>) -> (Self, String) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("smtp://{}", listener.local_addr().expect("address"));
         let server = SmtpServer::default();
-        let received = server.received.clone();
+        *server.stall_after.lock().expect("lock") = stall_after;
+        let this = server.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                let received = received.clone();
+                let this = this.clone();
+                let received = this.received.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -63,6 +79,12 @@ impl SmtpServer {
                                 data.push_str(row.strip_prefix('.').unwrap_or(&row));
                                 data.push_str("\r\n");
                             }
+                            if this.stalls_now() {
+                                *this.stalled.lock().expect("lock") += 1;
+                                // No answer: wait for the sender to go away.
+                                while let Ok(Some(_)) = lines.next_line().await {}
+                                break;
+                            }
                             let message = Received {
                                 recipients: std::mem::take(&mut recipients),
                                 data,
@@ -86,6 +108,21 @@ impl SmtpServer {
             }
         });
         (server, url)
+    }
+
+    fn stalls_now(&self) -> bool {
+        let stall_after = *self.stall_after.lock().expect("lock");
+        stall_after.is_some_and(|count| self.received.lock().expect("lock").len() >= count)
+    }
+
+    /// How many messages were left unanswered.
+    pub fn stalled(&self) -> usize {
+        *self.stalled.lock().expect("lock")
+    }
+
+    /// Answers every message again.
+    pub fn resume(&self) {
+        *self.stall_after.lock().expect("lock") = None;
     }
 
     pub fn received(&self) -> Vec<Received> {

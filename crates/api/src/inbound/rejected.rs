@@ -1,0 +1,107 @@
+//! The rejected mails, for the support team: a keyset-paginated list, newest first, and
+//! each one whole.
+use guichet_types::{FieldError, RejectReason, RejectedMail, RejectedMailPage};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::auth::SessionUser;
+use crate::entities::rejected_mails;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+const LIMIT_DEFAULT: u64 = 25;
+const LIMIT_MAX: u64 = 100;
+
+fn staff_only(user: &SessionUser) -> ApiResult<()> {
+    if user.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("support team only".into()))
+    }
+}
+
+/// A page of rejected mails after `cursor` (the id of the last one seen).
+pub async fn page(
+    state: &AppState,
+    user: &SessionUser,
+    cursor: Option<&str>,
+    limit: Option<u64>,
+) -> ApiResult<RejectedMailPage> {
+    staff_only(user)?;
+    let mut errors = Vec::new();
+    let before = match cursor.map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            errors.push(FieldError::new(
+                "cursor",
+                "invalid",
+                "not a cursor of this list",
+            ));
+            None
+        }
+    };
+    let limit = limit.unwrap_or(LIMIT_DEFAULT);
+    if !(1..=LIMIT_MAX).contains(&limit) {
+        errors.push(FieldError::new("limit", "out_of_range", "must be 1 to 100"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut query = rejected_mails::Entity::find()
+        .select_only()
+        .columns([
+            rejected_mails::Column::Id,
+            rejected_mails::Column::ReceivedAt,
+            rejected_mails::Column::MessageId,
+            rejected_mails::Column::Sender,
+            rejected_mails::Column::Recipients,
+            rejected_mails::Column::Subject,
+            rejected_mails::Column::Reason,
+        ])
+        .order_by_desc(rejected_mails::Column::Id)
+        .limit(limit + 1);
+    if let Some(before) = before {
+        query = query.filter(rejected_mails::Column::Id.lt(before));
+    }
+    let mut items: Vec<RejectedMail> = query
+        .into_tuple::<(
+            i64,
+            chrono::DateTime<chrono::Utc>,
+            String,
+            String,
+            String,
+            String,
+            String,
+        )>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(
+            |(id, received_at, message_id, sender, recipients, subject, reason)| RejectedMail {
+                id,
+                received_at,
+                message_id,
+                sender,
+                recipients,
+                subject,
+                reason: RejectReason::parse(&reason).unwrap_or_default(),
+            },
+        )
+        .collect();
+    let more = items.len() as u64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = more
+        .then(|| items.last().map(|m| m.id.to_string()))
+        .flatten();
+    Ok(RejectedMailPage { items, next_cursor })
+}
+
+/// The raw message of rejected mail `id`.
+pub async fn raw(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<Vec<u8>> {
+    staff_only(user)?;
+    let mail = rejected_mails::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(mail.raw)
+}
