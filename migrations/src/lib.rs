@@ -7,6 +7,7 @@ mod m20261121_000002_ticket_life;
 mod m20261121_000003_outbox;
 mod m20261121_000004_account_tokens;
 mod m20261121_000005_inbound_mail;
+mod m20261121_000007_account_mail_queue;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_outbox::Migration),
             Box::new(m20261121_000004_account_tokens::Migration),
             Box::new(m20261121_000005_inbound_mail::Migration),
+            Box::new(m20261121_000007_account_mail_queue::Migration),
         ]
     }
 }

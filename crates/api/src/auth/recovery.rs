@@ -4,17 +4,19 @@
 //! browsers never send, so it never reaches a server log. One confirm call sets the password
 //! for both links.
 //!
-//! The request functions run off the request path (see `recovery_routes`): the HTTP answer
-//! is 202 before any of this work starts, so its timing tells nothing about the address.
-//! Every request is logged in `account_mail_requests`; at most [`MAX_PER_EMAIL`] accepted
+//! A request is only stored before the 202 answer (`account_mail_requests`), the same work
+//! whatever the address, so the answer's timing tells nothing about it; the
+//! `account_mail` job then acts on it in one transaction (token, account, mail in the
+//! outbox), so an accepted request survives a crash. At most [`MAX_PER_EMAIL`] accepted
 //! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
-//! are acted upon, the others are logged as refused and send nothing.
+//! are acted upon; the others are stored as refused and send nothing.
 use chrono::{DateTime, Duration, Utc};
 use guichet_types::{AccessRequest, Locale, PasswordResetConfirm, Role};
 use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction,
+    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use super::service::normalize_email;
@@ -58,96 +60,146 @@ impl AccountLink {
     }
 }
 
-/// A forgotten password: mails a reset link if `email` has an account.
+const PURPOSE_RESET: &str = "password_reset";
+const PURPOSE_ACCESS: &str = "access";
+/// Requests the job takes per run.
+const BATCH: u64 = 20;
+
+/// A forgotten password: stores the request; the job mails a reset link if `email` has an
+/// account.
 pub async fn request_password_reset(state: &AppState, email: &str, ip: &str) -> ApiResult<()> {
-    let now = Utc::now();
-    let email = normalize_email(email);
-    if !log_request(state, &email, ip, now).await? {
-        return Ok(());
-    }
-    let Some(user) = find_user(&state.db, &email).await? else {
-        return Ok(());
+    let request = account_mail_requests::ActiveModel {
+        purpose: Set(PURPOSE_RESET.to_owned()),
+        email: Set(normalize_email(email)),
+        ..Default::default()
     };
-    let (txn, _turn) = state.writes.begin(&state.db).await?;
-    send_link(
-        &txn,
-        &state.settings,
-        &user,
-        AccountLink::PasswordReset,
-        "",
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    log_request(state, request, ip, Utc::now()).await
 }
 
-/// An access request by service code. When the address is known for the company of the
-/// code, it gets a new customer account and a set-password link, or a reset link if it has
-/// an account already; otherwise nothing happens.
+/// An access request by service code: stores the request; the job acts on it.
 pub async fn request_access(
     state: &AppState,
     request: &AccessRequest,
     ip: &str,
     locale: Locale,
 ) -> ApiResult<()> {
-    let now = Utc::now();
-    let email = normalize_email(&request.email);
-    if !log_request(state, &email, ip, now).await? {
-        return Ok(());
+    let request = account_mail_requests::ActiveModel {
+        purpose: Set(PURPOSE_ACCESS.to_owned()),
+        email: Set(normalize_email(&request.email)),
+        full_name: Set(request.full_name.trim().to_owned()),
+        service_code: Set(request.service_code.clone()),
+        locale: Set(locale.as_str().to_owned()),
+        ..Default::default()
+    };
+    log_request(state, request, ip, Utc::now()).await
+}
+
+/// The job: acts on the accepted requests not acted upon yet. Returns how many it did.
+pub async fn act_on_pending(state: &AppState) -> ApiResult<usize> {
+    let pending = account_mail_requests::Entity::find()
+        .filter(account_mail_requests::Column::Accepted.eq(true))
+        .filter(account_mail_requests::Column::DoneAt.is_null())
+        .order_by_asc(account_mail_requests::Column::Id)
+        .limit(BATCH)
+        .all(&state.db)
+        .await?;
+    let mut done = 0;
+    for request in pending {
+        if act_on(state, request).await? {
+            done += 1;
+        }
     }
+    Ok(done)
+}
+
+/// Acts on one request in one transaction, unless another instance did or is doing it.
+async fn act_on(state: &AppState, request: account_mail_requests::Model) -> ApiResult<bool> {
+    // A new account's password is the hash of a secret nobody ever sees; argon2 is slow,
+    // so it is computed before the transaction (the SQLite write gate is shared).
+    let unusable_password = match request.purpose.as_str() {
+        PURPOSE_ACCESS => Some(state.passwords.hash(&new_refresh_token()).await?),
+        _ => None,
+    };
+    let now = Utc::now();
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    let mut claim = account_mail_requests::Entity::find_by_id(request.id)
+        .filter(account_mail_requests::Column::DoneAt.is_null());
+    if txn.get_database_backend() == DbBackend::Postgres {
+        claim = claim.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let Some(request) = claim.one(&txn).await? else {
+        return Ok(false);
+    };
+    match (request.purpose.as_str(), unusable_password) {
+        (PURPOSE_ACCESS, Some(hash)) => grant_access(&txn, state, &request, hash, now).await?,
+        _ => {
+            if let Some(user) = find_user(&txn, &request.email).await? {
+                let link = AccountLink::PasswordReset;
+                send_link(&txn, &state.settings, &user, link, "", now).await?;
+            }
+        }
+    }
+    account_mail_requests::Entity::update_many()
+        .col_expr(account_mail_requests::Column::DoneAt, Expr::value(now))
+        .filter(account_mail_requests::Column::Id.eq(request.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// When the address is known for the company of the code, it gets a new customer account
+/// and a set-password link, or a reset link if it has an account already; otherwise
+/// nothing happens.
+async fn grant_access(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    request: &account_mail_requests::Model,
+    unusable_password: String,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let Some(company) = companies::Entity::find()
         .filter(companies::Column::ServiceCode.eq(request.service_code.as_str()))
-        .one(&state.db)
+        .one(txn)
         .await?
     else {
         return Ok(());
     };
-    let user = find_user(&state.db, &email).await?;
-    if !is_known(&state.db, company.id, &email, user.as_ref()).await? {
+    let user = find_user(txn, &request.email).await?;
+    if !is_known(txn, company.id, &request.email, user.as_ref()).await? {
         return Ok(());
     }
-    match user {
-        Some(user) => {
-            let (txn, _turn) = state.writes.begin(&state.db).await?;
-            send_link(
-                &txn,
-                &state.settings,
-                &user,
-                AccountLink::PasswordReset,
-                "",
-                now,
-            )
-            .await?;
-            txn.commit().await?;
-        }
+    let (user, link) = match user {
+        Some(user) => (user, AccountLink::PasswordReset),
         None => {
-            // No usable password: the hash of a secret nobody ever sees.
-            let hash = state.passwords.hash(&new_refresh_token()).await?;
             let (first_name, last_name) = split_name(&request.full_name);
-            let (txn, _turn) = state.writes.begin(&state.db).await?;
             let user = users::ActiveModel {
                 company_id: Set(Some(company.id)),
                 role: Set(Role::Customer.as_str().to_owned()),
-                email: Set(email),
-                password_hash: Set(hash),
+                email: Set(request.email.clone()),
+                password_hash: Set(unusable_password),
                 must_change_password: Set(false),
                 first_name: Set(first_name),
                 last_name: Set(last_name),
-                locale: Set(locale.as_str().to_owned()),
+                locale: Set(Locale::parse(&request.locale)
+                    .unwrap_or_default()
+                    .as_str()
+                    .to_owned()),
                 show_landing_page: Set(true),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
-            let link = AccountLink::SetPassword;
-            send_link(&txn, &state.settings, &user, link, &company.name, now).await?;
-            txn.commit().await?;
+            (user, AccountLink::SetPassword)
         }
-    }
-    Ok(())
+    };
+    let company = match link {
+        AccountLink::SetPassword => company.name.as_str(),
+        AccountLink::PasswordReset => "",
+    };
+    send_link(txn, &state.settings, &user, link, company, now).await
 }
 
 /// Sets the password with the token of a reset or set-password link. The token works once;
@@ -211,14 +263,19 @@ fn invalid_token() -> ApiError {
     )
 }
 
-/// Logs the request and says whether it may be acted upon (throttling).
+/// Stores the request, accepted unless throttled: the job acts on accepted ones only.
+/// The same work whatever the address, so the answer's timing tells nothing.
 async fn log_request(
     state: &AppState,
-    email: &str,
+    mut request: account_mail_requests::ActiveModel,
     ip: &str,
     now: DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> ApiResult<()> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
+    let email = match &request.email {
+        ActiveValue::Set(email) => email.clone(),
+        _ => String::new(),
+    };
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     // Requests are counted one at a time: SQLite's write gate does it there, this lock on
     // PostgreSQL (across instances too), else concurrent requests would all pass.
@@ -232,32 +289,33 @@ async fn log_request(
             .filter(account_mail_requests::Column::Accepted.eq(true))
             .filter(account_mail_requests::Column::At.gt(since))
     };
-    let by_email = recent(account_mail_requests::Column::Email, email)
+    let by_email = recent(account_mail_requests::Column::Email, &email)
         .count(&txn)
         .await?;
     let by_ip = recent(account_mail_requests::Column::Ip, ip)
         .count(&txn)
         .await?;
     let accepted = by_email < MAX_PER_EMAIL && by_ip < MAX_PER_IP;
-    account_mail_requests::ActiveModel {
-        email: Set(email.to_owned()),
-        ip: Set(ip.to_owned()),
-        at: Set(now),
-        accepted: Set(accepted),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    // Old rows serve no purpose; drop them as we go.
+    request.ip = Set(ip.to_owned());
+    request.at = Set(now);
+    request.accepted = Set(accepted);
+    request.done_at = Set(None);
+    request.insert(&txn).await?;
+    // Old rows serve no purpose once acted upon; drop them as we go.
     account_mail_requests::Entity::delete_many()
         .filter(account_mail_requests::Column::At.lt(since))
+        .filter(
+            Condition::any()
+                .add(account_mail_requests::Column::Accepted.eq(false))
+                .add(account_mail_requests::Column::DoneAt.is_not_null()),
+        )
         .exec(&txn)
         .await?;
     txn.commit().await?;
     if !accepted {
         tracing::info!(%ip, "account mail request throttled");
     }
-    Ok(accepted)
+    Ok(())
 }
 
 async fn find_user(db: &impl ConnectionTrait, email: &str) -> ApiResult<Option<users::Model>> {

@@ -1,10 +1,9 @@
 //! HTTP layer of accounts by email: `/auth/password-reset`, `/auth/password-reset/confirm`
 //! and `/access-requests`.
 //!
-//! The two request endpoints answer 202 as soon as the body is valid and do their work in a
-//! task of their own, after the answer: whether the address has an account, is known, or is
-//! throttled changes neither the answer nor its timing. A task lost to a crash loses one
-//! mail, which the person can ask for again.
+//! The two request endpoints store the request and answer 202; the `account_mail` job acts
+//! on it. Whether the address has an account, is known, or is throttled changes neither the
+//! answer nor its timing, and a crash after the answer loses nothing.
 use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
 use guichet_types::{AccessRequest, Locale, PasswordResetConfirm, PasswordResetRequest, Problem};
 
@@ -36,15 +35,6 @@ fn preferred_locale(req: &HttpRequest) -> Locale {
     }
 }
 
-/// Runs `work` after the answer; its failures are logged, never answered.
-fn in_background(work: impl std::future::Future<Output = ApiResult<()>> + 'static) {
-    actix_web::rt::spawn(async move {
-        if let Err(error) = work.await {
-            tracing::error!(%error, "account mail request failed");
-        }
-    });
-}
-
 /// Ask for a password-reset link by email.
 ///
 /// The answer is 202 whatever the address: if it has an account, a mail with a single-use
@@ -64,11 +54,9 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<PasswordResetRequest>,
-) -> HttpResponse {
-    let ip = client_ip(&req);
-    let email = body.0.email;
-    in_background(async move { recovery::request_password_reset(&state, &email, &ip).await });
-    HttpResponse::Accepted().finish()
+) -> ApiResult<HttpResponse> {
+    recovery::request_password_reset(&state, &body.0.email, &client_ip(&req)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// Set a new password with the token of a password-reset or set-password link.
@@ -113,10 +101,8 @@ pub async fn request_access(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<AccessRequest>,
-) -> HttpResponse {
-    let ip = client_ip(&req);
+) -> ApiResult<HttpResponse> {
     let locale = preferred_locale(&req);
-    let request = body.0;
-    in_background(async move { recovery::request_access(&state, &request, &ip, locale).await });
-    HttpResponse::Accepted().finish()
+    recovery::request_access(&state, &body.0, &client_ip(&req), locale).await?;
+    Ok(HttpResponse::Accepted().finish())
 }

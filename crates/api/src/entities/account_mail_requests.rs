@@ -9,6 +9,13 @@ pub struct Model {
     pub ip: String,
     pub at: DateTimeUtc,
     pub accepted: bool,
+    /// `password_reset` or `access`.
+    pub purpose: String,
+    pub full_name: String,
+    pub service_code: String,
+    pub locale: String,
+    /// When the job acted on it; `None` while pending (or for refused requests).
+    pub done_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

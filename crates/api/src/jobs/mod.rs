@@ -31,12 +31,15 @@ impl Drop for Jobs {
 pub fn start(state: Data<AppState>) -> Jobs {
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let jobs: [(&'static str, Duration, Run); 2] = [
+    let jobs: [(&'static str, Duration, Run); 3] = [
         ("auto_close", auto_close_every, |state| {
             Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
         }),
         ("deliver_mail", Duration::from_secs(1), |state| {
             Box::pin(async move { crate::notifications::delivery::deliver_due(&state).await })
+        }),
+        ("account_mail", Duration::from_secs(1), |state| {
+            Box::pin(async move { crate::auth::recovery::act_on_pending(&state).await })
         }),
     ];
     Jobs(
