@@ -8,6 +8,7 @@ mod m20261121_000003_outbox;
 mod m20261121_000004_account_tokens;
 mod m20261121_000005_inbound_mail;
 mod m20261121_000007_account_mail_queue;
+mod m20261121_000008_announcements;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_account_tokens::Migration),
             Box::new(m20261121_000005_inbound_mail::Migration),
             Box::new(m20261121_000007_account_mail_queue::Migration),
+            Box::new(m20261121_000008_announcements::Migration),
         ]
     }
 }

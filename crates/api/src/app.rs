@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{accounts, attachments, auth, inbound, tickets, web as site};
+use crate::{accounts, announcements, attachments, auth, inbound, tickets, web as site};
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
 fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -28,6 +28,10 @@ where
             .service(accounts::routes::update_me)
             .service(accounts::routes::categories)
             .service(accounts::routes::assets)
+            .service(announcements::routes::list)
+            .service(announcements::routes::create)
+            .service(announcements::routes::replace)
+            .service(announcements::routes::remove)
             .service(tickets::routes::create)
             .service(tickets::routes::list)
             .service(tickets::routes::get)

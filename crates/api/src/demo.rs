@@ -10,7 +10,9 @@ use serde_json::json;
 
 use crate::auth::password::Passwords;
 use crate::db::WriteGate;
-use crate::entities::{assets, categories, companies, company_contacts, tickets, users};
+use crate::entities::{
+    announcements, assets, categories, companies, company_contacts, tickets, users,
+};
 use crate::error::ApiResult;
 use crate::tickets::{number, search, service::record_event};
 
@@ -170,6 +172,31 @@ pub async fn seed(
     }
     .insert(&txn)
     .await?;
+
+    for (title, body, locale) in [
+        (
+            "Bienvenue sur le nouveau portail client",
+            "Ouvrez vos tickets, suivez-les et répondez-nous ici ou en répondant à nos mails.",
+            Locale::Fr,
+        ),
+        (
+            "Welcome to the new customer portal",
+            "Open your tickets, follow them and answer us here or by replying to our mails.",
+            Locale::En,
+        ),
+    ] {
+        announcements::ActiveModel {
+            title: Set(title.into()),
+            body: Set(body.into()),
+            locale: Set(Some(locale.as_str().into())),
+            starts_at: Set(now),
+            ends_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
 
     let mut user_ids = Vec::new();
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {

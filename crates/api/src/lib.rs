@@ -2,6 +2,7 @@
 //! configured address; the `guichet` binary and the integration tests both use it.
 //! `docs/ARCHITECTURE.md` says where things live.
 pub mod accounts;
+pub mod announcements;
 pub mod app;
 pub mod attachments;
 pub mod auth;

@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign-in and tokens"),
         (name = "profile", description = "The caller's own account"),
         (name = "reference", description = "Categories and assets"),
+        (name = "announcements", description = "News of the support team on the landing page"),
         (name = "tickets", description = "Opening, following and searching tickets"),
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "operations", description = "Health checks"),

@@ -11,11 +11,11 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    AccessRequest, ApproveRequest, Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest,
-    InboundResult, LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm,
-    PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest,
-    RejectedMailPage, SatisfactionRequest, ShareRequest, SolutionRequest, Ticket, TicketListQuery,
-    TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
+    AccessRequest, Announcement, AnnouncementInput, ApproveRequest, Asset, AttachmentInfo,
+    CategoryNode, ChangePasswordRequest, InboundResult, LoginRequest, NewFollowup, NewTicket,
+    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
+    RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareRequest, SolutionRequest, Ticket,
+    TicketListQuery, TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -533,6 +533,47 @@ impl Client {
                 .json(request),
         )
         .await
+    }
+}
+
+impl Client {
+    // --- announcements -------------------------------------------------------------------
+
+    /// The current announcements for the caller (`all`: admins get every one).
+    pub async fn announcements(&self, all: bool) -> Result<Vec<Announcement>, ClientError> {
+        let query: &[(&str, &str)] = if all { &[("all", "true")] } else { &[] };
+        Self::send(
+            self.request(Method::GET, "/api/v1/announcements")
+                .query(query),
+        )
+        .await
+    }
+
+    pub async fn create_announcement(
+        &self,
+        input: &AnnouncementInput,
+    ) -> Result<Announcement, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/announcements")
+                .json(input),
+        )
+        .await
+    }
+
+    pub async fn replace_announcement(
+        &self,
+        id: i64,
+        input: &AnnouncementInput,
+    ) -> Result<Announcement, ClientError> {
+        Self::send(
+            self.request(Method::PUT, &format!("/api/v1/announcements/{id}"))
+                .json(input),
+        )
+        .await
+    }
+
+    pub async fn delete_announcement(&self, id: i64) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::DELETE, &format!("/api/v1/announcements/{id}"))).await
     }
 }
 

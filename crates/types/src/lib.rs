@@ -5,6 +5,7 @@
 //! Nothing here knows about HTTP frameworks or databases; the crate builds for wasm32.
 
 pub mod accounts;
+pub mod announcements;
 pub mod auth;
 pub mod email;
 pub mod enums;
@@ -18,6 +19,7 @@ pub mod recovery;
 pub mod tickets;
 
 pub use accounts::*;
+pub use announcements::*;
 pub use auth::*;
 pub use email::{is_valid_email, EMAIL_MAX_CHARS};
 pub use enums::*;

@@ -3,6 +3,7 @@
 
 pub mod account_mail_requests;
 pub mod account_tokens;
+pub mod announcements;
 pub mod assets;
 pub mod attachments;
 pub mod categories;

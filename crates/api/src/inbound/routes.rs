@@ -42,6 +42,7 @@ struct RawMail(Vec<u8>);
 /// (`GUICHET_INBOUND_TOKEN`) as a bearer token; without that setting every call is 401.
 #[utoipa::path(
     tag = "mail",
+    operation_id = "receive_inbound_email",
     security(("gateway" = [])),
     request_body(content = inline(RawMail), content_type = "message/rfc822"),
     responses(

@@ -3,6 +3,7 @@
 //! Each test runs on SQLite and on PostgreSQL (`GUICHET_TEST_POSTGRES_URL`).
 mod helpers;
 
+mod announcements;
 mod attachments;
 mod auth;
 mod inbound;

@@ -1,0 +1,70 @@
+//! Announcements of the support team, shown on the landing page.
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Announcements {
+    Table,
+    Id,
+    Title,
+    Body,
+    Locale,
+    StartsAt,
+    EndsAt,
+    CreatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Announcements::Table)
+                    .col(
+                        ColumnDef::new(Announcements::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Announcements::Title).string().not_null())
+                    .col(ColumnDef::new(Announcements::Body).text().not_null())
+                    .col(ColumnDef::new(Announcements::Locale).string().null())
+                    .col(
+                        ColumnDef::new(Announcements::StartsAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Announcements::EndsAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Announcements::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("announcements_starts_at")
+                    .table(Announcements::Table)
+                    .col(Announcements::StartsAt)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Announcements::Table).to_owned())
+            .await
+    }
+}
