@@ -28,6 +28,8 @@ where
             .service(accounts::routes::update_me)
             .service(accounts::routes::categories)
             .service(accounts::routes::assets)
+            .service(accounts::routes::companies)
+            .service(accounts::routes::staff)
             .service(announcements::routes::list)
             .service(announcements::routes::create)
             .service(announcements::routes::replace)

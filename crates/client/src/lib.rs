@@ -11,11 +11,12 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    AccessRequest, Announcement, AnnouncementInput, ApproveRequest, Asset, AttachmentInfo,
-    CategoryNode, ChangePasswordRequest, InboundResult, LoginRequest, NewFollowup, NewTicket,
-    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
-    RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareRequest, SolutionRequest, Ticket,
-    TicketListQuery, TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
+    AccessRequest, Actor, Announcement, AnnouncementInput, ApproveRequest, Asset, AttachmentInfo,
+    CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult, LoginRequest, NewFollowup,
+    NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
+    ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareRequest,
+    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -267,6 +268,16 @@ impl Client {
 
     pub async fn categories(&self) -> Result<Vec<CategoryNode>, ClientError> {
         Self::send(self.request(Method::GET, "/api/v1/categories")).await
+    }
+
+    /// Support team: every client company.
+    pub async fn companies(&self) -> Result<Vec<CompanyRef>, ClientError> {
+        Self::send(self.request(Method::GET, "/api/v1/companies")).await
+    }
+
+    /// Support team: the agents and admins.
+    pub async fn staff(&self) -> Result<Vec<Actor>, ClientError> {
+        Self::send(self.request(Method::GET, "/api/v1/staff")).await
     }
 
     pub async fn assets(&self) -> Result<Vec<Asset>, ClientError> {

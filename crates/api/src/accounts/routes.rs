@@ -1,6 +1,6 @@
 //! HTTP layer of accounts: `/me`, `/categories`, `/assets`.
 use actix_web::{get, patch, web};
-use guichet_types::{Asset, CategoryNode, Problem, Profile, ProfileUpdate};
+use guichet_types::{Actor, Asset, CategoryNode, CompanyRef, Problem, Profile, ProfileUpdate};
 use serde::Deserialize;
 
 use super::service;
@@ -90,4 +90,37 @@ pub async fn assets(
     Ok(web::Json(
         service::company_assets(&state.db, &user, query.company_id).await?,
     ))
+}
+
+/// Support team: every client company, by name.
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The companies", body = Vec<CompanyRef>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/companies")]
+pub async fn companies(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<web::Json<Vec<CompanyRef>>> {
+    Ok(web::Json(service::companies(&state.db, &user).await?))
+}
+
+/// Support team: the agents and admins, by name (to assign tickets and filter the queue).
+#[utoipa::path(
+    tag = "reference",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The support team", body = Vec<Actor>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff")]
+pub async fn staff(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Vec<Actor>>> {
+    Ok(web::Json(service::staff(&state.db, &user).await?))
 }

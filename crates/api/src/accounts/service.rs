@@ -3,7 +3,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use guichet_types::{
-    Asset, AssetId, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile,
+    Actor, Asset, AssetId, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile,
     ProfileUpdate, Role, TicketKind, UserId,
 };
 use sea_orm::{
@@ -195,4 +195,49 @@ pub async fn company_assets(
             reference: a.reference,
         })
         .collect())
+}
+
+fn staff_only(user: &SessionUser) -> ApiResult<()> {
+    if user.is_staff() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("support team only".into()))
+    }
+}
+
+/// Support team: every client company, by name (the queue's company filter).
+pub async fn companies(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+) -> ApiResult<Vec<CompanyRef>> {
+    staff_only(user)?;
+    Ok(companies::Entity::find()
+        .order_by_asc(companies::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| CompanyRef {
+            id: CompanyId(c.id),
+            name: c.name,
+        })
+        .collect())
+}
+
+/// Support team: the agents and admins, by name (assignment and the assignee filter).
+pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<Vec<Actor>> {
+    staff_only(user)?;
+    let roles = [Role::Agent.as_str(), Role::Admin.as_str()];
+    let mut people: Vec<Actor> = users::Entity::find()
+        .filter(users::Column::Role.is_in(roles))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| Actor {
+            id: UserId(u.id),
+            name: crate::auth::extractor::display_name(&u),
+            role: Role::parse(&u.role).unwrap_or_default(),
+        })
+        .collect();
+    people.sort_by_key(|a| a.name.to_lowercase());
+    Ok(people)
 }

@@ -12,5 +12,6 @@ mod mail;
 mod mail_crash;
 mod platform;
 mod recovery;
+mod reference;
 mod smtp;
 mod tickets;
