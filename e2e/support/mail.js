@@ -36,19 +36,33 @@ async function mailsTo(address) {
 }
 
 /**
- * Polls the outbox (delivered every second) until a mail to `address` carries a link to
- * `page` (`/reset-password` or `/set-password`) that is not in `seen`; returns the link.
+ * Polls the outbox (delivered every second) until `find` gives something for a mail to
+ * `address`; returns it. `what` names what is awaited, for the error.
  */
-export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+async function pollOutbox(address, find, what, timeoutMs) {
   if (!dataDir) throw new Error('GUICHET_E2E_DATA_DIR is not set (run through scripts/e2e.sh)');
-  const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const mail of await mailsTo(address.toLowerCase())) {
-      const link = (mail.match(pattern) ?? []).find((l) => !seen.includes(l));
-      if (link) return link;
+      const found = find(mail);
+      if (found) return found;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no ${page} link mailed to ${address}`);
+  throw new Error(`no mail to ${address} with ${what}`);
+}
+
+/**
+ * The first link to `page` (`/reset-password` or `/set-password`) mailed to `address` that is
+ * not in `seen`.
+ */
+export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
+  const fresh = (mail) => (mail.match(pattern) ?? []).find((link) => !seen.includes(link));
+  return pollOutbox(address, fresh, `a ${page} link`, timeoutMs);
+}
+
+/** The first mail to `address` whose decoded text contains `text`. */
+export async function waitForMail(address, text, { timeoutMs = 20000 } = {}) {
+  return pollOutbox(address, (mail) => (mail.includes(text) ? mail : undefined), `"${text}"`, timeoutMs);
 }

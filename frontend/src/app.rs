@@ -9,8 +9,8 @@ use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     pages::{
-        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, NewTicketPage,
-        NotFoundPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
+        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage,
+        NewTicketPage, NotFoundPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
     },
     session::provide_session,
 };
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <SetPasswordPage kind=LinkKind::FirstPassword /> }
                     />
                     <Route path=path!("/access-request") view=AccessRequestPage />
+                    <Route path=path!("/lost-account") view=LostAccountPage />
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }

@@ -6,6 +6,11 @@ mod m20261121_000001_foundation;
 mod m20261121_000002_ticket_life;
 mod m20261121_000003_outbox;
 mod m20261121_000004_account_tokens;
+mod m20261121_000006_account_recovery;
+
+pub use m20261121_000006_account_recovery::{
+    INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
+};
 
 pub struct Migrator;
 
@@ -17,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_ticket_life::Migration),
             Box::new(m20261121_000003_outbox::Migration),
             Box::new(m20261121_000004_account_tokens::Migration),
+            Box::new(m20261121_000006_account_recovery::Migration),
         ]
     }
 }

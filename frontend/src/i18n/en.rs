@@ -270,4 +270,20 @@ pub const EN: Texts = Texts {
     access_request_submit: "Send the request",
     access_request_sent: "Thank you. If your address is known for this company, you will receive an email to choose your password. Otherwise, contact the support team.",
     error_service_code: "Enter exactly 4 digits.",
+
+    // The lost-account form.
+    lost_account_link: "I lost my support account",
+    lost_account_title: "Lost support account",
+    lost_account_intro: "Lost your sign-in, the email address of your account and the support information sheets? Leave us your details: the support team will contact you to restore your access.",
+    company_name: "Company",
+    contact_email: "Email address to reach you",
+    phone_optional: "Phone (optional)",
+    phone_hint: "Digits, spaces and + ( ) . - /",
+    lost_account_message: "What happened?",
+    lost_account_message_hint: "For example: the sign-in or address you used, who handles the support contract in your company.",
+    lost_account_submit: "Send to the support team",
+    lost_account_sent: "Thank you. Your request has reached the support team, who will contact you by email or phone to restore your access.",
+    lost_account_throttled: "Several requests have already been sent from this computer: the support team has them. Try again in an hour if needed.",
+    error_single_line: "This field takes a single line.",
+    error_phone: "Enter a phone number: digits, spaces and + ( ) . - / (at most 40 characters).",
 };

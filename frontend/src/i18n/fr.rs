@@ -271,4 +271,20 @@ pub const FR: Texts = Texts {
     access_request_submit: "Envoyer la demande",
     access_request_sent: "Merci. Si votre adresse est connue pour cette société, vous allez recevoir un e-mail pour choisir votre mot de passe. Sinon, contactez le support.",
     error_service_code: "Saisissez exactement 4 chiffres.",
+
+    // The lost-account form.
+    lost_account_link: "J'ai perdu mon compte support",
+    lost_account_title: "Compte support perdu",
+    lost_account_intro: "Vous avez perdu votre identifiant, l'adresse e-mail de votre compte et les fiches d'information du support ? Laissez-nous vos coordonnées : le support vous recontactera pour rétablir votre accès.",
+    company_name: "Société",
+    contact_email: "Adresse e-mail où vous joindre",
+    phone_optional: "Téléphone (facultatif)",
+    phone_hint: "Chiffres, espaces et + ( ) . - /",
+    lost_account_message: "Que s'est-il passé ?",
+    lost_account_message_hint: "Par exemple : l'identifiant ou l'adresse que vous utilisiez, la personne qui suit le contrat de support dans votre société.",
+    lost_account_submit: "Envoyer au support",
+    lost_account_sent: "Merci. Votre demande est transmise au support, qui vous recontactera par e-mail ou par téléphone pour rétablir votre accès.",
+    lost_account_throttled: "Plusieurs demandes sont déjà parties de ce poste : le support les a reçues. Réessayez dans une heure si besoin.",
+    error_single_line: "Ce champ tient sur une seule ligne.",
+    error_phone: "Saisissez un numéro de téléphone : chiffres, espaces et + ( ) . - / (40 caractères au plus).",
 };

@@ -325,6 +325,22 @@ pub struct Texts {
     pub access_request_submit: &'static str,
     pub access_request_sent: &'static str,
     pub error_service_code: &'static str,
+
+    // The lost-account form.
+    pub lost_account_link: &'static str,
+    pub lost_account_title: &'static str,
+    pub lost_account_intro: &'static str,
+    pub company_name: &'static str,
+    pub contact_email: &'static str,
+    pub phone_optional: &'static str,
+    pub phone_hint: &'static str,
+    pub lost_account_message: &'static str,
+    pub lost_account_message_hint: &'static str,
+    pub lost_account_submit: &'static str,
+    pub lost_account_sent: &'static str,
+    pub lost_account_throttled: &'static str,
+    pub error_single_line: &'static str,
+    pub error_phone: &'static str,
 }
 
 impl Texts {
@@ -370,6 +386,8 @@ impl Texts {
             "taken" => self.error_taken,
             "invalid_token" => self.error_invalid_token,
             "service_code" => self.error_service_code,
+            "single_line" => self.error_single_line,
+            "phone" => self.error_phone,
             // Found by the browser before an upload, or answered 413 by the server.
             "too_large" => self.error_too_large,
             "range" => self.error_range,
@@ -517,6 +535,8 @@ mod tests {
                 "blank",
                 "not_found",
                 "not_allowed",
+                "single_line",
+                "phone",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }

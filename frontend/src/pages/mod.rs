@@ -2,6 +2,7 @@
 mod access_request;
 mod change_password;
 mod forgot_password;
+mod lost_account;
 mod new_ticket;
 mod not_found;
 mod reset_password;
@@ -12,6 +13,7 @@ mod tickets;
 pub use access_request::AccessRequestPage;
 pub use change_password::ChangePasswordPage;
 pub use forgot_password::ForgotPasswordPage;
+pub use lost_account::LostAccountPage;
 pub use new_ticket::NewTicketPage;
 pub use not_found::NotFoundPage;
 pub use reset_password::{LinkKind, SetPasswordPage};

@@ -6,6 +6,7 @@ mod helpers;
 mod attachments;
 mod auth;
 mod life;
+mod lost_account;
 mod mail;
 mod platform;
 mod recovery;
