@@ -46,11 +46,15 @@ trap cleanup EXIT INT TERM
 port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 base="http://127.0.0.1:$port"
 
+# The mail gateway's token: the tests hand mails to POST /api/v1/inbound-email with it.
+inbound_token="e2e-inbound-gateway-token-0123456789abcdef"
+
 log "starting $bin serve --demo on $base"
 GUICHET_DATABASE_URL="sqlite://$tmp/guichet.db?mode=rwc" \
 GUICHET_DATA_DIR="$tmp" \
 GUICHET_BIND="127.0.0.1:$port" \
 GUICHET_WEB_DIR="$repo/dist" \
+GUICHET_INBOUND_TOKEN="$inbound_token" \
   "$bin" serve --demo >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
@@ -74,7 +78,7 @@ fi
 log "running the browser tests"
 status=0
 (cd "$repo/e2e" && GUICHET_E2E_BASE_URL="$base" GUICHET_E2E_CHROMIUM="$chromium" GUICHET_E2E_DATA_DIR="$tmp" \
-  node --test --test-concurrency=1 "${@:-tests/}") || status=$?
+  GUICHET_E2E_INBOUND_TOKEN="$inbound_token" node --test --test-concurrency=1 "${@:-tests/}") || status=$?
 if [[ "$status" -ne 0 ]]; then
   echo "--- server log (last 60 lines) ---" >&2
   tail -n 60 "$tmp/server.log" >&2

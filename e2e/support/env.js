@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 export const baseURL = process.env.GUICHET_E2E_BASE_URL ?? 'http://127.0.0.1:8080';
 /** The server's GUICHET_DATA_DIR: without SMTP, its mails are .eml files under outbox/. */
 export const dataDir = process.env.GUICHET_E2E_DATA_DIR ?? '';
+/** The support team's address: the server's default GUICHET_SUPPORT_EMAIL (scripts/e2e.sh keeps it). */
+export const supportEmail = 'support@guichet.test';
+/** The mail gateway's token of the server under test (POST /api/v1/inbound-email). */
+export const inboundToken = process.env.GUICHET_E2E_INBOUND_TOKEN ?? '';
 export const chromiumPath = process.env.GUICHET_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
 

@@ -185,3 +185,49 @@ export function recoveryPages(page, lang = 'fr') {
     codeError: w.codeError,
   };
 }
+
+/** "J'ai perdu mon compte support": the form for someone who can no longer sign in at all. */
+export function lostAccountPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      link: "J'ai perdu mon compte support", heading: 'Compte support perdu', fullName: 'Nom complet',
+      company: 'Société', email: 'Adresse e-mail où vous joindre', phone: 'Téléphone (facultatif)',
+      message: "Que s'est-il passé ?", submit: 'Envoyer au support', sent: /Votre demande est transmise au support/,
+      required: 'Ce champ est obligatoire.', badEmail: "Cette adresse e-mail n'est pas valide.",
+      badPhone: 'Saisissez un numéro de téléphone',
+    },
+    en: {
+      link: 'I lost my support account', heading: 'Lost support account', fullName: 'Full name',
+      company: 'Company', email: 'Email address to reach you', phone: 'Phone (optional)',
+      message: 'What happened?', submit: 'Send to the support team', sent: /Your request has reached the support team/,
+      required: 'This field is required.',
+    },
+  }[lang];
+  return {
+    link: page.getByRole('link', { name: w.link }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading }),
+    fullName: page.getByRole('textbox', { name: w.fullName, exact: true }),
+    company: page.getByRole('textbox', { name: w.company, exact: true }),
+    email: page.getByRole('textbox', { name: w.email, exact: true }),
+    phone: page.getByRole('textbox', { name: w.phone, exact: true }),
+    message: page.getByRole('textbox', { name: w.message, exact: true }),
+    submit: page.getByRole('button', { name: w.submit }),
+    sent: page.getByRole('status').filter({ hasText: w.sent }),
+    words: w,
+  };
+}
+
+/** Support team: the received mails that created nothing. */
+export function rejectedMailsPage(page, lang = 'fr') {
+  const w = {
+    fr: { nav: 'Mails rejetés', heading: 'Mails rejetés', badSignature: 'Adresse de réponse invalide', download: 'Télécharger (.eml)' },
+    en: { nav: 'Rejected mails', heading: 'Rejected mails', badSignature: 'Invalid reply address', download: 'Download (.eml)' },
+  }[lang];
+  const table = page.getByRole('table', { name: w.heading });
+  return {
+    nav: page.getByRole('navigation').getByRole('link', { name: w.nav }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading }),
+    row: (text) => table.getByRole('row').filter({ hasText: text }),
+    words: w,
+  };
+}

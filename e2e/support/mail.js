@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { dataDir } from './env.js';
+import { baseURL, dataDir, inboundToken } from './env.js';
 
 /** Undoes quoted-printable: soft line breaks (`=\r\n`) and escapes such as `=3D`. */
 function decodeQuotedPrintable(text) {
@@ -36,19 +36,52 @@ async function mailsTo(address) {
 }
 
 /**
- * Polls the outbox (delivered every second) until a mail to `address` carries a link to
- * `page` (`/reset-password` or `/set-password`) that is not in `seen`; returns the link.
+ * Polls the outbox (delivered every second) until `find` gives something for a mail to
+ * `address`; returns it. `what` names what is awaited, for the error.
  */
-export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+async function pollOutbox(address, find, what, timeoutMs) {
   if (!dataDir) throw new Error('GUICHET_E2E_DATA_DIR is not set (run through scripts/e2e.sh)');
-  const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const mail of await mailsTo(address.toLowerCase())) {
-      const link = (mail.match(pattern) ?? []).find((l) => !seen.includes(l));
-      if (link) return link;
+      const found = find(mail);
+      if (found) return found;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no ${page} link mailed to ${address}`);
+  throw new Error(`no mail to ${address} with ${what}`);
+}
+
+/**
+ * The first link to `page` (`/reset-password` or `/set-password`) mailed to `address` that is
+ * not in `seen`.
+ */
+export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
+  const fresh = (mail) => (mail.match(pattern) ?? []).find((link) => !seen.includes(link));
+  return pollOutbox(address, fresh, `a ${page} link`, timeoutMs);
+}
+
+/** The first mail to `address` whose decoded text contains `text`. */
+export async function waitForMail(address, text, { timeoutMs = 20000 } = {}) {
+  return pollOutbox(address, (mail) => (mail.includes(text) ? mail : undefined), `"${text}"`, timeoutMs);
+}
+
+/** The Reply-To address of a mail, as `waitForMail` returns it. */
+export function replyToOf(mail) {
+  const head = mail.split(/\r?\n\r?\n/, 1)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const match = head.match(/^Reply-To:\s*(.+)$/im);
+  if (!match) throw new Error('the mail has no Reply-To');
+  return match[1].trim().replace(/^.*<(.+)>$/, '$1');
+}
+
+/** Hands a raw mail to the server as its mail gateway would; returns the JSON outcome. */
+export async function deliverToGuichet(raw) {
+  const answer = await fetch(new URL('/api/v1/inbound-email', baseURL), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${inboundToken}`, 'content-type': 'message/rfc822' },
+    body: raw,
+  });
+  if (!answer.ok) throw new Error(`inbound-email answered ${answer.status}`);
+  return answer.json();
 }

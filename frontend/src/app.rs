@@ -9,8 +9,9 @@ use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     pages::{
-        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, NewTicketPage,
-        NotFoundPage, SetPasswordPage, SignInPage, TicketPage, TicketsPage,
+        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage,
+        NewTicketPage, NotFoundPage, RejectedMailsPage, SetPasswordPage, SignInPage, TicketPage,
+        TicketsPage,
     },
     session::provide_session,
 };
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <SetPasswordPage kind=LinkKind::FirstPassword /> }
                     />
                     <Route path=path!("/access-request") view=AccessRequestPage />
+                    <Route path=path!("/lost-account") view=LostAccountPage />
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }
@@ -49,6 +51,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/tickets/new")
                         view=|| view! { <Protected access=Access::SignedIn><NewTicketPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/rejected-mails")
+                        view=|| view! { <Protected access=Access::Staff><RejectedMailsPage /></Protected> }
                     />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route

@@ -1,16 +1,29 @@
 //! Field errors of a form, whether found in the browser or answered by the server: both use
-//! the API's field names and error codes, so they land under the same inputs.
-use guichet_types::FieldError;
+//! the API's field names and error codes, so they land under the same inputs. And the state
+//! of the forms that are sent once, before signing in.
+use std::future::Future;
+
+use guichet_client::{Client, ClientError};
+use guichet_types::{validation_errors, FieldError};
+use leptos::{prelude::*, task::spawn_local};
+use validator::Validate;
+
+use crate::{
+    dom,
+    failure::Failure,
+    i18n::{Message, Texts},
+    session::anonymous_client,
+};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldErrors(Vec<FieldError>);
 
 impl FieldErrors {
-    /// `is_empty(field)` tells which fields were left empty: for those a `length` error
-    /// (at least one character) reads better as "required".
+    /// `is_empty(field)` tells which fields were left empty: for those any error (too short,
+    /// not an email address, ...) reads better as "required".
     pub fn new(mut errors: Vec<FieldError>, is_empty: impl Fn(&str) -> bool) -> Self {
         for error in &mut errors {
-            if error.code == "length" && is_empty(&error.field) {
+            if is_empty(&error.field) {
                 error.code = "required".to_owned();
             }
         }
@@ -64,6 +77,96 @@ impl FieldErrors {
     }
 }
 
+/// A form sent once, after which the page says so (`#sent`) instead of showing the form:
+/// the forgotten password, the access request, the lost account.
+#[derive(Clone, Copy)]
+pub struct SendOnce {
+    pub errors: RwSignal<FieldErrors>,
+    /// A failure that is not about one field.
+    pub general: RwSignal<Option<Message>>,
+    pub pending: RwSignal<bool>,
+    pub sent: RwSignal<bool>,
+    /// The fields in the order the form shows them.
+    order: &'static [&'static str],
+    /// What the page says when the server answers 429.
+    throttled: Message,
+}
+
+impl SendOnce {
+    pub fn new(order: &'static [&'static str]) -> Self {
+        Self {
+            errors: RwSignal::new(FieldErrors::default()),
+            general: RwSignal::new(None),
+            pending: RwSignal::new(false),
+            sent: RwSignal::new(false),
+            order,
+            throttled: |t: &Texts| t.too_many_attempts,
+        }
+    }
+
+    pub fn when_throttled(self, message: Message) -> Self {
+        Self {
+            throttled: message,
+            ..self
+        }
+    }
+
+    /// Lists `found` under their fields and moves the focus to the first one to fix.
+    pub fn show_errors(self, found: FieldErrors) {
+        let found = found.sorted(self.order);
+        let first = found.first_of(self.order);
+        self.errors.set(found);
+        if let Some(first) = first {
+            dom::focus_soon(first);
+        }
+    }
+
+    /// Checks `request` with the rules the server applies; `is_empty` as for
+    /// [`FieldErrors::new`]. False, with the errors shown, when something is wrong.
+    pub fn check(self, request: &impl Validate, is_empty: impl Fn(&str) -> bool) -> bool {
+        self.general.set(None);
+        let found = request
+            .validate()
+            .err()
+            .map(|e| validation_errors(&e))
+            .unwrap_or_default();
+        let found = FieldErrors::new(found, is_empty);
+        let valid = found.is_empty();
+        self.show_errors(found);
+        valid
+    }
+
+    /// Sends with `call` on a client that is not signed in, unless a send is under way, then
+    /// says it is sent or shows why not.
+    pub fn send<F>(self, call: impl FnOnce(Client) -> F + 'static)
+    where
+        F: Future<Output = Result<(), ClientError>> + 'static,
+    {
+        if self.pending.get_untracked() {
+            return;
+        }
+        self.pending.set(true);
+        spawn_local(async move {
+            let result = match anonymous_client() {
+                Ok(client) => call(client).await.map_err(Failure::from),
+                Err(failure) => Err(failure),
+            };
+            match result {
+                Ok(()) => {
+                    self.sent.set(true);
+                    dom::focus_soon("sent");
+                }
+                Err(failure) if !failure.errors.is_empty() => {
+                    self.show_errors(FieldErrors::new(failure.errors, |_| false));
+                }
+                Err(failure) if failure.is_status(429) => self.general.set(Some(self.throttled)),
+                Err(failure) => self.general.set(Some(failure.message())),
+            }
+            self.pending.set(false);
+        });
+    }
+}
+
 /// The `aria-describedby` of an input: its hint, then its error when it has one.
 pub fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     let mut ids = Vec::new();
@@ -87,17 +190,22 @@ mod tests {
                 FieldError::new("description", "length", "must be 1 to 20000 characters"),
                 FieldError::new("title", "length", "must be 1 to 200 characters"),
                 FieldError::new("title", "blank", "must not be only spaces"),
+                FieldError::new("email", "email", "not a valid email address"),
             ],
-            |field| field == "description",
+            |field| field == "description" || field == "email",
         )
-        .sorted(&["title", "description"]);
+        .sorted(&["title", "description", "email"]);
         let listed: Vec<(&str, &str)> = errors
             .iter()
             .map(|e| (e.field.as_str(), e.code.as_str()))
             .collect();
         assert_eq!(
             listed,
-            vec![("title", "length"), ("description", "required")]
+            vec![
+                ("title", "length"),
+                ("description", "required"),
+                ("email", "required")
+            ]
         );
         assert_eq!(
             errors.first_of(&["kind", "description", "title"]),

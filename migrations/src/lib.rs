@@ -7,8 +7,13 @@ mod m20261121_000002_ticket_life;
 mod m20261121_000003_outbox;
 mod m20261121_000004_account_tokens;
 mod m20261121_000005_inbound_mail;
+mod m20261121_000006_account_recovery;
 mod m20261121_000007_account_mail_queue;
 mod m20261121_000008_announcements;
+
+pub use m20261121_000006_account_recovery::{
+    INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
+};
 
 pub struct Migrator;
 
@@ -21,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_outbox::Migration),
             Box::new(m20261121_000004_account_tokens::Migration),
             Box::new(m20261121_000005_inbound_mail::Migration),
+            Box::new(m20261121_000006_account_recovery::Migration),
             Box::new(m20261121_000007_account_mail_queue::Migration),
             Box::new(m20261121_000008_announcements::Migration),
         ]

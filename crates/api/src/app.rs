@@ -24,6 +24,7 @@ where
             .service(auth::recovery_routes::request_password_reset)
             .service(auth::recovery_routes::confirm_password_reset)
             .service(auth::recovery_routes::request_access)
+            .service(auth::recovery_routes::request_account_recovery)
             .service(accounts::routes::me)
             .service(accounts::routes::update_me)
             .service(accounts::routes::categories)

@@ -1,10 +1,11 @@
 //! The demo data of SPEC.md, seeded by `guichet serve --demo` into an empty database.
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
+use guichet_migrations::INTAKE_SERVICE_CODE;
 use guichet_types::{priority, Level, Locale, Role, TicketKind, TicketStatus};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 
@@ -128,14 +129,25 @@ const CATEGORIES: &[CategorySeed] = &[
     ),
 ];
 
-/// Seeds the demo data unless the database already has companies. Returns whether it did.
+/// Whether the database has client companies: the intake company of the migrations, which
+/// has no service code, does not count.
+async fn has_clients(db: &impl ConnectionTrait) -> ApiResult<bool> {
+    let clients = companies::Entity::find()
+        .filter(companies::Column::ServiceCode.ne(INTAKE_SERVICE_CODE))
+        .count(db)
+        .await?;
+    Ok(clients > 0)
+}
+
+/// Seeds the demo data unless the database already has client companies. Returns whether
+/// it did.
 pub async fn seed(
     db: &DatabaseConnection,
     writes: &WriteGate,
     passwords: &Passwords,
     time_zone: chrono_tz::Tz,
 ) -> ApiResult<bool> {
-    if companies::Entity::find().count(db).await? > 0 {
+    if has_clients(db).await? {
         return Ok(false);
     }
     let now = Utc::now().trunc_subsecs(6);
@@ -149,7 +161,7 @@ pub async fn seed(
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7301)")
             .await?;
     }
-    if companies::Entity::find().count(&txn).await? > 0 {
+    if has_clients(&txn).await? {
         return Ok(false);
     }
 

@@ -11,11 +11,11 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    AccessRequest, Actor, Announcement, AnnouncementInput, ApproveRequest, Asset, AttachmentInfo,
-    CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult, LoginRequest, NewFollowup,
-    NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
-    ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareRequest,
-    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
+    Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult,
+    LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
+    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
+    ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
     TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -542,6 +542,19 @@ impl Client {
         Self::send_empty(
             self.request(Method::POST, "/api/v1/access-requests")
                 .json(request),
+        )
+        .await
+    }
+
+    /// Tells the support team one's account is lost (no sign-in needed): they get a ticket
+    /// and contact the person. Accepted (202) with no body; 429 when sent too often.
+    pub async fn request_account_recovery(
+        &self,
+        request: &AccountRecoveryRequest,
+    ) -> Result<(), ClientError> {
+        Self::send_empty(
+            self.request(Method::POST, "/api/v1/account-recovery-requests")
+                .json(&without_nulls(request)),
         )
         .await
     }

@@ -1,4 +1,5 @@
-//! Accounts by email: the forgotten password and the access request by service code.
+//! Accounts by email: the forgotten password, the access request by service code, and the
+//! lost account (a ticket for the support team, opened without signing in).
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -43,6 +44,81 @@ pub struct AccessRequest {
     pub service_code: String,
 }
 
+pub const PHONE_MAX_CHARS: usize = 40;
+pub const RECOVERY_MESSAGE_MAX_CHARS: u64 = 5000;
+
+/// Someone who lost their support account (sign-in address and all) asks the support team
+/// for help, without signing in: the support team gets a ticket and contacts them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "full_name": "Agnès Martin", "company_name": "Acme Industrie", "email": "agnes.martin@example.com",
+    "phone": "+33 1 23 45 67 89",
+    "message": "Je n'ai plus accès à l'adresse de mon compte support, ni à nos fiches d'information."
+})))]
+pub struct AccountRecoveryRequest {
+    /// One line, 1 to 200 characters.
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank"),
+        custom(function = "single_line")
+    )]
+    pub full_name: String,
+    /// The company under a support contract; one line, 1 to 200 characters.
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "not_blank"),
+        custom(function = "single_line")
+    )]
+    pub company_name: String,
+    /// Where the support team may answer.
+    #[validate(custom(function = "validate_email"))]
+    pub email: String,
+    /// Optional: digits, spaces and `+ ( ) . - /`, at most 40 characters.
+    #[validate(custom(function = "validate_phone"))]
+    pub phone: Option<String>,
+    /// What happened; 1 to 5000 characters, several lines allowed.
+    #[validate(
+        length(min = 1, max = 5000, message = "must be 1 to 5000 characters"),
+        custom(function = "not_blank")
+    )]
+    pub message: String,
+}
+
+/// `validator` hook: no line breaks or other control characters; the error code is
+/// `single_line`.
+pub fn single_line(value: &str) -> Result<(), validator::ValidationError> {
+    if !value.chars().any(char::is_control) {
+        return Ok(());
+    }
+    let mut error = validator::ValidationError::new("single_line");
+    error.message = Some("must be one line, without line breaks".into());
+    Err(error)
+}
+
+/// A phone number as people type it: digits, spaces and `+ ( ) . - /`, with at least one
+/// digit. Blank counts as no number.
+pub fn is_valid_phone(phone: &str) -> bool {
+    let phone = phone.trim();
+    phone.is_empty()
+        || (phone.chars().count() <= PHONE_MAX_CHARS
+            && phone.chars().any(|c| c.is_ascii_digit())
+            && phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +().-/".contains(c)))
+}
+
+/// `validator` hook for phone members; the error code is `phone`.
+pub fn validate_phone(phone: &str) -> Result<(), validator::ValidationError> {
+    if is_valid_phone(phone) {
+        return Ok(());
+    }
+    let mut error = validator::ValidationError::new("phone");
+    error.message =
+        Some(format!("at most {PHONE_MAX_CHARS} digits, spaces and + ( ) . - / characters").into());
+    Err(error)
+}
+
 pub fn is_valid_service_code(code: &str) -> bool {
     code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())
 }
@@ -68,6 +144,55 @@ mod tests {
         for bad in ["", "123", "12345", "12a4", "١٢٣٤", " 123"] {
             assert!(!is_valid_service_code(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn phone_numbers_take_the_usual_signs() {
+        for good in [
+            "",
+            "  ",
+            "+33 1 23 45 67 89",
+            "(514) 555-0199",
+            "01.23.45.67.89",
+            "0800/123",
+        ] {
+            assert!(is_valid_phone(good), "{good:?}");
+        }
+        for bad in ["abc", "+", "01 23\r\n45", "1 poste 12", &"1".repeat(41)] {
+            assert!(!is_valid_phone(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_lost_account_request_names_every_bad_field() {
+        let request = AccountRecoveryRequest {
+            full_name: "Agnès\r\nBcc: x@y.test".to_owned(),
+            company_name: "   ".to_owned(),
+            email: "agnes@".to_owned(),
+            phone: Some("call me".to_owned()),
+            message: String::new(),
+        };
+        let errors = request.validate().expect_err("invalid");
+        let codes = |field: &str| -> Vec<String> {
+            errors.field_errors()[field]
+                .iter()
+                .map(|e| e.code.to_string())
+                .collect()
+        };
+        assert_eq!(codes("full_name"), ["single_line"]);
+        assert_eq!(codes("company_name"), ["blank"]);
+        assert_eq!(codes("email"), ["email"]);
+        assert_eq!(codes("phone"), ["phone"]);
+        assert_eq!(codes("message"), ["length"]);
+
+        let good = AccountRecoveryRequest {
+            full_name: "Agnès Martin".to_owned(),
+            company_name: "Acme Industrie".to_owned(),
+            email: "agnes@example.com".to_owned(),
+            phone: None,
+            message: "Plus d'accès.\nMerci.".to_owned(),
+        };
+        assert!(good.validate().is_ok());
     }
 
     #[test]

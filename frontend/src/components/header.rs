@@ -45,6 +45,22 @@ pub fn Header() -> impl IntoView {
                                 {move || i18n.t().nav_new_ticket}
                             </a>
                         </li>
+                        {move || {
+                            session
+                                .is_staff()
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a
+                                                href="/rejected-mails"
+                                                aria-current=move || current("/rejected-mails")
+                                            >
+                                                {move || i18n.t().nav_rejected_mails}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                        }}
                     </ul>
                 </nav>
             }

@@ -6,6 +6,8 @@ mod header;
 mod language_switch;
 mod password_checklist;
 mod protected;
+mod send_once_page;
+mod text_field;
 mod ticket_table;
 
 pub use error_summary::ErrorSummary;
@@ -15,6 +17,8 @@ pub use header::Header;
 pub use language_switch::LanguageSwitch;
 pub use password_checklist::PasswordChecklist;
 pub use protected::{Access, Protected};
+pub use send_once_page::SendOncePage;
+pub use text_field::TextField;
 pub use ticket_table::TicketTable;
 
 use leptos::prelude::*;

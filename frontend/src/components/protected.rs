@@ -3,6 +3,7 @@ use leptos_router::{components::Redirect, hooks::use_location};
 
 use crate::{
     i18n::use_i18n,
+    pages::NotFoundPage,
     session::{expect_session, AuthState},
 };
 
@@ -13,6 +14,8 @@ pub enum Access {
     SignedIn,
     /// Only while the password must be changed.
     PasswordChange,
+    /// The support team; others get the not-found page, as for a page that does not exist.
+    Staff,
 }
 
 /// Shows its children only to the users `access` allows, and sends the others where they
@@ -36,6 +39,12 @@ pub fn Protected(access: Access, children: ChildrenFn) -> impl IntoView {
         }
         (AuthState::SignedIn, Access::PasswordChange) => {
             view! { <Redirect path="/tickets" /> }.into_any()
+        }
+        (AuthState::MustChangePassword, Access::Staff) => {
+            view! { <Redirect path="/password" /> }.into_any()
+        }
+        (AuthState::SignedIn, Access::Staff) if !session.is_staff() => {
+            view! { <NotFoundPage /> }.into_any()
         }
         _ => children().into_any(),
     }

@@ -7,7 +7,8 @@ mod en;
 mod fr;
 
 use guichet_types::{
-    Level, Locale, PasswordRule, TicketKind, TicketStatus, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+    Level, Locale, PasswordRule, RejectReason, TicketKind, TicketStatus, PASSWORD_MAX_CHARS,
+    PASSWORD_MIN_CHARS,
 };
 use leptos::prelude::*;
 
@@ -325,6 +326,45 @@ pub struct Texts {
     pub access_request_submit: &'static str,
     pub access_request_sent: &'static str,
     pub error_service_code: &'static str,
+
+    // The lost-account form.
+    pub lost_account_link: &'static str,
+    pub lost_account_title: &'static str,
+    pub lost_account_intro: &'static str,
+    pub company_name: &'static str,
+    pub contact_email: &'static str,
+    pub phone_optional: &'static str,
+    pub phone_hint: &'static str,
+    pub lost_account_message: &'static str,
+    pub lost_account_message_hint: &'static str,
+    pub lost_account_submit: &'static str,
+    pub lost_account_sent: &'static str,
+    pub lost_account_throttled: &'static str,
+    pub error_single_line: &'static str,
+    pub error_phone: &'static str,
+
+    // Rejected mails (support team).
+    pub nav_rejected_mails: &'static str,
+    pub rejected_mails_title: &'static str,
+    pub rejected_mails_intro: &'static str,
+    pub rejected_mails_none: &'static str,
+    pub col_received: &'static str,
+    pub col_sender: &'static str,
+    pub col_subject: &'static str,
+    pub col_reason: &'static str,
+    pub col_message: &'static str,
+    pub download_message: &'static str,
+    pub reason_unreadable: &'static str,
+    pub reason_too_large: &'static str,
+    pub reason_auto_reply: &'static str,
+    pub reason_unknown_recipient: &'static str,
+    pub reason_bad_signature: &'static str,
+    pub reason_unknown_sender: &'static str,
+    pub reason_not_allowed: &'static str,
+    pub reason_ticket_closed: &'static str,
+    pub reason_empty: &'static str,
+    pub reason_attachment_too_large: &'static str,
+    pub reason_no_category: &'static str,
 }
 
 impl Texts {
@@ -335,6 +375,22 @@ impl Texts {
             TicketStatus::Waiting => self.status_waiting,
             TicketStatus::Resolved => self.status_resolved,
             TicketStatus::Closed => self.status_closed,
+        }
+    }
+
+    pub fn reject_reason(&self, reason: RejectReason) -> &'static str {
+        match reason {
+            RejectReason::Unreadable => self.reason_unreadable,
+            RejectReason::TooLarge => self.reason_too_large,
+            RejectReason::AutoReply => self.reason_auto_reply,
+            RejectReason::UnknownRecipient => self.reason_unknown_recipient,
+            RejectReason::BadSignature => self.reason_bad_signature,
+            RejectReason::UnknownSender => self.reason_unknown_sender,
+            RejectReason::NotAllowed => self.reason_not_allowed,
+            RejectReason::TicketClosed => self.reason_ticket_closed,
+            RejectReason::Empty => self.reason_empty,
+            RejectReason::AttachmentTooLarge => self.reason_attachment_too_large,
+            RejectReason::NoCategory => self.reason_no_category,
         }
     }
 
@@ -370,6 +426,8 @@ impl Texts {
             "taken" => self.error_taken,
             "invalid_token" => self.error_invalid_token,
             "service_code" => self.error_service_code,
+            "single_line" => self.error_single_line,
+            "phone" => self.error_phone,
             // Found by the browser before an upload, or answered 413 by the server.
             "too_large" => self.error_too_large,
             "range" => self.error_range,
@@ -517,6 +575,8 @@ mod tests {
                 "blank",
                 "not_found",
                 "not_allowed",
+                "single_line",
+                "phone",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }

@@ -134,6 +134,9 @@ pub fn SignInPage() -> impl IntoView {
                         <a href="/forgot-password">{move || i18n.t().forgot_password_link}</a>
                     </li>
                     <li>
+                        <a href="/lost-account">{move || i18n.t().lost_account_link}</a>
+                    </li>
+                    <li>
                         <a href="/access-request">{move || i18n.t().request_access_link}</a>
                     </li>
                 </ul>

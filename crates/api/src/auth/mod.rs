@@ -1,6 +1,7 @@
-//! Sign-in, access and refresh tokens, password rules, login throttling, and the
-//! `AuthUser` extractor every protected handler takes.
+//! Sign-in, access and refresh tokens, password rules, throttling, accounts by email (and
+//! the lost-account form), and the `AuthUser` extractor every protected handler takes.
 pub mod extractor;
+pub mod lost_account;
 pub mod password;
 pub mod recovery;
 pub mod recovery_routes;

@@ -10,6 +10,10 @@ use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, ApiResult};
 
+/// The password hash of a locked account, such as the lost-account form's system account:
+/// not a PHC string, so no password ever verifies against it.
+pub const LOCKED_HASH: &str = "!";
+
 pub struct Passwords {
     permits: Arc<Semaphore>,
     /// Verified against when the account does not exist, so both cases take as long.
@@ -32,8 +36,10 @@ impl Passwords {
         self.run(move || hash_now(&password)).await?
     }
 
-    /// Checks `password` against `hash`, or against a dummy hash when there is no account.
+    /// Checks `password` against `hash`, or against a dummy hash when there is no account
+    /// or its hash is none (a locked system account's `!`), so every case takes as long.
     pub async fn verify(&self, hash: Option<&str>, password: &str) -> ApiResult<bool> {
+        let hash = hash.filter(|h| PasswordHash::new(h).is_ok());
         let exists = hash.is_some();
         let hash = hash.unwrap_or(&self.dummy_hash).to_owned();
         let password = password.to_owned();
@@ -89,5 +95,14 @@ mod tests {
             .verify(None, "Demo-Guichet-2026!")
             .await
             .expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn a_locked_account_never_verifies() {
+        let passwords = Passwords::new().expect("hasher");
+        for attempt in ["!", "", "Demo-Guichet-2026!"] {
+            let verified = passwords.verify(Some(LOCKED_HASH), attempt).await;
+            assert!(!verified.expect("verify"));
+        }
     }
 }

@@ -19,6 +19,7 @@ use sea_orm::{
     DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::password::LOCKED_HASH;
 use super::service::normalize_email;
 use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::config::Settings;
@@ -318,9 +319,11 @@ async fn log_request(
     Ok(())
 }
 
+/// The account of `email`, unless it is locked: a locked account has no password to reset.
 async fn find_user(db: &impl ConnectionTrait, email: &str) -> ApiResult<Option<users::Model>> {
     Ok(users::Entity::find()
         .filter(users::Column::Email.eq(email))
+        .filter(users::Column::PasswordHash.ne(LOCKED_HASH))
         .one(db)
         .await?)
 }

@@ -20,7 +20,7 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
     let now = Utc::now();
     let email = normalize_email(&request.email);
     let keys = throttle::keys(&email, ip);
-    throttle::check(&state.db, &keys, now).await?;
+    throttle::check(&state.db, &keys, throttle::SIGN_IN, now).await?;
 
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
@@ -28,7 +28,7 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
         .await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
     if !state.passwords.verify(hash, &request.password).await? {
-        throttle::record_failure(&state.db, &keys, now).await?;
+        throttle::record(&state.db, &keys, now).await?;
         return Err(ApiError::InvalidCredentials);
     }
     let user = user.ok_or(ApiError::InvalidCredentials)?;

@@ -1,17 +1,38 @@
-//! Login throttling: after 5 failures for one account or one address within 15 minutes,
-//! sign-in answers 429 until the oldest failure ages out. Kept in the database so that
-//! every instance sees the same counts; the account key is the email as typed, so an
-//! unknown address is throttled exactly like a known one.
+//! Throttling, kept in the database so that every instance sees the same counts. Each
+//! [`Limit`] allows so many attempts per key within its window; past it the answer is 429
+//! until the oldest counted attempt ages out.
+//!
+//! - Sign-in ([`SIGN_IN`]) counts failures, per account and per address; the account key is
+//!   the email as typed, so an unknown address is throttled exactly like a known one.
+//! - The lost-account form ([`ACCOUNT_RECOVERY`]) counts requests per address, see [`take`].
+//!
+//! Both live in `login_failures`, told apart by the prefix of their keys.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entities::login_failures;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
-pub const MAX_FAILURES: u64 = 5;
-pub const WINDOW_MINUTES: i64 = 15;
+/// At most `max` attempts per key within `window_minutes`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub max: u64,
+    pub window_minutes: i64,
+}
+
+pub const SIGN_IN: Limit = Limit {
+    max: 5,
+    window_minutes: 15,
+};
+pub const ACCOUNT_RECOVERY: Limit = Limit {
+    max: 5,
+    window_minutes: 60,
+};
+/// The longest window of the limits above: older rows count for nothing.
+const KEPT_MINUTES: i64 = 60;
 
 pub fn keys(email: &str, ip: &str) -> [String; 2] {
     [
@@ -20,30 +41,29 @@ pub fn keys(email: &str, ip: &str) -> [String; 2] {
     ]
 }
 
-/// Fails with 429 when any of `keys` has too many recent failures.
+/// Fails with 429 when any of `keys` has reached `limit`.
 pub async fn check(
     db: &impl ConnectionTrait,
     keys: &[String],
+    limit: Limit,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let window = Duration::minutes(limit.window_minutes);
     for key in keys {
         let recent: Vec<DateTime<Utc>> = login_failures::Entity::find()
             .select_only()
             .column(login_failures::Column::At)
             .filter(login_failures::Column::ThrottleKey.eq(key.as_str()))
-            .filter(login_failures::Column::At.gt(since))
+            .filter(login_failures::Column::At.gt(now - window))
             .order_by_desc(login_failures::Column::At)
-            .limit(MAX_FAILURES)
+            .limit(limit.max)
             .into_tuple()
             .all(db)
             .await?;
-        if recent.len() as u64 >= MAX_FAILURES {
-            // Free again when the oldest of the last MAX_FAILURES failures leaves the window.
+        if recent.len() as u64 >= limit.max {
+            // Free again when the oldest of the last `max` attempts leaves the window.
             let oldest = recent.last().copied().unwrap_or(now);
-            let retry_after = (oldest + Duration::minutes(WINDOW_MINUTES) - now)
-                .num_seconds()
-                .max(1) as u64;
+            let retry_after = (oldest + window - now).num_seconds().max(1) as u64;
             return Err(ApiError::Throttled {
                 retry_after_secs: retry_after,
             });
@@ -52,7 +72,8 @@ pub async fn check(
     Ok(())
 }
 
-pub async fn record_failure(
+/// Counts one attempt for each of `keys`.
+pub async fn record(
     db: &impl ConnectionTrait,
     keys: &[String],
     now: DateTime<Utc>,
@@ -65,9 +86,29 @@ pub async fn record_failure(
     login_failures::Entity::insert_many(rows).exec(db).await?;
     // Old rows serve no purpose; drop them as we go.
     login_failures::Entity::delete_many()
-        .filter(login_failures::Column::At.lt(now - Duration::minutes(WINDOW_MINUTES)))
+        .filter(login_failures::Column::At.lt(now - Duration::minutes(KEPT_MINUTES)))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Checks `limit` and counts this attempt in one step: concurrent attempts are counted one
+/// at a time (the SQLite write gate; an advisory lock on PostgreSQL, across instances),
+/// so they cannot all slip under the limit together. A refused attempt is not counted.
+pub async fn take(
+    state: &AppState,
+    keys: &[String],
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7303)")
+            .await?;
+    }
+    check(&txn, keys, limit, now).await?;
+    record(&txn, keys, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -11,24 +11,26 @@
 //! mail delivered twice is added once.
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
-use guichet_types::{
-    InboundOutcome, InboundResult, Level, NewTicket, RejectReason, TicketKind, TicketNumber,
-};
+use guichet_types::{InboundOutcome, InboundResult, Level, RejectReason, TicketKind, TicketNumber};
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::quoted;
 use crate::attachments::service as files;
 use crate::attachments::storage;
+use crate::auth::password::LOCKED_HASH;
 use crate::auth::SessionUser;
 use crate::entities::{attachments, categories, inbound_mails, rejected_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::reply_address;
+use crate::notifications::ticket_mail::Author;
 use crate::state::AppState;
-use crate::tickets::{life, queries, service as ticket_service};
+use crate::tickets::service::{self as ticket_service, FromMail, Opening};
+use crate::tickets::{life, queries};
 
 /// The largest mail taken: room for several attachments at the default size limit.
 pub const INBOUND_MAX_BYTES: usize = 25 * 1024 * 1024;
@@ -191,8 +193,10 @@ async fn author(
     sender: &str,
     ticket: Option<&tickets::Model>,
 ) -> ApiResult<Option<SessionUser>> {
+    // Locked accounts (the lost-account intake) never act.
     let mut account = users::Entity::find()
         .filter(users::Column::Email.eq(sender))
+        .filter(users::Column::PasswordHash.ne(LOCKED_HASH))
         .one(&state.db)
         .await?;
     if let (None, Some(ticket)) = (&account, ticket) {
@@ -304,20 +308,25 @@ async fn reply(
     }
 }
 
-/// The category of tickets opened by mail: the first one for requests (or for any kind),
-/// top-level first.
+/// The category of tickets opened by mail: the first top-level one for requests (or for
+/// any kind), other than the lost-account intake's unless it is the only one.
 async fn mail_category(state: &AppState) -> ApiResult<Option<categories::Model>> {
-    Ok(categories::Entity::find()
+    let candidates = categories::Entity::find()
+        .filter(categories::Column::ParentId.is_null())
         .filter(
             Condition::any()
                 .add(categories::Column::Kind.is_null())
                 .add(categories::Column::Kind.eq(TicketKind::Request.as_str())),
         )
-        .order_by_asc(categories::Column::ParentId)
         .order_by_asc(categories::Column::Position)
         .order_by_asc(categories::Column::Id)
-        .one(&state.db)
-        .await?)
+        .all(&state.db)
+        .await?;
+    let preferred = candidates
+        .iter()
+        .position(|c| c.name_fr != guichet_migrations::INTAKE_CATEGORY)
+        .unwrap_or(0);
+    Ok(candidates.into_iter().nth(preferred))
 }
 
 async fn new_ticket(
@@ -329,9 +338,9 @@ async fn new_ticket(
     let Some(user) = author(state, sender, None).await? else {
         return Ok(Verdict::Rejected(RejectReason::UnknownSender));
     };
-    if user.company_id.is_none() {
+    let Some(company_id) = user.company_id.filter(|_| !user.is_staff()) else {
         return Ok(Verdict::Rejected(RejectReason::NotAllowed));
-    }
+    };
     let Some(category) = mail_category(state).await? else {
         return Ok(Verdict::Rejected(RejectReason::NoCategory));
     };
@@ -358,44 +367,39 @@ async fn new_ticket(
         Ok(stored) => stored,
         Err(reason) => return Ok(Verdict::Rejected(reason)),
     };
-    let input = NewTicket {
+    let opening = Opening {
         kind: category
             .kind
             .as_deref()
             .and_then(TicketKind::parse)
             .unwrap_or(TicketKind::Request),
-        category_id: guichet_types::CategoryId(category.id),
+        category_id: category.id,
         urgency: Level::Medium,
         title,
         description,
         asset_id: None,
-        notify: Some(true),
-        notify_email: Some(sender.to_owned()),
-        requester_id: None,
+        requester_id: user.id,
+        company_id,
+        notify: true,
+        notify_email: sender.to_owned(),
     };
-    let ticket = match ticket_service::create(state, &user, input).await {
-        Ok(ticket) => ticket,
+    // The ticket, its files and the Message-ID in one transaction.
+    let from_mail = FromMail {
+        files: stored.clone(),
+        message_id: Some(message_id.to_owned()),
+    };
+    let details = json!({"status": "new", "by_mail": true});
+    match ticket_service::open(state, opening, Author::from(&user), details, from_mail).await {
+        Ok(ticket) => {
+            let number = TicketNumber::try_from(ticket.number)
+                .map_err(|_| ApiError::internal("malformed ticket number"))?;
+            Ok(Verdict::Done(InboundOutcome::Ticket, number))
+        }
         Err(error) => {
             forget_all(state, &stored).await;
-            return Err(error);
+            Err(error)
         }
-    };
-    // The files and the Message-ID follow in a second transaction: a crash between the two
-    // leaves the ticket without them, and a second delivery would open it again.
-    let written = life::add_mail_reply(
-        state,
-        &user,
-        &ticket.number,
-        None,
-        stored.clone(),
-        message_id.to_owned(),
-    )
-    .await;
-    if let Err(error) = written {
-        forget_all(state, &stored).await;
-        return Err(error);
     }
-    Ok(Verdict::Done(InboundOutcome::Ticket, ticket.number))
 }
 
 fn first_line(text: &str) -> String {

@@ -43,13 +43,27 @@ pub fn mail_host(public_url: &str) -> String {
     }
 }
 
-/// Writes `mail` to the outbox, to be delivered after the transaction commits.
+/// Whether mail to `address` can arrive: the reserved `.invalid` domain (RFC 2606) never
+/// receives any, and the lost-account form's system account lives there.
+pub fn deliverable(address: &str) -> bool {
+    !address
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+        .ends_with(".invalid")
+}
+
+/// Writes `mail` to the outbox, to be delivered after the transaction commits; mail to an
+/// address that is not [`deliverable`] is dropped here.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     public_url: &str,
     mail: OutgoingMail,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    if !deliverable(&mail.to) {
+        return Ok(());
+    }
     outbox_messages::ActiveModel {
         created_at: Set(now),
         recipient: Set(mail.to),
@@ -86,5 +100,13 @@ mod tests {
         let id = new_message_id("http://127.0.0.1:8080");
         assert!(id.starts_with('<') && id.ends_with("@127.0.0.1>"));
         assert_ne!(id, new_message_id("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn the_invalid_domain_gets_no_mail() {
+        assert!(!deliverable("intake@guichet.invalid"));
+        assert!(!deliverable("Intake@Guichet.INVALID."));
+        assert!(deliverable("support@guichet.test"));
+        assert!(deliverable("invalid@example.com"));
     }
 }

@@ -16,13 +16,10 @@ use serde_json::{json, Value};
 
 use super::lifecycle::{next_status, Move};
 use super::queries;
-use super::service::{record_and_notify, record_event};
-use crate::attachments::service::info as attachment_info;
+use super::service::{record_and_notify, record_event, write_from_mail, FromMail};
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
-use crate::entities::{
-    attachments, categories, inbound_mails, ticket_events, ticket_watchers, tickets, users,
-};
+use crate::entities::{attachments, categories, ticket_events, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -52,12 +49,8 @@ struct Change {
     satisfaction: Option<(i16, Option<String>)>,
     /// Timeline entries, in order: (event, details).
     events: Vec<(&'static str, Value)>,
-    /// Files that came with the change (a mail's attachments), stored already: their rows
-    /// and `attachment_added` entries are written with it.
-    files: Vec<attachments::ActiveModel>,
-    /// The Message-ID of the mail the change came from, recorded with it: a second delivery
-    /// of that mail then writes nothing.
-    from_mail: Option<String>,
+    /// What came with the change when it came by mail.
+    from_mail: FromMail,
 }
 
 /// Loads the ticket visible to `user`, lets `decide` say what changes, and writes it all
@@ -127,22 +120,7 @@ async fn apply(
         .await?
         .ok_or(ApiError::NotFound)?;
     let mut events = change.events;
-    for mut file in change.files {
-        file.ticket_id = Set(ticket.id);
-        file.created_at = Set(now);
-        let info = attachment_info(file.insert(&txn).await?);
-        events.push(("attachment_added", json!({ "attachment": info })));
-    }
-    if let Some(message_id) = change.from_mail {
-        inbound_mails::ActiveModel {
-            message_id: Set(message_id),
-            ticket_id: Set(ticket.id),
-            received_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-    }
+    events.extend(write_from_mail(&txn, ticket.id, now, change.from_mail).await?);
     let event_ids =
         record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?;
     txn.commit().await?;
@@ -297,8 +275,10 @@ pub async fn add_mail_reply(
         Ok(Change {
             status: Some(status),
             events,
-            files,
-            from_mail: Some(message_id),
+            from_mail: FromMail {
+                files,
+                message_id: Some(message_id),
+            },
             ..Default::default()
         })
     })

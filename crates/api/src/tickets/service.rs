@@ -19,7 +19,9 @@ use super::{number, search};
 use crate::auth::extractor::display_name;
 use crate::auth::SessionUser;
 use crate::config::Settings;
-use crate::entities::{assets, categories, ticket_events, tickets, users};
+use crate::entities::{
+    assets, attachments, categories, inbound_mails, ticket_events, tickets, users,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
@@ -105,9 +107,6 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         return Err(ApiError::Validation(errors));
     };
 
-    let now = Utc::now().trunc_subsecs(6);
-    let number = number::allocate(&state.writes, db, state.settings.time_zone, now).await?;
-    let impact = Level::Medium;
     let notify_email = input
         .notify_email
         .as_deref()
@@ -115,25 +114,118 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         .filter(|e| !e.is_empty())
         .unwrap_or(&requester.email)
         .to_owned();
+    let opening = Opening {
+        kind: input.kind,
+        category_id: input.category_id.0,
+        urgency: input.urgency,
+        title: input.title,
+        description: input.description,
+        asset_id: input.asset_id.map(|a| a.0),
+        requester_id: requester.id,
+        company_id,
+        notify: input.notify.unwrap_or(true),
+        notify_email,
+    };
+    let created =
+        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)});
+    let row = open(
+        state,
+        opening,
+        Author::from(user),
+        created,
+        FromMail::default(),
+    )
+    .await?;
+
+    let mut resources = queries::to_resources(db, vec![row], user.locale).await?;
+    resources
+        .pop()
+        .ok_or_else(|| ApiError::internal("created ticket vanished"))
+}
+
+/// A new ticket whose fields are checked, as [`open`] writes it.
+pub struct Opening {
+    pub kind: TicketKind,
+    pub category_id: i64,
+    pub urgency: Level,
+    pub title: String,
+    pub description: String,
+    pub asset_id: Option<i64>,
+    pub requester_id: i64,
+    pub company_id: i64,
+    pub notify: bool,
+    pub notify_email: String,
+}
+
+/// What came with a change by mail: its attachments, stored already, and its Message-ID.
+#[derive(Default)]
+pub struct FromMail {
+    pub files: Vec<attachments::ActiveModel>,
+    /// Recorded with the change (unique): a second delivery of the mail then writes nothing.
+    pub message_id: Option<String>,
+}
+
+/// Writes the rows of `from_mail` for ticket `ticket_id` in the caller's transaction, and
+/// returns the `attachment_added` entries to record.
+pub async fn write_from_mail(
+    db: &impl ConnectionTrait,
+    ticket_id: i64,
+    now: DateTime<Utc>,
+    from_mail: FromMail,
+) -> ApiResult<Vec<(&'static str, serde_json::Value)>> {
+    let mut events = Vec::new();
+    for mut file in from_mail.files {
+        file.ticket_id = Set(ticket_id);
+        file.created_at = Set(now);
+        let info = crate::attachments::service::info(file.insert(db).await?);
+        events.push(("attachment_added", json!({ "attachment": info })));
+    }
+    if let Some(message_id) = from_mail.message_id {
+        inbound_mails::ActiveModel {
+            message_id: Set(message_id),
+            ticket_id: Set(ticket_id),
+            received_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(events)
+}
+
+/// Writes a new ticket: its number first, then in one transaction the row, its `created`
+/// event (with `details`), what came with it by mail, and the mails announcing it. Every
+/// way of opening a ticket ends here.
+pub async fn open(
+    state: &AppState,
+    opening: Opening,
+    author: Author<'_>,
+    details: serde_json::Value,
+    from_mail: FromMail,
+) -> ApiResult<tickets::Model> {
+    let db = &state.db;
+    let now = Utc::now().trunc_subsecs(6);
+    let number = number::allocate(&state.writes, db, state.settings.time_zone, now).await?;
+    let impact = Level::Medium;
 
     let (txn, _turn) = state.writes.begin(db).await?;
     let row = tickets::ActiveModel {
         number: Set(number.to_string()),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(opening.kind.as_str().to_owned()),
         status: Set(TicketStatus::New.as_str().to_owned()),
-        urgency: Set(input.urgency.as_str().to_owned()),
+        urgency: Set(opening.urgency.as_str().to_owned()),
         impact: Set(impact.as_str().to_owned()),
-        priority: Set(i16::from(priority(input.urgency, impact))),
-        search_text: Set(search::search_text(&input.title, &input.description)),
-        title: Set(input.title),
-        description: Set(input.description),
-        category_id: Set(input.category_id.0),
-        asset_id: Set(input.asset_id.map(|a| a.0)),
-        requester_id: Set(requester.id),
-        company_id: Set(company_id),
+        priority: Set(i16::from(priority(opening.urgency, impact))),
+        search_text: Set(search::search_text(&opening.title, &opening.description)),
+        title: Set(opening.title),
+        description: Set(opening.description),
+        category_id: Set(opening.category_id),
+        asset_id: Set(opening.asset_id),
+        requester_id: Set(opening.requester_id),
+        company_id: Set(opening.company_id),
         assignee_id: Set(None),
-        notify: Set(input.notify.unwrap_or(true)),
-        notify_email: Set(notify_email),
+        notify: Set(opening.notify),
+        notify_email: Set(opening.notify_email),
         created_at: Set(now),
         updated_at: Set(now),
         resolved_at: Set(None),
@@ -143,23 +235,22 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     }
     .insert(&txn)
     .await?;
-    let created =
-        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)});
-    record_and_notify(
-        &txn,
-        &state.settings,
-        &row,
-        Some(user),
-        now,
-        vec![("created", created)],
-    )
-    .await?;
+    let mut events = vec![("created", details)];
+    events.extend(write_from_mail(&txn, row.id, now, from_mail).await?);
+    record_and_notify_as(&txn, &state.settings, &row, Some(author), now, events).await?;
     txn.commit().await?;
+    Ok(row)
+}
 
-    let mut resources = queries::to_resources(db, vec![row], user.locale).await?;
-    resources
-        .pop()
-        .ok_or_else(|| ApiError::internal("created ticket vanished"))
+impl<'a> From<&'a SessionUser> for Author<'a> {
+    fn from(user: &'a SessionUser) -> Self {
+        Author {
+            id: user.id,
+            name: &user.name,
+            email: &user.email,
+            is_staff: user.is_staff(),
+        }
+    }
 }
 
 /// Appends `events` to the ticket's timeline and writes the mails that announce them, in
@@ -169,6 +260,19 @@ pub async fn record_and_notify(
     settings: &Settings,
     ticket: &tickets::Model,
     author: Option<&SessionUser>,
+    now: DateTime<Utc>,
+    events: Vec<(&'static str, serde_json::Value)>,
+) -> ApiResult<Vec<i64>> {
+    let author = author.map(Author::from);
+    record_and_notify_as(db, settings, ticket, author, now, events).await
+}
+
+/// [`record_and_notify`] for an author who is not a signed-in caller.
+pub async fn record_and_notify_as(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    ticket: &tickets::Model,
+    author: Option<Author<'_>>,
     now: DateTime<Utc>,
     events: Vec<(&'static str, serde_json::Value)>,
 ) -> ApiResult<Vec<i64>> {
@@ -186,12 +290,6 @@ pub async fn record_and_notify(
             .await?,
         );
     }
-    let author = author.map(|a| Author {
-        id: a.id,
-        name: &a.name,
-        email: &a.email,
-        is_staff: a.is_staff(),
-    });
     ticket_changed(db, settings, ticket, author, &events, now).await?;
     Ok(ids)
 }

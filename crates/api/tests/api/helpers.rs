@@ -115,6 +115,15 @@ pub async fn spawn(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app(backend, extra, true).await
+}
+
+/// An app on a database as a production start leaves it: migrated, without the demo data.
+pub async fn spawn_without_demo(backend: Backend) -> TestApp {
+    spawn_app(backend, &[], false).await
+}
+
+async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let postgres = match backend {
         Backend::Sqlite => None,
@@ -143,7 +152,7 @@ pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     );
-    let address = start(&values).await;
+    let address = start(&values, demo).await;
     TestApp {
         anonymous: Client::new(&address).expect("client"),
         database_url,
@@ -152,10 +161,11 @@ pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     }
 }
 
-/// Starts an instance with these settings and returns its address.
-async fn start(values: &HashMap<String, String>) -> String {
+/// Starts an instance with these settings (and the demo data unless there is some
+/// already, if `demo`) and returns its address.
+async fn start(values: &HashMap<String, String>, demo: bool) -> String {
     let settings = Settings::from_map(values).expect("test settings");
-    let application = Application::build(settings, true)
+    let application = Application::build(settings, demo)
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
@@ -183,7 +193,7 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        Client::new(&start(&values).await).expect("client")
+        Client::new(&start(&values, true).await).expect("client")
     }
 
     /// The data directory of the first instance (attachments, outbox).

@@ -8,6 +8,7 @@ mod attachments;
 mod auth;
 mod inbound;
 mod life;
+mod lost_account;
 mod mail;
 mod mail_crash;
 mod platform;

@@ -131,7 +131,7 @@ async fn instances_starting_together_share_one_migration() {
     for start in starts.collect::<Vec<_>>() {
         start.await.expect("task").expect("each instance starts");
     }
-    let probe =
-        crate::helpers::TestApp::count_on(&database.url, "SELECT COUNT(*) FROM companies").await;
+    let clients = "SELECT COUNT(*) FROM companies WHERE service_code <> ''";
+    let probe = crate::helpers::TestApp::count_on(&database.url, clients).await;
     assert_eq!(probe, 2, "the demo data was seeded once");
 }

@@ -36,7 +36,7 @@ fn problem_fields(error: &ClientError) -> (u16, Vec<(String, String)>) {
 
 /// The text of a delivered mail, quoted-printable soft breaks (`=\r\n`) and escapes (`=3D`)
 /// undone.
-fn decoded(mail: &Received) -> String {
+pub(crate) fn decoded(mail: &Received) -> String {
     let body = mail
         .data
         .split_once("\r\n\r\n")
@@ -86,7 +86,7 @@ fn to<'a>(mails: &'a [Received], address: &str) -> Vec<&'a Received> {
 
 /// Waits until the server has handled `count` account mail requests (the job acts on them
 /// after the 202), so that what they wrote, or did not write, is there to check.
-async fn handled(app: &TestApp, count: i64) {
+pub(crate) async fn handled(app: &TestApp, count: i64) {
     for _ in 0..300 {
         if app
             .count("SELECT COUNT(*) FROM account_mail_requests WHERE done_at IS NOT NULL OR NOT accepted")
@@ -105,7 +105,7 @@ async fn execute(app: &TestApp, sql: &str) {
     db.execute_unprepared(sql).await.expect("execute");
 }
 
-async fn with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
+pub(crate) async fn with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
     let (server, url) = SmtpServer::start().await;
     let app = spawn_with(backend, &[("GUICHET_SMTP_URL", &url)]).await;
     (app, server)

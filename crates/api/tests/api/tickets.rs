@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use guichet_client::Client;
 use guichet_types::{
-    Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus, UserId,
+    Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus,
 };
 use serde_json::json;
 
@@ -439,7 +439,8 @@ async fn agents_see_everything_and_open_tickets_for_customers(backend: Backend) 
     assert!(list(&claire, mine(100))
         .await
         .contains(&created.number.to_string()));
-    input.requester_id = Some(UserId(4)); // the agent: not a customer
+    // The agent: not a customer.
+    input.requester_id = Some(agent.me().await.expect("me").id);
     assert_eq!(
         agent
             .create_ticket(&input)
