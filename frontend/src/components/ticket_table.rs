@@ -1,6 +1,7 @@
 use guichet_types::{Ticket, TicketListQuery, TicketPage};
 use leptos::{prelude::*, task::spawn_local};
 
+use super::LoadMore;
 use crate::{dom, failure::Failure, i18n::use_i18n, session::expect_session};
 
 /// The tickets of a list, with "load more" following the page's `next_cursor`.
@@ -13,7 +14,7 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
     let loading = RwSignal::new(false);
     let failure = RwSignal::new(None::<Failure>);
 
-    let load_more = move |_| {
+    let load_more = move || {
         let Some(cursor) = next.get_untracked() else {
             return;
         };
@@ -75,29 +76,7 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
         >
             {table}
         </Show>
-        {move || {
-            failure.get().map(|f| view! { <p class="alert" role="alert">{(f.message())(i18n.t())}</p> })
-        }}
-        {move || {
-            next.with(Option::is_some)
-                .then(|| {
-                    view! {
-                        <p class="more">
-                            <button
-                                type="button"
-                                on:click=load_more.clone()
-                                disabled=move || loading.get()
-                                aria-busy=move || loading.get().then_some("true")
-                            >
-                                {move || {
-                                    let t = i18n.t();
-                                    if loading.get() { t.loading } else { t.load_more }
-                                }}
-                            </button>
-                        </p>
-                    }
-                })
-        }}
+        <LoadMore next loading failure on_load=load_more />
     }
 }
 

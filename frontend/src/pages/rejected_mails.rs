@@ -2,7 +2,12 @@ use guichet_types::RejectedMail;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    components::page_title, dom, failure::Failure, files, i18n::use_i18n, session::expect_session,
+    components::{page_title, LoadMore},
+    dom,
+    failure::Failure,
+    files,
+    i18n::use_i18n,
+    session::expect_session,
 };
 
 /// Support team: the received mails that created nothing (forged or unsigned reply
@@ -82,29 +87,10 @@ pub fn RejectedMailsPage() -> impl IntoView {
                 }
             }}
             {move || {
-                failure.get().map(|f| view! { <p class="alert" role="alert">{(f.message())(i18n.t())}</p> })
-            }}
-            {move || {
                 (loading.get() && !loaded.get())
                     .then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })
             }}
-            {move || {
-                next.with(Option::is_some)
-                    .then(|| {
-                        view! {
-                            <p class="more">
-                                <button
-                                    type="button"
-                                    on:click=move |_| load(next.get_untracked())
-                                    disabled=move || loading.get()
-                                    aria-busy=move || loading.get().then_some("true")
-                                >
-                                    {move || i18n.t().load_more}
-                                </button>
-                            </p>
-                        }
-                    })
-            }}
+            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
         </section>
     }
 }
