@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
+import { isAccessible } from './checks.js';
 import { baseURL, chromiumPath, screenshotDir } from './env.js';
 
 const ARGS = [
@@ -44,8 +45,12 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
   };
 }
 
-/** Saves what the page shows now under e2e/screenshots/NAME.png. */
+/**
+ * Saves what the page shows now under e2e/screenshots/NAME.png, then checks it with axe-core:
+ * every screen a test shows a reviewer is also audited for accessibility.
+ */
 export async function screenshot(page, name) {
   await fs.mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await isAccessible(page, name);
 }

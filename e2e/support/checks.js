@@ -1,6 +1,10 @@
 // What a person expects to see. Every check waits by itself (locators retry until their
 // timeout); none sleeps for a fixed time.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export async function sees(locator) {
   await locator.first().waitFor({ state: 'visible' });
@@ -39,4 +43,22 @@ export function noSuccessfulRequest(answers, method, path) {
 
 export function noPageErrors(errors) {
   assert.deepEqual(errors, [], 'the page logged errors');
+}
+
+/**
+ * axe-core finds no serious or critical violation of the WCAG 2.1 A and AA rules in the page
+ * as it is now. Injected through the DevTools protocol, so the app's CSP stays as it is.
+ */
+export async function isAccessible(page, where) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+  assert.deepEqual(violations, [], `accessibility violations on ${where}`);
 }
