@@ -42,6 +42,8 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
         });
     };
 
+    // The support team's queue also shows whose and how pressing each ticket is.
+    let staff = session.is_staff();
     let table = move || {
         let t = i18n.t();
         view! {
@@ -53,6 +55,11 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
                             <th scope="col">{t.col_number}</th>
                             <th scope="col">{t.col_title}</th>
                             <th scope="col">{t.col_status}</th>
+                            {staff.then(|| view! {
+                                <th scope="col">{t.field_company}</th>
+                                <th scope="col">{t.field_priority}</th>
+                                <th scope="col">{t.field_assignee}</th>
+                            })}
                             <th scope="col">{t.col_created}</th>
                             <th scope="col">{t.col_updated}</th>
                         </tr>
@@ -61,7 +68,7 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
                         <For
                             each=move || items.get()
                             key=|ticket| ticket.number.clone()
-                            children=move |ticket| view! { <TicketRow ticket /> }
+                            children=move |ticket| view! { <TicketRow ticket staff /> }
                         />
                     </tbody>
                 </table>
@@ -81,7 +88,7 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
 }
 
 #[component]
-fn TicketRow(ticket: Ticket) -> impl IntoView {
+fn TicketRow(ticket: Ticket, staff: bool) -> impl IntoView {
     let i18n = use_i18n();
     let status = ticket.status;
     let created = ticket.created_at.to_rfc3339();
@@ -101,6 +108,17 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
                     {move || i18n.t().status(status)}
                 </span>
             </td>
+            {staff.then(|| {
+                let priority = ticket.priority;
+                let assignee = ticket.assignee.map(|a| a.name).unwrap_or_default();
+                view! {
+                    <td data-label=move || i18n.t().field_company>{ticket.company.name}</td>
+                    <td data-label=move || i18n.t().field_priority>
+                        {move || i18n.t().priority_value.replace("{n}", &priority.to_string())}
+                    </td>
+                    <td data-label=move || i18n.t().field_assignee>{assignee}</td>
+                }
+            })}
             <td data-label=move || i18n.t().col_created>{date(created)}</td>
             <td data-label=move || i18n.t().col_updated>{date(updated)}</td>
         </tr>

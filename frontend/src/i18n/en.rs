@@ -307,4 +307,5 @@ pub const EN: Texts = Texts {
     reason_empty: "Empty message",
     reason_attachment_too_large: "Attachment too large",
     reason_no_category: "No category",
+    filter_any: "Any",
 };

@@ -308,4 +308,5 @@ pub const FR: Texts = Texts {
     reason_empty: "Message vide",
     reason_attachment_too_large: "Pièce jointe trop volumineuse",
     reason_no_category: "Aucune catégorie",
+    filter_any: "Tous",
 };

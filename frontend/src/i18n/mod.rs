@@ -365,6 +365,10 @@ pub struct Texts {
     pub reason_empty: &'static str,
     pub reason_attachment_too_large: &'static str,
     pub reason_no_category: &'static str,
+
+    // The support team's queue.
+    /// A filter's "no restriction" choice.
+    pub filter_any: &'static str,
 }
 
 impl Texts {

@@ -2,7 +2,7 @@ use guichet_types::{Scope, TicketListQuery, TicketStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
-    components::{page_title, FlashMessage, TicketTable},
+    components::{page_title, FlashMessage, QueueFilter, QueueFilters, TicketTable},
     i18n::use_i18n,
     session::expect_session,
 };
@@ -36,11 +36,22 @@ pub fn TicketsPage() -> impl IntoView {
             .unwrap_or(if staff() { Scope::All } else { Scope::Mine })
     };
 
-    let query = Memo::new(move |_| TicketListQuery {
-        status: status.get().into_iter().collect(),
-        q: Some(search.get()).filter(|q| !q.trim().is_empty()),
-        scope: (session.sees_company() || staff()).then(shown_scope),
-        ..Default::default()
+    // The support team narrows the queue further.
+    let queue = QueueFilter::new();
+    let query = Memo::new(move |_| {
+        let mut query = TicketListQuery {
+            status: status.get().into_iter().collect(),
+            q: Some(search.get()).filter(|q| !q.trim().is_empty()),
+            scope: (session.sees_company() || staff()).then(shown_scope),
+            ..Default::default()
+        };
+        if staff() {
+            query.company_id = queue.company.get();
+            query.assignee_id = queue.assignee.get();
+            query.urgency = queue.urgency.get();
+            query.priority = queue.priority.get();
+        }
+        query
     });
     let page = LocalResource::new(move || {
         let query = query.get();
@@ -155,6 +166,7 @@ pub fn TicketsPage() -> impl IntoView {
                         {status_options}
                     </select>
                 </div>
+                {move || staff().then(|| view! { <QueueFilters filter=queue /> })}
                 <div class="field grow">
                     <label for="search">{move || i18n.t().search_label}</label>
                     <div class="inline">
