@@ -272,3 +272,19 @@ test('the ticket page in both languages, for the customer and for the agent', as
   await screenshot(agent.page, '22-ticket-agent-fr');
   await inEnglish(agent, '23-ticket-agent-en');
 });
+
+test('the printed ticket keeps its content and drops the controls', async () => {
+  const { page } = claire;
+  await open(claire);
+  await sees(page.getByRole('button', { name: 'Imprimer le ticket' }));
+  await page.emulateMedia({ media: 'print' });
+  try {
+    await doesNotSee(page.getByRole('banner'));
+    await doesNotSee(page.getByRole('button', { name: 'Imprimer le ticket' }));
+    await sees(ticketPage(page).heading(title));
+    await sees(ticketPage(page).event(answer));
+    await screenshot(page, '24-ticket-print');
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+});

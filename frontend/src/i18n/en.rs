@@ -308,4 +308,5 @@ pub const EN: Texts = Texts {
     reason_attachment_too_large: "Attachment too large",
     reason_no_category: "No category",
     filter_any: "Any",
+    print_ticket: "Print the ticket",
 };

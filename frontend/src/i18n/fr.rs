@@ -309,4 +309,5 @@ pub const FR: Texts = Texts {
     reason_attachment_too_large: "Pièce jointe trop volumineuse",
     reason_no_category: "Aucune catégorie",
     filter_any: "Tous",
+    print_ticket: "Imprimer le ticket",
 };

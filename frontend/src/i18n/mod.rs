@@ -369,6 +369,8 @@ pub struct Texts {
     // The support team's queue.
     /// A filter's "no restriction" choice.
     pub filter_any: &'static str,
+    /// Opens the browser's print dialog; the print style keeps the ticket, not the controls.
+    pub print_ticket: &'static str,
 }
 
 impl Texts {

@@ -128,6 +128,15 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                     {move || fill(i18n.t().ticket_number, "number", ticket.with(|t| t.number.as_str().to_owned()).as_str())}
                 </p>
                 <h1 id="page-title">{move || ticket.with(|t| t.title.clone())}</h1>
+                <button
+                    type="button"
+                    class="link print"
+                    on:click=|_| {
+                        let _ = window().print();
+                    }
+                >
+                    {move || i18n.t().print_ticket}
+                </button>
                 <p>
                     {move || {
                         let status = ticket.with(|t| t.status);
