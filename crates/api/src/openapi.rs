@@ -49,3 +49,13 @@ impl Modify for BearerScheme {
         );
     }
 }
+
+/// The answer to a call without a valid access token, shared by every signed-in endpoint.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "Not signed in",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct NotSignedIn(guichet_types::Problem);

@@ -7,6 +7,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
 /// The caller's own profile.
@@ -15,7 +16,7 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The profile", body = Profile),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "The password must be changed first (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -31,7 +32,7 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
     request_body = ProfileUpdate,
     responses(
         (status = 200, description = "The updated profile", body = Profile),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 422, description = "Invalid members, or an email another account uses (`taken`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -52,7 +53,7 @@ pub async fn update_me(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Top-level categories with their children", body = Vec<CategoryNode>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
     )
 )]
 #[get("/categories")]
@@ -78,7 +79,7 @@ pub struct AssetQuery {
     params(AssetQuery),
     responses(
         (status = 200, description = "The company's assets", body = Vec<Asset>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
     )
 )]
 #[get("/assets")]
@@ -98,7 +99,7 @@ pub async fn assets(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The companies", body = Vec<CompanyRef>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -116,7 +117,7 @@ pub async fn companies(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The support team", body = Vec<Actor>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
     )
 )]

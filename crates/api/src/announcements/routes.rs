@@ -7,6 +7,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::ValidJson;
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -28,7 +29,7 @@ fn id_of(path: &str) -> ApiResult<i64> {
     params(AnnouncementQuery),
     responses(
         (status = 200, description = "The announcements", body = Vec<Announcement>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "`all` is for admins", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -51,7 +52,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Published", body = Announcement,
             headers(("Location" = String, description = "/api/v1/announcements/{id}"))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members (`ends_at` must be after `starts_at`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -80,7 +81,7 @@ pub async fn create(
     request_body = AnnouncementInput,
     responses(
         (status = 200, description = "Rewritten", body = Announcement),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such announcement", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members", body = Problem, content_type = "application/problem+json"),
@@ -107,7 +108,7 @@ pub async fn replace(
     params(("id" = i64, Path, description = "Announcement id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such announcement", body = Problem, content_type = "application/problem+json"),
     )

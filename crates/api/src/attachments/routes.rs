@@ -17,6 +17,7 @@ use super::service;
 use super::storage::{self, Storage, StorageKey};
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 use crate::tickets::routes::parse_number;
 
@@ -62,7 +63,7 @@ pub struct FileBytes(Vec<u8>);
     request_body(content = inline(AttachmentUpload), content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = AttachmentInfo),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ticket is closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
@@ -218,7 +219,7 @@ impl Stream for SharedBody {
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     responses(
         (status = 200, description = "The files", body = Vec<AttachmentInfo>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
@@ -246,7 +247,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = inline(FileBytes),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"; filename*=UTF-8''…"))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file, or its ticket is not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )

@@ -5,6 +5,7 @@ use guichet_types::{ChangePasswordRequest, LoginRequest, Problem, RefreshRequest
 use super::{service, SessionUser};
 use crate::error::ApiResult;
 use crate::json::ValidJson;
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -83,7 +84,7 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Password changed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 422, description = "Wrong current password, or a new one that breaks the policy", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::service::{self, INBOUND_MAX_BYTES};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
 /// Whether the request carries the gateway's token. Compared as digests, so the time taken
@@ -83,7 +84,7 @@ pub struct RejectedQuery {
     params(RejectedQuery),
     responses(
         (status = 200, description = "A page of rejected mails", body = RejectedMailPage),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
     )
@@ -107,7 +108,7 @@ pub async fn list_rejected(
     params(("id" = i64, Path, description = "Rejected mail id")),
     responses(
         (status = 200, description = "The raw message", content_type = "application/octet-stream", body = inline(RawMail)),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such mail", body = Problem, content_type = "application/problem+json"),
     )

@@ -12,6 +12,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::json::ValidJson;
+use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
 /// Filters of the ticket list (documentation of the query string).
@@ -67,7 +68,7 @@ pub(crate) fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
         (status = 201, description = "Created; `Location` gives its URL. Retried with the same `Idempotency-Key` and body, the first answer comes back and nothing more is created", body = Ticket,
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
         (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 256 KB", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
@@ -106,7 +107,7 @@ pub async fn create(
     params(ListParams),
     responses(
         (status = 200, description = "A page of tickets", body = TicketPage),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "A scope the caller may not use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters, named", body = Problem, content_type = "application/problem+json"),
     )
@@ -130,7 +131,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The ticket; `ETag` is its version, for `If-Match` on PATCH", body = Ticket,
             headers(("ETag" = String, description = "The ticket's version"))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -154,7 +155,7 @@ pub async fn get(
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     responses(
         (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -196,7 +197,7 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
     request_body = NewFollowup,
     responses(
         (status = 201, description = "The new timeline entry", body = TimelineEntry),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ticket is closed (`invalid_transition`, with `current_status`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members; `internal` from a customer", body = Problem, content_type = "application/problem+json"),
@@ -238,7 +239,7 @@ pub async fn add_followup(
     request_body = TicketUpdate,
     responses(
         (status = 200, description = "The changed ticket, with its new ETag", body = Ticket, headers(("ETag" = String, description = "The new version"))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A status change the lifecycle forbids (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
