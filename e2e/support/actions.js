@@ -12,6 +12,11 @@ export async function signIn(page, { email, password }, lang = 'fr') {
   await form.submit.click();
 }
 
+export async function signOut(page) {
+  await header(page).signOut.click();
+  await signInForm(page).email.waitFor({ state: 'visible' });
+}
+
 export async function switchToEnglish(page) {
   await header(page).english.click();
 }

@@ -42,12 +42,18 @@ export function signInForm(page, lang = 'fr') {
   };
 }
 
-export function header(page) {
+export function header(page, lang = 'fr') {
+  const w = { fr: { home: 'Accueil', profile: 'Mon profil' }, en: { home: 'Home', profile: 'My profile' } }[lang];
+  const banner = page.getByRole('banner');
   return {
-    banner: page.getByRole('banner'),
+    banner,
     french: page.getByRole('button', { name: 'Français' }),
     english: page.getByRole('button', { name: 'English' }),
     signOut: page.getByRole('button', { name: words.fr.signOut }),
+    brand: banner.getByRole('link', { name: 'Guichet', exact: true }),
+    home: banner.getByRole('navigation').getByRole('link', { name: w.home, exact: true }),
+    myTickets: banner.getByRole('navigation').getByRole('link', { name: words.fr.ticketsHeading, exact: true }),
+    profile: banner.getByRole('link', { name: w.profile, exact: true }),
   };
 }
 
@@ -228,6 +234,71 @@ export function rejectedMailsPage(page, lang = 'fr') {
     nav: page.getByRole('navigation').getByRole('link', { name: w.nav }),
     heading: page.getByRole('heading', { level: 1, name: w.heading }),
     row: (text) => table.getByRole('row').filter({ hasText: text }),
+    words: w,
+  };
+}
+
+/** "Que voulez-vous faire ?": the announcements of the support team and the three choices. */
+export function landingPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      heading: 'Que voulez-vous faire ?', announcements: 'Annonces du support', create: 'Créer un ticket',
+      tickets: 'Voir mes tickets', search: 'Rechercher dans les tickets', searchSubmit: 'Rechercher',
+      welcome: 'Bienvenue sur le nouveau portail client',
+    },
+    en: {
+      heading: 'What do you want to do?', announcements: 'News from the support team', create: 'Create a ticket',
+      tickets: 'View my tickets', search: 'Search the tickets', searchSubmit: 'Search',
+      welcome: 'Welcome to the new customer portal',
+    },
+  }[lang];
+  const main = page.getByRole('main');
+  const announcements = page.getByRole('complementary', { name: w.announcements });
+  return {
+    heading: page.getByRole('heading', { level: 1, name: w.heading }),
+    announcements,
+    /** One announcement, by its title. */
+    announcement: (title) => announcements.getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { level: 3, name: title }) }),
+    create: main.getByRole('link', { name: w.create, exact: true }),
+    tickets: main.getByRole('link', { name: w.tickets, exact: true }),
+    search: main.getByRole('searchbox', { name: w.search }),
+    searchSubmit: main.getByRole('search').getByRole('button', { name: w.searchSubmit }),
+    words: w,
+  };
+}
+
+/** "Mon profil": the editable fields, the account's role and company, the password link. */
+export function profilePage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      heading: 'Mon profil', firstName: /^Prénom/, lastName: /^Nom\b/, jobTitle: 'Fonction',
+      officePhone: 'Téléphone du bureau', email: /^Adresse e-mail/, language: 'Langue',
+      showLanding: "Afficher la page d'accueil à la connexion", save: 'Enregistrer',
+      saved: 'Votre profil est enregistré.', account: 'Compte', passwordLink: 'Changer mon mot de passe',
+      passwordChanged: 'Votre mot de passe est changé', required: 'Ce champ est obligatoire.',
+      badEmail: "Cette adresse e-mail n'est pas valide.", wrongPassword: 'Le mot de passe actuel est incorrect.',
+    },
+    en: {
+      heading: 'My profile', firstName: /^First name/, language: 'Language', save: 'Save',
+      saved: 'Your profile has been saved.', account: 'Account',
+    },
+  }[lang];
+  return {
+    heading: page.getByRole('heading', { level: 1, name: w.heading }),
+    firstName: page.getByRole('textbox', { name: w.firstName }),
+    lastName: page.getByRole('textbox', { name: w.lastName }),
+    jobTitle: page.getByRole('textbox', { name: w.jobTitle, exact: true }),
+    officePhone: page.getByRole('textbox', { name: w.officePhone, exact: true }),
+    email: page.getByRole('textbox', { name: w.email }),
+    language: page.getByRole('combobox', { name: w.language, exact: true }),
+    showLanding: page.getByRole('checkbox', { name: w.showLanding }),
+    save: page.getByRole('button', { name: w.save, exact: true }),
+    saved: page.getByRole('status').filter({ hasText: w.saved }),
+    account: page.getByRole('region', { name: w.account, exact: true }),
+    passwordLink: page.getByRole('link', { name: w.passwordLink }),
+    passwordChanged: page.getByRole('status').filter({ hasText: w.passwordChanged }),
+    summary: page.locator('#error-summary'),
     words: w,
   };
 }

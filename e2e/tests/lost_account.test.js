@@ -73,7 +73,8 @@ test('a lost account reaches the support team, and an agent sees every detail', 
   await page.evaluate(() => window.localStorage.clear());
   await visit(page, '/login');
   await signIn(page, accounts.agent);
-  await isAt(page, '/tickets');
+  await isAt(page, '/');
+  await visit(page, '/tickets');
   const title = `Compte support perdu : ${name} (Acme Industrie)`;
   const row = ticketList(page).row(title);
   await sees(row);

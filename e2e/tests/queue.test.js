@@ -14,7 +14,8 @@ before(async () => {
   browser = await openBrowser({ locale: 'fr-FR' });
   await visit(browser.page, '/login');
   await signIn(browser.page, accounts.agent);
-  await isAt(browser.page, '/tickets');
+  await isAt(browser.page, '/');
+  await visit(browser.page, '/tickets');
 });
 after(async () => {
   await browser?.close();
@@ -51,7 +52,7 @@ test('the agent narrows the queue by company, assignee, urgency and priority', a
   await page.getByRole('combobox', { name: 'Urgence', exact: true }).selectOption({ label: 'Très basse' });
   // Priority 5 needs a very high urgency: nothing is left.
   await sees(page.getByText('Aucun ticket'));
-  await screenshot(page, '60-queue-filters');
+  await screenshot(page, '55-queue-filters');
 
   await switchToEnglish(page);
   await sees(page.getByRole('combobox', { name: 'Company', exact: true }));

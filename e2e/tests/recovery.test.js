@@ -4,7 +4,7 @@ import { signIn, visit } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { fieldHasError, isAt, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
-import { recoveryPages, signInForm, ticketList } from '../support/locators.js';
+import { landingPage, recoveryPages, signInForm } from '../support/locators.js';
 import { waitForLink } from '../support/mail.js';
 
 let browser;
@@ -41,7 +41,7 @@ test('a forgotten password is reset with the link of the mail, once', async () =
   await screenshot(page, '41-password-reset-done');
 
   await signIn(page, { email: accounts.admin.email, password: next });
-  await isAt(page, '/tickets');
+  await isAt(page, '/');
 
   // The same link a second time: refused, with a way to ask for a new one.
   await page.context().clearCookies();
@@ -87,7 +87,7 @@ test('a known contact asks for access with the service code and sets a password'
   await sees(r.passwordSet);
 
   await signIn(page, { email: 'achats@acme.test', password });
-  await isAt(page, '/tickets');
-  await sees(ticketList(page).heading);
+  await isAt(page, '/');
+  await sees(landingPage(page).heading);
   noPageErrors(errors);
 });

@@ -4,7 +4,7 @@ import { signIn, visit } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { isAt, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
-import { ticketList } from '../support/locators.js';
+import { landingPage, ticketList } from '../support/locators.js';
 
 let browser;
 before(async () => {
@@ -18,6 +18,8 @@ test('a referent can list every ticket of the company', async () => {
   const { page } = browser;
   await visit(page, '/login');
   await signIn(page, accounts.referent);
+  await isAt(page, '/');
+  await landingPage(page).tickets.click();
   await isAt(page, '/tickets');
   const list = ticketList(page);
   const companyList = page.waitForResponse((r) => r.url().includes('scope=company') && r.ok());

@@ -24,10 +24,10 @@ before(async () => {
   [claire, agent] = await Promise.all([openBrowser({ locale: 'fr-FR' }), openBrowser({ locale: 'fr-FR' })]);
   await visit(claire.page, '/login');
   await signIn(claire.page, accounts.customer);
-  await isAt(claire.page, '/tickets');
+  await isAt(claire.page, '/');
   await visit(agent.page, '/login');
   await signIn(agent.page, accounts.agent);
-  await isAt(agent.page, '/tickets');
+  await isAt(agent.page, '/');
 });
 after(async () => {
   await claire?.close();

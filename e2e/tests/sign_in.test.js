@@ -4,7 +4,7 @@ import { signIn, switchToEnglish, switchToFrench, visit } from '../support/actio
 import { openBrowser, screenshot } from '../support/browser.js';
 import { documentLanguageIs, isAt, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
-import { signInForm, ticketList } from '../support/locators.js';
+import { landingPage, signInForm, ticketList } from '../support/locators.js';
 
 let browser;
 before(async () => {
@@ -42,10 +42,12 @@ test('a wrong password gets one generic message', async () => {
   await screenshot(page, '03-sign-in-failed');
 });
 
-test('signing in through the form leads to my tickets, and a reload keeps me signed in', async () => {
+test('signing in through the form leads to the landing page, then my tickets, and a reload keeps me signed in', async () => {
   const { page, errors } = browser;
   await visit(page, '/login');
   await signIn(page, accounts.customer);
+  await isAt(page, '/');
+  await landingPage(page).tickets.click();
   await isAt(page, '/tickets');
   await sees(ticketList(page).heading);
   await sees(ticketList(page).table);

@@ -33,10 +33,10 @@ before(async () => {
   [claire, agent] = await Promise.all([openBrowser({ locale: 'fr-FR' }), openBrowser({ locale: 'fr-FR' })]);
   await visit(claire.page, '/login');
   await signIn(claire.page, accounts.customer);
-  await isAt(claire.page, '/tickets');
+  await isAt(claire.page, '/');
   await visit(agent.page, '/login');
   await signIn(agent.page, accounts.agent);
-  await isAt(agent.page, '/tickets');
+  await isAt(agent.page, '/');
 });
 after(async () => {
   await claire?.close();
@@ -90,7 +90,7 @@ test('a customer of another company gets the not-found page', async () => {
   try {
     await visit(paul.page, '/login');
     await signIn(paul.page, accounts.otherCompany);
-    await isAt(paul.page, '/tickets');
+    await isAt(paul.page, '/');
     await visit(paul.page, `/tickets/${number}`);
     // Paul reads English (his profile's language).
     await sees(paul.page.getByRole('heading', { level: 1, name: words.en.notFoundHeading }));

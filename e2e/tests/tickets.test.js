@@ -8,13 +8,17 @@ import {
   fieldHasError, isAt, isAtTicket, noPageErrors, noSuccessfulRequest, sees,
 } from '../support/checks.js';
 import { accounts, words } from '../support/index.js';
-import { newTicketForm, ticketList, ticketPage, words as texts } from '../support/locators.js';
+import {
+  landingPage, newTicketForm, ticketList, ticketPage, words as texts,
+} from '../support/locators.js';
 
 let browser;
 before(async () => {
   browser = await openBrowser({ locale: 'fr-FR' });
   await visit(browser.page, '/login');
   await signIn(browser.page, accounts.customer);
+  await isAt(browser.page, '/');
+  await landingPage(browser.page).tickets.click();
   await isAt(browser.page, '/tickets');
 });
 after(async () => {

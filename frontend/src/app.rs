@@ -1,7 +1,7 @@
 //! The root component: contexts, header and the route table.
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes},
+    components::{Route, Router, Routes},
     path,
 };
 
@@ -9,9 +9,9 @@ use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     pages::{
-        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage,
-        NewTicketPage, NotFoundPage, RejectedMailsPage, SetPasswordPage, SignInPage, TicketPage,
-        TicketsPage,
+        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LandingPage, LinkKind,
+        LostAccountPage, NewTicketPage, NotFoundPage, ProfilePage, RejectedMailsPage,
+        SetPasswordPage, SignInPage, TicketPage, TicketsPage,
     },
     session::provide_session,
 };
@@ -27,7 +27,10 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/tickets" /> } />
+                    <Route
+                        path=path!("/")
+                        view=|| view! { <Protected access=Access::SignedIn><LandingPage /></Protected> }
+                    />
                     <Route path=path!("/login") view=SignInPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route
@@ -43,6 +46,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/profile")
+                        view=|| view! { <Protected access=Access::SignedIn><ProfilePage /></Protected> }
                     />
                     <Route
                         path=path!("/tickets")

@@ -71,6 +71,24 @@ impl Session {
         self.profile.get()
     }
 
+    /// Takes on a profile the server just answered, e.g. after `PATCH /me`.
+    pub fn set_profile(&self, profile: Profile) {
+        self.profile.set(Some(profile));
+    }
+
+    /// Where signing in leads when no page asked for it: the landing page, unless the
+    /// profile says to go straight to the tickets.
+    pub fn home_path(&self) -> &'static str {
+        let landing = self
+            .profile
+            .with_untracked(|p| p.as_ref().is_none_or(|p| p.show_landing_page));
+        if landing {
+            "/"
+        } else {
+            "/tickets"
+        }
+    }
+
     /// The name shown in the header: the profile's, else the address used to sign in.
     pub fn display_name(&self) -> Option<String> {
         match self.profile.get() {
@@ -206,8 +224,13 @@ impl Session {
         .await?;
         let pair = match self.refresh().await {
             Ok(pair) if !pair.must_change_password => pair,
-            // The server may end every session on a password change: sign in afresh.
-            _ => match self.email.get_untracked() {
+            // The server may end every session on a password change: sign in afresh, with
+            // the profile's address (the one typed at sign-in is gone after a reload).
+            _ => match self
+                .profile
+                .with_untracked(|p| p.as_ref().map(|p| p.email.clone()))
+                .or_else(|| self.email.get_untracked())
+            {
                 Some(email) => {
                     let pair = self.client(None)?.login(&email, &new).await?;
                     self.keep(&pair);

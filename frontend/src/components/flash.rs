@@ -11,6 +11,8 @@ pub enum Flash {
     FilesFailed(TicketNumber, Vec<String>),
     /// A password was set with a mailed link; the person signs in with it.
     PasswordSet,
+    /// The signed-in user changed their password.
+    PasswordChanged,
 }
 
 #[derive(Clone, Copy)]
@@ -58,6 +60,9 @@ pub fn FlashMessage() -> impl IntoView {
                             }
                             Flash::PasswordSet => {
                                 view! { <p class="flash">{t.password_set.to_owned()}</p> }
+                            }
+                            Flash::PasswordChanged => {
+                                view! { <p class="flash">{t.password_changed.to_owned()}</p> }
                             }
                         }
                     })

@@ -36,6 +36,11 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label=move || i18n.t().main_navigation>
                     <ul>
                         <li>
+                            <a href="/" aria-current=move || current("/")>
+                                {move || i18n.t().nav_home}
+                            </a>
+                        </li>
+                        <li>
                             <a href="/tickets" aria-current=move || current("/tickets")>
                                 {move || i18n.t().nav_my_tickets}
                             </a>
@@ -77,6 +82,16 @@ pub fn Header() -> impl IntoView {
             view! {
                 <div class="account">
                     <span class="user-name">{move || session.display_name()}</span>
+                    {move || {
+                        (session.state() == AuthState::SignedIn)
+                            .then(|| {
+                                view! {
+                                    <a href="/profile" aria-current=move || current("/profile")>
+                                        {move || i18n.t().nav_profile}
+                                    </a>
+                                }
+                            })
+                    }}
                     <button type="button" class="link" on:click=sign_out>
                         {move || i18n.t().sign_out}
                     </button>

@@ -21,12 +21,18 @@ pub fn TextField(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<Message>,
     #[prop(default = true)] required: bool,
+    /// Says "(required)" after the label, for forms where most fields are optional.
+    #[prop(optional)]
+    mark_required: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let invalid = move || errors.with(|e| e.has(field));
+    let mark = (required && mark_required).then(|| {
+        view! { " " <span class="required">{move || i18n.t().required_mark}</span> }
+    });
     view! {
         <div class="field">
-            <label for=field>{move || label(i18n.t())}</label>
+            <label for=field>{move || label(i18n.t())} {mark}</label>
             {hint
                 .map(|hint| {
                     view! {

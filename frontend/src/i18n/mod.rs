@@ -7,7 +7,7 @@ mod en;
 mod fr;
 
 use guichet_types::{
-    Level, Locale, PasswordRule, RejectReason, TicketKind, TicketStatus, PASSWORD_MAX_CHARS,
+    Level, Locale, PasswordRule, RejectReason, Role, TicketKind, TicketStatus, PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS,
 };
 use leptos::prelude::*;
@@ -371,6 +371,56 @@ pub struct Texts {
     pub filter_any: &'static str,
     /// Opens the browser's print dialog; the print style keeps the ticket, not the controls.
     pub print_ticket: &'static str,
+    // The landing page.
+    pub nav_home: &'static str,
+    pub landing_title: &'static str,
+    pub announcements_title: &'static str,
+    /// `{date}`: when it was published.
+    pub announcement_posted: &'static str,
+    pub landing_create: &'static str,
+    pub landing_create_hint: &'static str,
+    pub landing_tickets: &'static str,
+    pub landing_tickets_hint: &'static str,
+    pub landing_tickets_staff: &'static str,
+    pub landing_tickets_staff_hint: &'static str,
+    pub landing_search: &'static str,
+
+    // The profile.
+    pub nav_profile: &'static str,
+    pub profile_title: &'static str,
+    pub profile_intro: &'static str,
+    pub profile_identity: &'static str,
+    pub profile_contact: &'static str,
+    pub profile_preferences: &'static str,
+    pub profile_account: &'static str,
+    pub prefix: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub suffix: &'static str,
+    pub job_title: &'static str,
+    pub office_phone: &'static str,
+    pub extension: &'static str,
+    pub mobile_phone: &'static str,
+    pub fax: &'static str,
+    pub profile_email_hint: &'static str,
+    pub profile_language_hint: &'static str,
+    pub show_landing_page: &'static str,
+    pub show_landing_page_hint: &'static str,
+    pub field_role: &'static str,
+    pub role_customer: &'static str,
+    pub role_referent: &'static str,
+    pub role_agent: &'static str,
+    pub role_admin: &'static str,
+    pub support_team: &'static str,
+    pub change_password_link: &'static str,
+    pub profile_submit: &'static str,
+    pub profile_saved: &'static str,
+
+    // The password change asked for by the user.
+    pub change_password_intro_voluntary: &'static str,
+    pub back_to_profile: &'static str,
+    pub password_changed: &'static str,
+    pub error_unchanged: &'static str,
 }
 
 impl Texts {
@@ -410,6 +460,15 @@ impl Texts {
         }
     }
 
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Customer => self.role_customer,
+            Role::Referent => self.role_referent,
+            Role::Agent => self.role_agent,
+            Role::Admin => self.role_admin,
+        }
+    }
+
     pub fn kind(&self, kind: TicketKind) -> &'static str {
         match kind {
             TicketKind::Incident => self.kind_incident,
@@ -439,6 +498,8 @@ impl Texts {
             "range" => self.error_range,
             // Found by the browser only: the confirmation differs from the new password.
             "mismatch" => self.passwords_differ,
+            // The new password is the current one.
+            "unchanged" => self.error_unchanged,
             // The server refused the current password.
             "wrong_password" => self.wrong_current_password,
             _ => self.error_other,

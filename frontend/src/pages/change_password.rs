@@ -1,13 +1,14 @@
 use guichet_types::{validation_errors, ChangePasswordRequest, FieldError};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
 use validator::Validate;
 
 use crate::{
-    components::{page_title, ErrorSummary, FieldMessage, PasswordChecklist},
+    components::{expect_flash, page_title, ErrorSummary, FieldMessage, Flash, PasswordChecklist},
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
-    session::expect_session,
+    session::{expect_session, AuthState},
 };
 
 const ORDER: [&str; 3] = ["current_password", "new_password", "confirm_password"];
@@ -20,12 +21,16 @@ fn label(t: &Texts, field: &str) -> &'static str {
     }
 }
 
-/// The password change forced on a first sign-in with a generic password.
+/// The password change forced on a first sign-in with a generic password, which then leads
+/// home, or the one asked for from the profile, which leads back there.
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
+    let flash = expect_flash();
+    let navigate = use_navigate();
     page_title(|t| t.change_password_title);
+    let forced = untrack(move || session.state()) == AuthState::MustChangePassword;
 
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -64,6 +69,15 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 "the passwords differ",
             ));
         }
+        // The server's rule too: a new password, not the current one again.
+        if !request.current_password.is_empty() && request.new_password == request.current_password
+        {
+            found.push(FieldError::new(
+                "new_password",
+                "unchanged",
+                "the new password must differ from the current one",
+            ));
+        }
         let found = FieldErrors::new(found, |field| {
             field == "current_password" && request.current_password.is_empty()
         });
@@ -73,13 +87,17 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
         errors.set(FieldErrors::default());
         pending.set(true);
+        let navigate = navigate.clone();
         spawn_local(async move {
-            // On success the session is signed in for good and the page redirects.
             match session
                 .change_password(&request.current_password, &request.new_password)
                 .await
             {
-                Ok(()) => {}
+                Ok(()) if forced => navigate(session.home_path(), Default::default()),
+                Ok(()) => {
+                    flash.show(Flash::PasswordChanged);
+                    navigate("/profile", Default::default());
+                }
                 Err(failure) if !failure.errors.is_empty() => {
                     let wrong_current =
                         |e: &FieldError| e.field == "current_password" && e.code != "required";
@@ -129,7 +147,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <section class="narrow card">
             <h1>{move || i18n.t().change_password_title}</h1>
-            <p class="intro">{move || i18n.t().change_password_intro}</p>
+            <p class="intro">
+                {move || {
+                    let t = i18n.t();
+                    if forced { t.change_password_intro } else { t.change_password_intro_voluntary }
+                }}
+            </p>
             <ErrorSummary errors general label />
             <form novalidate on:submit=on_submit>
                 <div class="field">
@@ -155,6 +178,14 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     }}
                 </button>
             </form>
+            {(!forced)
+                .then(|| {
+                    view! {
+                        <p class="links">
+                            <a href="/profile">{move || i18n.t().back_to_profile}</a>
+                        </p>
+                    }
+                })}
         </section>
     }
 }

@@ -20,10 +20,18 @@ fn label(t: &Texts, field: &str) -> &'static str {
     }
 }
 
-/// Where to go once signed in: the page that sent here, if it is one of ours.
-fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
-        .unwrap_or_else(|| "/tickets".to_owned())
+/// Where to go once signed in: the page that sent here, if it is one of ours, else `home`
+/// (the landing page or the tickets, as the profile says). The root itself means `home`.
+fn safe_next(next: Option<String>, home: &str) -> String {
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            // Browsers read `/\host` as `//host`.
+            && !n.starts_with("/\\")
+            && !n.starts_with("/login")
+            && n != "/"
+    })
+    .unwrap_or_else(|| home.to_owned())
 }
 
 #[component]
@@ -146,7 +154,7 @@ pub fn SignInPage() -> impl IntoView {
 
     move || match session.state() {
         AuthState::SignedIn => {
-            let next = safe_next(query.with_untracked(|q| q.get("next")));
+            let next = safe_next(query.with_untracked(|q| q.get("next")), session.home_path());
             view! { <Redirect path=next /> }.into_any()
         }
         AuthState::MustChangePassword => view! { <Redirect path="/password" /> }.into_any(),
@@ -163,13 +171,27 @@ mod tests {
 
     #[test]
     fn only_our_own_pages_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/tickets/new".to_owned())), "/tickets/new");
-        assert_eq!(safe_next(Some("//evil.example/x".to_owned())), "/tickets");
         assert_eq!(
-            safe_next(Some("https://evil.example".to_owned())),
-            "/tickets"
+            safe_next(Some("/tickets/new".to_owned()), "/"),
+            "/tickets/new"
         );
-        assert_eq!(safe_next(Some("/login".to_owned())), "/tickets");
-        assert_eq!(safe_next(None), "/tickets");
+        assert_eq!(safe_next(Some("//evil.example/x".to_owned()), "/"), "/");
+        assert_eq!(safe_next(Some("/\\evil.example".to_owned()), "/"), "/");
+        assert_eq!(safe_next(Some("https://evil.example".to_owned()), "/"), "/");
+        assert_eq!(safe_next(Some("/login".to_owned()), "/tickets"), "/tickets");
+    }
+
+    #[test]
+    fn without_a_page_to_go_back_to_the_profile_chooses() {
+        assert_eq!(safe_next(None, "/"), "/");
+        assert_eq!(safe_next(None, "/tickets"), "/tickets");
+        // The root is the home page, wherever the profile puts it.
+        assert_eq!(safe_next(Some("/".to_owned()), "/tickets"), "/tickets");
+        assert_eq!(safe_next(Some("/?q=x".to_owned()), "/tickets"), "/?q=x");
+        // A page asked for still wins over the profile's choice.
+        assert_eq!(
+            safe_next(Some("/profile".to_owned()), "/tickets"),
+            "/profile"
+        );
     }
 }

@@ -1,5 +1,6 @@
 use guichet_types::{Scope, TicketListQuery, TicketStatus};
 use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{page_title, FlashMessage, QueueFilter, QueueFilters, TicketTable},
@@ -9,6 +10,7 @@ use crate::{
 
 /// "My tickets": the list with its status filter, full-text search and, for referents, the
 /// whole company. The support team sees every ticket by default, or those assigned to them.
+/// `?q=` (the landing page's search) is the search to start with.
 #[component]
 pub fn TicketsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -25,8 +27,19 @@ pub fn TicketsPage() -> impl IntoView {
     };
 
     let status = RwSignal::new(None::<TicketStatus>);
-    let search_box = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
+    let url_query = use_query_map();
+    let asked = Memo::new(move |_| url_query.with(|q| q.get("q")).unwrap_or_default());
+    let search_box = RwSignal::new(asked.get_untracked());
+    let search = RwSignal::new(asked.get_untracked());
+    // Another `?q=` while the page stays (e.g. "My tickets" in the header clears it).
+    Effect::new(move |previous: Option<String>| {
+        let now = asked.get();
+        if previous.is_some_and(|previous| previous != now) {
+            search_box.set(now.clone());
+            search.set(now.clone());
+        }
+        now
+    });
     // Customers start with their own tickets; agents with all of them (the server's default
     // for them too, said here so that the choice shows what is listed).
     let scope = RwSignal::new(None::<Scope>);
