@@ -5,6 +5,7 @@ use super::LanguageSwitch;
 use crate::{
     dom,
     i18n::use_i18n,
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -37,12 +38,12 @@ pub fn Header() -> impl IntoView {
                     <ul>
                         <li>
                             <a href="/tickets" aria-current=move || current("/tickets")>
-                                {move || i18n.t().nav_my_tickets}
+                                {dynamic(move || i18n.t().nav_my_tickets)}
                             </a>
                         </li>
                         <li>
                             <a href="/tickets/new" aria-current=move || current("/tickets/new")>
-                                {move || i18n.t().nav_new_ticket}
+                                {dynamic(move || i18n.t().nav_new_ticket)}
                             </a>
                         </li>
                     </ul>
@@ -60,9 +61,9 @@ pub fn Header() -> impl IntoView {
         .then(|| {
             view! {
                 <div class="account">
-                    <span class="user-name">{move || session.display_name()}</span>
+                    <span class="user-name">{dynamic(move || session.display_name())}</span>
                     <button type="button" class="link" on:click=sign_out>
-                        {move || i18n.t().sign_out}
+                        {dynamic(move || i18n.t().sign_out)}
                     </button>
                 </div>
             }
@@ -72,11 +73,11 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main" rel="external">
-                {move || i18n.t().skip_to_content}
+                {dynamic(move || i18n.t().skip_to_content)}
             </a>
             <div class="bar">
                 <a class="brand" href="/">
-                    {move || i18n.t().app_name}
+                    {dynamic(move || i18n.t().app_name)}
                 </a>
                 {nav}
                 <div class="tools">

@@ -3,6 +3,7 @@ use leptos_router::{components::Redirect, hooks::use_location};
 
 use crate::{
     i18n::use_i18n,
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -24,7 +25,8 @@ pub fn Protected(access: Access, children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     move || match (session.state(), access) {
         (AuthState::Restoring, _) => {
-            view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()
+            view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }
+                .into_any()
         }
         (AuthState::SignedOut, _) => {
             let here = location.pathname.get_untracked() + &location.search.get_untracked();

@@ -1,7 +1,7 @@
 use guichet_types::{Ticket, TicketListQuery, TicketPage};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{dom, failure::Failure, i18n::use_i18n, session::expect_session};
+use crate::{dom, failure::Failure, i18n::use_i18n, reactive::dynamic, session::expect_session};
 
 /// The tickets of a list, with "load more" following the page's `next_cursor`.
 #[component]
@@ -71,14 +71,14 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
     view! {
         <Show
             when=move || items.with(|items| !items.is_empty())
-            fallback=move || view! { <p class="empty">{move || i18n.t().no_tickets}</p> }
+            fallback=move || view! { <p class="empty">{dynamic(move || i18n.t().no_tickets)}</p> }
         >
             {table}
         </Show>
-        {move || {
+        {dynamic(move || {
             failure.get().map(|f| view! { <p class="alert" role="alert">{(f.message())(i18n.t())}</p> })
-        }}
-        {move || {
+        })}
+        {dynamic(move || {
             next.with(Option::is_some)
                 .then(|| {
                     view! {
@@ -89,15 +89,15 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
                                 disabled=move || loading.get()
                                 aria-busy=move || loading.get().then_some("true")
                             >
-                                {move || {
+                                {dynamic(move || {
                                     let t = i18n.t();
                                     if loading.get() { t.loading } else { t.load_more }
-                                }}
+                                })}
                             </button>
                         </p>
                     }
                 })
-        }}
+        })}
     }
 }
 
@@ -109,7 +109,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
     let updated = ticket.updated_at.to_rfc3339();
     let date = move |at: String| {
         let shown = at.clone();
-        view! { <time datetime=at>{move || dom::format_date_time(&shown, i18n.t().tag)}</time> }
+        view! { <time datetime=at>{dynamic(move || dom::format_date_time(&shown, i18n.t().tag))}</time> }
     };
     view! {
         <tr>
@@ -119,7 +119,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
             <td data-label=move || i18n.t().col_title>{ticket.title}</td>
             <td data-label=move || i18n.t().col_status>
                 <span class=format!("status status-{}", status.as_str())>
-                    {move || i18n.t().status(status)}
+                    {dynamic(move || i18n.t().status(status))}
                 </span>
             </td>
             <td data-label=move || i18n.t().col_created>{date(created)}</td>

@@ -8,6 +8,7 @@ use crate::{
     failure::Failure,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::anonymous_client,
 };
 
@@ -100,18 +101,18 @@ pub fn AccessRequestPage() -> impl IntoView {
     let has = move |field: &'static str| move || errors.with(|e| e.has(field));
     view! {
         <section class="narrow card">
-            <h1>{move || i18n.t().access_request_title}</h1>
+            <h1>{dynamic(move || i18n.t().access_request_title)}</h1>
             <div role="status">
                 <Show when=move || sent.get()>
-                    <p class="flash" id="sent" tabindex="-1">{move || i18n.t().access_request_sent}</p>
+                    <p class="flash" id="sent" tabindex="-1">{dynamic(move || i18n.t().access_request_sent)}</p>
                 </Show>
             </div>
             <Show when=move || !sent.get()>
-                <p class="intro">{move || i18n.t().access_request_intro}</p>
+                <p class="intro">{dynamic(move || i18n.t().access_request_intro)}</p>
                 <ErrorSummary errors general label />
                 <form novalidate on:submit=on_submit>
                     <div class="field">
-                        <label for="full_name">{move || i18n.t().full_name}</label>
+                        <label for="full_name">{dynamic(move || i18n.t().full_name)}</label>
                         <input
                             id="full_name"
                             name="full_name"
@@ -126,7 +127,7 @@ pub fn AccessRequestPage() -> impl IntoView {
                         <FieldMessage id="full_name" field="full_name" errors />
                     </div>
                     <div class="field">
-                        <label for="email">{move || i18n.t().email}</label>
+                        <label for="email">{dynamic(move || i18n.t().email)}</label>
                         <input
                             id="email"
                             name="email"
@@ -141,8 +142,8 @@ pub fn AccessRequestPage() -> impl IntoView {
                         <FieldMessage id="email" field="email" errors />
                     </div>
                     <div class="field">
-                        <label for="service_code">{move || i18n.t().service_code}</label>
-                        <p class="hint" id="service_code-hint">{move || i18n.t().service_code_hint}</p>
+                        <label for="service_code">{dynamic(move || i18n.t().service_code)}</label>
+                        <p class="hint" id="service_code-hint">{dynamic(move || i18n.t().service_code_hint)}</p>
                         <input
                             id="service_code"
                             name="service_code"
@@ -159,15 +160,15 @@ pub fn AccessRequestPage() -> impl IntoView {
                         <FieldMessage id="service_code" field="service_code" errors />
                     </div>
                     <button type="submit" class="primary" disabled=move || pending.get()>
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.sending } else { t.access_request_submit }
-                        }}
+                        })}
                     </button>
                 </form>
             </Show>
             <p>
-                <a href="/login">{move || i18n.t().back_to_sign_in}</a>
+                <a href="/login">{dynamic(move || i18n.t().back_to_sign_in)}</a>
             </p>
         </section>
     }

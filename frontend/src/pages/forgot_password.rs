@@ -8,6 +8,7 @@ use crate::{
     failure::Failure,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::anonymous_client,
 };
 
@@ -80,18 +81,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let invalid = move || errors.with(|e| e.has("email"));
     view! {
         <section class="narrow card">
-            <h1>{move || i18n.t().forgot_password_title}</h1>
+            <h1>{dynamic(move || i18n.t().forgot_password_title)}</h1>
             <div role="status">
                 <Show when=move || sent.get()>
-                    <p class="flash" id="sent" tabindex="-1">{move || i18n.t().forgot_password_sent}</p>
+                    <p class="flash" id="sent" tabindex="-1">{dynamic(move || i18n.t().forgot_password_sent)}</p>
                 </Show>
             </div>
             <Show when=move || !sent.get()>
-                <p class="intro">{move || i18n.t().forgot_password_intro}</p>
+                <p class="intro">{dynamic(move || i18n.t().forgot_password_intro)}</p>
                 <ErrorSummary errors general label />
                 <form novalidate on:submit=on_submit>
                     <div class="field">
-                        <label for="email">{move || i18n.t().email}</label>
+                        <label for="email">{dynamic(move || i18n.t().email)}</label>
                         <input
                             id="email"
                             name="email"
@@ -106,15 +107,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <FieldMessage id="email" field="email" errors />
                     </div>
                     <button type="submit" class="primary" disabled=move || pending.get()>
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.sending } else { t.forgot_password_submit }
-                        }}
+                        })}
                     </button>
                 </form>
             </Show>
             <p>
-                <a href="/login">{move || i18n.t().back_to_sign_in}</a>
+                <a href="/login">{dynamic(move || i18n.t().back_to_sign_in)}</a>
             </p>
         </section>
     }
