@@ -89,11 +89,5 @@ sed -e "s|/${crate}_bg.wasm|/$wasm_name|g" -e "s|/$crate.js|/$glue_name|g" \
 rm -rf "$dist"
 mv "$out" "$dist"
 
-# What a first visit downloads, compressed as a server would send it.
-total=0
-for file in index.html "$boot_name" "$css_name" "$glue_name" "$wasm_name"; do
-  size="$(gzip -9 -c "$dist/$file" | wc -c)"
-  total=$((total + size))
-  printf '%8d B gzipped  %s\n' "$size" "$file"
-done
-printf '%8d B gzipped  total first load\n' "$total"
+# What a first visit downloads, gzipped (the budget is checked by scripts/test-all.sh).
+bash "$repo/scripts/check-bundle-size.sh" --report

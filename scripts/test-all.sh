@@ -2,7 +2,8 @@
 # The README's test command: every check, each artefact built once.
 #   formatting, clippy (server and WASM), the types crate on wasm32, the dependency rule
 #   (no sea-orm in types/client), unit and integration tests on SQLite and PostgreSQL,
-#   the OpenAPI drift check, the SPA build, browser tests, and the public contract smoke test.
+#   the OpenAPI drift check, the SPA build and the size budget of its first load, browser tests,
+#   and the public contract smoke test.
 # PostgreSQL: GUICHET_TEST_POSTGRES_URL (default: the local server); with CI set it must answer.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,10 +50,11 @@ if ! target/debug/guichet openapi | diff -q - openapi/openapi.json >/dev/null; t
   exit 1
 fi
 
-step "SPA: clippy, tests and release build"
+step "SPA: clippy, tests, release build and size budget"
 cargo clippy -q -p guichet-frontend --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
 cargo test -q -p guichet-frontend --target-dir target/spa
 bash scripts/build-frontend.sh
+bash scripts/check-bundle-size.sh
 
 step "browser tests"
 GUICHET_BIN="$repo/target/debug/guichet" bash scripts/e2e.sh

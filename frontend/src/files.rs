@@ -25,10 +25,10 @@ pub fn size_of(file: &File) -> u64 {
 }
 
 /// How much of an upload has been sent, in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
-    pub sent: f64,
-    pub total: f64,
+    pub sent: u64,
+    pub total: u64,
 }
 
 /// Sends `file` to the ticket (`POST /tickets/{number}/attachments`, part `file`), reporting
@@ -70,9 +70,11 @@ pub async fn upload(
     let on_upload_progress =
         Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
             if event.length_computable() {
+                // Whole numbers of bytes, held in doubles. Kept as integers: formatting a
+                // float would bring the float printing code into the WASM build.
                 on_progress(Progress {
-                    sent: event.loaded(),
-                    total: event.total(),
+                    sent: event.loaded().max(0.0) as u64,
+                    total: event.total().max(0.0) as u64,
                 });
             }
         });

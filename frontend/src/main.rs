@@ -11,6 +11,7 @@ mod files;
 mod forms;
 mod i18n;
 mod pages;
+mod reactive;
 mod session;
 
 fn main() {

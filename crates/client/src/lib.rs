@@ -676,7 +676,13 @@ fn encode_path_segment(value: &str) -> String {
 
 /// Optional members are left out rather than sent as `null`.
 fn without_nulls(value: &impl Serialize) -> serde_json::Value {
-    match serde_json::to_value(value) {
+    drop_nulls(serde_json::to_value(value))
+}
+
+/// The part of `without_nulls` that is the same for every type: compiled once rather than
+/// once per request type (it sorts the members into a map, which is a lot of WASM).
+fn drop_nulls(value: Result<serde_json::Value, serde_json::Error>) -> serde_json::Value {
+    match value {
         Ok(serde_json::Value::Object(map)) => {
             serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
         }

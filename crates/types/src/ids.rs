@@ -71,8 +71,7 @@ impl TryFrom<String> for TicketNumber {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         let rest = value.strip_prefix('T').ok_or(InvalidTicketNumber)?;
         let (date, sequence) = rest.split_once('.').ok_or(InvalidTicketNumber)?;
-        let valid_date =
-            chrono::NaiveDate::parse_from_str(date, "%Y%m%d").is_ok() && date.len() == 8;
+        let valid_date = is_compact_date(date);
         let valid_sequence = sequence.len() >= 4
             && sequence.len() <= 12
             && sequence.bytes().all(|b| b.is_ascii_digit());
@@ -81,6 +80,22 @@ impl TryFrom<String> for TicketNumber {
         } else {
             Err(InvalidTicketNumber)
         }
+    }
+}
+
+/// `YYYYMMDD`, eight digits naming a real day. Checked by hand: chrono's `parse_from_str`
+/// would bring its whole format-string parser into the WASM build for this one check.
+fn is_compact_date(date: &str) -> bool {
+    if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let part = |range: std::ops::Range<usize>| date[range].parse::<u32>().ok();
+    match (part(0..4), part(4..6), part(6..8)) {
+        (Some(year), Some(month), Some(day)) => i32::try_from(year)
+            .ok()
+            .and_then(|year| chrono::NaiveDate::from_ymd_opt(year, month, day))
+            .is_some(),
+        _ => false,
     }
 }
 
@@ -126,6 +141,9 @@ mod tests {
             "T20261121.01",
             "T20261121.00a1",
             "T20261121",
+            "T20260230.0001",
+            "T2026 1 1.0001",
+            "T+2026112.0001",
         ] {
             assert!(bad.parse::<TicketNumber>().is_err(), "{bad}");
         }

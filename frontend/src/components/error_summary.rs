@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::{
     forms::FieldErrors,
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
 };
 
 /// The list of what is wrong with a form, read out as soon as it appears.
@@ -17,14 +18,14 @@ pub fn ErrorSummary(
     let i18n = use_i18n();
     view! {
         <div class="live" aria-live="assertive" aria-atomic="true">
-            {move || {
+            {dynamic(move || {
                 general
                     .get()
                     .map(|message| {
                         view! { <p class="alert" id="form-alert">{message(i18n.t())}</p> }
                     })
-            }}
-            {move || {
+            })}
+            {dynamic(move || {
                 let t = i18n.t();
                 errors
                     .with(|errors| {
@@ -45,7 +46,7 @@ pub fn ErrorSummary(
                                 }
                             })
                     })
-            }}
+            })}
         </div>
     }
 }

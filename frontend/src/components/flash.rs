@@ -1,7 +1,10 @@
 use guichet_types::TicketNumber;
 use leptos::prelude::*;
 
-use crate::i18n::{fill, use_i18n};
+use crate::{
+    i18n::{fill, use_i18n},
+    reactive::dynamic,
+};
 
 /// A message that one page leaves for the next (e.g. "ticket created" before the list).
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +43,7 @@ pub fn FlashMessage() -> impl IntoView {
     on_cleanup(move || slot.0.set(None));
     view! {
         <div role="status">
-            {move || {
+            {dynamic(move || {
                 slot.0
                     .get()
                     .map(|flash| {
@@ -66,7 +69,7 @@ pub fn FlashMessage() -> impl IntoView {
                             }
                         }
                     })
-            }}
+            })}
         </div>
     }
 }

@@ -1,7 +1,7 @@
 use guichet_types::Locale;
 use leptos::prelude::*;
 
-use crate::{i18n::use_i18n, session::expect_session};
+use crate::{i18n::use_i18n, reactive::dynamic, session::expect_session};
 
 /// Two buttons, each named in its own language.
 #[component]
@@ -23,7 +23,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="language-switch" role="group" aria-labelledby="language-label">
-            <span id="language-label" class="visually-hidden">{move || i18n.t().language}</span>
+            <span id="language-label" class="visually-hidden">{dynamic(move || i18n.t().language)}</span>
             {button(Locale::Fr, "fr", "Français")}
             {button(Locale::En, "en", "English")}
         </div>

@@ -1,7 +1,7 @@
 use guichet_types::PasswordRule;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::{i18n::use_i18n, reactive::dynamic};
 
 /// The password policy, each rule ticked as soon as the typed password meets it.
 #[component]
@@ -17,14 +17,14 @@ pub fn PasswordChecklist(
             view! {
                 <li class:met=met>
                     <span class="mark" aria-hidden="true">
-                        {move || if met() { "✔" } else { "•" }}
+                        {dynamic(move || if met() { "✔" } else { "•" })}
                     </span>
-                    {move || i18n.t().password_rule(rule)}
+                    {dynamic(move || i18n.t().password_rule(rule))}
                     <span class="visually-hidden">
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             format!(" ({})", if met() { t.rule_met } else { t.rule_unmet })
-                        }}
+                        })}
                     </span>
                 </li>
             }
@@ -32,7 +32,7 @@ pub fn PasswordChecklist(
         .collect_view();
     view! {
         <div id=id class="checklist">
-            <p>{move || i18n.t().password_rules_title}</p>
+            <p>{dynamic(move || i18n.t().password_rules_title)}</p>
             <ul>{rules}</ul>
         </div>
     }

@@ -14,6 +14,7 @@ use crate::{
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n, Message, Texts},
     pages::UploadProgress,
+    reactive::dynamic,
     session::{expect_session, Session},
 };
 
@@ -261,25 +262,26 @@ pub fn NewTicketPage() -> impl IntoView {
                     aria-invalid=invalid("kind")
                 />
                 <label for=id>
-                    <strong>{move || i18n.t().kind(value)}</strong>
+                    <strong>{dynamic(move || i18n.t().kind(value))}</strong>
                     " — "
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         if value == TicketKind::Incident { t.kind_incident_hint } else { t.kind_request_hint }
-                    }}
+                    })}
                 </label>
             </div>
         }
     };
 
-    let required = move || view! { <span class="required">{move || i18n.t().required_mark}</span> };
+    let required =
+        move || view! { <span class="required">{dynamic(move || i18n.t().required_mark)}</span> };
 
     view! {
         <section class="form-page">
-            <h1>{move || i18n.t().new_ticket_title}</h1>
-            <p class="intro">{move || i18n.t().new_ticket_intro}</p>
+            <h1>{dynamic(move || i18n.t().new_ticket_title)}</h1>
+            <p class="intro">{dynamic(move || i18n.t().new_ticket_intro)}</p>
             <div role="status">
-                {move || {
+                {dynamic(move || {
                     created
                         .get()
                         .map(|number| {
@@ -297,7 +299,7 @@ pub fn NewTicketPage() -> impl IntoView {
                                 view! { <p class="alert">{text}</p> }
                             }
                         })
-                }}
+                })}
             </div>
             <ErrorSummary errors general label />
             <form novalidate on:submit=on_submit>
@@ -305,14 +307,14 @@ pub fn NewTicketPage() -> impl IntoView {
                     class="field"
                     aria-describedby=move || described_by("kind", false, has("kind")())
                 >
-                    <legend>{move || i18n.t().kind_legend} " " {required}</legend>
+                    <legend>{dynamic(move || i18n.t().kind_legend)} " " {required}</legend>
                     {kind_choice(TicketKind::Incident, "kind-incident")}
                     {kind_choice(TicketKind::Request, "kind-request")}
                     <FieldMessage id="kind" field="kind" errors />
                 </fieldset>
 
                 <div class="field">
-                    <label for="category_id">{move || i18n.t().category} " " {required}</label>
+                    <label for="category_id">{dynamic(move || i18n.t().category)} " " {required}</label>
                     <select
                         id="category_id"
                         name="category_id"
@@ -321,14 +323,14 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-invalid=invalid("category_id")
                         aria-describedby=move || described_by("category_id", false, has("category_id")())
                     >
-                        <option value="">{move || i18n.t().category_choose}</option>
-                        {move || category_options(groups(), category)}
+                        <option value="">{dynamic(move || i18n.t().category_choose)}</option>
+                        {dynamic(move || category_options(groups(), category))}
                     </select>
                     <FieldMessage id="category_id" field="category_id" errors />
                 </div>
 
                 <div class="field">
-                    <label for="urgency">{move || i18n.t().urgency}</label>
+                    <label for="urgency">{dynamic(move || i18n.t().urgency)}</label>
                     <select
                         id="urgency"
                         name="urgency"
@@ -345,7 +347,7 @@ pub fn NewTicketPage() -> impl IntoView {
                             .map(|&level| {
                                 view! {
                                     <option value=level.as_str() selected=move || urgency.get() == level>
-                                        {move || i18n.t().level(level)}
+                                        {dynamic(move || i18n.t().level(level))}
                                     </option>
                                 }
                             })
@@ -355,7 +357,7 @@ pub fn NewTicketPage() -> impl IntoView {
                 </div>
 
                 <div class="field">
-                    <label for="asset_id">{move || i18n.t().asset}</label>
+                    <label for="asset_id">{dynamic(move || i18n.t().asset)}</label>
                     <select
                         id="asset_id"
                         name="asset_id"
@@ -364,8 +366,8 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-invalid=invalid("asset_id")
                         aria-describedby=move || described_by("asset_id", false, has("asset_id")())
                     >
-                        <option value="">{move || i18n.t().asset_none}</option>
-                        {move || {
+                        <option value="">{dynamic(move || i18n.t().asset_none)}</option>
+                        {dynamic(move || {
                             assets
                                 .get()
                                 .and_then(Result::ok)
@@ -386,13 +388,13 @@ pub fn NewTicketPage() -> impl IntoView {
                                     }
                                 })
                                 .collect_view()
-                        }}
+                        })}
                     </select>
                     <FieldMessage id="asset_id" field="asset_id" errors />
                 </div>
 
                 <div class="field">
-                    <label for="title">{move || i18n.t().title} " " {required}</label>
+                    <label for="title">{dynamic(move || i18n.t().title)} " " {required}</label>
                     <input
                         id="title"
                         name="title"
@@ -405,13 +407,13 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-describedby=move || described_by("title", true, has("title")())
                     />
                     <p id="title-hint" class="hint">
-                        {move || fill(i18n.t().title_hint, "n", &TITLE_MAX_CHARS.to_string())}
+                        {dynamic(move || fill(i18n.t().title_hint, "n", &TITLE_MAX_CHARS.to_string()))}
                     </p>
                     <FieldMessage id="title" field="title" errors />
                 </div>
 
                 <div class="field">
-                    <label for="description">{move || i18n.t().description} " " {required}</label>
+                    <label for="description">{dynamic(move || i18n.t().description)} " " {required}</label>
                     <textarea
                         id="description"
                         name="description"
@@ -421,7 +423,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-invalid=invalid("description")
                         aria-describedby=move || described_by("description", true, has("description")())
                     ></textarea>
-                    <p id="description-hint" class="hint">{move || i18n.t().description_hint}</p>
+                    <p id="description-hint" class="hint">{dynamic(move || i18n.t().description_hint)}</p>
                     <FieldMessage id="description" field="description" errors />
                 </div>
 
@@ -434,12 +436,12 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-invalid=invalid("notify")
                         aria-describedby=move || described_by("notify", false, has("notify")())
                     />
-                    <label for="notify">{move || i18n.t().notify}</label>
+                    <label for="notify">{dynamic(move || i18n.t().notify)}</label>
                     <FieldMessage id="notify" field="notify" errors />
                 </div>
 
                 <div class="field">
-                    <label for="notify_email">{move || i18n.t().notify_email}</label>
+                    <label for="notify_email">{dynamic(move || i18n.t().notify_email)}</label>
                     <input
                         id="notify_email"
                         name="notify_email"
@@ -452,16 +454,16 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-describedby=move || described_by("notify_email", true, has("notify_email")())
                     />
                     <p id="notify_email-hint" class="hint">
-                        {move || {
+                        {dynamic(move || {
                             let email = session.profile().map(|p| p.email).unwrap_or_default();
                             fill(i18n.t().notify_email_hint, "email", &email)
-                        }}
+                        })}
                     </p>
                     <FieldMessage id="notify_email" field="notify_email" errors />
                 </div>
 
                 <div class="field">
-                    <label for="files">{move || i18n.t().files}</label>
+                    <label for="files">{dynamic(move || i18n.t().files)}</label>
                     <input
                         id="files"
                         name="files"
@@ -473,13 +475,13 @@ pub fn NewTicketPage() -> impl IntoView {
                         aria-describedby=move || described_by("files", true, has("files")())
                     />
                     <p id="files-hint" class="hint">
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             fill(t.files_hint, "max", &t.size(ATTACHMENT_MAX_BYTES))
-                        }}
+                        })}
                     </p>
                     <FieldMessage id="files" field="files" errors />
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         let items = chosen
                             .with(|list| {
@@ -497,20 +499,20 @@ pub fn NewTicketPage() -> impl IntoView {
                                     .collect::<Vec<_>>()
                             });
                         (!items.is_empty()).then(|| view! { <ul class="chosen-files">{items}</ul> })
-                    }}
+                    })}
                 </div>
 
                 <UploadProgress id="upload-progress" progress position />
 
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || pending.get()>
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.sending } else { t.submit_create }
-                        }}
+                        })}
                     </button>
                     <button type="button" disabled=move || pending.get() on:click=move |_| submit(true)>
-                        {move || i18n.t().submit_create_another}
+                        {dynamic(move || i18n.t().submit_create_another)}
                     </button>
                 </div>
             </form>

@@ -9,6 +9,7 @@ use crate::{
     failure::Failure,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::anonymous_client,
 };
 
@@ -145,33 +146,33 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
     let ask_again = move || {
         view! {
             <p>
-                <a href="/forgot-password">{move || i18n.t().ask_new_link}</a>
+                <a href="/forgot-password">{dynamic(move || i18n.t().ask_new_link)}</a>
             </p>
         }
     };
 
     let form = move || {
         view! {
-            <p class="intro">{move || intro(i18n.t())}</p>
+            <p class="intro">{dynamic(move || intro(i18n.t()))}</p>
             <ErrorSummary errors general label />
             <Show when=move || link_dead.get()>{ask_again}</Show>
             <form novalidate on:submit=on_submit.clone()>
                 <div class="field">
-                    <label for="new_password">{move || i18n.t().new_password}</label>
+                    <label for="new_password">{dynamic(move || i18n.t().new_password)}</label>
                     {password_input("new_password", new, true)}
                     <PasswordChecklist id="new_password-hint" password=new />
                     <FieldMessage id="new_password" field="new_password" errors />
                 </div>
                 <div class="field">
-                    <label for="confirm_password">{move || i18n.t().confirm_password}</label>
+                    <label for="confirm_password">{dynamic(move || i18n.t().confirm_password)}</label>
                     {password_input("confirm_password", confirm, false)}
                     <FieldMessage id="confirm_password" field="confirm_password" errors />
                 </div>
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.saving } else { submit(t) }
-                    }}
+                    })}
                 </button>
             </form>
         }
@@ -179,19 +180,19 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
 
     view! {
         <section class="narrow card">
-            <h1>{move || title(i18n.t())}</h1>
-            {move || match token.get_value() {
+            <h1>{dynamic(move || title(i18n.t()))}</h1>
+            {dynamic(move || match token.get_value() {
                 Some(_) => form().into_any(),
                 None => {
                     view! {
-                        <p class="alert" role="alert">{move || i18n.t().link_missing}</p>
+                        <p class="alert" role="alert">{dynamic(move || i18n.t().link_missing)}</p>
                         {ask_again()}
                     }
                         .into_any()
                 }
-            }}
+            })}
             <p>
-                <a href="/login">{move || i18n.t().back_to_sign_in}</a>
+                <a href="/login">{dynamic(move || i18n.t().back_to_sign_in)}</a>
             </p>
         </section>
     }

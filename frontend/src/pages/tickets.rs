@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     components::{page_title, FlashMessage, QueueFilter, QueueFilters, TicketTable},
     i18n::use_i18n,
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -98,7 +99,7 @@ pub fn TicketsPage() -> impl IntoView {
                             on:change=move |_| scope.set(Some(value))
                         />
                         <label for=id>
-                            {move || {
+                            {dynamic(move || {
                                 let t = i18n.t();
                                 match value {
                                     Scope::Company => t.scope_company,
@@ -106,21 +107,21 @@ pub fn TicketsPage() -> impl IntoView {
                                     Scope::Mine if staff() => t.scope_assigned,
                                     Scope::Mine => t.scope_mine,
                                 }
-                            }}
+                            })}
                         </label>
                     </div>
                 }
             };
             view! {
                 <fieldset class="scope">
-                    <legend>{move || i18n.t().scope_legend}</legend>
-                    {move || {
+                    <legend>{dynamic(move || i18n.t().scope_legend)}</legend>
+                    {dynamic(move || {
                         if staff() {
                             view! { {option(Scope::All, "scope-all")} {option(Scope::Mine, "scope-mine")} }.into_any()
                         } else {
                             view! { {option(Scope::Mine, "scope-mine")} {option(Scope::Company, "scope-company")} }.into_any()
                         }
-                    }}
+                    })}
                 </fieldset>
             }
         })
@@ -148,9 +149,9 @@ pub fn TicketsPage() -> impl IntoView {
                 Ok((query, page)) => view! { <TicketTable page query /> }.into_any(),
                 Err(failure) => view! {
                     <div class="alert" role="alert">
-                        <p>{move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}</p>
+                        <p>{dynamic(move || i18n.t().load_failed)} " " {dynamic(move || (failure.message())(i18n.t()))}</p>
                         <button type="button" on:click=move |_| page.refetch()>
-                            {move || i18n.t().retry}
+                            {dynamic(move || i18n.t().retry)}
                         </button>
                     </div>
                 }
@@ -164,14 +165,14 @@ pub fn TicketsPage() -> impl IntoView {
             <div class="page-head">
                 <h1 id="page-title">{heading}</h1>
                 <a class="button primary" href="/tickets/new">
-                    {move || i18n.t().nav_new_ticket}
+                    {dynamic(move || i18n.t().nav_new_ticket)}
                 </a>
             </div>
             <FlashMessage />
             <form class="filters" role="search" aria-label=move || i18n.t().filters novalidate on:submit=on_search>
                 {scope_choice}
                 <div class="field">
-                    <label for="status-filter">{move || i18n.t().status_filter}</label>
+                    <label for="status-filter">{dynamic(move || i18n.t().status_filter)}</label>
                     <select
                         id="status-filter"
                         on:change=move |ev| status.set(TicketStatus::parse(&event_target_value(&ev)))
@@ -181,15 +182,15 @@ pub fn TicketsPage() -> impl IntoView {
                 </div>
                 {move || staff().then(|| view! { <QueueFilters filter=queue /> })}
                 <div class="field grow">
-                    <label for="search">{move || i18n.t().search_label}</label>
+                    <label for="search">{dynamic(move || i18n.t().search_label)}</label>
                     <div class="inline">
                         <input id="search" name="q" type="search" aria-describedby="search-hint" bind:value=search_box />
-                        <button type="submit">{move || i18n.t().search_submit}</button>
+                        <button type="submit">{dynamic(move || i18n.t().search_submit)}</button>
                     </div>
-                    <p id="search-hint" class="hint">{move || i18n.t().search_hint}</p>
+                    <p id="search-hint" class="hint">{dynamic(move || i18n.t().search_hint)}</p>
                 </div>
             </form>
-            <Transition fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
+            <Transition fallback=move || view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }>
                 {results}
             </Transition>
         </section>

@@ -9,6 +9,7 @@ use super::{
 use crate::{
     categories::{category_groups, category_options},
     i18n::{fill, use_i18n},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -80,10 +81,10 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                         disabled=move || pending.get()
                         on:click=move |_| update(TicketUpdate { status: Some(status), ..Default::default() })
                     >
-                        {move || {
+                        {dynamic(move || {
                             let t = i18n.t();
                             fill(t.set_status, "status", t.status(status))
-                        }}
+                        })}
                     </button>
                 }
             })
@@ -115,35 +116,35 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
 
     view! {
         <section class="panel agent" aria-labelledby="agent-heading">
-            <h2 id="agent-heading">{move || i18n.t().agent_heading}</h2>
+            <h2 id="agent-heading">{dynamic(move || i18n.t().agent_heading)}</h2>
             <Show when=move || actions.with(|a| !a.set_status.is_empty() || a.assign_me)>
                 <div class="buttons">
                     {status_buttons}
                     <Show when=move || actions.with(|a| a.assign_me)>
                         <button type="button" disabled=move || pending.get() on:click=assign_me>
-                            {move || i18n.t().assign_me}
+                            {dynamic(move || i18n.t().assign_me)}
                         </button>
                     </Show>
                 </div>
             </Show>
             <Show when=move || actions.with(|a| a.classify)>
                 <div class="field">
-                    <label for="agent-category">{move || i18n.t().category}</label>
+                    <label for="agent-category">{dynamic(move || i18n.t().category)}</label>
                     <div class="inline">
                         <select
                             id="agent-category"
                             on:change=move |ev| category.set(event_target_value(&ev))
                             prop:value=move || category.get()
                         >
-                            {move || category_options(groups(), category)}
+                            {dynamic(move || category_options(groups(), category))}
                         </select>
                         <button type="button" disabled=move || pending.get() on:click=change_category>
-                            {move || i18n.t().change_category}
+                            {dynamic(move || i18n.t().change_category)}
                         </button>
                     </div>
                 </div>
                 <div class="field">
-                    <label for="agent-impact">{move || i18n.t().field_impact}</label>
+                    <label for="agent-impact">{dynamic(move || i18n.t().field_impact)}</label>
                     <div class="inline">
                         <select
                             id="agent-impact"
@@ -159,24 +160,24 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                                 .map(|&level| {
                                     view! {
                                         <option value=level.as_str() selected=move || impact.get() == level>
-                                            {move || i18n.t().level(level)}
+                                            {dynamic(move || i18n.t().level(level))}
                                         </option>
                                     }
                                 })
                                 .collect_view()}
                         </select>
                         <button type="button" disabled=move || pending.get() on:click=change_impact>
-                            {move || i18n.t().change_impact}
+                            {dynamic(move || i18n.t().change_impact)}
                         </button>
                     </div>
                 </div>
             </Show>
             <Show when=move || actions.with(|a| a.propose_solution)>
-                <h3>{move || i18n.t().propose_heading}</h3>
+                <h3>{dynamic(move || i18n.t().propose_heading)}</h3>
                 <TextActionForm action=TextAction::Propose />
             </Show>
             <Show when=move || actions.with(|a| a.reopen)>
-                <h3>{move || i18n.t().reopen_heading}</h3>
+                <h3>{dynamic(move || i18n.t().reopen_heading)}</h3>
                 <TextActionForm action=TextAction::Reopen />
             </Show>
         </section>

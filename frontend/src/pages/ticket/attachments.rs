@@ -13,6 +13,7 @@ use crate::{
     files::{self, Progress, ATTACHMENT_MAX_BYTES},
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -23,18 +24,19 @@ pub fn Attachments(can_attach: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_ticket_state();
     let notice = RwSignal::new(None::<Notice>);
-    let list = move || match state.attachments.get() {
+    let list = move || {
+        match state.attachments.get() {
         None => {
-            view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()
+            view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }.into_any()
         }
         Some(Err(failure)) => view! {
             <p class="alert" role="alert">
-                {move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}
+                {dynamic(move || i18n.t().load_failed)} " " {dynamic(move || (failure.message())(i18n.t()))}
             </p>
         }
         .into_any(),
         Some(Ok(files)) if files.is_empty() => {
-            view! { <p class="muted">{move || i18n.t().no_attachments}</p> }.into_any()
+            view! { <p class="muted">{dynamic(move || i18n.t().no_attachments)}</p> }.into_any()
         }
         Some(Ok(files)) => view! {
             <ul class="files">
@@ -44,10 +46,11 @@ pub fn Attachments(can_attach: Signal<bool>) -> impl IntoView {
             </ul>
         }
         .into_any(),
+    }
     };
     view! {
         <section class="panel" aria-labelledby="attachments-heading">
-            <h2 id="attachments-heading">{move || i18n.t().attachments}</h2>
+            <h2 id="attachments-heading">{dynamic(move || i18n.t().attachments)}</h2>
             {list}
             <NoticeView notice id="attachments-notice" />
             <Show when=move || can_attach.get()>
@@ -102,11 +105,11 @@ fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> imp
                 on:click=download
                 aria-busy=move || pending.get().then_some("true")
             >
-                <span class="visually-hidden">{move || i18n.t().download} " "</span>
+                <span class="visually-hidden">{dynamic(move || i18n.t().download)} " "</span>
                 {file_name}
             </button>
             " "
-            <span class="muted">"(" {move || i18n.t().size(size)} ")"</span>
+            <span class="muted">"(" {dynamic(move || i18n.t().size(size))} ")"</span>
         </li>
     }
 }
@@ -191,7 +194,7 @@ fn AttachForm() -> impl IntoView {
     view! {
         <form class="attach" novalidate on:submit=on_submit>
             <div class="field">
-                <label for=ID>{move || i18n.t().attach_file}</label>
+                <label for=ID>{dynamic(move || i18n.t().attach_file)}</label>
                 <input
                     id=ID
                     name="file"
@@ -202,14 +205,14 @@ fn AttachForm() -> impl IntoView {
                     aria-describedby=move || described_by(ID, true, invalid())
                 />
                 <p id=format!("{ID}-hint") class="hint">
-                    {move || { let t = i18n.t(); fill(t.attach_hint, "max", &t.size(ATTACHMENT_MAX_BYTES)) }}
+                    {dynamic(move || { let t = i18n.t(); fill(t.attach_hint, "max", &t.size(ATTACHMENT_MAX_BYTES)) })}
                 </p>
                 <FieldMessage id=ID field="file" errors />
             </div>
             <UploadProgress id="attach-progress" progress />
             <NoticeView notice id="attach-notice" />
             <button type="submit" disabled=move || progress.with(Option::is_some)>
-                {move || i18n.t().attach_submit}
+                {dynamic(move || i18n.t().attach_submit)}
             </button>
         </form>
     }
@@ -238,11 +241,11 @@ pub fn UploadProgress(
                 _ => fill(t.uploading_one, "file", &name),
             };
             // Unknown total: an indeterminate bar.
-            let value = (sent.total > 0.0).then(|| sent.sent.to_string());
+            let value = (sent.total > 0).then(|| sent.sent.to_string());
             view! {
                 <div class="upload">
                     <label for=id>{label}</label>
-                    <progress id=id max=sent.total.max(1.0).to_string() value=value></progress>
+                    <progress id=id max=sent.total.max(1).to_string() value=value></progress>
                 </div>
             }
         })

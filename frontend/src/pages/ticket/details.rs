@@ -5,6 +5,7 @@ use super::state::expect_ticket_state;
 use crate::{
     dom,
     i18n::{fill, use_i18n, Message},
+    reactive::dynamic,
 };
 
 /// The ticket's fields, as a list of terms and values.
@@ -17,8 +18,8 @@ pub fn TicketDetails() -> impl IntoView {
     let row = move |term: Message, value: Box<dyn Fn(&Ticket) -> String + Send + Sync>| {
         view! {
             <div>
-                <dt>{move || term(i18n.t())}</dt>
-                <dd>{move || ticket.with(|t| value(t))}</dd>
+                <dt>{dynamic(move || term(i18n.t()))}</dt>
+                <dd>{dynamic(move || ticket.with(|t| value(t)))}</dd>
             </div>
         }
     };
@@ -28,9 +29,9 @@ pub fn TicketDetails() -> impl IntoView {
                 let shown = at.clone();
                 view! {
                     <div>
-                        <dt>{move || term(i18n.t())}</dt>
+                        <dt>{dynamic(move || term(i18n.t()))}</dt>
                         <dd>
-                            <time datetime=at>{move || dom::format_date_time(&shown, i18n.t().tag)}</time>
+                            <time datetime=at>{dynamic(move || dom::format_date_time(&shown, i18n.t().tag))}</time>
                         </dd>
                     </div>
                 }
@@ -40,20 +41,20 @@ pub fn TicketDetails() -> impl IntoView {
 
     view! {
         <section class="panel" aria-labelledby="details-heading">
-            <h2 id="details-heading">{move || i18n.t().ticket_details}</h2>
+            <h2 id="details-heading">{dynamic(move || i18n.t().ticket_details)}</h2>
             <dl class="details">
                 {row(|t| t.col_number, Box::new(|t| t.number.to_string()))}
                 <div>
-                    <dt>{move || i18n.t().col_status}</dt>
+                    <dt>{dynamic(move || i18n.t().col_status)}</dt>
                     <dd>
-                        {move || {
+                        {dynamic(move || {
                             let status = ticket.with(|t| t.status);
                             view! {
                                 <span class=format!("status status-{}", status.as_str())>
-                                    {move || i18n.t().status(status)}
+                                    {dynamic(move || i18n.t().status(status))}
                                 </span>
                             }
-                        }}
+                        })}
                     </dd>
                 </div>
                 {row(|t| t.field_kind, Box::new(move |t| i18n.t().kind(t.kind).to_owned()))}
@@ -74,7 +75,7 @@ pub fn TicketDetails() -> impl IntoView {
                             .map_or_else(|| i18n.t().not_assigned.to_owned(), |a| a.name.clone())
                     }),
                 )}
-                {move || {
+                {dynamic(move || {
                     ticket
                         .with(|t| t.asset.is_some())
                         .then(|| {
@@ -83,7 +84,7 @@ pub fn TicketDetails() -> impl IntoView {
                                 Box::new(|t| t.asset.as_ref().map(|a| a.name.clone()).unwrap_or_default()),
                             )
                         })
-                }}
+                })}
                 {date(|t| t.field_created, |t| Some(t.created_at.to_rfc3339()))}
                 {date(|t| t.field_updated, |t| Some(t.updated_at.to_rfc3339()))}
                 {date(|t| t.field_resolved, |t| t.resolved_at.map(|d| d.to_rfc3339()))}
@@ -94,7 +95,7 @@ pub fn TicketDetails() -> impl IntoView {
                         if t.watchers.is_empty() { i18n.t().nobody.to_owned() } else { t.watchers.join(", ") }
                     }),
                 )}
-                {move || {
+                {dynamic(move || {
                     ticket
                         .with(|t| t.satisfaction.is_some())
                         .then(|| {
@@ -114,7 +115,7 @@ pub fn TicketDetails() -> impl IntoView {
                                 }),
                             )
                         })
-                }}
+                })}
             </dl>
         </section>
     }

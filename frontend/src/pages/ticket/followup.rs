@@ -11,6 +11,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::use_i18n,
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -80,12 +81,12 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
     let invalid = move || errors.with(|e| e.has("body"));
     view! {
         <section class="panel" aria-labelledby="followup-heading">
-            <h2 id="followup-heading">{move || i18n.t().followup_heading}</h2>
+            <h2 id="followup-heading">{dynamic(move || i18n.t().followup_heading)}</h2>
             <form novalidate on:submit=on_submit>
                 <div class="field">
                     <label for=ID>
-                        {move || i18n.t().followup_body} " "
-                        <span class="required">{move || i18n.t().required_mark}</span>
+                        {dynamic(move || i18n.t().followup_body)} " "
+                        <span class="required">{dynamic(move || i18n.t().required_mark)}</span>
                     </label>
                     <textarea
                         id=ID
@@ -96,26 +97,26 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                         aria-invalid=move || invalid().then_some("true")
                         aria-describedby=move || described_by(ID, awaited(), invalid())
                     ></textarea>
-                    {move || {
+                    {dynamic(move || {
                         awaited()
                             .then(|| {
-                                view! { <p id=format!("{ID}-hint") class="hint">{move || i18n.t().followup_waiting_hint}</p> }
+                                view! { <p id=format!("{ID}-hint") class="hint">{dynamic(move || i18n.t().followup_waiting_hint)}</p> }
                             })
-                    }}
+                    })}
                     <FieldMessage id=ID field="body" errors />
                 </div>
                 <Show when=move || internal_allowed.get()>
                     <div class="field choice">
                         <input id="followup-internal" name="internal" type="checkbox" bind:checked=internal />
-                        <label for="followup-internal">{move || i18n.t().followup_internal}</label>
+                        <label for="followup-internal">{dynamic(move || i18n.t().followup_internal)}</label>
                     </div>
                 </Show>
                 <NoticeView notice id="followup-notice" />
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.sending } else { t.followup_submit }
-                    }}
+                    })}
                 </button>
             </form>
         </section>

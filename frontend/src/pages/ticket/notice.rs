@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::{
     failure::Failure,
     i18n::{fill, use_i18n, Message, Texts},
+    reactive::dynamic,
 };
 
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ pub fn NoticeView(notice: RwSignal<Option<Notice>>, id: &'static str) -> impl In
     let i18n = use_i18n();
     view! {
         <div class="live" id=id tabindex="-1" aria-live="polite" aria-atomic="true">
-            {move || {
+            {dynamic(move || {
                 notice
                     .get()
                     .map(|notice| {
@@ -63,11 +64,11 @@ pub fn NoticeView(notice: RwSignal<Option<Notice>>, id: &'static str) -> impl In
                                 class=if failure { "alert" } else { "flash" }
                                 role=failure.then_some("alert")
                             >
-                                {move || notice.text(i18n.t())}
+                                {dynamic(move || notice.text(i18n.t()))}
                             </p>
                         }
                     })
-            }}
+            })}
         </div>
     }
 }

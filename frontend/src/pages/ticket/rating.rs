@@ -8,6 +8,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -101,7 +102,7 @@ pub fn RatingForm() -> impl IntoView {
                     aria-invalid=move || errors.with(|e| e.has("rating")).then_some("true")
                 />
                 <label for=id>
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         let text = fill(t.rating_value, "n", &value.to_string());
                         match value {
@@ -109,7 +110,7 @@ pub fn RatingForm() -> impl IntoView {
                             5 => format!("{text} ({})", t.rating_high),
                             _ => text,
                         }
-                    }}
+                    })}
                 </label>
             </div>
         }
@@ -117,21 +118,21 @@ pub fn RatingForm() -> impl IntoView {
     let comment_invalid = move || errors.with(|e| e.has("comment"));
     view! {
         <section class="panel" aria-labelledby="rating-heading">
-            <h2 id="rating-heading">{move || i18n.t().rating_heading}</h2>
+            <h2 id="rating-heading">{dynamic(move || i18n.t().rating_heading)}</h2>
             <form novalidate on:submit=on_submit>
                 <fieldset
                     class="field rating"
                     aria-describedby=move || described_by("rating", false, errors.with(|e| e.has("rating")))
                 >
                     <legend>
-                        {move || i18n.t().rating_legend} " "
-                        <span class="required">{move || i18n.t().required_mark}</span>
+                        {dynamic(move || i18n.t().rating_legend)} " "
+                        <span class="required">{dynamic(move || i18n.t().required_mark)}</span>
                     </legend>
                     {(1..=5).map(choice).collect_view()}
                     <FieldMessage id="rating" field="rating" errors />
                 </fieldset>
                 <div class="field">
-                    <label for="rating-comment">{move || i18n.t().rating_comment}</label>
+                    <label for="rating-comment">{dynamic(move || i18n.t().rating_comment)}</label>
                     <textarea
                         id="rating-comment"
                         name="comment"
@@ -143,10 +144,10 @@ pub fn RatingForm() -> impl IntoView {
                     <FieldMessage id="rating-comment" field="comment" errors />
                 </div>
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.sending } else { t.rating_submit }
-                    }}
+                    })}
                 </button>
             </form>
         </section>

@@ -11,6 +11,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -96,7 +97,7 @@ pub fn Sharing() -> impl IntoView {
     let watchers = move || {
         let list = state.ticket.with(|t| t.watchers.clone());
         if list.is_empty() {
-            return view! { <p class="muted">{move || i18n.t().nobody}</p> }.into_any();
+            return view! { <p class="muted">{dynamic(move || i18n.t().nobody)}</p> }.into_any();
         }
         let items = list
             .into_iter()
@@ -113,7 +114,7 @@ pub fn Sharing() -> impl IntoView {
                             aria-label=move || fill(i18n.t().unshare_label, "email", &label)
                             on:click=move |_| unshare(removed.clone())
                         >
-                            {move || i18n.t().unshare}
+                            {dynamic(move || i18n.t().unshare)}
                         </button>
                     </li>
                 }
@@ -125,12 +126,12 @@ pub fn Sharing() -> impl IntoView {
     let invalid = move || errors.with(|e| e.has("email"));
     view! {
         <section class="panel" aria-labelledby="sharing-heading">
-            <h2 id="sharing-heading">{move || i18n.t().share_heading}</h2>
+            <h2 id="sharing-heading">{dynamic(move || i18n.t().share_heading)}</h2>
             {watchers}
             <NoticeView notice id="sharing-notice" />
             <form novalidate on:submit=on_submit>
                 <div class="field">
-                    <label for=ID>{move || i18n.t().share_email}</label>
+                    <label for=ID>{dynamic(move || i18n.t().share_email)}</label>
                     <input
                         id=ID
                         name="email"
@@ -141,11 +142,11 @@ pub fn Sharing() -> impl IntoView {
                         aria-invalid=move || invalid().then_some("true")
                         aria-describedby=move || described_by(ID, true, invalid())
                     />
-                    <p id=format!("{ID}-hint") class="hint">{move || i18n.t().share_hint}</p>
+                    <p id=format!("{ID}-hint") class="hint">{dynamic(move || i18n.t().share_hint)}</p>
                     <FieldMessage id=ID field="email" errors />
                 </div>
                 <button type="submit" disabled=move || pending.get()>
-                    {move || i18n.t().share_submit}
+                    {dynamic(move || i18n.t().share_submit)}
                 </button>
             </form>
         </section>

@@ -14,6 +14,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -178,10 +179,10 @@ pub fn TextActionForm(action: TextAction) -> impl IntoView {
         <form class="text-action" novalidate on:submit=on_submit>
             <div class="field">
                 <label for=id>
-                    {move || (action.label())(i18n.t())}
+                    {dynamic(move || (action.label())(i18n.t()))}
                     {action
                         .required()
-                        .then(|| view! { " " <span class="required">{move || i18n.t().required_mark}</span> })}
+                        .then(|| view! { " " <span class="required">{dynamic(move || i18n.t().required_mark)}</span> })}
                 </label>
                 <textarea
                     id=id
@@ -192,7 +193,7 @@ pub fn TextActionForm(action: TextAction) -> impl IntoView {
                     aria-invalid=move || invalid().then_some("true")
                     aria-describedby=move || described_by(id, hint.is_some(), invalid())
                 ></textarea>
-                {hint.map(|hint| view! { <p id=format!("{id}-hint") class="hint">{move || hint(i18n.t())}</p> })}
+                {hint.map(|hint| view! { <p id=format!("{id}-hint") class="hint">{dynamic(move || hint(i18n.t()))}</p> })}
                 <FieldMessage id=id field=field errors />
             </div>
             <button
@@ -200,10 +201,10 @@ pub fn TextActionForm(action: TextAction) -> impl IntoView {
                 class=if action == TextAction::Reject || action == TextAction::Withdraw { "" } else { "primary" }
                 disabled=move || pending.get()
             >
-                {move || {
+                {dynamic(move || {
                     let t = i18n.t();
                     if pending.get() { t.sending } else { (action.submit())(t) }
-                }}
+                })}
             </button>
         </form>
     }

@@ -2,7 +2,7 @@ use guichet_types::TimelineEntry;
 use leptos::prelude::*;
 
 use super::{history::describe, state::expect_ticket_state};
-use crate::{dom, i18n::use_i18n};
+use crate::{dom, i18n::use_i18n, reactive::dynamic};
 
 /// The ticket's history, oldest first, each event as a sentence.
 #[component]
@@ -11,16 +11,16 @@ pub fn Timeline() -> impl IntoView {
     let state = expect_ticket_state();
     let content = move || {
         match state.timeline.get() {
-        None => view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any(),
+        None => view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }.into_any(),
         Some(Err(failure)) => view! {
             <div class="alert" role="alert">
-                <p>{move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}</p>
-                <button type="button" on:click=move |_| state.reload()>{move || i18n.t().retry}</button>
+                <p>{dynamic(move || i18n.t().load_failed)} " " {dynamic(move || (failure.message())(i18n.t()))}</p>
+                <button type="button" on:click=move |_| state.reload()>{dynamic(move || i18n.t().retry)}</button>
             </div>
         }
         .into_any(),
         Some(Ok(entries)) if entries.is_empty() => {
-            view! { <p class="empty">{move || i18n.t().history_empty}</p> }.into_any()
+            view! { <p class="empty">{dynamic(move || i18n.t().history_empty)}</p> }.into_any()
         }
         Some(Ok(entries)) => view! {
             <ol class="timeline">
@@ -34,7 +34,7 @@ pub fn Timeline() -> impl IntoView {
     };
     view! {
         <section class="history" aria-labelledby="history-heading">
-            <h2 id="history-heading">{move || i18n.t().history}</h2>
+            <h2 id="history-heading">{dynamic(move || i18n.t().history)}</h2>
             {content}
         </section>
     }
@@ -52,12 +52,12 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
     view! {
         <li class=class class:internal=internal class:by-staff=staff>
             <p class="event-head">
-                <time datetime=at>{move || dom::format_date_time(&shown_at, i18n.t().tag)}</time>
+                <time datetime=at>{dynamic(move || dom::format_date_time(&shown_at, i18n.t().tag))}</time>
                 " "
-                {internal.then(|| view! { <strong class="badge">{move || i18n.t().internal_badge}</strong> " " })}
-                <span class="sentence">{move || line.with(|l| l.sentence.clone())}</span>
+                {internal.then(|| view! { <strong class="badge">{dynamic(move || i18n.t().internal_badge)}</strong> " " })}
+                <span class="sentence">{dynamic(move || line.with(|l| l.sentence.clone()))}</span>
             </p>
-            {move || line.with(|l| l.body.clone()).map(|body| view! { <div class="event-body">{body}</div> })}
+            {dynamic(move || line.with(|l| l.body.clone()).map(|body| view! { <div class="event-body">{body}</div> }))}
         </li>
     }
 }
