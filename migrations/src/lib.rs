@@ -2,6 +2,7 @@
 //! The server applies pending migrations at start (`guichet migrate` does it alone).
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261121_000001_foundation;
 mod m20261121_000002_ticket_life;
 mod m20261121_000003_outbox;

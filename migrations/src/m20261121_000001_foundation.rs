@@ -1,5 +1,7 @@
 //! Companies, users, sessions, reference data, tickets, their timeline and full-text index.
 use sea_orm_migration::prelude::*;
+
+use crate::columns::{id, optional_time, text, time};
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
@@ -138,37 +140,6 @@ enum TicketEvents {
     Event,
     Internal,
     Details,
-}
-
-fn id(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn text(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .string()
-        .not_null()
-        .default("")
-        .to_owned()
-}
-
-fn time(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn optional_time(name: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
 }
 
 fn foreign(

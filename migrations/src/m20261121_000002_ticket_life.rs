@@ -1,6 +1,8 @@
 //! The ticket's life: shares (watchers), attachments, satisfaction, idempotent retries.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -64,13 +66,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(TicketWatchers::Table)
-                    .col(
-                        ColumnDef::new(TicketWatchers::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(TicketWatchers::Id))
                     .col(
                         ColumnDef::new(TicketWatchers::TicketId)
                             .big_integer()
@@ -79,11 +75,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(TicketWatchers::Email).string().not_null())
                     // The account of the ticket's company with this address, if any: it sees the ticket.
                     .col(ColumnDef::new(TicketWatchers::UserId).big_integer().null())
-                    .col(
-                        ColumnDef::new(TicketWatchers::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(time(TicketWatchers::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(TicketWatchers::Table, TicketWatchers::TicketId)
@@ -117,13 +109,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Attachments::Table)
-                    .col(
-                        ColumnDef::new(Attachments::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(Attachments::Id))
                     .col(
                         ColumnDef::new(Attachments::TicketId)
                             .big_integer()
@@ -144,11 +130,7 @@ impl MigrationTrait for Migration {
                             .big_integer()
                             .not_null(),
                     )
-                    .col(
-                        ColumnDef::new(Attachments::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(time(Attachments::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Attachments::Table, Attachments::TicketId)
@@ -206,13 +188,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(IdempotencyKeys::Table)
-                    .col(
-                        ColumnDef::new(IdempotencyKeys::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(IdempotencyKeys::Id))
                     .col(
                         ColumnDef::new(IdempotencyKeys::UserId)
                             .big_integer()
@@ -235,11 +211,7 @@ impl MigrationTrait for Migration {
                             .text()
                             .not_null(),
                     )
-                    .col(
-                        ColumnDef::new(IdempotencyKeys::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(time(IdempotencyKeys::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(IdempotencyKeys::Table, IdempotencyKeys::UserId)

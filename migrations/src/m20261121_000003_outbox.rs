@@ -2,6 +2,8 @@
 //! delivered by a background worker.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id, optional_time, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -32,18 +34,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(OutboxMessages::Table)
-                    .col(
-                        ColumnDef::new(OutboxMessages::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(OutboxMessages::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(id(OutboxMessages::Id))
+                    .col(time(OutboxMessages::CreatedAt))
                     .col(
                         ColumnDef::new(OutboxMessages::Recipient)
                             .string()
@@ -68,22 +60,10 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(0),
                     )
-                    .col(
-                        ColumnDef::new(OutboxMessages::NextAttemptAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(OutboxMessages::LeasedUntil)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(time(OutboxMessages::NextAttemptAt))
+                    .col(optional_time(OutboxMessages::LeasedUntil))
                     .col(ColumnDef::new(OutboxMessages::LastError).text().null())
-                    .col(
-                        ColumnDef::new(OutboxMessages::SentAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(optional_time(OutboxMessages::SentAt))
                     .to_owned(),
             )
             .await?;

@@ -2,6 +2,8 @@
 //! hashed), and the log of requests that throttles them.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id, optional_time, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -33,13 +35,6 @@ enum Users {
     Id,
 }
 
-fn time<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -47,13 +42,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AccountTokens::Table)
-                    .col(
-                        ColumnDef::new(AccountTokens::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(AccountTokens::Id))
                     .col(
                         ColumnDef::new(AccountTokens::UserId)
                             .big_integer()
@@ -69,11 +58,7 @@ impl MigrationTrait for Migration {
                     )
                     .col(time(AccountTokens::CreatedAt))
                     .col(time(AccountTokens::ExpiresAt))
-                    .col(
-                        ColumnDef::new(AccountTokens::UsedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(optional_time(AccountTokens::UsedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(AccountTokens::Table, AccountTokens::UserId)
@@ -87,13 +72,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AccountMailRequests::Table)
-                    .col(
-                        ColumnDef::new(AccountMailRequests::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(AccountMailRequests::Id))
                     .col(
                         ColumnDef::new(AccountMailRequests::Email)
                             .string()

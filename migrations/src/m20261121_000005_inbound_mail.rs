@@ -2,6 +2,8 @@
 //! delivered twice counts once), and the messages refused, kept whole for the support team.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -33,22 +35,6 @@ enum Tickets {
     Id,
 }
 
-fn id<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn received_at<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -69,7 +55,7 @@ impl MigrationTrait for Migration {
                             .big_integer()
                             .not_null(),
                     )
-                    .col(received_at(InboundMails::ReceivedAt))
+                    .col(time(InboundMails::ReceivedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(InboundMails::Table, InboundMails::TicketId)
@@ -90,7 +76,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(RejectedMails::Subject).text().not_null())
                     .col(ColumnDef::new(RejectedMails::Reason).string().not_null())
                     .col(ColumnDef::new(RejectedMails::Raw).binary().not_null())
-                    .col(received_at(RejectedMails::ReceivedAt))
+                    .col(time(RejectedMails::ReceivedAt))
                     .to_owned(),
             )
             .await?;

@@ -3,6 +3,8 @@
 //! a crash of the instance that answered it.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::optional_time;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -41,10 +43,7 @@ impl MigrationTrait for Migration {
                 .not_null()
                 .default("fr")
                 .to_owned(),
-            ColumnDef::new(AccountMailRequests::DoneAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
+            optional_time(AccountMailRequests::DoneAt),
         ];
         for mut column in columns {
             manager

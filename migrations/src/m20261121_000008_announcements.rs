@@ -1,6 +1,8 @@
 //! Announcements of the support team, shown on the landing page.
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id, optional_time, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -23,31 +25,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Announcements::Table)
-                    .col(
-                        ColumnDef::new(Announcements::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(Announcements::Id))
                     .col(ColumnDef::new(Announcements::Title).string().not_null())
                     .col(ColumnDef::new(Announcements::Body).text().not_null())
                     .col(ColumnDef::new(Announcements::Locale).string().null())
-                    .col(
-                        ColumnDef::new(Announcements::StartsAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Announcements::EndsAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(Announcements::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(time(Announcements::StartsAt))
+                    .col(optional_time(Announcements::EndsAt))
+                    .col(time(Announcements::CreatedAt))
                     .to_owned(),
             )
             .await?;
