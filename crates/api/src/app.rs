@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{accounts, announcements, attachments, auth, inbound, tickets, web as site};
+use crate::{accounts, announcements, attachments, auth, db_work, inbound, tickets, web as site};
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
 fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -96,6 +96,7 @@ pub fn build(
             }),
         )
         .default_service(web::to(site::fallback))
+        .wrap(middleware::from_fn(db_work::report))
         .wrap(middleware::from_fn(site::security_headers))
         .wrap(middleware::Compress::default())
         .wrap(tracing_actix_web::TracingLogger::default())

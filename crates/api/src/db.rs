@@ -27,7 +27,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         options.max_connections(16);
     }
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(crate::db_work::record);
+    Ok(db)
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock makes instances that start

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod db_work;
 pub mod demo;
 pub mod entities;
 pub mod error;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use guichet_client::{Client, ClientError};
 use guichet_types::{
-    Level, NewFollowup, Scope, TicketListQuery, TicketNumber, TicketStatus, TicketUpdate, UserId,
+    Level, NewFollowup, Scope, TicketListQuery, TicketNumber, TicketStatus, TicketUpdate,
 };
 use serde_json::json;
 
@@ -449,12 +449,14 @@ async fn agent_changes_need_the_current_etag(backend: Backend) {
         "nothing changed"
     );
 
+    // A customer cannot be the assignee.
+    let customer = claire.me().await.expect("me").id;
     let bad = agent
         .update_ticket(
             &number,
             &TicketUpdate {
                 status: Some(TicketStatus::Resolved),
-                assignee_id: Some(UserId(1)),
+                assignee_id: Some(customer),
                 ..Default::default()
             },
             &new_etag,

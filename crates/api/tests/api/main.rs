@@ -15,4 +15,5 @@ mod platform;
 mod recovery;
 mod reference;
 mod smtp;
+mod statements;
 mod tickets;

@@ -1,0 +1,159 @@
+//! The SQL statements of the busiest requests, counted from their `Server-Timing` header:
+//! a fixed number whatever the amount of data (no N+1 query). Nothing here is timed.
+//!
+//! The ceilings are today's counts, so that a new query on these paths is a deliberate
+//! change of this file.
+use guichet_api::db_work::statements_in;
+use guichet_client::Client;
+use guichet_types::{NewFollowup, TicketNumber};
+
+use crate::helpers::{spawn, Backend, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(busy_requests_run_as_many_statements_whatever_the_data);
+
+/// What each request costs, measured once on little data and once on more.
+#[derive(Debug)]
+struct Costs {
+    creation: u32,
+    customer_list: u32,
+    referent_company_list: u32,
+    agent_queue: u32,
+    ticket_page: u32,
+    timeline: u32,
+}
+
+async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let remi = app.client_for("remi@acme.test").await;
+    let agent = app.client_for("agent@guichet.test").await;
+
+    let first = costs(&app, &claire, &remi, &agent).await;
+
+    // More tickets in every list, and a long timeline with files on the ticket read.
+    for i in 0..12 {
+        app.create(&claire, &format!("Imprimante {i}")).await;
+        app.create(&remi, &format!("Badge {i}")).await;
+    }
+    let busy = app.create(&claire, "Ticket with a long history").await;
+    for i in 0..6 {
+        claire
+            .add_followup(&busy.number, &followup(&format!("Message {i}"), false))
+            .await
+            .expect("customer follow-up");
+        agent
+            .add_followup(&busy.number, &followup(&format!("Note {i}"), true))
+            .await
+            .expect("internal note");
+        claire
+            .upload_attachment(
+                &busy.number,
+                &format!("log-{i}.txt"),
+                "text/plain",
+                b"log".to_vec(),
+            )
+            .await
+            .expect("upload");
+    }
+    let later = Costs {
+        ticket_page: statements(&claire, "GET", &ticket_path(&busy.number, "")).await,
+        timeline: statements(&claire, "GET", &ticket_path(&busy.number, "/timeline")).await,
+        ..costs(&app, &claire, &remi, &agent).await
+    };
+
+    // sea-orm reads a row back after an insert on SQLite; PostgreSQL answers with RETURNING.
+    let creation = match backend {
+        Backend::Sqlite => 19,
+        Backend::Postgres => 15,
+    };
+    // A lookup (assets, for instance) is skipped when no row of the page needs it, so the
+    // counts are ceilings.
+    let ceiling = Costs {
+        creation,
+        customer_list: 7,
+        referent_company_list: 7,
+        agent_queue: 7,
+        ticket_page: 6,
+        timeline: 4,
+    };
+    for (when, costs) in [("on little data", &first), ("on more data", &later)] {
+        assert!(
+            costs.within(&ceiling),
+            "statements per request {when}: {costs:?}, at most {ceiling:?}"
+        );
+    }
+}
+
+impl Costs {
+    fn within(&self, ceiling: &Costs) -> bool {
+        self.creation <= ceiling.creation
+            && self.customer_list <= ceiling.customer_list
+            && self.referent_company_list <= ceiling.referent_company_list
+            && self.agent_queue <= ceiling.agent_queue
+            && self.ticket_page <= ceiling.ticket_page
+            && self.timeline <= ceiling.timeline
+    }
+}
+
+async fn costs(app: &TestApp, claire: &Client, remi: &Client, agent: &Client) -> Costs {
+    let ticket = app.new_ticket(claire, "Écran noir au démarrage").await;
+    let response = claire
+        .raw_json("POST", "/api/v1/tickets", &ticket)
+        .await
+        .expect("create");
+    assert_eq!(
+        response.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    let created: guichet_types::Ticket = response.json().expect("a ticket");
+    Costs {
+        creation: count_of(&response),
+        customer_list: statements(
+            claire,
+            "GET",
+            "/api/v1/tickets?status=new,in_progress,waiting&limit=25",
+        )
+        .await,
+        referent_company_list: statements(
+            remi,
+            "GET",
+            "/api/v1/tickets?scope=company&status=new&limit=25",
+        )
+        .await,
+        agent_queue: statements(agent, "GET", "/api/v1/tickets?scope=all&limit=25").await,
+        ticket_page: statements(claire, "GET", &ticket_path(&created.number, "")).await,
+        timeline: statements(claire, "GET", &ticket_path(&created.number, "/timeline")).await,
+    }
+}
+
+fn followup(body: &str, internal: bool) -> NewFollowup {
+    NewFollowup {
+        body: body.to_owned(),
+        internal: internal.then_some(true),
+    }
+}
+
+fn ticket_path(number: &TicketNumber, rest: &str) -> String {
+    format!("/api/v1/tickets/{number}{rest}")
+}
+
+async fn statements(client: &Client, method: &str, path: &str) -> u32 {
+    let response = client.raw(method, path, None, None).await.expect(path);
+    assert_eq!(
+        response.status,
+        200,
+        "{path}: {}",
+        String::from_utf8_lossy(&response.body)
+    );
+    count_of(&response)
+}
+
+fn count_of(response: &guichet_client::RawResponse) -> u32 {
+    let header = response
+        .header("server-timing")
+        .expect("a Server-Timing header");
+    statements_in(header).expect("a statement count")
+}
