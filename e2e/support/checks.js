@@ -14,6 +14,15 @@ export async function doesNotSee(locator) {
   await locator.first().waitFor({ state: 'hidden' });
 }
 
+/** Nothing is wider than the window: no sideways scrolling (a phone is 360 px wide). */
+export async function fitsTheWidth(page, where) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${where}: ${scroll} px of content for a ${width} px window`);
+}
+
 export async function isAt(page, pathname) {
   await page.waitForURL((url) => url.pathname === pathname);
 }

@@ -302,3 +302,64 @@ export function profilePage(page, lang = 'fr') {
     words: w,
   };
 }
+
+/** Administrators: the announcements of the landing page, listed, written and deleted. */
+export function announcementsPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      nav: 'Annonces', heading: 'Annonces', list: 'Toutes les annonces', newHeading: 'Nouvelle annonce',
+      editHeading: "Modifier l'annonce", title: /^Titre/, body: /^Texte/, readers: 'Lecteurs',
+      startsAt: 'Début de publication', endsAt: 'Fin de publication', publish: "Publier l'annonce",
+      save: "Enregistrer l'annonce", cancel: 'Annuler', created: "L'annonce est publiée.",
+      saved: "L'annonce est enregistrée.", deleted: "L'annonce est supprimée.",
+      edit: (title) => `Modifier « ${title} »`, delete: (title) => `Supprimer « ${title} »`,
+      confirmDelete: 'Oui, supprimer', question: 'Supprimer définitivement cette annonce ?',
+      required: 'Ce champ est obligatoire.', beforeStart: 'La fin doit venir après le début.',
+      current: 'En cours', upcoming: 'À venir', expired: 'Terminée', allLanguages: 'Toutes les langues',
+      french: 'Français', english: 'Anglais',
+    },
+    en: {
+      nav: 'Announcements', heading: 'Announcements', list: 'All announcements', newHeading: 'New announcement',
+      editHeading: 'Edit the announcement', title: /^Title/, body: /^Text/, readers: 'Readers',
+      startsAt: 'Publication start', endsAt: 'Publication end', publish: 'Publish the announcement',
+      save: 'Save the announcement', cancel: 'Cancel', created: 'The announcement is published.',
+      saved: 'The announcement has been saved.', deleted: 'The announcement has been deleted.',
+      edit: (title) => `Edit “${title}”`, delete: (title) => `Delete “${title}”`,
+      confirmDelete: 'Yes, delete', question: 'Delete this announcement for good?',
+      required: 'This field is required.', beforeStart: 'The end must come after the start.',
+      current: 'Current', upcoming: 'Upcoming', expired: 'Ended', allLanguages: 'All languages',
+      french: 'French', english: 'English',
+    },
+  }[lang];
+  const table = page.getByRole('table', { name: w.list });
+  const form = page.getByRole('region', { name: new RegExp(`^(${w.newHeading}|${w.editHeading})$`) });
+  return {
+    nav: page.getByRole('navigation').getByRole('link', { name: w.nav, exact: true }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    table,
+    /** The row of an announcement, by its title. */
+    row: (title) => table.getByRole('row').filter({ has: page.getByRole('cell', { name: title, exact: true }) }),
+    formHeading: (editing = false) => page.getByRole('heading', { level: 2, name: editing ? w.editHeading : w.newHeading }),
+    form,
+    title: form.getByRole('textbox', { name: w.title }),
+    body: form.getByRole('textbox', { name: w.body }),
+    readers: form.getByRole('combobox', { name: w.readers }),
+    startsAt: form.getByLabel(w.startsAt, { exact: true }),
+    endsAt: form.getByLabel(w.endsAt, { exact: true }),
+    publish: form.getByRole('button', { name: w.publish }),
+    save: form.getByRole('button', { name: w.save }),
+    cancel: form.getByRole('button', { name: w.cancel }),
+    edit: (title) => page.getByRole('button', { name: w.edit(title), exact: true }),
+    delete: (title) => page.getByRole('button', { name: w.delete(title), exact: true }),
+    confirmDelete: page.getByRole('button', { name: w.confirmDelete }),
+    notice: (text) => page.getByRole('status').filter({ hasText: text }),
+    summary: page.locator('#error-summary'),
+    words: w,
+  };
+}
+
+/** The "Plus" / "More" button of a long announcement on the landing page. */
+export function moreToggle(announcement, lang = 'fr') {
+  const names = { fr: /^(Plus|Moins)$/, en: /^(More|Less)$/ }[lang];
+  return announcement.getByRole('button', { name: names });
+}

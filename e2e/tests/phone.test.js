@@ -1,11 +1,10 @@
 // On a phone (360 px wide): every screen fits the width, nothing scrolls sideways, and the
 // screens stay accessible.
-import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signIn, visit } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
-import { isAt, isAtTicket, noPageErrors, sees } from '../support/checks.js';
+import { fitsTheWidth, isAt, isAtTicket, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
 import { newTicketForm, signInForm, ticketList, ticketPage } from '../support/locators.js';
 
@@ -16,15 +15,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Nothing is wider than the screen. */
-async function fitsTheWidth(page, where) {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  assert.ok(scroll <= width, `${where}: ${scroll} px of content for a ${width} px screen`);
-}
 
 test('the screens of a customer fit a 360 px phone', async () => {
   const { page, errors } = browser;

@@ -4,7 +4,7 @@ import { signIn, visit } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { isAt, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
-import { landingPage, ticketList } from '../support/locators.js';
+import { header, ticketList } from '../support/locators.js';
 
 let browser;
 before(async () => {
@@ -18,8 +18,9 @@ test('a referent can list every ticket of the company', async () => {
   const { page } = browser;
   await visit(page, '/login');
   await signIn(page, accounts.referent);
-  await isAt(page, '/');
-  await landingPage(page).tickets.click();
+  // Wherever his profile sends him after signing in, the list is in the header.
+  await page.waitForURL((url) => url.pathname !== '/login');
+  await header(page).myTickets.click();
   await isAt(page, '/tickets');
   const list = ticketList(page);
   const companyList = page.waitForResponse((r) => r.url().includes('scope=company') && r.ok());

@@ -9,8 +9,8 @@ use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     pages::{
-        AccessRequestPage, ChangePasswordPage, ForgotPasswordPage, LandingPage, LinkKind,
-        LostAccountPage, NewTicketPage, NotFoundPage, ProfilePage, RejectedMailsPage,
+        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, ForgotPasswordPage, LandingPage,
+        LinkKind, LostAccountPage, NewTicketPage, NotFoundPage, ProfilePage, RejectedMailsPage,
         SetPasswordPage, SignInPage, TicketPage, TicketsPage,
     },
     session::provide_session,
@@ -62,6 +62,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/rejected-mails")
                         view=|| view! { <Protected access=Access::Staff><RejectedMailsPage /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/announcements")
+                        view=|| view! { <Protected access=Access::Admin><AnnouncementsPage /></Protected> }
                     />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route

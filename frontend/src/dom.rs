@@ -1,5 +1,6 @@
 //! The few browser APIs the app touches directly. Failures (private mode without storage,
 //! no `window` in tests) degrade to "nothing remembered" rather than panics.
+use chrono::{DateTime, Utc};
 use wasm_bindgen::JsValue;
 
 fn window() -> Option<web_sys::Window> {
@@ -87,6 +88,41 @@ pub fn format_date_time(rfc3339: &str, tag: &str) -> String {
 /// Focuses after the next paint, once the view shows what was just set (errors, new fields).
 pub fn focus_soon(id: &'static str) {
     leptos::prelude::request_animation_frame(move || focus(id));
+}
+
+/// [`focus_soon`] for an id made at run time (one button per row of a list).
+pub fn focus_soon_on(id: String) {
+    leptos::prelude::request_animation_frame(move || focus(&id));
+}
+
+/// The browser's clock (chrono's own clock is not available in the browser).
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// The value of an `<input type="datetime-local">` showing `at` in the reader's time zone,
+/// e.g. `2026-11-21T09:30`.
+pub fn local_input_value(at: &DateTime<Utc>) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// The instant an `<input type="datetime-local">` value means in the reader's time zone;
+/// `None` when the browser cannot read it.
+pub fn parse_local_input(value: &str) -> Option<DateTime<Utc>> {
+    // Without an offset, `Date` reads a date and time as local time.
+    let millis = js_sys::Date::new(&JsValue::from_str(value)).get_time();
+    if millis.is_nan() {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
 }
 
 /// The `token` of the page's fragment (`#token=…`, from a link mailed to the user), removed

@@ -108,6 +108,12 @@ impl Session {
             .with(|p| p.as_ref().is_some_and(|p| p.role.is_staff()))
     }
 
+    /// Administrators also write the announcements of the landing page.
+    pub fn is_admin(&self) -> bool {
+        self.profile
+            .with(|p| p.as_ref().is_some_and(|p| p.role == Role::Admin))
+    }
+
     /// Referents may list every ticket of their company.
     pub fn sees_company(&self) -> bool {
         self.profile.with(|p| {

@@ -5,6 +5,7 @@ use super::LanguageSwitch;
 use crate::{
     dom,
     i18n::use_i18n,
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -66,6 +67,22 @@ pub fn Header() -> impl IntoView {
                                     }
                                 })
                         }}
+                        {dynamic(move || {
+                            session
+                                .is_admin()
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a
+                                                href="/admin/announcements"
+                                                aria-current=move || current("/admin/announcements")
+                                            >
+                                                {dynamic(move || i18n.t().nav_announcements)}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                        })}
                     </ul>
                 </nav>
             }

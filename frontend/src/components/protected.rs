@@ -17,6 +17,8 @@ pub enum Access {
     PasswordChange,
     /// The support team; others get the not-found page, as for a page that does not exist.
     Staff,
+    /// Administrators; others get the not-found page.
+    Admin,
 }
 
 /// What `Protected` shows.
@@ -41,8 +43,11 @@ pub fn Protected(access: Access, children: ChildrenFn) -> impl IntoView {
     let gate = Memo::new(move |_| match (session.state(), access) {
         (AuthState::Restoring, _) => Gate::Wait,
         (AuthState::SignedOut, _) => Gate::SignIn,
-        (AuthState::MustChangePassword, Access::SignedIn | Access::Staff) => Gate::ChangePassword,
+        (AuthState::MustChangePassword, Access::SignedIn | Access::Staff | Access::Admin) => {
+            Gate::ChangePassword
+        }
         (AuthState::SignedIn, Access::Staff) if !session.is_staff() => Gate::NotFound,
+        (AuthState::SignedIn, Access::Admin) if !session.is_admin() => Gate::NotFound,
         _ => Gate::Open,
     });
     move || match gate.get() {

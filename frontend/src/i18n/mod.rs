@@ -421,6 +421,59 @@ pub struct Texts {
     pub back_to_profile: &'static str,
     pub password_changed: &'static str,
     pub error_unchanged: &'static str,
+
+    // The landing page: a long announcement shows its start, then the rest on demand.
+    pub announcement_more: &'static str,
+    pub announcement_less: &'static str,
+
+    // Announcements (administrators).
+    pub nav_announcements: &'static str,
+    pub announcements_admin_title: &'static str,
+    pub announcements_admin_intro: &'static str,
+    pub announcements_list_title: &'static str,
+    pub announcements_none: &'static str,
+    pub col_language: &'static str,
+    pub col_period: &'static str,
+    pub col_state: &'static str,
+    pub col_actions: &'static str,
+    pub locale_all: &'static str,
+    pub locale_fr: &'static str,
+    pub locale_en: &'static str,
+    /// `{start}`: a date and time.
+    pub period_open: &'static str,
+    /// `{start}`, `{end}`: dates and times.
+    pub period_closed: &'static str,
+    pub state_current: &'static str,
+    pub state_upcoming: &'static str,
+    pub state_expired: &'static str,
+    pub announcement_new_heading: &'static str,
+    pub announcement_edit_heading: &'static str,
+    pub announcement_title: &'static str,
+    pub announcement_title_hint: &'static str,
+    pub announcement_body: &'static str,
+    pub announcement_body_hint: &'static str,
+    pub announcement_locale: &'static str,
+    pub announcement_locale_hint: &'static str,
+    pub announcement_starts_at: &'static str,
+    pub announcement_starts_at_hint: &'static str,
+    pub announcement_ends_at: &'static str,
+    pub announcement_ends_at_hint: &'static str,
+    pub announcement_publish: &'static str,
+    pub announcement_save: &'static str,
+    pub announcement_created: &'static str,
+    pub announcement_saved: &'static str,
+    pub announcement_deleted: &'static str,
+    pub announcement_gone: &'static str,
+    pub cancel: &'static str,
+    pub edit: &'static str,
+    /// `{title}`: the accessible name of the button.
+    pub edit_label: &'static str,
+    pub delete: &'static str,
+    /// `{title}`: the accessible name of the button.
+    pub delete_label: &'static str,
+    pub delete_question: &'static str,
+    pub delete_confirm: &'static str,
+    pub error_before_start: &'static str,
 }
 
 impl Texts {
@@ -502,6 +555,8 @@ impl Texts {
             "unchanged" => self.error_unchanged,
             // The server refused the current password.
             "wrong_password" => self.wrong_current_password,
+            // An announcement that would end before it starts.
+            "before_start" => self.error_before_start,
             _ => self.error_other,
         }
     }
@@ -644,6 +699,7 @@ mod tests {
                 "not_allowed",
                 "single_line",
                 "phone",
+                "before_start",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }

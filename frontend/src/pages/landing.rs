@@ -6,6 +6,7 @@ use crate::{
     components::page_title,
     dom,
     i18n::{fill, use_i18n, Message},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -127,22 +128,86 @@ fn ChoiceCard(
     }
 }
 
+/// How much of a long announcement shows before its "Plus" button: this many characters, at
+/// most this many lines.
+const EXCERPT_CHARS: usize = 240;
+const EXCERPT_LINES: usize = 3;
+
+/// The start of a long `body`, cut between words, or `None` when it is short enough to show
+/// whole.
+fn excerpt(body: &str) -> Option<&str> {
+    let line_end = body
+        .match_indices('\n')
+        .nth(EXCERPT_LINES - 1)
+        .map(|(at, _)| at);
+    let char_end = body.char_indices().nth(EXCERPT_CHARS).map(|(at, _)| at);
+    let end = match (line_end, char_end) {
+        (Some(line), Some(char)) => line.min(char),
+        (line, char) => line.or(char)?,
+    };
+    if body[end..].trim().is_empty() {
+        return None;
+    }
+    let start = &body[..end];
+    // Cut inside a word: back to the space before it, when there is one.
+    let cut = if body[end..].starts_with(char::is_whitespace) {
+        start
+    } else {
+        start
+            .rfind(char::is_whitespace)
+            .map_or(start, |at| &start[..at])
+    };
+    Some(cut.trim_end())
+}
+
 #[component]
 fn AnnouncementItem(item: Announcement) -> impl IntoView {
     let i18n = use_i18n();
     let at = item.created_at.to_rfc3339();
     let shown = at.clone();
+    let title_id = format!("announcement-{}-title", item.id);
+    let body_id = format!("announcement-{}-body", item.id);
+    let start = excerpt(&item.body).map(|start| format!("{start}…"));
+    let long = start.is_some();
+    let expanded = RwSignal::new(false);
+    let body = item.body;
+    let text = move || match &start {
+        Some(start) if !expanded.get() => start.clone(),
+        _ => body.clone(),
+    };
+    // The button says what it does, next to the title it belongs to.
+    let toggle = long.then(|| {
+        view! {
+            " "
+            <button
+                type="button"
+                class="link more-toggle"
+                aria-expanded=move || if expanded.get() { "true" } else { "false" }
+                aria-controls=body_id.clone()
+                aria-describedby=title_id.clone()
+                on:click=move |_| expanded.update(|open| *open = !*open)
+            >
+                {dynamic(move || {
+                    let t = i18n.t();
+                    if expanded.get() { t.announcement_less } else { t.announcement_more }
+                })}
+            </button>
+        }
+    });
     view! {
         <li class="announcement">
-            <h3>{item.title}</h3>
+            <h3 id=title_id.clone()>{item.title}</h3>
             // Plain text, its line breaks kept by the style sheet.
-            <p class="prose">{item.body}</p>
+            <p class="prose">
+                <span id=body_id.clone()>{dynamic(text)}</span>
+                {toggle}
+            </p>
             <p class="posted">
                 <time datetime=at>
-                    {move || {
+                    {dynamic(move || {
                         let t = i18n.t();
                         fill(t.announcement_posted, "date", &dom::format_date_time(&shown, t.tag))
-                    }}
+                    })}
                 </time>
             </p>
         </li>
@@ -157,4 +222,45 @@ fn search_path(words: &str) -> String {
     }
     let encoded = String::from(js_sys::encode_uri_component(words));
     format!("/tickets?q={encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_announcement_shows_whole() {
+        assert_eq!(excerpt("Bienvenue sur le nouveau portail client."), None);
+        assert_eq!(excerpt("Ligne 1\nLigne 2\nLigne 3"), None);
+        // Only spaces after the cut: nothing more to show.
+        let padded = format!("{}\n\n\n   ", "mot ".repeat(10));
+        assert_eq!(excerpt(&padded), None);
+    }
+
+    #[test]
+    fn a_long_announcement_is_cut_between_words() {
+        let body = "maintenance ".repeat(40);
+        let start = excerpt(&body).expect("long");
+        assert!(start.chars().count() <= EXCERPT_CHARS);
+        assert!(start.ends_with("maintenance"));
+        assert!(body.starts_with(start));
+    }
+
+    #[test]
+    fn many_lines_are_cut_after_the_third() {
+        let body = "Lundi : fermé\nMardi : 8 h – 18 h\nMercredi : 8 h – 18 h\nJeudi : 8 h – 18 h";
+        assert_eq!(
+            excerpt(body),
+            Some("Lundi : fermé\nMardi : 8 h – 18 h\nMercredi : 8 h – 18 h")
+        );
+    }
+
+    #[test]
+    fn a_word_longer_than_the_excerpt_is_cut_anyway() {
+        let body = "é".repeat(EXCERPT_CHARS + 10);
+        assert_eq!(
+            excerpt(&body).map(|s| s.chars().count()),
+            Some(EXCERPT_CHARS)
+        );
+    }
 }

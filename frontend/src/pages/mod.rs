@@ -1,5 +1,6 @@
 //! One component per screen.
 mod access_request;
+mod announcements;
 mod change_password;
 mod forgot_password;
 mod landing;
@@ -14,6 +15,7 @@ mod ticket;
 mod tickets;
 
 pub use access_request::AccessRequestPage;
+pub use announcements::AnnouncementsPage;
 pub use change_password::ChangePasswordPage;
 pub use forgot_password::ForgotPasswordPage;
 pub use landing::LandingPage;
