@@ -283,7 +283,7 @@ test('the printed ticket keeps its content and drops the controls', async () => 
     await doesNotSee(page.getByRole('button', { name: 'Imprimer le ticket' }));
     await sees(ticketPage(page).heading(title));
     await sees(ticketPage(page).event(answer));
-    await screenshot(page, '24-ticket-print');
+    await screenshot(page, '27-ticket-print');
   } finally {
     await page.emulateMedia({ media: 'screen' });
   }
