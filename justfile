@@ -11,8 +11,9 @@ test:
 # Formatting and lints
 lint:
     cargo fmt --all -- --check
+    cargo fmt --all --manifest-path frontend/Cargo.toml -- --check
     cargo clippy --all-targets -- -D warnings
-    cargo clippy -p guichet-frontend --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
+    cargo clippy --manifest-path frontend/Cargo.toml --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
 
 # Regenerate the committed OpenAPI document
 openapi:

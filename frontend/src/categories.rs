@@ -2,6 +2,8 @@
 use guichet_types::{CategoryId, CategoryNode, TicketKind};
 use leptos::prelude::*;
 
+use crate::reactive::dynamic;
+
 /// A choice of the category select: a leaf of the tree, named by its path under its root.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryChoice {
@@ -70,7 +72,7 @@ pub fn category_options(
                     let value = choice.id.to_string();
                     let selected = value.clone();
                     view! {
-                        <option value=value selected=move || chosen.get() == selected>
+                        <option value=value selected=dynamic(move || chosen.get() == selected)>
                             {choice.name}
                         </option>
                     }

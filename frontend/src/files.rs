@@ -95,15 +95,16 @@ pub async fn upload(
     read_answer(status, &body)
 }
 
-/// The attachment an upload answered, or the failure it means.
+/// The attachment an upload answered, or the failure it means. Parsed from bytes, as the client
+/// crate parses answers, so that the WASM holds one copy of each type's JSON reader.
 fn read_answer(status: u16, body: &str) -> Result<AttachmentInfo, Failure> {
     if (200..300).contains(&status) {
-        return serde_json::from_str(body).map_err(|_| Failure::unreachable());
+        return serde_json::from_slice(body.as_bytes()).map_err(|_| Failure::unreachable());
     }
     if status == 0 {
         return Err(Failure::unreachable());
     }
-    let problem = serde_json::from_str::<Problem>(body)
+    let problem = serde_json::from_slice::<Problem>(body.as_bytes())
         .unwrap_or_else(|_| Problem::new(status, "unexpected_answer", "Error"));
     let mut failure = Failure::from_problem(problem);
     if status == 413 {

@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use actix_files::NamedFile;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, Encoding, Header, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -86,14 +86,49 @@ pub async fn fallback(
     }
     let web_dir = &state.settings.web_dir;
     if let Some(file) = safe_join(web_dir, path).filter(|p| p.is_file()) {
-        return Ok(with_cache(NamedFile::open(file)?.into_response(&req), path));
+        return Ok(with_cache(serve_file(&req, &file)?, path));
     }
-    match NamedFile::open(web_dir.join("index.html")) {
-        Ok(index) => Ok(with_cache(index.into_response(&req), "/index.html")),
+    match serve_file(&req, &web_dir.join("index.html")) {
+        Ok(index) => Ok(with_cache(index, "/index.html")),
         Err(_) => Ok(HttpResponse::ServiceUnavailable()
             .content_type("text/plain; charset=utf-8")
             .body("The web app is not built: run scripts/build-frontend.sh (the API is at /api/v1, its docs at /api/docs).")),
     }
+}
+
+/// `file`, or the `file.gz` that scripts/build-frontend.sh writes beside it (compressed once,
+/// harder than the `Compress` middleware does on the fly) when the client takes gzip. Range
+/// requests get the plain file: a range of the compressed bytes would not be one of the file.
+fn serve_file(req: &HttpRequest, file: &Path) -> std::io::Result<HttpResponse> {
+    let mut gzipped = file.as_os_str().to_owned();
+    gzipped.push(".gz");
+    let gzipped = PathBuf::from(gzipped);
+    let mut response = if accepts_gzip(req) && gzipped.is_file() {
+        let extension = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        NamedFile::open(gzipped)?
+            .set_content_type(actix_files::file_extension_to_mime(extension))
+            .set_content_encoding(ContentEncoding::Gzip)
+            .disable_content_disposition()
+            .into_response(req)
+    } else {
+        NamedFile::open(file)?.into_response(req)
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(response)
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    if req.headers().contains_key(header::RANGE) {
+        return false;
+    }
+    header::AcceptEncoding::parse(req).is_ok_and(|accepted| {
+        accepted.negotiate([Encoding::gzip()].iter()) == Some(Encoding::gzip())
+    })
 }
 
 /// `base` + the request path, unless the path tries to leave `base`.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{forms::FieldErrors, i18n::use_i18n};
+use crate::{forms::FieldErrors, i18n::use_i18n, reactive::dynamic};
 
 /// The error under one input, with the id its `aria-describedby` points at.
 #[component]
@@ -12,7 +12,7 @@ pub fn FieldMessage(
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
+    dynamic(move || {
         errors.with(|e| e.code(field)).map(|code| {
             view! {
                 <p id=format!("{id}-error") class="field-error">
@@ -20,5 +20,5 @@ pub fn FieldMessage(
                 </p>
             }
         })
-    }
+    })
 }

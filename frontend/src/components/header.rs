@@ -34,24 +34,24 @@ pub fn Header() -> impl IntoView {
     let nav = move || {
         (session.state() == AuthState::SignedIn).then(|| {
             view! {
-                <nav aria-label=move || i18n.t().main_navigation>
+                <nav aria-label=dynamic(move || i18n.t().main_navigation)>
                     <ul>
                         <li>
-                            <a href="/" aria-current=move || current("/")>
-                                {move || i18n.t().nav_home}
+                            <a href="/" aria-current=dynamic(move || current("/"))>
+                                {dynamic(move || i18n.t().nav_home)}
                             </a>
                         </li>
                         <li>
-                            <a href="/tickets" aria-current=move || current("/tickets")>
-                                {move || i18n.t().nav_my_tickets}
+                            <a href="/tickets" aria-current=dynamic(move || current("/tickets"))>
+                                {dynamic(move || i18n.t().nav_my_tickets)}
                             </a>
                         </li>
                         <li>
-                            <a href="/tickets/new" aria-current=move || current("/tickets/new")>
-                                {move || i18n.t().nav_new_ticket}
+                            <a href="/tickets/new" aria-current=dynamic(move || current("/tickets/new"))>
+                                {dynamic(move || i18n.t().nav_new_ticket)}
                             </a>
                         </li>
-                        {move || {
+                        {dynamic(move || {
                             session
                                 .is_staff()
                                 .then(|| {
@@ -59,14 +59,14 @@ pub fn Header() -> impl IntoView {
                                         <li>
                                             <a
                                                 href="/rejected-mails"
-                                                aria-current=move || current("/rejected-mails")
+                                                aria-current=dynamic(move || current("/rejected-mails"))
                                             >
-                                                {move || i18n.t().nav_rejected_mails}
+                                                {dynamic(move || i18n.t().nav_rejected_mails)}
                                             </a>
                                         </li>
                                     }
                                 })
-                        }}
+                        })}
                         {dynamic(move || {
                             session
                                 .is_admin()
@@ -75,7 +75,7 @@ pub fn Header() -> impl IntoView {
                                         <li>
                                             <a
                                                 href="/admin/announcements"
-                                                aria-current=move || current("/admin/announcements")
+                                                aria-current=dynamic(move || current("/admin/announcements"))
                                             >
                                                 {dynamic(move || i18n.t().nav_announcements)}
                                             </a>
@@ -98,19 +98,19 @@ pub fn Header() -> impl IntoView {
         .then(|| {
             view! {
                 <div class="account">
-                    <span class="user-name">{move || session.display_name()}</span>
-                    {move || {
+                    <span class="user-name">{dynamic(move || session.display_name())}</span>
+                    {dynamic(move || {
                         (session.state() == AuthState::SignedIn)
                             .then(|| {
                                 view! {
-                                    <a href="/profile" aria-current=move || current("/profile")>
-                                        {move || i18n.t().nav_profile}
+                                    <a href="/profile" aria-current=dynamic(move || current("/profile"))>
+                                        {dynamic(move || i18n.t().nav_profile)}
                                     </a>
                                 }
                             })
-                    }}
+                    })}
                     <button type="button" class="link" on:click=sign_out>
-                        {move || i18n.t().sign_out}
+                        {dynamic(move || i18n.t().sign_out)}
                     </button>
                 </div>
             }
@@ -120,15 +120,15 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main" rel="external">
-                {move || i18n.t().skip_to_content}
+                {dynamic(move || i18n.t().skip_to_content)}
             </a>
             <div class="bar">
                 <a class="brand" href="/">
-                    {move || i18n.t().app_name}
+                    {dynamic(move || i18n.t().app_name)}
                 </a>
-                {nav}
+                {dynamic(nav)}
                 <div class="tools">
-                    {account}
+                    {dynamic(account)}
                     <LanguageSwitch />
                 </div>
             </div>

@@ -14,7 +14,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                 type="button"
                 class="lang"
                 lang=tag
-                aria-pressed=move || if i18n.locale() == locale { "true" } else { "false" }
+                aria-pressed=dynamic(move || if i18n.locale() == locale { "true" } else { "false" })
                 on:click=move |_| session.set_locale(locale)
             >
                 {name}

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{failure::Failure, i18n::use_i18n};
+use crate::{failure::Failure, i18n::use_i18n, reactive::dynamic};
 
 /// The end of a keyset-paginated list: the failure of the last load, if any, and the
 /// "load more" button while there is a next page.
@@ -13,10 +13,10 @@ pub fn LoadMore(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        {move || {
+        {dynamic(move || {
             failure.get().map(|f| view! { <p class="alert" role="alert">{(f.message())(i18n.t())}</p> })
-        }}
-        {move || {
+        })}
+        {dynamic(move || {
             let on_load = on_load.clone();
             next.with(Option::is_some)
                 .then(|| {
@@ -25,17 +25,17 @@ pub fn LoadMore(
                             <button
                                 type="button"
                                 on:click=move |_| on_load()
-                                disabled=move || loading.get()
-                                aria-busy=move || loading.get().then_some("true")
+                                disabled=dynamic(move || loading.get())
+                                aria-busy=dynamic(move || loading.get().then_some("true"))
                             >
-                                {move || {
+                                {dynamic(move || {
                                     let t = i18n.t();
                                     if loading.get() { t.loading } else { t.load_more }
-                                }}
+                                })}
                             </button>
                         </p>
                     }
                 })
-        }}
+        })}
     }
 }

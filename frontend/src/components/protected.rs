@@ -4,6 +4,7 @@ use leptos_router::{components::Redirect, hooks::use_location};
 use crate::{
     i18n::use_i18n,
     pages::NotFoundPage,
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -50,9 +51,10 @@ pub fn Protected(access: Access, children: ChildrenFn) -> impl IntoView {
         (AuthState::SignedIn, Access::Admin) if !session.is_admin() => Gate::NotFound,
         _ => Gate::Open,
     });
-    move || match gate.get() {
+    dynamic(move || match gate.get() {
         Gate::Wait => {
-            view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()
+            view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }
+                .into_any()
         }
         Gate::SignIn => {
             let here = location.pathname.get_untracked() + &location.search.get_untracked();
@@ -68,5 +70,5 @@ pub fn Protected(access: Access, children: ChildrenFn) -> impl IntoView {
         Gate::ChangePassword => view! { <Redirect path="/password" /> }.into_any(),
         Gate::NotFound => view! { <NotFoundPage /> }.into_any(),
         Gate::Open => children().into_any(),
-    }
+    })
 }

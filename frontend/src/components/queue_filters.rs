@@ -1,7 +1,7 @@
 use guichet_types::{Actor, CompanyId, CompanyRef, Level, UserId};
 use leptos::prelude::*;
 
-use crate::{i18n::use_i18n, session::expect_session};
+use crate::{i18n::use_i18n, reactive::dynamic, session::expect_session};
 
 /// The support team's narrowing of the queue: company, assignee, urgency and priority.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +55,7 @@ pub fn QueueFilters(filter: QueueFilter) -> impl IntoView {
             .map(|c| {
                 let id = c.id;
                 view! {
-                    <option value=id.0.to_string() selected=move || filter.company.get() == Some(id)>
+                    <option value=id.0.to_string() selected=dynamic(move || filter.company.get() == Some(id))>
                         {c.name}
                     </option>
                 }
@@ -69,7 +69,7 @@ pub fn QueueFilters(filter: QueueFilter) -> impl IntoView {
             .map(|a| {
                 let id = a.id;
                 view! {
-                    <option value=id.0.to_string() selected=move || filter.assignee.get() == Some(id)>
+                    <option value=id.0.to_string() selected=dynamic(move || filter.assignee.get() == Some(id))>
                         {a.name}
                     </option>
                 }
@@ -81,8 +81,8 @@ pub fn QueueFilters(filter: QueueFilter) -> impl IntoView {
             .iter()
             .map(|&level| {
                 view! {
-                    <option value=level.as_str() selected=move || filter.urgency.get() == Some(level)>
-                        {move || i18n.t().level(level)}
+                    <option value=level.as_str() selected=dynamic(move || filter.urgency.get() == Some(level))>
+                        {dynamic(move || i18n.t().level(level))}
                     </option>
                 }
             })
@@ -92,8 +92,8 @@ pub fn QueueFilters(filter: QueueFilter) -> impl IntoView {
         (1u8..=5)
             .map(|p| {
                 view! {
-                    <option value=p.to_string() selected=move || filter.priority.get() == Some(p)>
-                        {move || i18n.t().priority_value.replace("{n}", &p.to_string())}
+                    <option value=p.to_string() selected=dynamic(move || filter.priority.get() == Some(p))>
+                        {dynamic(move || i18n.t().priority_value.replace("{n}", &p.to_string()))}
                     </option>
                 }
             })
@@ -103,43 +103,43 @@ pub fn QueueFilters(filter: QueueFilter) -> impl IntoView {
 
     view! {
         <div class="field">
-            <label for="company-filter">{move || i18n.t().field_company}</label>
+            <label for="company-filter">{dynamic(move || i18n.t().field_company)}</label>
             <select
                 id="company-filter"
                 on:change=move |ev| filter.company.set(id_of(event_target_value(&ev)).map(CompanyId))
             >
-                <option value="">{all}</option>
-                {company_options}
+                <option value="">{dynamic(all)}</option>
+                {dynamic(company_options)}
             </select>
         </div>
         <div class="field">
-            <label for="assignee-filter">{move || i18n.t().field_assignee}</label>
+            <label for="assignee-filter">{dynamic(move || i18n.t().field_assignee)}</label>
             <select
                 id="assignee-filter"
                 on:change=move |ev| filter.assignee.set(id_of(event_target_value(&ev)).map(UserId))
             >
-                <option value="">{all}</option>
-                {assignee_options}
+                <option value="">{dynamic(all)}</option>
+                {dynamic(assignee_options)}
             </select>
         </div>
         <div class="field">
-            <label for="urgency-filter">{move || i18n.t().urgency}</label>
+            <label for="urgency-filter">{dynamic(move || i18n.t().urgency)}</label>
             <select
                 id="urgency-filter"
                 on:change=move |ev| filter.urgency.set(Level::parse(&event_target_value(&ev)))
             >
-                <option value="">{all}</option>
-                {urgency_options}
+                <option value="">{dynamic(all)}</option>
+                {dynamic(urgency_options)}
             </select>
         </div>
         <div class="field">
-            <label for="priority-filter">{move || i18n.t().field_priority}</label>
+            <label for="priority-filter">{dynamic(move || i18n.t().field_priority)}</label>
             <select
                 id="priority-filter"
                 on:change=move |ev| filter.priority.set(event_target_value(&ev).parse().ok())
             >
-                <option value="">{all}</option>
-                {priority_options}
+                <option value="">{dynamic(all)}</option>
+                {dynamic(priority_options)}
             </select>
         </div>
     }

@@ -4,6 +4,7 @@ use crate::{
     components::{page_title, ErrorSummary},
     forms::SendOnce,
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
 };
 
 /// The frame of a page reached without signing in whose form is sent once: the form with
@@ -33,27 +34,27 @@ pub fn SendOncePage(
     } = form;
     view! {
         <section class="narrow card">
-            <h1>{move || title(i18n.t())}</h1>
+            <h1>{dynamic(move || title(i18n.t()))}</h1>
             <div role="status">
                 <Show when=move || sent.get()>
-                    <p class="flash" id="sent" tabindex="-1">{move || done(i18n.t())}</p>
+                    <p class="flash" id="sent" tabindex="-1">{dynamic(move || done(i18n.t()))}</p>
                 </Show>
             </div>
             <Show when=move || !sent.get()>
-                <p class="intro">{move || intro(i18n.t())}</p>
+                <p class="intro">{dynamic(move || intro(i18n.t()))}</p>
                 <ErrorSummary errors general label />
                 <form novalidate on:submit=on_submit.clone()>
                     {children()}
-                    <button type="submit" class="primary" disabled=move || pending.get()>
-                        {move || {
+                    <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
+                        {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.sending } else { submit(t) }
-                        }}
+                        })}
                     </button>
                 </form>
             </Show>
             <p>
-                <a href="/login">{move || i18n.t().back_to_sign_in}</a>
+                <a href="/login">{dynamic(move || i18n.t().back_to_sign_in)}</a>
             </p>
         </section>
     }

@@ -4,6 +4,7 @@ use crate::{
     components::FieldMessage,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message},
+    reactive::dynamic,
 };
 
 /// A labelled one-line input with its optional hint and its error. `field` is the API's
@@ -28,16 +29,16 @@ pub fn TextField(
     let i18n = use_i18n();
     let invalid = move || errors.with(|e| e.has(field));
     let mark = (required && mark_required).then(|| {
-        view! { " " <span class="required">{move || i18n.t().required_mark}</span> }
+        view! { " " <span class="required">{dynamic(move || i18n.t().required_mark)}</span> }
     });
     view! {
         <div class="field">
-            <label for=field>{move || label(i18n.t())} {mark}</label>
+            <label for=field>{dynamic(move || label(i18n.t()))} {mark}</label>
             {hint
                 .map(|hint| {
                     view! {
                         <p class="hint" id=format!("{field}-hint")>
-                            {move || hint(i18n.t())}
+                            {dynamic(move || hint(i18n.t()))}
                         </p>
                     }
                 })}
@@ -50,8 +51,8 @@ pub fn TextField(
                 maxlength=maxlength.to_string()
                 required=required
                 bind:value=value
-                aria-invalid=move || invalid().then_some("true")
-                aria-describedby=move || described_by(field, hint.is_some(), invalid())
+                aria-invalid=dynamic(move || invalid().then_some("true"))
+                aria-describedby=dynamic(move || described_by(field, hint.is_some(), invalid()))
             />
             <FieldMessage id=field field errors />
         </div>

@@ -2,7 +2,7 @@ use guichet_types::{Ticket, TicketListQuery, TicketPage};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::LoadMore;
-use crate::{dom, failure::Failure, i18n::use_i18n, session::expect_session};
+use crate::{dom, failure::Failure, i18n::use_i18n, reactive::dynamic, session::expect_session};
 
 /// The tickets of a list, with "load more" following the page's `next_cursor`.
 #[component]
@@ -79,9 +79,9 @@ pub fn TicketTable(page: TicketPage, query: TicketListQuery) -> impl IntoView {
     view! {
         <Show
             when=move || items.with(|items| !items.is_empty())
-            fallback=move || view! { <p class="empty">{move || i18n.t().no_tickets}</p> }
+            fallback=move || view! { <p class="empty">{dynamic(move || i18n.t().no_tickets)}</p> }
         >
-            {table}
+            {dynamic(table)}
         </Show>
         <LoadMore next loading failure on_load=load_more />
     }
@@ -95,32 +95,32 @@ fn TicketRow(ticket: Ticket, staff: bool) -> impl IntoView {
     let updated = ticket.updated_at.to_rfc3339();
     let date = move |at: String| {
         let shown = at.clone();
-        view! { <time datetime=at>{move || dom::format_date_time(&shown, i18n.t().tag)}</time> }
+        view! { <time datetime=at>{dynamic(move || dom::format_date_time(&shown, i18n.t().tag))}</time> }
     };
     view! {
         <tr>
-            <th scope="row" data-label=move || i18n.t().col_number>
+            <th scope="row" data-label=dynamic(move || i18n.t().col_number)>
                 <a href=format!("/tickets/{}", ticket.number)>{ticket.number.to_string()}</a>
             </th>
-            <td data-label=move || i18n.t().col_title>{ticket.title}</td>
-            <td data-label=move || i18n.t().col_status>
+            <td data-label=dynamic(move || i18n.t().col_title)>{ticket.title}</td>
+            <td data-label=dynamic(move || i18n.t().col_status)>
                 <span class=format!("status status-{}", status.as_str())>
-                    {move || i18n.t().status(status)}
+                    {dynamic(move || i18n.t().status(status))}
                 </span>
             </td>
             {staff.then(|| {
                 let priority = ticket.priority;
                 let assignee = ticket.assignee.map(|a| a.name).unwrap_or_default();
                 view! {
-                    <td data-label=move || i18n.t().field_company>{ticket.company.name}</td>
-                    <td data-label=move || i18n.t().field_priority>
-                        {move || i18n.t().priority_value.replace("{n}", &priority.to_string())}
+                    <td data-label=dynamic(move || i18n.t().field_company)>{ticket.company.name}</td>
+                    <td data-label=dynamic(move || i18n.t().field_priority)>
+                        {dynamic(move || i18n.t().priority_value.replace("{n}", &priority.to_string()))}
                     </td>
-                    <td data-label=move || i18n.t().field_assignee>{assignee}</td>
+                    <td data-label=dynamic(move || i18n.t().field_assignee)>{assignee}</td>
                 }
             })}
-            <td data-label=move || i18n.t().col_created>{date(created)}</td>
-            <td data-label=move || i18n.t().col_updated>{date(updated)}</td>
+            <td data-label=dynamic(move || i18n.t().col_created)>{date(created)}</td>
+            <td data-label=dynamic(move || i18n.t().col_updated)>{date(updated)}</td>
         </tr>
     }
 }

@@ -5,6 +5,7 @@ use crate::{
     components::{FieldMessage, SendOncePage, TextField},
     forms::{described_by, SendOnce},
     i18n::{use_i18n, Texts},
+    reactive::dynamic,
 };
 
 const ORDER: &[&str] = &["full_name", "email", "service_code"];
@@ -75,8 +76,8 @@ pub fn AccessRequestPage() -> impl IntoView {
                 inputmode="email"
             />
             <div class="field">
-                <label for="service_code">{move || i18n.t().service_code}</label>
-                <p class="hint" id="service_code-hint">{move || i18n.t().service_code_hint}</p>
+                <label for="service_code">{dynamic(move || i18n.t().service_code)}</label>
+                <p class="hint" id="service_code-hint">{dynamic(move || i18n.t().service_code_hint)}</p>
                 <input
                     id="service_code"
                     name="service_code"
@@ -87,8 +88,8 @@ pub fn AccessRequestPage() -> impl IntoView {
                     pattern="[0-9]{4}"
                     required
                     bind:value=service_code
-                    aria-invalid=move || invalid().then_some("true")
-                    aria-describedby=move || described_by("service_code", true, invalid())
+                    aria-invalid=dynamic(move || invalid().then_some("true"))
+                    aria-describedby=dynamic(move || described_by("service_code", true, invalid()))
                 />
                 <FieldMessage id="service_code" field="service_code" errors />
             </div>

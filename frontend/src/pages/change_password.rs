@@ -8,6 +8,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -138,51 +139,51 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     autocomplete=autocomplete
                     required
                     bind:value=value
-                    aria-invalid=move || has(id)().then_some("true")
-                    aria-describedby=move || described_by(id, hint, has(id)())
+                    aria-invalid=dynamic(move || has(id)().then_some("true"))
+                    aria-describedby=dynamic(move || described_by(id, hint, has(id)()))
                 />
             }
         };
 
     view! {
         <section class="narrow card">
-            <h1>{move || i18n.t().change_password_title}</h1>
+            <h1>{dynamic(move || i18n.t().change_password_title)}</h1>
             <p class="intro">
-                {move || {
+                {dynamic(move || {
                     let t = i18n.t();
                     if forced { t.change_password_intro } else { t.change_password_intro_voluntary }
-                }}
+                })}
             </p>
             <ErrorSummary errors general label />
             <form novalidate on:submit=on_submit>
                 <div class="field">
-                    <label for="current_password">{move || i18n.t().current_password}</label>
+                    <label for="current_password">{dynamic(move || i18n.t().current_password)}</label>
                     {password_input("current_password", current, "current-password", false)}
                     <FieldMessage id="current_password" field="current_password" errors />
                 </div>
                 <div class="field">
-                    <label for="new_password">{move || i18n.t().new_password}</label>
+                    <label for="new_password">{dynamic(move || i18n.t().new_password)}</label>
                     {password_input("new_password", new, "new-password", true)}
                     <PasswordChecklist id="new_password-hint" password=new />
                     <FieldMessage id="new_password" field="new_password" errors />
                 </div>
                 <div class="field">
-                    <label for="confirm_password">{move || i18n.t().confirm_password}</label>
+                    <label for="confirm_password">{dynamic(move || i18n.t().confirm_password)}</label>
                     {password_input("confirm_password", confirm, "new-password", false)}
                     <FieldMessage id="confirm_password" field="confirm_password" errors />
                 </div>
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || {
+                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
+                    {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.saving } else { t.change_password_submit }
-                    }}
+                    })}
                 </button>
             </form>
             {(!forced)
                 .then(|| {
                     view! {
                         <p class="links">
-                            <a href="/profile">{move || i18n.t().back_to_profile}</a>
+                            <a href="/profile">{dynamic(move || i18n.t().back_to_profile)}</a>
                         </p>
                     }
                 })}

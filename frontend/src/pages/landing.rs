@@ -42,7 +42,7 @@ pub fn LandingPage() -> impl IntoView {
                 Ok(list) if list.is_empty() => ().into_any(),
                 Ok(list) => view! {
                     <aside class="announcements" aria-labelledby="announcements-title">
-                        <h2 id="announcements-title">{move || i18n.t().announcements_title}</h2>
+                        <h2 id="announcements-title">{dynamic(move || i18n.t().announcements_title)}</h2>
                         <ul>
                             {list.into_iter().map(|item| view! { <AnnouncementItem item /> }).collect_view()}
                         </ul>
@@ -52,9 +52,9 @@ pub fn LandingPage() -> impl IntoView {
                 // The choices below work without them: say so, and offer to retry.
                 Err(failure) => view! {
                     <div class="alert" role="alert">
-                        <p>{move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}</p>
+                        <p>{dynamic(move || i18n.t().load_failed)} " " {dynamic(move || (failure.message())(i18n.t()))}</p>
                         <button type="button" on:click=move |_| announcements.refetch()>
-                            {move || i18n.t().retry}
+                            {dynamic(move || i18n.t().retry)}
                         </button>
                     </div>
                 }
@@ -75,8 +75,8 @@ pub fn LandingPage() -> impl IntoView {
 
     view! {
         <section class="landing" aria-labelledby="page-title">
-            <Transition fallback=|| ()>{news}</Transition>
-            <h1 id="page-title">{move || i18n.t().landing_title}</h1>
+            <Transition fallback=|| ()>{dynamic(news)}</Transition>
+            <h1 id="page-title">{dynamic(move || i18n.t().landing_title)}</h1>
             <ul class="choices">
                 <ChoiceCard
                     href="/tickets/new"
@@ -88,9 +88,9 @@ pub fn LandingPage() -> impl IntoView {
                 <li class="choice-card">
                     <form role="search" novalidate on:submit=on_search>
                         <label for="landing-search" class="choice-title">
-                            {move || i18n.t().landing_search}
+                            {dynamic(move || i18n.t().landing_search)}
                         </label>
-                        <p id="landing-search-hint" class="hint">{move || i18n.t().search_hint}</p>
+                        <p id="landing-search-hint" class="hint">{dynamic(move || i18n.t().search_hint)}</p>
                         <div class="inline">
                             <input
                                 id="landing-search"
@@ -99,7 +99,7 @@ pub fn LandingPage() -> impl IntoView {
                                 aria-describedby="landing-search-hint"
                                 bind:value=words
                             />
-                            <button type="submit">{move || i18n.t().search_submit}</button>
+                            <button type="submit">{dynamic(move || i18n.t().search_submit)}</button>
                         </div>
                     </form>
                 </li>
@@ -121,9 +121,9 @@ fn ChoiceCard(
     view! {
         <li class="choice-card">
             <a class="choice-title" href=href id=id aria-describedby=hint_id.clone()>
-                {move || title(i18n.t())}
+                {dynamic(move || title(i18n.t()))}
             </a>
-            <p class="hint" id=hint_id>{move || hint(i18n.t())}</p>
+            <p class="hint" id=hint_id>{dynamic(move || hint(i18n.t()))}</p>
         </li>
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     components::{FieldMessage, SendOncePage, TextField},
     forms::{described_by, SendOnce},
     i18n::{use_i18n, Texts},
+    reactive::dynamic,
 };
 
 const ORDER: &[&str] = &["full_name", "company_name", "email", "phone", "message"];
@@ -105,8 +106,8 @@ pub fn LostAccountPage() -> impl IntoView {
                 required=false
             />
             <div class="field">
-                <label for="message">{move || i18n.t().lost_account_message}</label>
-                <p class="hint" id="message-hint">{move || i18n.t().lost_account_message_hint}</p>
+                <label for="message">{dynamic(move || i18n.t().lost_account_message)}</label>
+                <p class="hint" id="message-hint">{dynamic(move || i18n.t().lost_account_message_hint)}</p>
                 <textarea
                     id="message"
                     name="message"
@@ -114,8 +115,8 @@ pub fn LostAccountPage() -> impl IntoView {
                     maxlength=RECOVERY_MESSAGE_MAX_CHARS.to_string()
                     required
                     bind:value=message
-                    aria-invalid=move || message_invalid().then_some("true")
-                    aria-describedby=move || described_by("message", true, message_invalid())
+                    aria-invalid=dynamic(move || message_invalid().then_some("true"))
+                    aria-describedby=dynamic(move || described_by("message", true, message_invalid()))
                 ></textarea>
                 <FieldMessage id="message" field="message" errors />
             </div>

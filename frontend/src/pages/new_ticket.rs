@@ -257,7 +257,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     id=id
                     name="kind"
                     value=value.as_str()
-                    prop:checked=move || kind.get() == value
+                    prop:checked=dynamic(move || kind.get() == value)
                     on:change=move |_| choose_kind(value)
                     aria-invalid=invalid("kind")
                 />
@@ -305,7 +305,7 @@ pub fn NewTicketPage() -> impl IntoView {
             <form novalidate on:submit=on_submit>
                 <fieldset
                     class="field"
-                    aria-describedby=move || described_by("kind", false, has("kind")())
+                    aria-describedby=dynamic(move || described_by("kind", false, has("kind")()))
                 >
                     <legend>{dynamic(move || i18n.t().kind_legend)} " " {required}</legend>
                     {kind_choice(TicketKind::Incident, "kind-incident")}
@@ -319,9 +319,9 @@ pub fn NewTicketPage() -> impl IntoView {
                         id="category_id"
                         name="category_id"
                         on:change=move |ev| category.set(event_target_value(&ev))
-                        prop:value=move || category.get()
+                        prop:value=dynamic(move || category.get())
                         aria-invalid=invalid("category_id")
-                        aria-describedby=move || described_by("category_id", false, has("category_id")())
+                        aria-describedby=dynamic(move || described_by("category_id", false, has("category_id")()))
                     >
                         <option value="">{dynamic(move || i18n.t().category_choose)}</option>
                         {dynamic(move || category_options(groups(), category))}
@@ -340,13 +340,13 @@ pub fn NewTicketPage() -> impl IntoView {
                             }
                         }
                         aria-invalid=invalid("urgency")
-                        aria-describedby=move || described_by("urgency", false, has("urgency")())
+                        aria-describedby=dynamic(move || described_by("urgency", false, has("urgency")()))
                     >
                         {Level::ALL
                             .iter()
                             .map(|&level| {
                                 view! {
-                                    <option value=level.as_str() selected=move || urgency.get() == level>
+                                    <option value=level.as_str() selected=dynamic(move || urgency.get() == level)>
                                         {dynamic(move || i18n.t().level(level))}
                                     </option>
                                 }
@@ -362,9 +362,9 @@ pub fn NewTicketPage() -> impl IntoView {
                         id="asset_id"
                         name="asset_id"
                         on:change=move |ev| asset.set(event_target_value(&ev))
-                        prop:value=move || asset.get()
+                        prop:value=dynamic(move || asset.get())
                         aria-invalid=invalid("asset_id")
-                        aria-describedby=move || described_by("asset_id", false, has("asset_id")())
+                        aria-describedby=dynamic(move || described_by("asset_id", false, has("asset_id")()))
                     >
                         <option value="">{dynamic(move || i18n.t().asset_none)}</option>
                         {dynamic(move || {
@@ -382,7 +382,7 @@ pub fn NewTicketPage() -> impl IntoView {
                                         format!("{} ({})", item.name, item.reference)
                                     };
                                     view! {
-                                        <option value=value selected=move || asset.get() == selected>
+                                        <option value=value selected=dynamic(move || asset.get() == selected)>
                                             {name}
                                         </option>
                                     }
@@ -404,7 +404,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         required
                         bind:value=title
                         aria-invalid=invalid("title")
-                        aria-describedby=move || described_by("title", true, has("title")())
+                        aria-describedby=dynamic(move || described_by("title", true, has("title")()))
                     />
                     <p id="title-hint" class="hint">
                         {dynamic(move || fill(i18n.t().title_hint, "n", &TITLE_MAX_CHARS.to_string()))}
@@ -421,7 +421,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         required
                         bind:value=description
                         aria-invalid=invalid("description")
-                        aria-describedby=move || described_by("description", true, has("description")())
+                        aria-describedby=dynamic(move || described_by("description", true, has("description")()))
                     ></textarea>
                     <p id="description-hint" class="hint">{dynamic(move || i18n.t().description_hint)}</p>
                     <FieldMessage id="description" field="description" errors />
@@ -434,7 +434,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         type="checkbox"
                         bind:checked=notify
                         aria-invalid=invalid("notify")
-                        aria-describedby=move || described_by("notify", false, has("notify")())
+                        aria-describedby=dynamic(move || described_by("notify", false, has("notify")()))
                     />
                     <label for="notify">{dynamic(move || i18n.t().notify)}</label>
                     <FieldMessage id="notify" field="notify" errors />
@@ -449,9 +449,9 @@ pub fn NewTicketPage() -> impl IntoView {
                         autocomplete="email"
                         inputmode="email"
                         bind:value=notify_email
-                        disabled=move || !notify.get()
+                        disabled=dynamic(move || !notify.get())
                         aria-invalid=invalid("notify_email")
-                        aria-describedby=move || described_by("notify_email", true, has("notify_email")())
+                        aria-describedby=dynamic(move || described_by("notify_email", true, has("notify_email")()))
                     />
                     <p id="notify_email-hint" class="hint">
                         {dynamic(move || {
@@ -472,7 +472,7 @@ pub fn NewTicketPage() -> impl IntoView {
                         node_ref=file_input
                         on:change=on_files
                         aria-invalid=invalid("files")
-                        aria-describedby=move || described_by("files", true, has("files")())
+                        aria-describedby=dynamic(move || described_by("files", true, has("files")()))
                     />
                     <p id="files-hint" class="hint">
                         {dynamic(move || {
@@ -505,13 +505,13 @@ pub fn NewTicketPage() -> impl IntoView {
                 <UploadProgress id="upload-progress" progress position />
 
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || pending.get()>
+                    <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
                         {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.sending } else { t.submit_create }
                         })}
                     </button>
-                    <button type="button" disabled=move || pending.get() on:click=move |_| submit(true)>
+                    <button type="button" disabled=dynamic(move || pending.get()) on:click=move |_| submit(true)>
                         {dynamic(move || i18n.t().submit_create_another)}
                     </button>
                 </div>

@@ -7,6 +7,7 @@ use crate::{
     dom,
     forms::FieldErrors,
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -107,7 +108,7 @@ pub fn ProfilePage() -> impl IntoView {
     page_title(|t| t.profile_title);
     // `Protected` lets only signed-in users here, whose profile is loaded.
     let Some(profile) = untrack(move || session.profile()) else {
-        return view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }
+        return view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }
             .into_any();
     };
 
@@ -177,7 +178,7 @@ pub fn ProfilePage() -> impl IntoView {
     };
     let locale_option = move |locale: Locale, tag: &'static str, name: &'static str| {
         view! {
-            <option value=locale.as_str() lang=tag selected=move || i18n.locale() == locale>
+            <option value=locale.as_str() lang=tag selected=dynamic(move || i18n.locale() == locale)>
                 {name}
             </option>
         }
@@ -188,39 +189,39 @@ pub fn ProfilePage() -> impl IntoView {
 
     view! {
         <section class="form-page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || i18n.t().profile_title}</h1>
+            <h1 id="page-title">{dynamic(move || i18n.t().profile_title)}</h1>
             <FlashMessage />
             <section class="panel account-panel" aria-labelledby="account-title">
-                <h2 id="account-title">{move || i18n.t().profile_account}</h2>
+                <h2 id="account-title">{dynamic(move || i18n.t().profile_account)}</h2>
                 <dl class="details">
                     <div>
-                        <dt>{move || i18n.t().field_role}</dt>
-                        <dd>{move || i18n.t().role(role)}</dd>
+                        <dt>{dynamic(move || i18n.t().field_role)}</dt>
+                        <dd>{dynamic(move || i18n.t().role(role))}</dd>
                     </div>
                     <div>
-                        <dt>{move || i18n.t().field_company}</dt>
+                        <dt>{dynamic(move || i18n.t().field_company)}</dt>
                         <dd>
-                            {move || {
+                            {dynamic(move || {
                                 company.clone().unwrap_or_else(|| i18n.t().support_team.to_owned())
-                            }}
+                            })}
                         </dd>
                     </div>
                 </dl>
                 <p>
-                    <a href="/password">{move || i18n.t().change_password_link}</a>
+                    <a href="/password">{dynamic(move || i18n.t().change_password_link)}</a>
                 </p>
             </section>
 
-            <p class="intro">{move || i18n.t().profile_intro}</p>
+            <p class="intro">{dynamic(move || i18n.t().profile_intro)}</p>
             <div role="status">
                 <Show when=move || saved.get()>
-                    <p class="flash">{move || i18n.t().profile_saved}</p>
+                    <p class="flash">{dynamic(move || i18n.t().profile_saved)}</p>
                 </Show>
             </div>
             <ErrorSummary errors general label />
             <form novalidate on:submit=on_submit>
                 <fieldset class="group">
-                    <legend>{move || i18n.t().profile_identity}</legend>
+                    <legend>{dynamic(move || i18n.t().profile_identity)}</legend>
                     <TextField
                         field="prefix"
                         label=|t| t.prefix
@@ -269,7 +270,7 @@ pub fn ProfilePage() -> impl IntoView {
                 </fieldset>
 
                 <fieldset class="group">
-                    <legend>{move || i18n.t().profile_contact}</legend>
+                    <legend>{dynamic(move || i18n.t().profile_contact)}</legend>
                     <TextField
                         field="email"
                         label=|t| t.email
@@ -325,10 +326,10 @@ pub fn ProfilePage() -> impl IntoView {
                 </fieldset>
 
                 <fieldset class="group">
-                    <legend>{move || i18n.t().profile_preferences}</legend>
+                    <legend>{dynamic(move || i18n.t().profile_preferences)}</legend>
                     <div class="field">
-                        <label for="locale">{move || i18n.t().language}</label>
-                        <p class="hint" id="locale-hint">{move || i18n.t().profile_language_hint}</p>
+                        <label for="locale">{dynamic(move || i18n.t().language)}</label>
+                        <p class="hint" id="locale-hint">{dynamic(move || i18n.t().profile_language_hint)}</p>
                         <select id="locale" name="locale" aria-describedby="locale-hint" on:change=on_locale>
                             {locale_option(Locale::Fr, "fr", "Français")}
                             {locale_option(Locale::En, "en", "English")}
@@ -342,18 +343,18 @@ pub fn ProfilePage() -> impl IntoView {
                             bind:checked=show_landing_page
                             aria-describedby="show_landing_page-hint"
                         />
-                        <label for="show_landing_page">{move || i18n.t().show_landing_page}</label>
+                        <label for="show_landing_page">{dynamic(move || i18n.t().show_landing_page)}</label>
                         <p class="hint" id="show_landing_page-hint">
-                            {move || i18n.t().show_landing_page_hint}
+                            {dynamic(move || i18n.t().show_landing_page_hint)}
                         </p>
                     </div>
                 </fieldset>
 
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || {
+                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
+                    {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.saving } else { t.profile_submit }
-                    }}
+                    })}
                 </button>
             </form>
         </section>

@@ -7,6 +7,7 @@ use crate::{
     failure::Failure,
     files,
     i18n::use_i18n,
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -75,21 +76,21 @@ pub fn RejectedMailsPage() -> impl IntoView {
 
     view! {
         <section aria-labelledby="page-title">
-            <h1 id="page-title">{move || i18n.t().rejected_mails_title}</h1>
-            <p class="intro">{move || i18n.t().rejected_mails_intro}</p>
-            {move || {
+            <h1 id="page-title">{dynamic(move || i18n.t().rejected_mails_title)}</h1>
+            <p class="intro">{dynamic(move || i18n.t().rejected_mails_intro)}</p>
+            {dynamic(move || {
                 if loaded.get() && items.with(Vec::is_empty) {
-                    view! { <p class="empty">{move || i18n.t().rejected_mails_none}</p> }.into_any()
+                    view! { <p class="empty">{dynamic(move || i18n.t().rejected_mails_none)}</p> }.into_any()
                 } else if loaded.get() {
                     table().into_any()
                 } else {
                     ().into_any()
                 }
-            }}
-            {move || {
+            })}
+            {dynamic(move || {
                 (loading.get() && !loaded.get())
-                    .then(|| view! { <p class="loading" role="status">{move || i18n.t().loading}</p> })
-            }}
+                    .then(|| view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> })
+            })}
             <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
         </section>
     }
@@ -118,17 +119,17 @@ fn RejectedRow(mail: RejectedMail) -> impl IntoView {
     };
     view! {
         <tr>
-            <td data-label=move || i18n.t().col_received>
-                <time datetime=received>{move || dom::format_date_time(&shown, i18n.t().tag)}</time>
+            <td data-label=dynamic(move || i18n.t().col_received)>
+                <time datetime=received>{dynamic(move || dom::format_date_time(&shown, i18n.t().tag))}</time>
             </td>
-            <td data-label=move || i18n.t().col_sender>{mail.sender}</td>
-            <td data-label=move || i18n.t().col_subject>{mail.subject}</td>
-            <td data-label=move || i18n.t().col_reason>{move || i18n.t().reject_reason(reason)}</td>
-            <td data-label=move || i18n.t().col_message>
+            <td data-label=dynamic(move || i18n.t().col_sender)>{mail.sender}</td>
+            <td data-label=dynamic(move || i18n.t().col_subject)>{mail.subject}</td>
+            <td data-label=dynamic(move || i18n.t().col_reason)>{dynamic(move || i18n.t().reject_reason(reason))}</td>
+            <td data-label=dynamic(move || i18n.t().col_message)>
                 <button type="button" class="link" on:click=download>
-                    {move || i18n.t().download_message}
+                    {dynamic(move || i18n.t().download_message)}
                 </button>
-                {move || failed.get().then(|| view! { <span class="alert" role="alert">{move || i18n.t().download_failed}</span> })}
+                {dynamic(move || failed.get().then(|| view! { <span class="alert" role="alert">{dynamic(move || i18n.t().download_failed)}</span> }))}
             </td>
         </tr>
     }

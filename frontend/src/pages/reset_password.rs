@@ -138,8 +138,8 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
                 autocomplete="new-password"
                 required
                 bind:value=value
-                aria-invalid=move || has(id)().then_some("true")
-                aria-describedby=move || described_by(id, hint, has(id)())
+                aria-invalid=dynamic(move || has(id)().then_some("true"))
+                aria-describedby=dynamic(move || described_by(id, hint, has(id)()))
             />
         }
     };
@@ -155,7 +155,7 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
         view! {
             <p class="intro">{dynamic(move || intro(i18n.t()))}</p>
             <ErrorSummary errors general label />
-            <Show when=move || link_dead.get()>{ask_again}</Show>
+            <Show when=move || link_dead.get()>{dynamic(ask_again)}</Show>
             <form novalidate on:submit=on_submit.clone()>
                 <div class="field">
                     <label for="new_password">{dynamic(move || i18n.t().new_password)}</label>
@@ -168,7 +168,7 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
                     {password_input("confirm_password", confirm, false)}
                     <FieldMessage id="confirm_password" field="confirm_password" errors />
                 </div>
-                <button type="submit" class="primary" disabled=move || pending.get()>
+                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
                     {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.saving } else { submit(t) }

@@ -8,6 +8,7 @@ use crate::{
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    reactive::dynamic,
     session::{expect_session, AuthState},
 };
 
@@ -94,13 +95,13 @@ pub fn SignInPage() -> impl IntoView {
     let form = move || {
         view! {
             <section class="narrow card">
-                <h1>{move || i18n.t().sign_in_title}</h1>
-                <p class="intro">{move || i18n.t().sign_in_intro}</p>
+                <h1>{dynamic(move || i18n.t().sign_in_title)}</h1>
+                <p class="intro">{dynamic(move || i18n.t().sign_in_intro)}</p>
                 <FlashMessage />
                 <ErrorSummary errors general label />
                 <form novalidate on:submit=on_submit>
                     <div class="field">
-                        <label for="email">{move || i18n.t().email}</label>
+                        <label for="email">{dynamic(move || i18n.t().email)}</label>
                         <input
                             id="email"
                             name="email"
@@ -110,12 +111,12 @@ pub fn SignInPage() -> impl IntoView {
                             required
                             bind:value=email
                             aria-invalid=field_invalid("email")
-                            aria-describedby=move || described_by("email", false, errors.with(|e| e.has("email")))
+                            aria-describedby=dynamic(move || described_by("email", false, errors.with(|e| e.has("email"))))
                         />
                         <FieldMessage id="email" field="email" errors />
                     </div>
                     <div class="field">
-                        <label for="password">{move || i18n.t().password}</label>
+                        <label for="password">{dynamic(move || i18n.t().password)}</label>
                         <input
                             id="password"
                             name="password"
@@ -124,45 +125,46 @@ pub fn SignInPage() -> impl IntoView {
                             required
                             bind:value=password
                             aria-invalid=field_invalid("password")
-                            aria-describedby=move || {
+                            aria-describedby=dynamic(move || {
                                 described_by("password", false, errors.with(|e| e.has("password")))
-                            }
+                            })
                         />
                         <FieldMessage id="password" field="password" errors />
                     </div>
-                    <button type="submit" class="primary" disabled=move || pending.get()>
-                        {move || {
+                    <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
+                        {dynamic(move || {
                             let t = i18n.t();
                             if pending.get() { t.signing_in } else { t.sign_in_submit }
-                        }}
+                        })}
                     </button>
                 </form>
                 <ul class="links">
                     <li>
-                        <a href="/forgot-password">{move || i18n.t().forgot_password_link}</a>
+                        <a href="/forgot-password">{dynamic(move || i18n.t().forgot_password_link)}</a>
                     </li>
                     <li>
-                        <a href="/lost-account">{move || i18n.t().lost_account_link}</a>
+                        <a href="/lost-account">{dynamic(move || i18n.t().lost_account_link)}</a>
                     </li>
                     <li>
-                        <a href="/access-request">{move || i18n.t().request_access_link}</a>
+                        <a href="/access-request">{dynamic(move || i18n.t().request_access_link)}</a>
                     </li>
                 </ul>
             </section>
         }
     };
 
-    move || match session.state() {
+    dynamic(move || match session.state() {
         AuthState::SignedIn => {
             let next = safe_next(query.with_untracked(|q| q.get("next")), session.home_path());
             view! { <Redirect path=next /> }.into_any()
         }
         AuthState::MustChangePassword => view! { <Redirect path="/password" /> }.into_any(),
         AuthState::Restoring => {
-            view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }.into_any()
+            view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }
+                .into_any()
         }
         AuthState::SignedOut => form().into_any(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub fn TicketsPage() -> impl IntoView {
                             id=id
                             name="scope"
                             value=value.as_str()
-                            prop:checked=move || shown_scope() == value
+                            prop:checked=dynamic(move || shown_scope() == value)
                             on:change=move |_| scope.set(Some(value))
                         />
                         <label for=id>
@@ -129,12 +129,12 @@ pub fn TicketsPage() -> impl IntoView {
 
     let status_options = move || {
         let t = i18n.t();
-        let all = view! { <option value="" selected=move || status.get().is_none()>{t.status_all}</option> };
+        let all = view! { <option value="" selected=dynamic(move || status.get().is_none())>{t.status_all}</option> };
         let each = TicketStatus::ALL
             .iter()
             .map(|&s| {
                 view! {
-                    <option value=s.as_str() selected=move || status.get() == Some(s)>
+                    <option value=s.as_str() selected=dynamic(move || status.get() == Some(s))>
                         {t.status(s)}
                     </option>
                 }
@@ -163,24 +163,24 @@ pub fn TicketsPage() -> impl IntoView {
     view! {
         <section aria-labelledby="page-title">
             <div class="page-head">
-                <h1 id="page-title">{heading}</h1>
+                <h1 id="page-title">{dynamic(heading)}</h1>
                 <a class="button primary" href="/tickets/new">
                     {dynamic(move || i18n.t().nav_new_ticket)}
                 </a>
             </div>
             <FlashMessage />
-            <form class="filters" role="search" aria-label=move || i18n.t().filters novalidate on:submit=on_search>
-                {scope_choice}
+            <form class="filters" role="search" aria-label=dynamic(move || i18n.t().filters) novalidate on:submit=on_search>
+                {dynamic(scope_choice)}
                 <div class="field">
                     <label for="status-filter">{dynamic(move || i18n.t().status_filter)}</label>
                     <select
                         id="status-filter"
                         on:change=move |ev| status.set(TicketStatus::parse(&event_target_value(&ev)))
                     >
-                        {status_options}
+                        {dynamic(status_options)}
                     </select>
                 </div>
-                {move || staff().then(|| view! { <QueueFilters filter=queue /> })}
+                {dynamic(move || staff().then(|| view! { <QueueFilters filter=queue /> }))}
                 <div class="field grow">
                     <label for="search">{dynamic(move || i18n.t().search_label)}</label>
                     <div class="inline">
@@ -191,7 +191,7 @@ pub fn TicketsPage() -> impl IntoView {
                 </div>
             </form>
             <Transition fallback=move || view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }>
-                {results}
+                {dynamic(results)}
             </Transition>
         </section>
     }

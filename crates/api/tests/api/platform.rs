@@ -1,8 +1,8 @@
-//! Health checks, security headers, unknown routes, the OpenAPI document and migrations
-//! run by several instances at once.
+//! Health checks, security headers, unknown routes, the OpenAPI document, the SPA's
+//! precompressed files and migrations run by several instances at once.
 use guichet_api::{config::Settings, Application};
 
-use crate::helpers::{spawn, Backend, PostgresDatabase};
+use crate::helpers::{spawn, spawn_with, Backend, PostgresDatabase};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -103,6 +103,53 @@ async fn the_openapi_document_is_served_and_committed(backend: Backend) {
         html.contains("swagger-ui") && !html.contains("https://"),
         "offline docs"
     );
+}
+
+/// A built file with a `.gz` beside it goes out as that `.gz` to clients that take gzip, with
+/// the year-long cache of hashed names; others get the file itself.
+#[tokio::test]
+async fn hashed_files_are_served_precompressed_and_cached() {
+    let web = tempfile::tempdir().expect("temp dir");
+    let wasm = "/guichet_frontend_bg-0123456789abcdef.wasm";
+    let plain: &[u8] = b"\0asm the module";
+    let gzipped: &[u8] = b"\x1f\x8b the module, compressed at build time";
+    std::fs::write(web.path().join("index.html"), "<!doctype html>").expect("index");
+    std::fs::write(web.path().join(&wasm[1..]), plain).expect("wasm");
+    std::fs::write(web.path().join(format!("{}.gz", &wasm[1..])), gzipped).expect("gz");
+    let web_dir = web.path().display().to_string();
+    let app = spawn_with(Backend::Sqlite, &[("GUICHET_WEB_DIR", web_dir.as_str())]).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}{wasm}", app.anonymous.base_url());
+
+    let answer = http
+        .get(&url)
+        .header("Accept-Encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 200);
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-encoding"), "gzip");
+    assert_eq!(header("content-type"), "application/wasm");
+    assert_eq!(
+        header("cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header("vary")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    assert_eq!(answer.bytes().await.expect("body").as_ref(), gzipped);
+
+    let answer = http.get(&url).send().await.expect("answer");
+    assert!(answer.headers().get("content-encoding").is_none());
+    assert_eq!(answer.bytes().await.expect("body").as_ref(), plain);
 }
 
 /// Several instances starting together on one PostgreSQL database migrate it once.

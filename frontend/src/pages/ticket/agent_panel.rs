@@ -78,7 +78,7 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                 view! {
                     <button
                         type="button"
-                        disabled=move || pending.get()
+                        disabled=dynamic(move || pending.get())
                         on:click=move |_| update(TicketUpdate { status: Some(status), ..Default::default() })
                     >
                         {dynamic(move || {
@@ -119,9 +119,9 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
             <h2 id="agent-heading">{dynamic(move || i18n.t().agent_heading)}</h2>
             <Show when=move || actions.with(|a| !a.set_status.is_empty() || a.assign_me)>
                 <div class="buttons">
-                    {status_buttons}
+                    {dynamic(status_buttons)}
                     <Show when=move || actions.with(|a| a.assign_me)>
-                        <button type="button" disabled=move || pending.get() on:click=assign_me>
+                        <button type="button" disabled=dynamic(move || pending.get()) on:click=assign_me>
                             {dynamic(move || i18n.t().assign_me)}
                         </button>
                     </Show>
@@ -134,11 +134,11 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                         <select
                             id="agent-category"
                             on:change=move |ev| category.set(event_target_value(&ev))
-                            prop:value=move || category.get()
+                            prop:value=dynamic(move || category.get())
                         >
                             {dynamic(move || category_options(groups(), category))}
                         </select>
-                        <button type="button" disabled=move || pending.get() on:click=change_category>
+                        <button type="button" disabled=dynamic(move || pending.get()) on:click=change_category>
                             {dynamic(move || i18n.t().change_category)}
                         </button>
                     </div>
@@ -148,7 +148,7 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                     <div class="inline">
                         <select
                             id="agent-impact"
-                            prop:value=move || impact.get().as_str()
+                            prop:value=dynamic(move || impact.get().as_str())
                             on:change=move |ev| {
                                 if let Some(level) = Level::parse(&event_target_value(&ev)) {
                                     impact.set(level);
@@ -159,14 +159,14 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                                 .iter()
                                 .map(|&level| {
                                     view! {
-                                        <option value=level.as_str() selected=move || impact.get() == level>
+                                        <option value=level.as_str() selected=dynamic(move || impact.get() == level)>
                                             {dynamic(move || i18n.t().level(level))}
                                         </option>
                                     }
                                 })
                                 .collect_view()}
                         </select>
-                        <button type="button" disabled=move || pending.get() on:click=change_impact>
+                        <button type="button" disabled=dynamic(move || pending.get()) on:click=change_impact>
                             {dynamic(move || i18n.t().change_impact)}
                         </button>
                     </div>

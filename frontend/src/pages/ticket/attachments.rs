@@ -51,7 +51,7 @@ pub fn Attachments(can_attach: Signal<bool>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="attachments-heading">
             <h2 id="attachments-heading">{dynamic(move || i18n.t().attachments)}</h2>
-            {list}
+            {dynamic(list)}
             <NoticeView notice id="attachments-notice" />
             <Show when=move || can_attach.get()>
                 <AttachForm />
@@ -103,7 +103,7 @@ fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> imp
                 type="button"
                 class="link"
                 on:click=download
-                aria-busy=move || pending.get().then_some("true")
+                aria-busy=dynamic(move || pending.get().then_some("true"))
             >
                 <span class="visually-hidden">{dynamic(move || i18n.t().download)} " "</span>
                 {file_name}
@@ -201,8 +201,8 @@ fn AttachForm() -> impl IntoView {
                     type="file"
                     node_ref=input
                     on:change=on_change
-                    aria-invalid=move || invalid().then_some("true")
-                    aria-describedby=move || described_by(ID, true, invalid())
+                    aria-invalid=dynamic(move || invalid().then_some("true"))
+                    aria-describedby=dynamic(move || described_by(ID, true, invalid()))
                 />
                 <p id=format!("{ID}-hint") class="hint">
                     {dynamic(move || { let t = i18n.t(); fill(t.attach_hint, "max", &t.size(ATTACHMENT_MAX_BYTES)) })}
@@ -211,7 +211,7 @@ fn AttachForm() -> impl IntoView {
             </div>
             <UploadProgress id="attach-progress" progress />
             <NoticeView notice id="attach-notice" />
-            <button type="submit" disabled=move || progress.with(Option::is_some)>
+            <button type="submit" disabled=dynamic(move || progress.with(Option::is_some))>
                 {dynamic(move || i18n.t().attach_submit)}
             </button>
         </form>
@@ -229,7 +229,7 @@ pub fn UploadProgress(
     position: Option<RwSignal<(usize, usize)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
+    dynamic(move || {
         progress.get().map(|(name, sent)| {
             let t = i18n.t();
             let label = match position.map(|p| p.get()) {
@@ -249,5 +249,5 @@ pub fn UploadProgress(
                 </div>
             }
         })
-    }
+    })
 }

@@ -24,7 +24,7 @@ pub fn TicketDetails() -> impl IntoView {
         }
     };
     let date = move |term: Message, at: fn(&Ticket) -> Option<String>| {
-        move || {
+        dynamic(move || {
             ticket.with(at).map(|at| {
                 let shown = at.clone();
                 view! {
@@ -36,7 +36,7 @@ pub fn TicketDetails() -> impl IntoView {
                     </div>
                 }
             })
-        }
+        })
     };
 
     view! {

@@ -94,8 +94,8 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                         rows="5"
                         required
                         bind:value=body
-                        aria-invalid=move || invalid().then_some("true")
-                        aria-describedby=move || described_by(ID, awaited(), invalid())
+                        aria-invalid=dynamic(move || invalid().then_some("true"))
+                        aria-describedby=dynamic(move || described_by(ID, awaited(), invalid()))
                     ></textarea>
                     {dynamic(move || {
                         awaited()
@@ -112,7 +112,7 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                     </div>
                 </Show>
                 <NoticeView notice id="followup-notice" />
-                <button type="submit" class="primary" disabled=move || pending.get()>
+                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
                     {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.sending } else { t.followup_submit }

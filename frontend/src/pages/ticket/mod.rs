@@ -38,6 +38,7 @@ use crate::{
     failure::Failure,
     i18n::{fill, use_i18n},
     pages::NotFoundPage,
+    reactive::dynamic,
     session::expect_session,
 };
 
@@ -72,9 +73,9 @@ pub fn TicketPage() -> impl IntoView {
                 Err(failure) if failure.is_status(404) => view! { <NotFoundPage /> }.into_any(),
                 Err(failure) => view! {
                     <div class="alert" role="alert">
-                        <p>{move || i18n.t().load_failed} " " {move || (failure.message())(i18n.t())}</p>
+                        <p>{dynamic(move || i18n.t().load_failed)} " " {dynamic(move || (failure.message())(i18n.t()))}</p>
                         <button type="button" on:click=move |_| loaded.refetch()>
-                            {move || i18n.t().retry}
+                            {dynamic(move || i18n.t().retry)}
                         </button>
                     </div>
                 }
@@ -83,8 +84,8 @@ pub fn TicketPage() -> impl IntoView {
         })
     };
     view! {
-        <Transition fallback=move || view! { <p class="loading" role="status">{move || i18n.t().loading}</p> }>
-            {content}
+        <Transition fallback=move || view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }>
+            {dynamic(content)}
         </Transition>
     }
 }
@@ -125,9 +126,9 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
             <FlashMessage />
             <header class="ticket-head">
                 <p class="ticket-number">
-                    {move || fill(i18n.t().ticket_number, "number", ticket.with(|t| t.number.as_str().to_owned()).as_str())}
+                    {dynamic(move || fill(i18n.t().ticket_number, "number", ticket.with(|t| t.number.as_str().to_owned()).as_str()))}
                 </p>
-                <h1 id="page-title">{move || ticket.with(|t| t.title.clone())}</h1>
+                <h1 id="page-title">{dynamic(move || ticket.with(|t| t.title.clone()))}</h1>
                 <button
                     type="button"
                     class="link print"
@@ -135,30 +136,30 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                         let _ = window().print();
                     }
                 >
-                    {move || i18n.t().print_ticket}
+                    {dynamic(move || i18n.t().print_ticket)}
                 </button>
                 <p>
-                    {move || {
+                    {dynamic(move || {
                         let status = ticket.with(|t| t.status);
                         view! {
                             <span class=format!("status status-{}", status.as_str())>
-                                {move || i18n.t().status(status)}
+                                {dynamic(move || i18n.t().status(status))}
                             </span>
                         }
-                    }}
+                    })}
                 </p>
             </header>
             <NoticeView notice=state.notice id=PAGE_NOTICE />
             <div class="ticket-grid">
                 <div class="ticket-main">
                     <section class="panel" aria-labelledby="description-heading">
-                        <h2 id="description-heading">{move || i18n.t().description}</h2>
-                        <div class="prose">{move || ticket.with(|t| t.description.clone())}</div>
+                        <h2 id="description-heading">{dynamic(move || i18n.t().description)}</h2>
+                        <div class="prose">{dynamic(move || ticket.with(|t| t.description.clone()))}</div>
                     </section>
                     <Show when=when(|a| a.decide)>
                         <section class="panel decide" aria-labelledby="decide-heading">
-                            <h2 id="decide-heading">{move || i18n.t().solution_heading}</h2>
-                            <p class="intro">{move || i18n.t().solution_intro}</p>
+                            <h2 id="decide-heading">{dynamic(move || i18n.t().solution_heading)}</h2>
+                            <p class="intro">{dynamic(move || i18n.t().solution_intro)}</p>
                             <div class="decide-forms">
                                 <TextActionForm action=TextAction::Approve />
                                 <TextActionForm action=TextAction::Reject />
@@ -184,7 +185,7 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                     </Show>
                     <Show when=when(|a| a.withdraw)>
                         <section class="panel" aria-labelledby="withdraw-heading">
-                            <h2 id="withdraw-heading">{move || i18n.t().withdraw_heading}</h2>
+                            <h2 id="withdraw-heading">{dynamic(move || i18n.t().withdraw_heading)}</h2>
                             <TextActionForm action=TextAction::Withdraw />
                         </section>
                     </Show>

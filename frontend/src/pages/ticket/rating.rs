@@ -97,9 +97,9 @@ pub fn RatingForm() -> impl IntoView {
                     id=id.clone()
                     name="rating"
                     value=value.to_string()
-                    prop:checked=move || rating.get() == Some(value)
+                    prop:checked=dynamic(move || rating.get() == Some(value))
                     on:change=move |_| rating.set(Some(value))
-                    aria-invalid=move || errors.with(|e| e.has("rating")).then_some("true")
+                    aria-invalid=dynamic(move || errors.with(|e| e.has("rating")).then_some("true"))
                 />
                 <label for=id>
                     {dynamic(move || {
@@ -122,7 +122,7 @@ pub fn RatingForm() -> impl IntoView {
             <form novalidate on:submit=on_submit>
                 <fieldset
                     class="field rating"
-                    aria-describedby=move || described_by("rating", false, errors.with(|e| e.has("rating")))
+                    aria-describedby=dynamic(move || described_by("rating", false, errors.with(|e| e.has("rating"))))
                 >
                     <legend>
                         {dynamic(move || i18n.t().rating_legend)} " "
@@ -138,12 +138,12 @@ pub fn RatingForm() -> impl IntoView {
                         name="comment"
                         rows="3"
                         bind:value=comment
-                        aria-invalid=move || comment_invalid().then_some("true")
-                        aria-describedby=move || described_by("rating-comment", false, comment_invalid())
+                        aria-invalid=dynamic(move || comment_invalid().then_some("true"))
+                        aria-describedby=dynamic(move || described_by("rating-comment", false, comment_invalid()))
                     ></textarea>
                     <FieldMessage id="rating-comment" field="comment" errors />
                 </div>
-                <button type="submit" class="primary" disabled=move || pending.get()>
+                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
                     {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.sending } else { t.rating_submit }

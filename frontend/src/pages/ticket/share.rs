@@ -111,7 +111,7 @@ pub fn Sharing() -> impl IntoView {
                         <button
                             type="button"
                             class="link"
-                            aria-label=move || fill(i18n.t().unshare_label, "email", &label)
+                            aria-label=dynamic(move || fill(i18n.t().unshare_label, "email", &label))
                             on:click=move |_| unshare(removed.clone())
                         >
                             {dynamic(move || i18n.t().unshare)}
@@ -127,7 +127,7 @@ pub fn Sharing() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="sharing-heading">
             <h2 id="sharing-heading">{dynamic(move || i18n.t().share_heading)}</h2>
-            {watchers}
+            {dynamic(watchers)}
             <NoticeView notice id="sharing-notice" />
             <form novalidate on:submit=on_submit>
                 <div class="field">
@@ -139,13 +139,13 @@ pub fn Sharing() -> impl IntoView {
                         inputmode="email"
                         autocomplete="off"
                         bind:value=email
-                        aria-invalid=move || invalid().then_some("true")
-                        aria-describedby=move || described_by(ID, true, invalid())
+                        aria-invalid=dynamic(move || invalid().then_some("true"))
+                        aria-describedby=dynamic(move || described_by(ID, true, invalid()))
                     />
                     <p id=format!("{ID}-hint") class="hint">{dynamic(move || i18n.t().share_hint)}</p>
                     <FieldMessage id=ID field="email" errors />
                 </div>
-                <button type="submit" disabled=move || pending.get()>
+                <button type="submit" disabled=dynamic(move || pending.get())>
                     {dynamic(move || i18n.t().share_submit)}
                 </button>
             </form>

@@ -190,8 +190,8 @@ pub fn TextActionForm(action: TextAction) -> impl IntoView {
                     rows="4"
                     required=action.required()
                     bind:value=text
-                    aria-invalid=move || invalid().then_some("true")
-                    aria-describedby=move || described_by(id, hint.is_some(), invalid())
+                    aria-invalid=dynamic(move || invalid().then_some("true"))
+                    aria-describedby=dynamic(move || described_by(id, hint.is_some(), invalid()))
                 ></textarea>
                 {hint.map(|hint| view! { <p id=format!("{id}-hint") class="hint">{dynamic(move || hint(i18n.t()))}</p> })}
                 <FieldMessage id=id field=field errors />
@@ -199,7 +199,7 @@ pub fn TextActionForm(action: TextAction) -> impl IntoView {
             <button
                 type="submit"
                 class=if action == TextAction::Reject || action == TextAction::Withdraw { "" } else { "primary" }
-                disabled=move || pending.get()
+                disabled=dynamic(move || pending.get())
             >
                 {dynamic(move || {
                     let t = i18n.t();

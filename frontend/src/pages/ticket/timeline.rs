@@ -35,7 +35,7 @@ pub fn Timeline() -> impl IntoView {
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">{dynamic(move || i18n.t().history)}</h2>
-            {content}
+            {dynamic(content)}
         </section>
     }
 }
