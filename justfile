@@ -11,7 +11,7 @@ test:
 # Formatting and lints
 lint:
     cargo fmt --all -- --check
-    cargo clippy --all-targets -- -D warnings
+    cargo clippy --all-targets --workspace --exclude guichet-frontend -- -D warnings
     cargo clippy -p guichet-frontend --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
 
 # Regenerate the committed OpenAPI document
@@ -27,3 +27,7 @@ e2e:
     cargo build --bin guichet
     bash scripts/build-frontend.sh
     bash scripts/e2e.sh
+
+# The benchmark (docs/BENCHMARKS.md): `just bench` for the full run, `just bench --quick`
+bench *args:
+    bash scripts/bench.sh {{args}}
