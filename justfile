@@ -12,7 +12,7 @@ test:
 lint:
     cargo fmt --all -- --check
     cargo fmt --all --manifest-path frontend/Cargo.toml -- --check
-    cargo clippy --all-targets -- -D warnings
+    cargo clippy --all-targets --workspace -- -D warnings
     cargo clippy --manifest-path frontend/Cargo.toml --target wasm32-unknown-unknown --target-dir target/spa -- -D warnings
 
 # Regenerate the committed OpenAPI document
@@ -28,3 +28,7 @@ e2e:
     cargo build --bin guichet
     bash scripts/build-frontend.sh
     bash scripts/e2e.sh
+
+# The benchmark (docs/BENCHMARKS.md): `just bench` for the full run, `just bench --quick`
+bench *args:
+    bash scripts/bench.sh {{args}}

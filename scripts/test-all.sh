@@ -28,8 +28,8 @@ then
   exit 1
 fi
 
-step "clippy (server crates)"
-cargo clippy --all-targets -- -D warnings
+step "clippy (server crates and the benchmark harness)"
+cargo clippy --all-targets --workspace -- -D warnings
 
 step "dependency rule: the types and client crates build for wasm32 and never pull sea-orm"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

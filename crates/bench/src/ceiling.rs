@@ -1,0 +1,131 @@
+//! The ceiling of the customer list: the statements `GET /api/v1/tickets?status=…` runs
+//! (the session check, the page, then the page's categories, people, companies and
+//! watchers), sent straight to PostgreSQL by pgbench at the same concurrency, as prepared
+//! statements like the server's. The API's rate over this one is the share of the
+//! database's own speed that the server keeps.
+//!
+//! The text is the server's, copied from PostgreSQL's statement log (`log_statement =
+//! all`) of one request. `docs/BENCHMARKS.md` says how to capture it again after a change.
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::run::Timing;
+
+/// The ids a ceiling transaction draws from.
+pub struct Ids {
+    /// Consecutive user ids of the readers, with their sessions and companies.
+    pub users: Vec<i64>,
+    pub sessions: Vec<i64>,
+    pub companies: Vec<i64>,
+    /// Categories and agents that appear on a typical page.
+    pub categories: Vec<i64>,
+    pub agents: Vec<i64>,
+    pub max_ticket: i64,
+}
+
+const USER_COLUMNS: &str = r#""users"."id", "users"."company_id", "users"."role", "users"."email", "users"."password_hash", "users"."must_change_password", "users"."prefix", "users"."first_name", "users"."last_name", "users"."suffix", "users"."title", "users"."office_phone", "users"."extension", "users"."mobile_phone", "users"."fax", "users"."locale", "users"."show_landing_page", "users"."created_at", "users"."updated_at""#;
+const TICKET_COLUMNS: &str = r#""tickets"."id", "tickets"."number", "tickets"."kind", "tickets"."status", "tickets"."urgency", "tickets"."impact", "tickets"."priority", "tickets"."title", "tickets"."description", "tickets"."search_text", "tickets"."category_id", "tickets"."asset_id", "tickets"."requester_id", "tickets"."company_id", "tickets"."assignee_id", "tickets"."notify", "tickets"."notify_email", "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at", "tickets"."version", "tickets"."satisfaction_rating", "tickets"."satisfaction_comment""#;
+
+/// One list request of a reader: every value the server binds is a pgbench variable, so
+/// that `-M prepared` binds it too.
+fn script(ids: &Ids) -> Result<String> {
+    let contiguous = |ids: &[i64]| !ids.is_empty() && ids.windows(2).all(|w| w[1] == w[0] + 1);
+    if !contiguous(&ids.users) || !contiguous(&ids.sessions) || !contiguous(&ids.companies) {
+        bail!("the readers' user, session or company ids are not consecutive");
+    }
+    let mut out = format!(
+        "\\set i random(0, {})\n\\set uid {} + :i\n\\set sid {} + :i\n\\set company {} + :i\n\\set one 1\n\\set lim 26\n",
+        ids.users.len() - 1,
+        ids.users[0],
+        ids.sessions[0],
+        ids.companies[0]
+    );
+    for (n, id) in ids.categories.iter().enumerate() {
+        out.push_str(&format!("\\set cat{n} {id}\n"));
+    }
+    for (n, id) in ids.agents.iter().enumerate() {
+        out.push_str(&format!("\\set agent{n} {id}\n"));
+    }
+    for n in 0..25 {
+        out.push_str(&format!("\\set t{n} random(1, {})\n", ids.max_ticket));
+    }
+    let list = |vars: Vec<String>| vars.join(", ");
+    out.push_str(&format!(
+        "SELECT {USER_COLUMNS} FROM \"users\" WHERE \"users\".\"id\" = :uid AND \"users\".\"id\" IN (SELECT \"user_id\" FROM \"sessions\" WHERE \"sessions\".\"id\" = :sid AND \"sessions\".\"revoked_at\" IS NULL) LIMIT :one;\n"
+    ));
+    out.push_str(&format!(
+        "SELECT {TICKET_COLUMNS} FROM \"tickets\" WHERE \"tickets\".\"id\" IN (SELECT \"ticket_id\" FROM \"ticket_watchers\" WHERE \"ticket_watchers\".\"user_id\" = :uid UNION ALL (SELECT \"id\" FROM \"tickets\" WHERE \"tickets\".\"requester_id\" = :uid)) AND \"tickets\".\"id\" IN (SELECT \"ticket_id\" FROM \"ticket_watchers\" WHERE \"ticket_watchers\".\"user_id\" = :uid UNION ALL (SELECT \"id\" FROM \"tickets\" WHERE \"tickets\".\"requester_id\" = :uid)) AND \"tickets\".\"status\" IN (:s_new, :s_in_progress, :s_waiting) ORDER BY \"tickets\".\"updated_at\" DESC, \"tickets\".\"id\" DESC LIMIT :lim;\n"
+    ));
+    out.push_str(&format!(
+        "SELECT \"categories\".\"id\", \"categories\".\"parent_id\", \"categories\".\"kind\", \"categories\".\"name_fr\", \"categories\".\"name_en\", \"categories\".\"position\" FROM \"categories\" WHERE \"categories\".\"id\" IN ({});\n",
+        list((0..ids.categories.len()).map(|n| format!(":cat{n}")).collect())
+    ));
+    let mut people = vec![":uid".to_owned()];
+    people.extend((0..ids.agents.len()).map(|n| format!(":agent{n}")));
+    out.push_str(&format!(
+        "SELECT {USER_COLUMNS} FROM \"users\" WHERE \"users\".\"id\" IN ({});\n",
+        list(people)
+    ));
+    out.push_str("SELECT \"companies\".\"id\", \"companies\".\"name\", \"companies\".\"service_code\", \"companies\".\"created_at\" FROM \"companies\" WHERE \"companies\".\"id\" IN (:company);\n");
+    out.push_str(&format!(
+        "SELECT \"ticket_watchers\".\"id\", \"ticket_watchers\".\"ticket_id\", \"ticket_watchers\".\"email\", \"ticket_watchers\".\"user_id\", \"ticket_watchers\".\"created_at\" FROM \"ticket_watchers\" WHERE \"ticket_watchers\".\"ticket_id\" IN ({}) ORDER BY \"ticket_watchers\".\"id\" ASC;\n",
+        list((0..25).map(|n| format!(":t{n}")).collect())
+    ));
+    Ok(out)
+}
+
+/// Runs the script at `clients` connections for the scenario's duration; the rate of
+/// whole list requests (transactions) per second.
+pub fn run(url: &str, ids: &Ids, timing: Timing, work_dir: &Path) -> Result<f64> {
+    let clients = ids.users.len();
+    let path = work_dir.join("list-ceiling.sql");
+    std::fs::write(&path, script(ids)?)?;
+    let output = Command::new("pgbench")
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+        ])
+        .args(["-T", &(timing.warmup_seconds + timing.seconds).to_string()])
+        // Strings the server binds as parameters (pgbench's \set holds numbers only).
+        .args([
+            "-D",
+            "s_new=new",
+            "-D",
+            "s_in_progress=in_progress",
+            "-D",
+            "s_waiting=waiting",
+        ])
+        .arg("-f")
+        .arg(&path)
+        .arg(url)
+        .output()
+        .context("running pgbench (Debian ships it with the PostgreSQL server package)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "pgbench failed: {}{}",
+            text,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    text.lines()
+        .find(|l| l.starts_with("tps = "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+        .context("no tps line in pgbench's output")
+}
+
+/// The pgbench command line, for the report.
+pub fn command_line(clients: usize, timing: Timing) -> String {
+    format!(
+        "ceiling: pgbench -n -M prepared -c {clients} -j 2 -T {} -D s_new=new -D s_in_progress=in_progress -D s_waiting=waiting -f target/bench/list-ceiling.sql postgres://…/guichet_bench_run",
+        timing.warmup_seconds + timing.seconds
+    )
+}
