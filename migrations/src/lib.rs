@@ -11,6 +11,7 @@ mod m20261121_000005_inbound_mail;
 mod m20261121_000006_account_recovery;
 mod m20261121_000007_account_mail_queue;
 mod m20261121_000008_announcements;
+mod m20261121_000009_list_indexes;
 
 pub use m20261121_000006_account_recovery::{
     INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_account_recovery::Migration),
             Box::new(m20261121_000007_account_mail_queue::Migration),
             Box::new(m20261121_000008_announcements::Migration),
+            Box::new(m20261121_000009_list_indexes::Migration),
         ]
     }
 }

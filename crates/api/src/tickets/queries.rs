@@ -8,7 +8,8 @@ use guichet_types::{
 };
 use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr, UnionType};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::cursor::Cursor;
@@ -78,10 +79,53 @@ pub async fn find_visible(
         .await?)
 }
 
+/// The tickets a list may show, as sets that are each found through an index of their own.
+pub enum Reach {
+    Everything,
+    Company(i64),
+    AssignedTo(i64),
+    /// Requested by the user, or shared with them.
+    RequestedOrShared(i64),
+}
+
+impl Reach {
+    /// The sets, to be OR-ed. Each one gets every filter of the list, so that PostgreSQL
+    /// plans each on its own index (a filter outside an OR with a sub-query read every open
+    /// ticket: docs/BENCHMARKS.md).
+    fn branches(&self, backend: DbBackend) -> Vec<Condition> {
+        let one = |expr: SimpleExpr| vec![Condition::all().add(expr)];
+        match *self {
+            Reach::Everything => vec![Condition::all()],
+            Reach::Company(company) => one(tickets::Column::CompanyId.eq(company)),
+            Reach::AssignedTo(user) => one(tickets::Column::AssigneeId.eq(user)),
+            Reach::RequestedOrShared(user) => {
+                let shared = match backend {
+                    // An array computed once, so that the primary key finds the rows; an
+                    // `IN (sub-query)` under an OR is checked row by row instead.
+                    DbBackend::Postgres => Expr::cust_with_values(
+                        r#""tickets"."id" = ANY(ARRAY(SELECT "ticket_id" FROM "ticket_watchers" WHERE "user_id" = $1))"#,
+                        [user],
+                    ),
+                    _ => tickets::Column::Id.in_subquery(
+                        Query::select()
+                            .column(ticket_watchers::Column::TicketId)
+                            .from(ticket_watchers::Entity)
+                            .and_where(ticket_watchers::Column::UserId.eq(user))
+                            .to_owned(),
+                    ),
+                };
+                vec![
+                    Condition::all().add(tickets::Column::RequesterId.eq(user)),
+                    Condition::all().add(shared),
+                ]
+            }
+        }
+    }
+}
+
 /// A validated list request.
 pub struct ListFilter {
-    /// Visibility and scope, already combined.
-    pub scope: Condition,
+    pub reach: Reach,
     pub conditions: Vec<SimpleExpr>,
     pub sort: TicketSort,
     pub after: Option<Cursor>,
@@ -99,10 +143,7 @@ pub async fn list(
         TicketSort::CreatedDesc => (tickets::Column::CreatedAt, Order::Desc),
         TicketSort::CreatedAsc => (tickets::Column::CreatedAt, Order::Asc),
     };
-    let mut query = tickets::Entity::find().filter(filter.scope);
-    for condition in filter.conditions {
-        query = query.filter(condition);
-    }
+    let mut conditions = filter.conditions;
     if let Some(after) = &filter.after {
         let key = after
             .key()
@@ -114,12 +155,22 @@ pub async fn list(
             Expr::col((tickets::Entity, tickets::Column::Id)).into(),
         ]);
         let bound = Expr::tuple([Expr::value(key), Expr::value(after.id)]);
-        query = query.filter(match order {
+        conditions.push(match order {
             Order::Desc => row.lt(bound),
             _ => row.gt(bound),
         });
     }
-    let mut rows = query
+    let mut reach = Condition::any();
+    for branch in filter.reach.branches(db.get_database_backend()) {
+        reach = reach.add(
+            conditions
+                .iter()
+                .cloned()
+                .fold(branch, |branch, condition| branch.add(condition)),
+        );
+    }
+    let mut rows = tickets::Entity::find()
+        .filter(reach)
         .order_by(column, order.clone())
         .order_by(tickets::Column::Id, order)
         .limit(filter.limit + 1)

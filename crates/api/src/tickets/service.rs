@@ -7,14 +7,14 @@ use guichet_types::{
     TicketKind, TicketListQuery, TicketNumber, TicketPage, TicketSort, TicketStatus, TimelineEntry,
     UserId, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
 };
-use sea_orm::sea_query::{Condition, SimpleExpr};
+use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
 use super::cursor::Cursor;
-use super::queries::{self, ListFilter};
+use super::queries::{self, ListFilter, Reach};
 use super::{number, search};
 use crate::auth::extractor::display_name;
 use crate::auth::SessionUser;
@@ -449,15 +449,12 @@ pub async fn list(
     let scope = query
         .scope
         .unwrap_or(if staff { Scope::All } else { Scope::Mine });
-    let scope_condition = match (scope, user.role, user.company_id) {
-        (Scope::Mine, Role::Agent | Role::Admin, _) => {
-            Condition::all().add(tickets::Column::AssigneeId.eq(user.id))
-        }
-        (Scope::Mine, _, _) => queries::mine(user.id),
-        (Scope::Company, Role::Referent, Some(company)) => {
-            Condition::all().add(tickets::Column::CompanyId.eq(company))
-        }
-        (Scope::All, Role::Agent | Role::Admin, _) => Condition::all(),
+    // What the scope shows, within what the user may see.
+    let reach = match (scope, user.role, user.company_id) {
+        (Scope::Mine, Role::Agent | Role::Admin, _) => Reach::AssignedTo(user.id),
+        (Scope::Mine, _, _) => Reach::RequestedOrShared(user.id),
+        (Scope::Company, Role::Referent, Some(company)) => Reach::Company(company),
+        (Scope::All, Role::Agent | Role::Admin, _) => Reach::Everything,
         _ => {
             return Err(ApiError::Forbidden(format!(
                 "the scope {scope} is not open to you"
@@ -499,9 +496,7 @@ pub async fn list(
         })?),
     };
     let filter = ListFilter {
-        scope: Condition::all()
-            .add(queries::visible_to(user))
-            .add(scope_condition),
+        reach,
         conditions,
         sort,
         after,
