@@ -56,7 +56,7 @@ fn script(ids: &Ids) -> Result<String> {
         "SELECT {USER_COLUMNS} FROM \"users\" WHERE \"users\".\"id\" = :uid AND \"users\".\"id\" IN (SELECT \"user_id\" FROM \"sessions\" WHERE \"sessions\".\"id\" = :sid AND \"sessions\".\"revoked_at\" IS NULL) LIMIT :one;\n"
     ));
     out.push_str(&format!(
-        "SELECT {TICKET_COLUMNS} FROM \"tickets\" WHERE \"tickets\".\"id\" IN (SELECT \"ticket_id\" FROM \"ticket_watchers\" WHERE \"ticket_watchers\".\"user_id\" = :uid UNION ALL (SELECT \"id\" FROM \"tickets\" WHERE \"tickets\".\"requester_id\" = :uid)) AND \"tickets\".\"id\" IN (SELECT \"ticket_id\" FROM \"ticket_watchers\" WHERE \"ticket_watchers\".\"user_id\" = :uid UNION ALL (SELECT \"id\" FROM \"tickets\" WHERE \"tickets\".\"requester_id\" = :uid)) AND \"tickets\".\"status\" IN (:s_new, :s_in_progress, :s_waiting) ORDER BY \"tickets\".\"updated_at\" DESC, \"tickets\".\"id\" DESC LIMIT :lim;\n"
+        "SELECT {TICKET_COLUMNS} FROM \"tickets\" WHERE (\"tickets\".\"requester_id\" = :uid AND \"tickets\".\"status\" IN (:s_new, :s_in_progress, :s_waiting)) OR (\"tickets\".\"id\" = ANY(ARRAY(SELECT \"ticket_id\" FROM \"ticket_watchers\" WHERE \"user_id\" = :uid)) AND \"tickets\".\"status\" IN (:s_new, :s_in_progress, :s_waiting)) ORDER BY \"tickets\".\"updated_at\" DESC, \"tickets\".\"id\" DESC LIMIT :lim;\n"
     ));
     out.push_str(&format!(
         "SELECT \"categories\".\"id\", \"categories\".\"parent_id\", \"categories\".\"kind\", \"categories\".\"name_fr\", \"categories\".\"name_en\", \"categories\".\"position\" FROM \"categories\" WHERE \"categories\".\"id\" IN ({});\n",
