@@ -290,12 +290,12 @@ pub async fn seed(
         demo_tickets
     {
         let created = now - Duration::days(days_ago) - Duration::minutes(30);
-        let number = number::allocate(writes, db, time_zone, created).await?;
         let requester_account = &ACCOUNTS[requester];
         let company = company_ids[requester_account.company.unwrap_or(0)];
         let impact = Level::Medium;
         let worked = status != TicketStatus::New;
         let (txn, _turn) = writes.begin(db).await?;
+        let number = number::allocate(&txn, time_zone, created).await?;
         let ticket = tickets::ActiveModel {
             number: Set(number.to_string()),
             kind: Set(kind.as_str().into()),

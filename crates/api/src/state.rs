@@ -1,6 +1,7 @@
 //! What every request handler can reach: the database, the settings and the auth keys.
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::categories::CategoryCache;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
 use crate::db::WriteGate;
@@ -15,4 +16,6 @@ pub struct AppState {
     pub writes: WriteGate,
     /// Where the outbox is delivered.
     pub mailer: Mailer,
+    /// The category tree, which every ticket resource names.
+    pub categories: CategoryCache,
 }

@@ -324,6 +324,13 @@ pub async fn pg_load(admin_url: &str, database: &str, tickets: usize) -> Result<
         .await?;
     copy.send(counters.into_bytes()).await?;
     copy.finish().await?;
+    // The server numbers tickets from a sequence on PostgreSQL (migration 000010), each
+    // day's numbers counted from a first value: the loaded days continue after their tickets.
+    conn.execute(
+        "INSERT INTO ticket_number_days (day, first_value) \
+         SELECT day, 1 - last_sequence FROM ticket_day_counters",
+    )
+    .await?;
     drop(events_conn);
     drop(watchers_conn);
     let seconds_rows = rows_started.elapsed().as_secs_f64();

@@ -412,10 +412,11 @@ pub async fn scenarios(
         let mut ids = ceiling::Ids {
             users: cast.reader_ids.clone(),
             sessions: Vec::new(),
-            companies: Vec::new(),
-            categories: ints(db, "SELECT id FROM categories WHERE kind IS NOT NULL AND parent_id IS NOT NULL ORDER BY id LIMIT 4").await?,
-            agents: ints(db, "SELECT id FROM users WHERE role = 'agent' ORDER BY id LIMIT 3").await?,
-            max_ticket: ints(db, "SELECT MAX(id) FROM tickets").await?.first().copied().unwrap_or(1),
+            max_ticket: ints(db, "SELECT MAX(id) FROM tickets")
+                .await?
+                .first()
+                .copied()
+                .unwrap_or(1),
         };
         for id in &cast.reader_ids {
             ids.sessions.extend(
@@ -425,8 +426,6 @@ pub async fn scenarios(
                 )
                 .await?,
             );
-            ids.companies
-                .extend(ints(db, &format!("SELECT company_id FROM users WHERE id = {id}")).await?);
         }
         let rate = ceiling::run(url, &ids, plan.timing, plan.work_dir)?;
         eprintln!("[{}] ceiling: {rate:.0} req/s", plan.engine);

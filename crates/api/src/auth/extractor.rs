@@ -56,10 +56,15 @@ impl std::ops::Deref for AuthUser {
 }
 
 pub fn display_name(user: &users::Model) -> String {
-    let name = format!("{} {}", user.first_name, user.last_name);
+    person_name(&user.first_name, &user.last_name, &user.email)
+}
+
+/// [`display_name`] from the three columns it reads.
+pub fn person_name(first_name: &str, last_name: &str, email: &str) -> String {
+    let name = format!("{first_name} {last_name}");
     let name = name.trim();
     if name.is_empty() {
-        user.email.clone()
+        email.to_owned()
     } else {
         name.to_owned()
     }

@@ -1,7 +1,7 @@
 //! The transactional outbox. A mail is a row written with the change it announces, so a
 //! change is never committed without its mails, nor a mail sent for a change rolled back.
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use crate::entities::outbox_messages;
 use crate::error::ApiResult;
@@ -61,9 +61,29 @@ pub async fn enqueue(
     mail: OutgoingMail,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    if !deliverable(&mail.to) {
+    enqueue_all(db, public_url, vec![mail], now).await
+}
+
+/// [`enqueue`] for several mails, written in one statement.
+pub async fn enqueue_all(
+    db: &impl ConnectionTrait,
+    public_url: &str,
+    mails: Vec<OutgoingMail>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let rows: Vec<_> = mails
+        .into_iter()
+        .filter(|mail| deliverable(&mail.to))
+        .map(|mail| row(public_url, mail, now))
+        .collect();
+    if rows.is_empty() {
         return Ok(());
     }
+    outbox_messages::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+fn row(public_url: &str, mail: OutgoingMail, now: DateTime<Utc>) -> outbox_messages::ActiveModel {
     outbox_messages::ActiveModel {
         created_at: Set(now),
         recipient: Set(mail.to),
@@ -81,9 +101,6 @@ pub async fn enqueue(
         sent_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 //! acknowledgement of a new ticket. Internal notes reach the support team only.
 use chrono::{DateTime, Utc};
 use guichet_types::Locale;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef,
+};
 use serde_json::Value;
 
 use super::outbox::{self, mail_host, OutgoingMail};
@@ -45,42 +48,58 @@ pub async fn ticket_changed(
     let internal_only = events.iter().all(|(event, _)| *event == "internal_note");
     let customer_message = author.is_some_and(|a| !a.is_staff) && has("followup");
 
-    let requester = users::Entity::find_by_id(ticket.requester_id)
-        .one(db)
-        .await?;
-    let assignee = match ticket.assignee_id {
-        Some(id) => users::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    let watchers = ticket_watchers::Entity::find()
-        .filter(ticket_watchers::Column::TicketId.eq(ticket.id))
+    let people = users::Entity::find()
+        .filter(
+            users::Column::Id.is_in(
+                [Some(ticket.requester_id), ticket.assignee_id]
+                    .into_iter()
+                    .flatten(),
+            ),
+        )
         .all(db)
         .await?;
-    let watcher_accounts = users::Entity::find()
-        .filter(users::Column::Email.is_in(watchers.iter().map(|w| w.email.clone())))
+    let requester = people.iter().find(|u| u.id == ticket.requester_id);
+    let assignee = ticket
+        .assignee_id
+        .and_then(|id| people.iter().find(|u| u.id == id));
+    // Each watcher's address with the language of the account that has it, if any.
+    let account: RelationDef = ticket_watchers::Entity::belongs_to(users::Entity)
+        .from(ticket_watchers::Column::Email)
+        .to(users::Column::Email)
+        .into();
+    let watchers: Vec<(String, Option<String>)> = ticket_watchers::Entity::find()
+        .select_only()
+        .column(ticket_watchers::Column::Email)
+        .column(users::Column::Locale)
+        .join(JoinType::LeftJoin, account)
+        .filter(ticket_watchers::Column::TicketId.eq(ticket.id))
+        .order_by_asc(ticket_watchers::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
     let locale_of = |user: &users::Model| Locale::parse(&user.locale).unwrap_or_default();
 
     let mut recipients: Vec<Recipient> = Vec::new();
     if !internal_only {
-        if let (true, Some(requester)) = (ticket.notify, &requester) {
+        if let (true, Some(requester)) = (ticket.notify, requester) {
             recipients.push(Recipient {
                 email: ticket.notify_email.clone(),
                 locale: locale_of(requester),
                 is_requester: true,
             });
         }
-        for watcher in &watchers {
-            let account = watcher_accounts.iter().find(|u| u.email == watcher.email);
+        for (email, locale) in watchers {
             recipients.push(Recipient {
-                email: watcher.email.clone(),
-                locale: account.map(locale_of).unwrap_or_default(),
+                email,
+                locale: locale
+                    .as_deref()
+                    .and_then(Locale::parse)
+                    .unwrap_or_default(),
                 is_requester: false,
             });
         }
     }
-    if let Some(assignee) = &assignee {
+    if let Some(assignee) = assignee {
         recipients.push(Recipient {
             email: assignee.email.clone(),
             locale: locale_of(assignee),
@@ -99,6 +118,7 @@ pub async fn ticket_changed(
     let author_email = author.map(|a| a.email.to_lowercase());
     let author_is_requester = author.is_some_and(|a| a.id == ticket.requester_id);
     let mut told: Vec<String> = Vec::new();
+    let mut mails: Vec<OutgoingMail> = Vec::new();
     let link = format!("{}/tickets/{}", settings.public_url, ticket.number);
     let thread = Some(format!(
         "<{}@{}>",
@@ -143,25 +163,19 @@ pub async fn ticket_changed(
             &lines,
             &link,
         );
-        outbox::enqueue(
-            db,
-            &settings.public_url,
-            OutgoingMail {
-                to: recipient.email,
-                subject: mail.subject,
-                text: mail.text,
-                html: mail.html,
-                thread_id: thread.clone(),
-                reply_to,
-            },
-            now,
-        )
-        .await?;
+        mails.push(OutgoingMail {
+            to: recipient.email,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            thread_id: thread.clone(),
+            reply_to,
+        });
         told.push(address);
     }
 
     // After closing, the requester is invited to rate the service.
-    if let (true, Some(requester)) = (has("solution_approved") || has("auto_closed"), &requester) {
+    if let (true, Some(requester)) = (has("solution_approved") || has("auto_closed"), requester) {
         let locale = locale_of(requester);
         let mail = templates::rating_invitation(locale, &ticket.number, &ticket.title, &link);
         let to = if ticket.notify {
@@ -169,20 +183,14 @@ pub async fn ticket_changed(
         } else {
             requester.email.clone()
         };
-        outbox::enqueue(
-            db,
-            &settings.public_url,
-            OutgoingMail {
-                to,
-                subject: mail.subject,
-                text: mail.text,
-                html: mail.html,
-                thread_id: thread,
-                reply_to: None,
-            },
-            now,
-        )
-        .await?;
+        mails.push(OutgoingMail {
+            to,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            thread_id: thread,
+            reply_to: None,
+        });
     }
-    Ok(())
+    outbox::enqueue_all(db, &settings.public_url, mails, now).await
 }

@@ -19,7 +19,7 @@ use super::queries;
 use super::service::{record_and_notify, record_event, write_from_mail, FromMail};
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
-use crate::entities::{attachments, categories, ticket_events, ticket_watchers, tickets, users};
+use crate::entities::{attachments, ticket_events, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -125,9 +125,8 @@ async fn apply(
         record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?;
     txn.commit().await?;
     let version = updated.version;
-    let ticket = queries::to_resources(&state.db, vec![updated], user.locale)
+    let ticket = queries::resource(&state.db, &state.categories, updated.id, user.locale)
         .await?
-        .pop()
         .ok_or(ApiError::NotFound)?;
     Ok((Versioned { ticket, version }, event_ids))
 }
@@ -183,11 +182,11 @@ pub async fn get(
     user: &SessionUser,
     number: &TicketNumber,
 ) -> ApiResult<Versioned> {
-    let row = queries::find_visible(&state.db, user, number)
+    let row = queries::find_visible_row(&state.db, user, number)
         .await?
         .ok_or(ApiError::NotFound)?;
     let version = row.version;
-    let ticket = queries::to_resources(&state.db, vec![row], user.locale)
+    let ticket = queries::to_resources(&state.db, &state.categories, vec![row], user.locale)
         .await?
         .pop()
         .ok_or(ApiError::NotFound)?;
@@ -317,7 +316,12 @@ pub async fn update(
     let category = match input.category_id {
         None => None,
         Some(id) => {
-            let found = categories::Entity::find_by_id(id.0).one(&state.db).await?;
+            let found = state
+                .categories
+                .with(&state.db, [id.0])
+                .await?
+                .get(id.0)
+                .cloned();
             if found.is_none() {
                 errors.push(FieldError::new(
                     "category_id",
@@ -340,7 +344,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let names = queries::category_names(&state.db, user.locale).await?;
+    let categories = state.categories.get(&state.db).await?;
     let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
         let current = parse_status(ticket)?;
         let mut status = current;
@@ -363,7 +367,7 @@ pub async fn update(
             }
             if category.id != ticket.category_id {
                 change.category_id = Some(category.id);
-                let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+                let name = |id: i64| categories.name(id, user.locale).unwrap_or_default();
                 change.events.push((
                     "category_changed",
                     json!({"from": {"id": ticket.category_id, "name": name(ticket.category_id)}, "to": {"id": category.id, "name": name(category.id)}}),

@@ -1,21 +1,26 @@
 //! Database reads of tickets: who sees what, list queries, and turning rows into the
-//! ticket resource with a fixed number of queries per page (no N+1).
-use std::collections::{HashMap, HashSet};
+//! ticket resource: a page, its names included, is one query, and its watchers another
+//! (no N+1).
+use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use guichet_types::{
     priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Satisfaction,
     Ticket, TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
 };
-use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr, UnionType};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, JoinType, Query, SelectStatement, SimpleExpr, UnionType,
+};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use super::cursor::Cursor;
-use crate::auth::extractor::display_name;
+use crate::accounts::categories::CategoryCache;
+use crate::auth::extractor::person_name;
 use crate::auth::SessionUser;
-use crate::entities::{assets, categories, companies, ticket_watchers, tickets, users};
+use crate::entities::{assets, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 
 /// The tickets `user` may see at all: their own, their company's for a referent, every
@@ -46,24 +51,6 @@ pub fn mine(user_id: i64) -> Condition {
         .union(UnionType::All, requested)
         .to_owned();
     Condition::any().add(tickets::Column::Id.in_subquery(requested_or_shared))
-}
-
-/// Category names in `locale`, by id.
-pub async fn category_names(
-    db: &impl ConnectionTrait,
-    locale: Locale,
-) -> ApiResult<HashMap<i64, String>> {
-    let rows = categories::Entity::find().all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|c| {
-            let name = match locale {
-                Locale::Fr => c.name_fr,
-                Locale::En => c.name_en,
-            };
-            (c.id, name)
-        })
-        .collect())
 }
 
 /// The ticket `number` if `user` may see it; `None` whether it is hidden or absent.
@@ -136,7 +123,7 @@ pub struct ListFilter {
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: ListFilter,
-) -> ApiResult<(Vec<tickets::Model>, Option<Cursor>)> {
+) -> ApiResult<(Vec<TicketRow>, Option<Cursor>)> {
     let (column, order) = match filter.sort {
         TicketSort::UpdatedDesc => (tickets::Column::UpdatedAt, Order::Desc),
         TicketSort::UpdatedAsc => (tickets::Column::UpdatedAt, Order::Asc),
@@ -169,13 +156,13 @@ pub async fn list(
                 .fold(branch, |branch, condition| branch.add(condition)),
         );
     }
-    let mut rows = tickets::Entity::find()
-        .filter(reach)
-        .order_by(column, order.clone())
-        .order_by(tickets::Column::Id, order)
-        .limit(filter.limit + 1)
-        .all(db)
-        .await?;
+    let sort = [(column, order.clone()), (tickets::Column::Id, order)];
+    let mut page = page_of(reach);
+    for (column, order) in &sort {
+        page.order_by((tickets::Entity, *column), order.clone());
+    }
+    page.limit(filter.limit + 1);
+    let mut rows = with_names(db, page, &sort).await?;
     let next = if rows.len() as u64 > filter.limit {
         rows.truncate(filter.limit as usize);
         rows.last().map(|last| {
@@ -191,80 +178,254 @@ pub async fn list(
     Ok((rows, next))
 }
 
-/// Builds the ticket resources of `rows`, loading their categories, assets, people and
-/// companies in one query each.
-/// Category names are in `locale`.
+/// The row of ticket `number` if `user` may see it; `None` whether it is hidden or absent.
+pub async fn find_visible_row(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Option<TicketRow>> {
+    let mut page = page_of(
+        Condition::all()
+            .add(tickets::Column::Number.eq(number.as_str()))
+            .add(visible_to(user)),
+    );
+    page.limit(1);
+    Ok(with_names(db, page, &[]).await?.pop())
+}
+
+/// The id of ticket `number` if `user` may see it.
+pub async fn find_visible_id(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Option<i64>> {
+    Ok(tickets::Entity::find()
+        .select_only()
+        .column(tickets::Column::Id)
+        .filter(tickets::Column::Number.eq(number.as_str()))
+        .filter(visible_to(user))
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// The resource of ticket `id`, in two statements.
+pub async fn resource(
+    db: &impl ConnectionTrait,
+    categories: &CategoryCache,
+    id: i64,
+    locale: Locale,
+) -> ApiResult<Option<Ticket>> {
+    let mut page = page_of(Condition::all().add(tickets::Column::Id.eq(id)));
+    page.limit(1);
+    let rows = with_names(db, page, &[]).await?;
+    Ok(to_resources(db, categories, rows, locale).await?.pop())
+}
+
+/// What a ticket resource shows of a ticket (never the folded `search_text`), with the
+/// names of its people, company and asset, as [`with_names`] reads them.
+#[derive(Debug, FromQueryResult)]
+pub struct TicketRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub urgency: String,
+    pub impact: String,
+    pub title: String,
+    pub description: String,
+    pub category_id: i64,
+    pub asset_id: Option<i64>,
+    pub requester_id: i64,
+    pub company_id: i64,
+    pub assignee_id: Option<i64>,
+    pub notify: bool,
+    pub notify_email: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub satisfaction_rating: Option<i16>,
+    pub satisfaction_comment: Option<String>,
+    // Joined: `None` only if a row the ticket refers to is missing.
+    pub asset_name: Option<String>,
+    pub requester_first_name: Option<String>,
+    pub requester_last_name: Option<String>,
+    pub requester_email: Option<String>,
+    pub company_name: Option<String>,
+    pub assignee_first_name: Option<String>,
+    pub assignee_last_name: Option<String>,
+    pub assignee_email: Option<String>,
+}
+
+/// The columns of `tickets` in a [`TicketRow`].
+const TICKET_COLUMNS: [tickets::Column; 22] = [
+    tickets::Column::Id,
+    tickets::Column::Number,
+    tickets::Column::Kind,
+    tickets::Column::Status,
+    tickets::Column::Urgency,
+    tickets::Column::Impact,
+    tickets::Column::Title,
+    tickets::Column::Description,
+    tickets::Column::CategoryId,
+    tickets::Column::AssetId,
+    tickets::Column::RequesterId,
+    tickets::Column::CompanyId,
+    tickets::Column::AssigneeId,
+    tickets::Column::Notify,
+    tickets::Column::NotifyEmail,
+    tickets::Column::CreatedAt,
+    tickets::Column::UpdatedAt,
+    tickets::Column::ResolvedAt,
+    tickets::Column::ClosedAt,
+    tickets::Column::Version,
+    tickets::Column::SatisfactionRating,
+    tickets::Column::SatisfactionComment,
+];
+
+/// `SELECT` [`TICKET_COLUMNS`] `FROM tickets WHERE condition`, to be ordered and limited.
+fn page_of(condition: Condition) -> SelectStatement {
+    Query::select()
+        .columns(TICKET_COLUMNS.map(|column| (tickets::Entity, column)))
+        .from(tickets::Entity)
+        .cond_where(condition)
+        .to_owned()
+}
+
+/// The rows of `page` (a [`page_of`]) with their names, in `sort` order, in one statement.
+/// The page is a sub-query, so that it is planned alone on its own indexes as it was
+/// without the names; each name is then one primary-key lookup per row of the page.
+async fn with_names(
+    db: &impl ConnectionTrait,
+    page: SelectStatement,
+    sort: &[(tickets::Column, Order)],
+) -> ApiResult<Vec<TicketRow>> {
+    let requester = Alias::new("requester");
+    let assignee = Alias::new("assignee");
+    let on = |table: Alias, key: tickets::Column| {
+        Expr::col((table, users::Column::Id)).equals((tickets::Entity, key))
+    };
+    let mut query = Query::select();
+    query
+        .columns(TICKET_COLUMNS.map(|column| (tickets::Entity, column)))
+        .expr_as(
+            Expr::col((assets::Entity, assets::Column::Name)),
+            Alias::new("asset_name"),
+        )
+        .expr_as(
+            Expr::col((requester.clone(), users::Column::FirstName)),
+            Alias::new("requester_first_name"),
+        )
+        .expr_as(
+            Expr::col((requester.clone(), users::Column::LastName)),
+            Alias::new("requester_last_name"),
+        )
+        .expr_as(
+            Expr::col((requester.clone(), users::Column::Email)),
+            Alias::new("requester_email"),
+        )
+        .expr_as(
+            Expr::col((companies::Entity, companies::Column::Name)),
+            Alias::new("company_name"),
+        )
+        .expr_as(
+            Expr::col((assignee.clone(), users::Column::FirstName)),
+            Alias::new("assignee_first_name"),
+        )
+        .expr_as(
+            Expr::col((assignee.clone(), users::Column::LastName)),
+            Alias::new("assignee_last_name"),
+        )
+        .expr_as(
+            Expr::col((assignee.clone(), users::Column::Email)),
+            Alias::new("assignee_email"),
+        )
+        .from_subquery(page, tickets::Entity)
+        .join_as(
+            JoinType::LeftJoin,
+            users::Entity,
+            requester.clone(),
+            on(requester, tickets::Column::RequesterId),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            users::Entity,
+            assignee.clone(),
+            on(assignee, tickets::Column::AssigneeId),
+        )
+        .join(
+            JoinType::LeftJoin,
+            companies::Entity,
+            Expr::col((companies::Entity, companies::Column::Id))
+                .equals((tickets::Entity, tickets::Column::CompanyId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            assets::Entity,
+            Expr::col((assets::Entity, assets::Column::Id))
+                .equals((tickets::Entity, tickets::Column::AssetId)),
+        );
+    for (column, order) in sort {
+        query.order_by((tickets::Entity, *column), order.clone());
+    }
+    let statement = db.get_database_backend().build(&query);
+    Ok(TicketRow::find_by_statement(statement).all(db).await?)
+}
+
+/// Builds the ticket resources of `rows`: their categories come from `categories`, their
+/// watchers from one query.
 pub async fn to_resources(
     db: &impl ConnectionTrait,
-    rows: Vec<tickets::Model>,
+    categories: &CategoryCache,
+    rows: Vec<TicketRow>,
     locale: Locale,
 ) -> ApiResult<Vec<Ticket>> {
-    fn ids(values: impl Iterator<Item = i64>) -> Vec<i64> {
-        values.collect::<HashSet<_>>().into_iter().collect()
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    let category_ids = ids(rows.iter().map(|t| t.category_id));
-    let asset_ids = ids(rows.iter().filter_map(|t| t.asset_id));
-    let user_ids = ids(rows
-        .iter()
-        .flat_map(|t| [Some(t.requester_id), t.assignee_id])
-        .flatten());
-    let company_ids = ids(rows.iter().map(|t| t.company_id));
-
-    let categories: HashMap<i64, categories::Model> = categories::Entity::find()
-        .filter(categories::Column::Id.is_in(category_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let assets: HashMap<i64, assets::Model> = if asset_ids.is_empty() {
-        HashMap::new()
-    } else {
-        assets::Entity::find()
-            .filter(assets::Column::Id.is_in(asset_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect()
-    };
-    let people: HashMap<i64, users::Model> = users::Entity::find()
-        .filter(users::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let companies: HashMap<i64, companies::Model> = companies::Entity::find()
-        .filter(companies::Column::Id.is_in(company_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let categories = categories
+        .with(db, rows.iter().map(|t| t.category_id))
+        .await?;
     let ticket_ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut watchers: HashMap<i64, Vec<String>> = HashMap::new();
-    for watcher in ticket_watchers::Entity::find()
+    let shares: Vec<(i64, String)> = ticket_watchers::Entity::find()
+        .select_only()
+        .columns([
+            ticket_watchers::Column::TicketId,
+            ticket_watchers::Column::Email,
+        ])
         .filter(ticket_watchers::Column::TicketId.is_in(ticket_ids))
         .order_by_asc(ticket_watchers::Column::Id)
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        watchers
-            .entry(watcher.ticket_id)
-            .or_default()
-            .push(watcher.email);
+        .await?;
+    for (ticket_id, email) in shares {
+        watchers.entry(ticket_id).or_default().push(email);
     }
 
     rows.into_iter()
         .map(|row| {
             let missing =
                 || ApiError::internal(format!("ticket {} refers to a missing row", row.number));
-            let category = categories.get(&row.category_id).ok_or_else(missing)?;
-            let requester = people.get(&row.requester_id).ok_or_else(missing)?;
-            let company = companies.get(&row.company_id).ok_or_else(missing)?;
+            let category = categories
+                .name(row.category_id, locale)
+                .ok_or_else(missing)?;
+            let (Some(requester_email), Some(company_name)) =
+                (row.requester_email, row.company_name)
+            else {
+                return Err(missing());
+            };
             let urgency = Level::parse(&row.urgency).ok_or_else(missing)?;
             let impact = Level::parse(&row.impact).ok_or_else(missing)?;
+            let name = |first: Option<String>, last: Option<String>, email: &str| {
+                person_name(
+                    first.as_deref().unwrap_or_default(),
+                    last.as_deref().unwrap_or_default(),
+                    email,
+                )
+            };
             Ok(Ticket {
                 number: TicketNumber::try_from(row.number.clone()).map_err(|_| missing())?,
                 kind: TicketKind::parse(&row.kind).ok_or_else(missing)?,
@@ -275,34 +436,32 @@ pub async fn to_resources(
                 title: row.title,
                 description: row.description,
                 category: NamedRef {
-                    id: category.id,
-                    name: match locale {
-                        Locale::Fr => category.name_fr.clone(),
-                        Locale::En => category.name_en.clone(),
-                    },
+                    id: row.category_id,
+                    name: category.to_owned(),
                 },
                 asset: row
                     .asset_id
-                    .and_then(|id| assets.get(&id))
-                    .map(|a| NamedRef {
-                        id: a.id,
-                        name: a.name.clone(),
-                    }),
+                    .zip(row.asset_name)
+                    .map(|(id, name)| NamedRef { id, name }),
                 requester: PersonRef {
-                    id: UserId(requester.id),
-                    name: display_name(requester),
-                    email: requester.email.clone(),
+                    id: UserId(row.requester_id),
+                    name: name(
+                        row.requester_first_name,
+                        row.requester_last_name,
+                        &requester_email,
+                    ),
+                    email: requester_email,
                 },
                 company: CompanyRef {
-                    id: CompanyId(company.id),
-                    name: company.name.clone(),
+                    id: CompanyId(row.company_id),
+                    name: company_name,
                 },
                 assignee: row
                     .assignee_id
-                    .and_then(|id| people.get(&id))
-                    .map(|u| NamedRef {
-                        id: u.id,
-                        name: display_name(u),
+                    .zip(row.assignee_email)
+                    .map(|(id, email)| NamedRef {
+                        id,
+                        name: name(row.assignee_first_name, row.assignee_last_name, &email),
                     }),
                 watchers: watchers.remove(&row.id).unwrap_or_default(),
                 notify: row.notify,
@@ -313,7 +472,7 @@ pub async fn to_resources(
                 closed_at: row.closed_at,
                 satisfaction: row.satisfaction_rating.map(|rating| Satisfaction {
                     rating: u8::try_from(rating).unwrap_or_default(),
-                    comment: row.satisfaction_comment.clone(),
+                    comment: row.satisfaction_comment,
                 }),
             })
         })

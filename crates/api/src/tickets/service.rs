@@ -9,19 +9,18 @@ use guichet_types::{
 };
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TryIntoModel,
 };
 use serde_json::json;
 
 use super::cursor::Cursor;
 use super::queries::{self, ListFilter, Reach};
 use super::{number, search};
-use crate::auth::extractor::display_name;
+use crate::auth::extractor::{display_name, person_name};
 use crate::auth::SessionUser;
 use crate::config::Settings;
-use crate::entities::{
-    assets, attachments, categories, inbound_mails, ticket_events, tickets, users,
-};
+use crate::entities::{assets, attachments, inbound_mails, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
@@ -66,10 +65,8 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         }
     };
 
-    match categories::Entity::find_by_id(input.category_id.0)
-        .one(db)
-        .await?
-    {
+    let categories = state.categories.with(db, [input.category_id.0]).await?;
+    match categories.get(input.category_id.0) {
         None => errors.push(FieldError::new(
             "category_id",
             "not_found",
@@ -137,9 +134,8 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     )
     .await?;
 
-    let mut resources = queries::to_resources(db, vec![row], user.locale).await?;
-    resources
-        .pop()
+    queries::resource(db, &state.categories, row.id, user.locale)
+        .await?
         .ok_or_else(|| ApiError::internal("created ticket vanished"))
 }
 
@@ -193,9 +189,9 @@ pub async fn write_from_mail(
     Ok(events)
 }
 
-/// Writes a new ticket: its number first, then in one transaction the row, its `created`
-/// event (with `details`), what came with it by mail, and the mails announcing it. Every
-/// way of opening a ticket ends here.
+/// Writes a new ticket in one transaction: its number, the row, its `created` event (with
+/// `details`), what came with it by mail, and the mails announcing it. Every way of
+/// opening a ticket ends here.
 pub async fn open(
     state: &AppState,
     opening: Opening,
@@ -205,11 +201,11 @@ pub async fn open(
 ) -> ApiResult<tickets::Model> {
     let db = &state.db;
     let now = Utc::now().trunc_subsecs(6);
-    let number = number::allocate(&state.writes, db, state.settings.time_zone, now).await?;
     let impact = Level::Medium;
 
     let (txn, _turn) = state.writes.begin(db).await?;
-    let row = tickets::ActiveModel {
+    let number = number::allocate(&txn, state.settings.time_zone, now).await?;
+    let mut row = tickets::ActiveModel {
         number: Set(number.to_string()),
         kind: Set(opening.kind.as_str().to_owned()),
         status: Set(TicketStatus::New.as_str().to_owned()),
@@ -231,10 +227,17 @@ pub async fn open(
         resolved_at: Set(None),
         closed_at: Set(None),
         version: Set(1),
+        satisfaction_rating: Set(None),
+        satisfaction_comment: Set(None),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    // Every column is known: only the id is read back (SQLite would read the whole row).
+    let id = tickets::Entity::insert(row.clone())
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+    row.id = Set(id);
+    let row = row.try_into_model()?;
     let mut events = vec![("created", details)];
     events.extend(write_from_mail(&txn, row.id, now, from_mail).await?);
     record_and_notify_as(&txn, &state.settings, &row, Some(author), now, events).await?;
@@ -317,10 +320,12 @@ pub async fn record_event(
         internal: Set(event == "internal_note"),
         details: Set(details.to_string()),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(row.id)
+    };
+    // Only the id is read back (SQLite would read the whole row).
+    Ok(ticket_events::Entity::insert(row)
+        .exec(db)
+        .await?
+        .last_insert_id)
 }
 
 /// The query string of `GET /tickets`, parsed leniently so that every bad member is named.
@@ -507,7 +512,7 @@ pub async fn list(
     };
     let (rows, next) = queries::list(&state.db, filter).await?;
     Ok(TicketPage {
-        items: queries::to_resources(&state.db, rows, user.locale).await?,
+        items: queries::to_resources(&state.db, &state.categories, rows, user.locale).await?,
         next_cursor: next.map(|c| c.encode()),
     })
 }
@@ -518,19 +523,70 @@ pub async fn timeline(
     user: &SessionUser,
     number: &TicketNumber,
 ) -> ApiResult<Vec<TimelineEntry>> {
-    let ticket = queries::find_visible(&state.db, user, number)
+    let ticket_id = queries::find_visible_id(&state.db, user, number)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let mut query =
-        ticket_events::Entity::find().filter(ticket_events::Column::TicketId.eq(ticket.id));
+    // The actors are joined rather than read by a second query.
+    let actor: RelationDef = ticket_events::Entity::belongs_to(users::Entity)
+        .from(ticket_events::Column::ActorId)
+        .to(users::Column::Id)
+        .into();
+    let mut query = ticket_events::Entity::find()
+        .select_only()
+        .columns([
+            ticket_events::Column::Id,
+            ticket_events::Column::At,
+            ticket_events::Column::ActorId,
+            ticket_events::Column::Event,
+            ticket_events::Column::Details,
+        ])
+        .column_as(users::Column::FirstName, "actor_first_name")
+        .column_as(users::Column::LastName, "actor_last_name")
+        .column_as(users::Column::Email, "actor_email")
+        .column_as(users::Column::Role, "actor_role")
+        .join(JoinType::LeftJoin, actor)
+        .filter(ticket_events::Column::TicketId.eq(ticket_id));
     if !user.is_staff() {
         query = query.filter(ticket_events::Column::Internal.eq(false));
     }
-    let events = query
+    let rows = query
         .order_by_asc(ticket_events::Column::Id)
+        .into_model::<EntryRow>()
         .all(&state.db)
         .await?;
-    to_entries(&state.db, events).await
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let actor = row.actor_id.zip(row.actor_email).map(|(id, email)| Actor {
+                id: UserId(id),
+                name: person_name(
+                    row.actor_first_name.as_deref().unwrap_or_default(),
+                    row.actor_last_name.as_deref().unwrap_or_default(),
+                    &email,
+                ),
+                role: row
+                    .actor_role
+                    .as_deref()
+                    .and_then(Role::parse)
+                    .unwrap_or_default(),
+            });
+            entry(row.id, row.at, actor, row.event, &row.details)
+        })
+        .collect())
+}
+
+/// A timeline entry with its actor's name, as [`timeline`] reads it.
+#[derive(FromQueryResult)]
+struct EntryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    event: String,
+    details: String,
+    actor_first_name: Option<String>,
+    actor_last_name: Option<String>,
+    actor_email: Option<String>,
+    actor_role: Option<String>,
 }
 
 /// Timeline entries of `events`, their actors loaded in one query.
@@ -549,10 +605,6 @@ pub async fn to_entries(
     Ok(events
         .into_iter()
         .map(|event| {
-            let details = match serde_json::from_str(&event.details) {
-                Ok(serde_json::Value::Object(map)) => map,
-                _ => serde_json::Map::new(),
-            };
             let actor = event
                 .actor_id
                 .and_then(|id| actors.get(&id))
@@ -561,13 +613,27 @@ pub async fn to_entries(
                     name: display_name(u),
                     role: Role::parse(&u.role).unwrap_or_default(),
                 });
-            TimelineEntry {
-                id: EventId(event.id),
-                at: event.at,
-                actor,
-                event: event.event,
-                details,
-            }
+            entry(event.id, event.at, actor, event.event, &event.details)
         })
         .collect())
+}
+
+fn entry(
+    id: i64,
+    at: DateTime<Utc>,
+    actor: Option<Actor>,
+    event: String,
+    details: &str,
+) -> TimelineEntry {
+    let details = match serde_json::from_str(details) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    TimelineEntry {
+        id: EventId(id),
+        at,
+        actor,
+        event,
+        details,
+    }
 }

@@ -1,11 +1,17 @@
 //! Ticket creation and validation, numbering under concurrency, visibility, filters,
 //! full-text search and keyset pagination.
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use guichet_api::db::WriteGate;
+use guichet_api::tickets::number;
 
 use guichet_client::Client;
 use guichet_types::{
     Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus,
 };
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 use crate::helpers::{first_category, spawn, Backend, TestApp};
@@ -16,6 +22,7 @@ on_both_databases!(
     every_invalid_member_is_named_and_nothing_is_written,
     malformed_oversized_and_mistyped_bodies_are_refused,
     fifty_concurrent_creations_get_fifty_numbers,
+    the_first_numbers_of_a_new_day_taken_at_once_are_unique,
     customers_see_only_their_tickets_and_referents_their_company,
     agents_see_everything_and_open_tickets_for_customers,
     agent_filters_narrow_the_list,
@@ -274,6 +281,37 @@ async fn fifty_concurrent_creations_get_fifty_numbers(backend: Backend) {
             .await,
         50
     );
+}
+
+/// The day's first number writes the day's row (PostgreSQL) or counter (SQLite): numbers
+/// taken at once on a day nobody has numbered yet are unique, and the day starts at 1.
+async fn the_first_numbers_of_a_new_day_taken_at_once_are_unique(backend: Backend) {
+    let app = spawn(backend).await;
+    let db = guichet_api::db::connect(&app.database_url)
+        .await
+        .expect("connect");
+    let writes = Arc::new(WriteGate::for_backend(db.get_database_backend()));
+    let day = Utc
+        .with_ymd_and_hms(2031, 5, 6, 12, 0, 0)
+        .single()
+        .expect("a date");
+    let takers = (0..20).map(|_| {
+        let (db, writes) = (db.clone(), writes.clone());
+        tokio::spawn(async move {
+            let (txn, _turn) = writes.begin(&db).await.expect("begin");
+            let number = number::allocate(&txn, chrono_tz::UTC, day)
+                .await
+                .expect("a number");
+            txn.commit().await.expect("commit");
+            number.to_string()
+        })
+    });
+    let mut numbers = HashSet::new();
+    for taker in takers.collect::<Vec<_>>() {
+        numbers.insert(taker.await.expect("task"));
+    }
+    assert_eq!(numbers.len(), 20, "{numbers:?}");
+    assert!(numbers.contains("T20310506.0001"), "{numbers:?}");
 }
 
 async fn customers_see_only_their_tickets_and_referents_their_company(backend: Backend) {
