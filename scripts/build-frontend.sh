@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the SPA into dist/ at the repository root: cargo (wasm32) -> wasm-bindgen -> wasm-opt,
-# terser for the JS glue, plus the static files of frontend/public/, each with a gzipped copy
-# beside it (zopfli) that the server sends as is. Installs what it needs on a fresh machine
-# (wasm32 target, wasm-bindgen CLI at the library's exact version, binaryen's wasm-opt and
-# terser from npm, zopfli) into ${GUICHET_TOOLS_DIR:-$HOME/.cache/guichet-tools}, shared by
+# Builds the SPA into dist/ at the repository root: cargo (wasm32) -> wasm-split (the lazily
+# loaded screens) -> wasm-bindgen -> wasm-opt, terser for the JS glue and the split loader, plus
+# the static files of frontend/public/, each with a gzipped copy beside it (zopfli) that the
+# server sends as is. Installs what it needs on a fresh machine (wasm32 target, wasm-bindgen CLI
+# at the library's exact version, wasm-split-cli, binaryen's wasm-opt and terser from npm,
+# zopfli) into ${GUICHET_TOOLS_DIR:-$HOME/.cache/guichet-tools}, shared by
 # every clone.
 set -euo pipefail
 
@@ -15,6 +16,8 @@ crate="guichet_frontend"
 binaryen_version=132
 terser_version=5.51.2
 zopfli_version=0.8.4
+# wasm-split's module format must match the wasm_split_helpers that leptos pulls in.
+wasm_split_version=0.2.4
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -67,6 +70,15 @@ if [[ ! -x "$zopfli" ]]; then
     cargo install zopfli --version "$zopfli_version" --root "$tools/zopfli-$zopfli_version"
 fi
 
+wasm_split="$tools/wasm-split-$wasm_split_version/bin/wasm-split-cli"
+if [[ ! -x "$wasm_split" ]]; then
+  log "installing wasm-split-cli $wasm_split_version into $tools/wasm-split-$wasm_split_version"
+  cargo install wasm_split_cli_support --version "$wasm_split_version" --features build-binary \
+    --locked --root "$tools/wasm-split-$wasm_split_version" ||
+    cargo install wasm_split_cli_support --version "$wasm_split_version" --features build-binary \
+      --root "$tools/wasm-split-$wasm_split_version"
+fi
+
 log "building the WASM (profile wasm-release)"
 cargo build --manifest-path "$repo/frontend/Cargo.toml" --profile wasm-release \
   --target wasm32-unknown-unknown --target-dir "$target_dir"
@@ -74,42 +86,78 @@ cargo build --manifest-path "$repo/frontend/Cargo.toml" --profile wasm-release \
 staging="$(mktemp -d)"
 trap 'rm -rf "$staging"' EXIT
 
+log "splitting the WASM at the lazily loaded screens (wasm-split)"
+# frontend/src/lazy_pages.rs marks the split points. wasm-split writes the main module, one
+# module per screen plus the chunks screens share, and the loader __wasm_split.js that fetches
+# them; the main module then goes through wasm-bindgen as usual.
+"$wasm_split" --out-name "$crate" \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/guichet-frontend.wasm" "$staging/split"
+
 log "generating the JS glue"
-"$wasm_bindgen" --target web --no-typescript --out-dir "$staging" --out-name "$crate" \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/guichet-frontend.wasm"
+# --keep-lld-exports: the split modules reach the main module's functions through exports that
+# wasm-bindgen would otherwise drop.
+"$wasm_bindgen" --target web --no-typescript --keep-lld-exports --out-dir "$staging" \
+  --out-name "$crate" "$staging/split/$crate.wasm"
 
 log "optimising with wasm-opt -Oz"
 # The features wasm-bindgen's output relies on (Rust's default wasm32 target enables them).
-"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$staging/${crate}_bg.opt.wasm" "$staging/${crate}_bg.wasm"
+# wasm-split writes a name-section kind binaryen does not know and warns about: it is
+# stripped here, so the warning is dropped.
+optimise() { # IN OUT
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug \
+    -o "$2" "$1" 2> >(grep -v '^warning: unknown name subsection' >&2)
+}
+optimise "$staging/${crate}_bg.wasm" "$staging/${crate}_bg.opt.wasm"
 mv "$staging/${crate}_bg.opt.wasm" "$staging/${crate}_bg.wasm"
+mkdir -p "$staging/lazy"
+for module in "$staging"/split/*.wasm; do
+  [[ "$(basename "$module")" == "$crate.wasm" ]] || optimise "$module" "$staging/lazy/$(basename "$module")"
+done
 
-log "minifying the JS glue"
-"$terser" "$staging/$crate.js" --module --compress --mangle -o "$staging/$crate.min.js"
-mv "$staging/$crate.min.js" "$staging/$crate.js"
+log "minifying the JS glue and the loader"
+cp "$staging/split/__wasm_split.js" "$staging/"
+for script in "$crate" __wasm_split; do
+  "$terser" "$staging/$script.js" --module --compress --mangle -o "$staging/$script.min.js"
+  mv "$staging/$script.min.js" "$staging/$script.js"
+done
 
 log "assembling $dist"
 # Every file but index.html carries a hash of its content in its name: the server lets
 # browsers cache them, and a new build must never be mixed with an old one.
-hashed() { # FILE STEM EXT -> moves FILE to out/STEM-HASH.EXT and prints the new name
-  local name
-  name="$2-$(sha256sum "$1" | cut -c1-16).$3"
-  mv "$1" "$out/$name"
-  printf '%s' "$name"
-}
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 out="$dist.new"
 rm -rf "$out"
 mkdir -p "$out"
 cp -R "$repo/frontend/public/." "$out/"
 rm "$out/boot.js" "$out/app.css"
-wasm_name="$(hashed "$staging/${crate}_bg.wasm" "${crate}_bg" wasm)"
-glue_name="$(hashed "$staging/$crate.js" "$crate" js)"
+# The lazily loaded modules, named by their own hash in the loader that fetches them.
+loader="$staging/__wasm_split.js"
+for module in "$staging"/lazy/*.wasm; do
+  stem="$(basename "$module" .wasm)"
+  name="$stem-$(hash_of "$module").wasm"
+  mv "$module" "$out/$name"
+  sed -i "s|\"\./$stem\.wasm\"|\"./$name\"|g" "$loader"
+done
+# The JS glue and the loader import each other, so both take the hash of the pair.
+pair="$(hash_of "$staging/$crate.js" "$loader")"
+glue_name="$crate-$pair.js"
+loader_name="__wasm_split-$pair.js"
+# Only the import statements change: the WASM still names its import module ./__wasm_split.js.
+sed -e "s|from\"\./__wasm_split\.js\"|from\"./$loader_name\"|" "$staging/$crate.js" >"$out/$glue_name"
+sed -e "s|from\"\./$crate\.js\"|from\"./$glue_name\"|" "$loader" >"$out/$loader_name"
+wasm_name="${crate}_bg-$(hash_of "$staging/${crate}_bg.wasm").wasm"
+mv "$staging/${crate}_bg.wasm" "$out/$wasm_name"
+hashed() { # FILE STEM EXT -> copies FILE to out/STEM-HASH.EXT and prints the new name
+  local name
+  name="$2-$(hash_of "$1").$3"
+  cp "$1" "$out/$name"
+  printf '%s' "$name"
+}
 sed -e "s|/${crate}_bg.wasm|/$wasm_name|g" -e "s|/$crate.js|/$glue_name|g" \
   "$repo/frontend/public/boot.js" >"$staging/boot.js"
 boot_name="$(hashed "$staging/boot.js" boot js)"
-cp "$repo/frontend/public/app.css" "$staging/app.css"
-css_name="$(hashed "$staging/app.css" app css)"
+css_name="$(hashed "$repo/frontend/public/app.css" app css)"
 sed -e "s|/${crate}_bg.wasm|/$wasm_name|g" -e "s|/$crate.js|/$glue_name|g" \
   -e "s|/boot.js|/$boot_name|g" -e "s|/app.css|/$css_name|g" \
   "$repo/frontend/public/index.html" >"$out/index.html"

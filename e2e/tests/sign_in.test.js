@@ -1,4 +1,5 @@
 import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
 
 import { signIn, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
@@ -63,4 +64,33 @@ test('an unknown address shows the not-found page', async () => {
   await visit(page, '/nowhere/to/be/found');
   await sees(page.getByRole('heading', { level: 1, name: 'Page introuvable' }));
   await screenshot(page, '05-not-found');
+});
+
+test('the sign-in screen loads no screen module; my tickets fetches its own once, cached for good', async () => {
+  const { page } = browser;
+  const modules = [];
+  const listen = (response) => {
+    const url = new URL(response.url());
+    if (/^\/split_.*\.wasm$/.test(url.pathname)) {
+      modules.push({ path: url.pathname, cache: response.headers()['cache-control'] });
+    }
+  };
+  page.on('response', listen);
+  try {
+    await page.context().clearCookies();
+    await page.evaluate(() => localStorage.clear());
+    await visit(page, '/login');
+    await sees(signInForm(page, 'fr').heading);
+    assert.deepEqual(modules, [], 'the sign-in screen fetched screen modules');
+
+    await signIn(page, accounts.customer);
+    await isAt(page, '/');
+    await landingPage(page).tickets.click();
+    await sees(ticketList(page).table);
+    assert.equal(modules.length, 1, `one screen module for my tickets, got ${JSON.stringify(modules)}`);
+    assert.match(modules[0].path, /^\/split_tickets_/);
+    assert.equal(modules[0].cache, 'public, max-age=31536000, immutable');
+  } finally {
+    page.off('response', listen);
+  }
 });

@@ -8,11 +8,8 @@ use leptos_router::{
 use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
-    pages::{
-        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, ForgotPasswordPage, LandingPage,
-        LinkKind, LostAccountPage, NewTicketPage, NotFoundPage, ProfilePage, RejectedMailsPage,
-        SetPasswordPage, SignInPage, TicketPage, TicketsPage,
-    },
+    lazy_pages::{Deferred, Screen},
+    pages::{ForgotPasswordPage, LandingPage, NotFoundPage, SignInPage},
     session::provide_session,
 };
 
@@ -35,42 +32,42 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route
                         path=path!("/reset-password")
-                        view=|| view! { <SetPasswordPage kind=LinkKind::Reset /> }
+                        view=|| view! { <Deferred screen=Screen::ResetPassword /> }
                     />
                     <Route
                         path=path!("/set-password")
-                        view=|| view! { <SetPasswordPage kind=LinkKind::FirstPassword /> }
+                        view=|| view! { <Deferred screen=Screen::FirstPassword /> }
                     />
-                    <Route path=path!("/access-request") view=AccessRequestPage />
-                    <Route path=path!("/lost-account") view=LostAccountPage />
+                    <Route path=path!("/access-request") view=|| view! { <Deferred screen=Screen::AccessRequest /> } />
+                    <Route path=path!("/lost-account") view=|| view! { <Deferred screen=Screen::LostAccount /> } />
                     <Route
                         path=path!("/password")
-                        view=|| view! { <Protected access=Access::PasswordChange><ChangePasswordPage /></Protected> }
+                        view=|| view! { <Protected access=Access::PasswordChange><Deferred screen=Screen::ChangePassword /></Protected> }
                     />
                     <Route
                         path=path!("/profile")
-                        view=|| view! { <Protected access=Access::SignedIn><ProfilePage /></Protected> }
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Profile /></Protected> }
                     />
                     <Route
                         path=path!("/tickets")
-                        view=|| view! { <Protected access=Access::SignedIn><TicketsPage /></Protected> }
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Tickets /></Protected> }
                     />
                     <Route
                         path=path!("/tickets/new")
-                        view=|| view! { <Protected access=Access::SignedIn><NewTicketPage /></Protected> }
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::NewTicket /></Protected> }
                     />
                     <Route
                         path=path!("/rejected-mails")
-                        view=|| view! { <Protected access=Access::Staff><RejectedMailsPage /></Protected> }
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::RejectedMails /></Protected> }
                     />
                     <Route
                         path=path!("/admin/announcements")
-                        view=|| view! { <Protected access=Access::Admin><AnnouncementsPage /></Protected> }
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Announcements /></Protected> }
                     />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route
                         path=path!("/tickets/:number")
-                        view=|| view! { <Protected access=Access::SignedIn><TicketPage /></Protected> }
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Ticket /></Protected> }
                     />
                 </Routes>
             </main>

@@ -1,0 +1,116 @@
+//! The screens a first visit does not need, each loaded on demand from its own WASM chunk.
+//!
+//! `#[lazy]` marks a split point: scripts/build-frontend.sh cuts the WASM there (wasm-split),
+//! so the first load carries the sign-in and landing pages, the router and the session, and a
+//! screen's code comes when the user first opens it (a few KB, cached for good afterwards).
+//! Off the browser (unit tests) the functions are called directly.
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+use crate::{
+    i18n::use_i18n,
+    pages::{
+        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, LinkKind, LostAccountPage,
+        NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage, TicketPage, TicketsPage,
+    },
+    reactive::dynamic,
+};
+
+/// Which screen `Deferred` loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Tickets,
+    Ticket,
+    NewTicket,
+    Profile,
+    ChangePassword,
+    ResetPassword,
+    FirstPassword,
+    AccessRequest,
+    LostAccount,
+    RejectedMails,
+    Announcements,
+}
+
+/// Shows `screen` once its chunk has arrived, and "Loading…" until then.
+#[component]
+pub fn Deferred(screen: Screen) -> impl IntoView {
+    let i18n = use_i18n();
+    let page = SendWrapper::new(load(screen));
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }>
+            {Suspend::new(page)}
+        </Suspense>
+    }
+}
+
+async fn load(screen: Screen) -> AnyView {
+    match screen {
+        Screen::Tickets => tickets().await,
+        Screen::Ticket => ticket().await,
+        Screen::NewTicket => new_ticket().await,
+        Screen::Profile => profile().await,
+        Screen::ChangePassword => change_password().await,
+        Screen::ResetPassword => reset_password().await,
+        Screen::FirstPassword => first_password().await,
+        Screen::AccessRequest => access_request().await,
+        Screen::LostAccount => lost_account().await,
+        Screen::RejectedMails => rejected_mails().await,
+        Screen::Announcements => announcements().await,
+    }
+}
+
+#[lazy]
+fn tickets() -> AnyView {
+    view! { <TicketsPage /> }.into_any()
+}
+
+#[lazy]
+fn ticket() -> AnyView {
+    view! { <TicketPage /> }.into_any()
+}
+
+#[lazy]
+fn new_ticket() -> AnyView {
+    view! { <NewTicketPage /> }.into_any()
+}
+
+#[lazy]
+fn profile() -> AnyView {
+    view! { <ProfilePage /> }.into_any()
+}
+
+#[lazy]
+fn change_password() -> AnyView {
+    view! { <ChangePasswordPage /> }.into_any()
+}
+
+#[lazy]
+fn reset_password() -> AnyView {
+    view! { <SetPasswordPage kind=LinkKind::Reset /> }.into_any()
+}
+
+#[lazy]
+fn first_password() -> AnyView {
+    view! { <SetPasswordPage kind=LinkKind::FirstPassword /> }.into_any()
+}
+
+#[lazy]
+fn access_request() -> AnyView {
+    view! { <AccessRequestPage /> }.into_any()
+}
+
+#[lazy]
+fn lost_account() -> AnyView {
+    view! { <LostAccountPage /> }.into_any()
+}
+
+#[lazy]
+fn rejected_mails() -> AnyView {
+    view! { <RejectedMailsPage /> }.into_any()
+}
+
+#[lazy]
+fn announcements() -> AnyView {
+    view! { <AnnouncementsPage /> }.into_any()
+}
