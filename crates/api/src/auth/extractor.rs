@@ -3,7 +3,7 @@
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use guichet_types::{Locale, Role};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entities::{sessions, users};
 use crate::error::{ApiError, ApiResult};
@@ -88,20 +88,55 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         .verify_access(token.trim())
         .ok_or(ApiError::Unauthenticated)?;
     let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
-    // The user, if the token's session is still live: one query.
+    // The user, if the token's session is still live: one query, of the columns a caller needs
+    // (it runs on every request; the password hash and the profile stay in the database).
     let live_session = Query::select()
         .column(sessions::Column::UserId)
         .from(sessions::Entity)
         .and_where(sessions::Column::Id.eq(claims.sid))
         .and_where(sessions::Column::RevokedAt.is_null())
         .to_owned();
-    let user = users::Entity::find_by_id(user_id)
+    let caller: Option<CallerColumns> = users::Entity::find_by_id(user_id)
         .filter(users::Column::Id.in_subquery(live_session))
+        .select_only()
+        .columns([
+            users::Column::Id,
+            users::Column::Role,
+            users::Column::CompanyId,
+            users::Column::Email,
+            users::Column::FirstName,
+            users::Column::LastName,
+            users::Column::Locale,
+            users::Column::MustChangePassword,
+        ])
+        .into_tuple()
         .one(&state.db)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    SessionUser::of_account(user, claims.sid)
+        .await?;
+    let (id, role, company_id, email, first_name, last_name, locale, must_change_password) =
+        caller.ok_or(ApiError::Unauthenticated)?;
+    Ok(SessionUser {
+        id,
+        session_id: claims.sid,
+        role: Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role"))?,
+        company_id,
+        name: person_name(&first_name, &last_name, &email),
+        locale: Locale::parse(&locale).unwrap_or_default(),
+        must_change_password,
+        email,
+    })
 }
+
+/// id, role, company, email, first and last name, locale, must change password.
+type CallerColumns = (
+    i64,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    bool,
+);
 
 impl FromRequest for SessionUser {
     type Error = ApiError;
