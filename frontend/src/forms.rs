@@ -37,6 +37,15 @@ impl FieldErrors {
         Self(errors)
     }
 
+    /// (field, code) of each error, for tests.
+    #[cfg(test)]
+    pub fn listed(&self) -> Vec<(&str, &str)> {
+        self.0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect()
+    }
+
     /// Lists the errors in the order the form shows its fields (unknown fields last).
     pub fn sorted(mut self, order: &[&str]) -> Self {
         self.0.sort_by_key(|e| {
@@ -195,12 +204,8 @@ mod tests {
             |field| field == "description" || field == "email",
         )
         .sorted(&["title", "description", "email"]);
-        let listed: Vec<(&str, &str)> = errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.code.as_str()))
-            .collect();
         assert_eq!(
-            listed,
+            errors.listed(),
             vec![
                 ("title", "length"),
                 ("description", "required"),

@@ -157,7 +157,8 @@ fn excerpt(body: &str) -> Option<&str> {
             .rfind(char::is_whitespace)
             .map_or(start, |at| &start[..at])
     };
-    Some(cut.trim_end())
+    // The ellipsis replaces a sentence's own ending: "fin.…" would read twice.
+    Some(cut.trim_end().trim_end_matches(['.', ',', ';', ':']))
 }
 
 #[component]
@@ -253,6 +254,16 @@ mod tests {
             excerpt(body),
             Some("Lundi : fermé\nMardi : 8 h – 18 h\nMercredi : 8 h – 18 h")
         );
+    }
+
+    #[test]
+    fn a_cut_after_a_full_stop_drops_it_for_the_ellipsis() {
+        assert_eq!(
+            excerpt("Ligne 1\nLigne 2\nFin de phrase.\nLigne 4"),
+            Some("Ligne 1\nLigne 2\nFin de phrase")
+        );
+        let body = format!("{} fin, {}", "a".repeat(234), "suite ".repeat(10));
+        assert_eq!(excerpt(&body).map(|s| s.ends_with(" fin")), Some(true));
     }
 
     #[test]

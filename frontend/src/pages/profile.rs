@@ -382,13 +382,6 @@ mod tests {
         .map(str::to_owned)
     }
 
-    fn listed(errors: &FieldErrors) -> Vec<(&str, &str)> {
-        errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.code.as_str()))
-            .collect()
-    }
-
     #[test]
     fn the_update_is_trimmed_and_leaves_the_language_alone() {
         let update = update_of(texts("  Claire ", "claire@acme.test"), false);
@@ -404,11 +397,11 @@ mod tests {
     fn names_and_address_are_required_and_the_address_checked() {
         let errors = problems(&update_of(texts("   ", "claire@"), true));
         assert_eq!(
-            listed(&errors),
+            errors.listed(),
             vec![("first_name", "required"), ("email", "email")]
         );
         let errors = problems(&update_of(texts("Claire", ""), true));
-        assert_eq!(listed(&errors), vec![("email", "required")]);
+        assert_eq!(errors.listed(), vec![("email", "required")]);
     }
 
     #[test]

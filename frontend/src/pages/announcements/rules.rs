@@ -118,13 +118,6 @@ mod tests {
         }
     }
 
-    fn listed(errors: &FieldErrors) -> Vec<(&str, &str)> {
-        errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.code.as_str()))
-            .collect()
-    }
-
     #[test]
     fn the_state_follows_the_period() {
         assert_eq!(State::of(&announcement(1, None), at(0)), State::Upcoming);
@@ -171,7 +164,7 @@ mod tests {
         };
         let errors = request_of(&draft, at(0)).expect_err("invalid");
         assert_eq!(
-            listed(&errors),
+            errors.listed(),
             vec![
                 ("title", "required"),
                 ("body", "required"),
@@ -189,7 +182,7 @@ mod tests {
         };
         let errors = request_of(&draft, at(0)).expect_err("invalid");
         assert_eq!(
-            listed(&errors),
+            errors.listed(),
             vec![("title", "length"), ("ends_at", "before_start")]
         );
     }
