@@ -23,12 +23,12 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
     let pending = RwSignal::new(false);
     let category = RwSignal::new(String::new());
     let impact = RwSignal::new(Level::Medium);
-    // The selects follow the ticket when it is reloaded.
-    Effect::new(move || {
-        let (chosen, level) = state.ticket.with(|t| (t.category.id.to_string(), t.impact));
-        category.set(chosen);
-        impact.set(level);
-    });
+    // Each select follows the ticket's own value when a reload changes it, and keeps a choice
+    // not yet applied when a reload (another change of the ticket) leaves that value alone.
+    let ticket_category = Memo::new(move |_| state.ticket.with(|t| t.category.id.to_string()));
+    let ticket_impact = Memo::new(move |_| state.ticket.with(|t| t.impact));
+    Effect::new(move || category.set(ticket_category.get()));
+    Effect::new(move || impact.set(ticket_impact.get()));
 
     let locale = Memo::new(move |_| session.profile().map(|p| p.locale));
     let categories = LocalResource::new(move || {
