@@ -46,6 +46,10 @@ pub struct Settings {
     pub web_dir: PathBuf,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// How many tickets, the first in the list's order, a search over every ticket reads one
+    /// by one before it searches them all (`tickets::queries::searched`). Only the cost
+    /// depends on it, never the result.
+    pub search_walk: u64,
 }
 
 /// Every bad setting, one per line.
@@ -203,6 +207,16 @@ impl Settings {
                     .map_err(|_| "expected a number of threads".to_owned())
             },
         );
+        let search_walk = parse_or(
+            &mut errors,
+            "GUICHET_SEARCH_WALK",
+            get("GUICHET_SEARCH_WALK"),
+            Some(3_000),
+            |v| match v.parse::<u64>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err("expected a number of tickets, at least 1".to_owned()),
+            },
+        );
 
         match (
             bind,
@@ -211,6 +225,7 @@ impl Settings {
             mail_lease,
             time_zone,
             workers,
+            search_walk,
         ) {
             (
                 Some(bind),
@@ -219,6 +234,7 @@ impl Settings {
                 Some(mail_lease),
                 Some(time_zone),
                 Some(workers),
+                Some(search_walk),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -235,6 +251,7 @@ impl Settings {
                 time_zone,
                 web_dir,
                 workers,
+                search_walk,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -363,6 +380,7 @@ mod tests {
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.attachment_max_bytes, 2_097_152);
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
+        assert_eq!(s.search_walk, 3_000);
     }
 
     #[test]
@@ -371,6 +389,7 @@ mod tests {
             ("GUICHET_BIND", "nowhere"),
             ("GUICHET_TIME_ZONE", "Mars/Olympus"),
             ("GUICHET_AUTO_CLOSE_AFTER", "soon"),
+            ("GUICHET_SEARCH_WALK", "0"),
         ])
         .expect_err("invalid");
         let text = error.to_string();
@@ -378,6 +397,7 @@ mod tests {
             "GUICHET_BIND",
             "GUICHET_TIME_ZONE",
             "GUICHET_AUTO_CLOSE_AFTER",
+            "GUICHET_SEARCH_WALK",
         ] {
             assert!(text.contains(name), "{text}");
         }

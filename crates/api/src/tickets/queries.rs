@@ -17,6 +17,7 @@ use sea_orm::{
 };
 
 use super::cursor::Cursor;
+use super::search;
 use crate::accounts::categories::CategoryCache;
 use crate::auth::extractor::person_name;
 use crate::auth::SessionUser;
@@ -117,6 +118,11 @@ pub struct ListFilter {
     pub sort: TicketSort,
     pub after: Option<Cursor>,
     pub limit: u64,
+    /// The folded words of a full-text search ([`search::query_words`]), if any.
+    pub search: Option<Vec<String>>,
+    /// How many tickets a search over every ticket reads one by one first ([`searched`]):
+    /// the `search_walk` setting.
+    pub search_walk: u64,
 }
 
 /// One page of rows, plus the cursor of the next page.
@@ -130,9 +136,9 @@ pub async fn list(
         TicketSort::CreatedDesc => (tickets::Column::CreatedAt, Order::Desc),
         TicketSort::CreatedAsc => (tickets::Column::CreatedAt, Order::Asc),
     };
-    let mut conditions = filter.conditions;
-    if let Some(after) = &filter.after {
-        let key = after
+    let mut after = None;
+    if let Some(cursor) = &filter.after {
+        let key = cursor
             .key()
             .ok_or_else(|| ApiError::field("cursor", "invalid", "this cursor is not valid"))?;
         // (key, id) strictly after the cursor, in the order of the sort: one row comparison,
@@ -141,28 +147,23 @@ pub async fn list(
             Expr::col((tickets::Entity, column)).into(),
             Expr::col((tickets::Entity, tickets::Column::Id)).into(),
         ]);
-        let bound = Expr::tuple([Expr::value(key), Expr::value(after.id)]);
-        conditions.push(match order {
+        let bound = Expr::tuple([Expr::value(key), Expr::value(cursor.id)]);
+        after = Some(match order {
             Order::Desc => row.lt(bound),
             _ => row.gt(bound),
         });
     }
-    let mut reach = Condition::any();
-    for branch in filter.reach.branches(db.get_database_backend()) {
-        reach = reach.add(
-            conditions
-                .iter()
-                .cloned()
-                .fold(branch, |branch, condition| branch.add(condition)),
-        );
-    }
     let sort = [(column, order.clone()), (tickets::Column::Id, order)];
-    let mut page = page_of(reach);
-    for (column, order) in &sort {
-        page.order_by((tickets::Entity, *column), order.clone());
-    }
-    page.limit(filter.limit + 1);
-    let mut rows = with_names(db, page, &sort).await?;
+    let wanted = filter.limit + 1;
+    let mut conditions = filter.conditions;
+    conditions.extend(after);
+    let mut rows = match filter.search {
+        Some(words) => {
+            let walk = filter.search_walk;
+            searched(db, &filter.reach, conditions, &words, &sort, wanted, walk).await?
+        }
+        None => rows_of(db, &filter.reach, &conditions, &sort, wanted).await?,
+    };
     let next = if rows.len() as u64 > filter.limit {
         rows.truncate(filter.limit as usize);
         rows.last().map(|last| {
@@ -176,6 +177,80 @@ pub async fn list(
         None
     };
     Ok((rows, next))
+}
+
+/// The first `limit` rows in `sort` order of the tickets in `reach` that meet `conditions`.
+async fn rows_of(
+    db: &impl ConnectionTrait,
+    reach: &Reach,
+    conditions: &[SimpleExpr],
+    sort: &[(tickets::Column, Order)],
+    limit: u64,
+) -> ApiResult<Vec<TicketRow>> {
+    let mut any = Condition::any();
+    for branch in reach.branches(db.get_database_backend()) {
+        any = any.add(
+            conditions
+                .iter()
+                .cloned()
+                .fold(branch, |branch, condition| branch.add(condition)),
+        );
+    }
+    let mut page = page_of(any);
+    for (column, order) in sort {
+        page.order_by((tickets::Entity, *column), order.clone());
+    }
+    page.limit(limit);
+    with_names(db, page, sort).await
+}
+
+/// [`rows_of`] for the tickets that match the words of a full-text search.
+///
+/// Two frequent word prefixes together (`routeur fibre`) can match thousands of tickets
+/// spread over the years, and PostgreSQL then reads and sorts every match to keep the
+/// first page, its estimate of their number being far too low (docs/BENCHMARKS.md). So a
+/// search over every ticket first reads the `walk` tickets that come first in the
+/// order of the list (after the cursor), through the index on (key, id), checking the words
+/// on each (`ts_match_vq`, which no index serves, so that the plan stays this walk), and
+/// stops at the end of the page. These are a prefix of the list's order, so when they fill
+/// the page it is exactly the page of the whole search; otherwise the whole search is run.
+async fn searched(
+    db: &impl ConnectionTrait,
+    reach: &Reach,
+    mut conditions: Vec<SimpleExpr>,
+    words: &[String],
+    sort: &[(tickets::Column, Order); 2],
+    limit: u64,
+    walk: u64,
+) -> ApiResult<Vec<TicketRow>> {
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres && matches!(reach, Reach::Everything) {
+        let mut recent = page_of(
+            conditions
+                .iter()
+                .cloned()
+                .fold(Condition::all(), |all, condition| all.add(condition)),
+        );
+        recent.expr(Expr::col((tickets::Entity, Alias::new("search_vector"))));
+        for (column, order) in sort {
+            recent.order_by((tickets::Entity, *column), order.clone());
+        }
+        recent.limit(walk);
+        let mut page = Query::select();
+        page.columns(TICKET_COLUMNS.map(|column| (tickets::Entity, column)))
+            .from_subquery(recent, tickets::Entity)
+            .and_where(search::matches_row_by_row(words));
+        for (column, order) in sort {
+            page.order_by((tickets::Entity, *column), order.clone());
+        }
+        page.limit(limit);
+        let rows = with_names(db, page, sort).await?;
+        if rows.len() as u64 >= limit {
+            return Ok(rows);
+        }
+    }
+    conditions.push(search::matches(backend, words));
+    rows_of(db, reach, &conditions, sort, limit).await
 }
 
 /// The row of ticket `number` if `user` may see it; `None` whether it is hidden or absent.

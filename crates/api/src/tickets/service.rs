@@ -486,9 +486,7 @@ pub async fn list(
     if let Some(priority) = query.priority {
         conditions.push(tickets::Column::Priority.eq(i16::from(priority)));
     }
-    if let Some(words) = query.q.as_deref().and_then(search::query_words) {
-        conditions.push(search::matches(state.db.get_database_backend(), &words));
-    }
+    let words = query.q.as_deref().and_then(search::query_words);
     let sort = query.sort.unwrap_or_default();
     let after = match query.cursor.as_deref() {
         None => None,
@@ -509,6 +507,8 @@ pub async fn list(
             .limit
             .unwrap_or(LIST_LIMIT_DEFAULT)
             .clamp(1, LIST_LIMIT_MAX),
+        search: words,
+        search_walk: state.settings.search_walk,
     };
     let (rows, next) = queries::list(&state.db, filter).await?;
     Ok(TicketPage {

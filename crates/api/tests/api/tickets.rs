@@ -14,7 +14,7 @@ use guichet_types::{
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use crate::helpers::{first_category, spawn, Backend, TestApp};
+use crate::helpers::{first_category, spawn, spawn_with, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -27,6 +27,7 @@ on_both_databases!(
     agents_see_everything_and_open_tickets_for_customers,
     agent_filters_narrow_the_list,
     full_text_search_ignores_case_and_accents_and_matches_word_starts,
+    a_search_finds_and_pages_to_matches_beyond_its_first_walk,
     pages_follow_each_other_without_duplicates_or_gaps,
 );
 
@@ -646,6 +647,77 @@ async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backe
     }
     // Punctuation alone is no query: everything is listed.
     assert!(list(&claire, search("!!")).await.len() >= 2);
+}
+
+async fn a_search_finds_and_pages_to_matches_beyond_its_first_walk(backend: Backend) {
+    // A search first reads a few recent tickets one by one (PostgreSQL), then searches them
+    // all when they do not fill the page: with 3 of them, pages take either way.
+    let app = spawn_with(backend, &[("GUICHET_SEARCH_WALK", "3")]).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    // The oldest match, far behind newer tickets that do not match, then matches mixed
+    // with tickets that match one word of two.
+    let mut matching = vec![app.create(&claire, "Serveur de fichiers lent").await.number];
+    for i in 0..20 {
+        app.create(&claire, &format!("Autre demande {i}")).await;
+    }
+    for i in 0..9 {
+        matching.push(
+            app.create(&claire, &format!("Serveur mail {i} lent"))
+                .await
+                .number,
+        );
+        app.create(&claire, &format!("Poste {i} lent")).await;
+    }
+    // Tickets that share their update time: the windows are cut on it.
+    app.count(
+        "UPDATE tickets SET updated_at = (SELECT updated_at FROM tickets \
+         WHERE title = 'Serveur mail 4 lent') \
+         WHERE title IN ('Serveur mail 2 lent', 'Poste 3 lent', 'Serveur mail 5 lent') \
+         RETURNING CAST(0 AS BIGINT)",
+    )
+    .await;
+    let matching: HashSet<String> = matching.iter().map(|n| n.to_string()).collect();
+    for sort in [TicketSort::UpdatedDesc, TicketSort::CreatedAsc] {
+        let all = list(
+            &agent,
+            TicketListQuery {
+                sort: Some(sort),
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await;
+        let expected: Vec<String> = all.into_iter().filter(|n| matching.contains(n)).collect();
+        assert_eq!(expected.len(), 10, "{sort}");
+        let search = |limit: u64, cursor: Option<String>| TicketListQuery {
+            q: Some("SERVEUR lent".into()),
+            sort: Some(sort),
+            limit: Some(limit),
+            cursor,
+            ..Default::default()
+        };
+        assert_eq!(list(&agent, search(100, None)).await, expected, "{sort}");
+        for limit in [1, 3, 4] {
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = agent
+                    .list_tickets(&search(limit, cursor.clone()))
+                    .await
+                    .expect("page");
+                assert!(page.items.len() as u64 <= limit);
+                seen.extend(page.items.into_iter().map(|t| t.number.to_string()));
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, expected, "{sort}, pages of {limit}");
+        }
+    }
 }
 
 async fn pages_follow_each_other_without_duplicates_or_gaps(backend: Backend) {
