@@ -22,7 +22,7 @@ pub struct Ids {
     pub max_ticket: i64,
 }
 
-const USER_COLUMNS: &str = r#""users"."id", "users"."company_id", "users"."role", "users"."email", "users"."password_hash", "users"."must_change_password", "users"."prefix", "users"."first_name", "users"."last_name", "users"."suffix", "users"."title", "users"."office_phone", "users"."extension", "users"."mobile_phone", "users"."fax", "users"."locale", "users"."show_landing_page", "users"."created_at", "users"."updated_at""#;
+const USER_COLUMNS: &str = r#""users"."id", "users"."role", "users"."company_id", "users"."email", "users"."first_name", "users"."last_name", "users"."locale", "users"."must_change_password""#;
 const LIST_COLUMNS: &str = r#""tickets"."id", "tickets"."number", "tickets"."kind", "tickets"."status", "tickets"."urgency", "tickets"."impact", "tickets"."title", "tickets"."description", "tickets"."category_id", "tickets"."asset_id", "tickets"."requester_id", "tickets"."company_id", "tickets"."assignee_id", "tickets"."notify", "tickets"."notify_email", "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."closed_at", "tickets"."version", "tickets"."satisfaction_rating", "tickets"."satisfaction_comment""#;
 
 /// One list request of a reader: every value the server binds is a pgbench variable, so
