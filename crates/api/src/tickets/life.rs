@@ -140,7 +140,7 @@ async fn locked_visible(
 ) -> ApiResult<Option<tickets::Model>> {
     let mut query = tickets::Entity::find()
         .filter(tickets::Column::Number.eq(number.as_str()))
-        .filter(queries::visible_to(user));
+        .filter(queries::visible_to(user, txn.get_database_backend()));
     if txn.get_database_backend() == DbBackend::Postgres {
         query = query.lock_exclusive();
     }

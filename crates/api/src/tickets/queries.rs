@@ -8,9 +8,7 @@ use guichet_types::{
     priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Satisfaction,
     Ticket, TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
 };
-use sea_orm::sea_query::{
-    Alias, Condition, Expr, JoinType, Query, SelectStatement, SimpleExpr, UnionType,
-};
+use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Order, QueryFilter,
     QueryOrder, QuerySelect,
@@ -24,34 +22,21 @@ use crate::auth::SessionUser;
 use crate::entities::{assets, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 
-/// The tickets `user` may see at all: their own, their company's for a referent, every
-/// ticket for the support team.
-pub fn visible_to(user: &SessionUser) -> Condition {
-    match (user.role, user.company_id) {
-        (Role::Agent | Role::Admin, _) => Condition::all(),
+/// The tickets `user` may see at all: the ones they requested or that were shared with them,
+/// their company's for a referent, every ticket for the support team. The same sets as a
+/// list's [`Reach`], all of them at once.
+pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
+    let reaches = match (user.role, user.company_id) {
+        (Role::Agent | Role::Admin, _) => return Condition::all(),
         (Role::Referent, Some(company)) => {
-            mine(user.id).add(tickets::Column::CompanyId.eq(company))
+            vec![Reach::RequestedOrShared(user.id), Reach::Company(company)]
         }
-        _ => mine(user.id),
-    }
-}
-
-/// The tickets `user_id` requested or that were shared with them, as one `id IN (… UNION
-/// ALL …)`: written `requester_id = $1 OR id IN (…)`, PostgreSQL could use no index for the
-/// OR and read every ticket for each customer's list (docs/BENCHMARKS.md).
-pub fn mine(user_id: i64) -> Condition {
-    let requested = Query::select()
-        .column(tickets::Column::Id)
-        .from(tickets::Entity)
-        .and_where(tickets::Column::RequesterId.eq(user_id))
-        .to_owned();
-    let requested_or_shared = Query::select()
-        .column(ticket_watchers::Column::TicketId)
-        .from(ticket_watchers::Entity)
-        .and_where(ticket_watchers::Column::UserId.eq(user_id))
-        .union(UnionType::All, requested)
-        .to_owned();
-    Condition::any().add(tickets::Column::Id.in_subquery(requested_or_shared))
+        _ => vec![Reach::RequestedOrShared(user.id)],
+    };
+    reaches
+        .iter()
+        .flat_map(|reach| reach.branches(backend))
+        .fold(Condition::any(), Condition::add)
 }
 
 /// The ticket `number` if `user` may see it; `None` whether it is hidden or absent.
@@ -62,12 +47,13 @@ pub async fn find_visible(
 ) -> ApiResult<Option<tickets::Model>> {
     Ok(tickets::Entity::find()
         .filter(tickets::Column::Number.eq(number.as_str()))
-        .filter(visible_to(user))
+        .filter(visible_to(user, db.get_database_backend()))
         .one(db)
         .await?)
 }
 
-/// The tickets a list may show, as sets that are each found through an index of their own.
+/// The tickets a list may show, as sets that are each found through an index of their own
+/// (a single ticket is looked up through all the sets its reader may see: [`visible_to`]).
 pub enum Reach {
     Everything,
     Company(i64),
@@ -262,7 +248,7 @@ pub async fn find_visible_row(
     let mut page = page_of(
         Condition::all()
             .add(tickets::Column::Number.eq(number.as_str()))
-            .add(visible_to(user)),
+            .add(visible_to(user, db.get_database_backend())),
     );
     page.limit(1);
     Ok(with_names(db, page, &[]).await?.pop())
@@ -278,7 +264,7 @@ pub async fn find_visible_id(
         .select_only()
         .column(tickets::Column::Id)
         .filter(tickets::Column::Number.eq(number.as_str()))
-        .filter(visible_to(user))
+        .filter(visible_to(user, db.get_database_backend()))
         .into_tuple()
         .one(db)
         .await?)
