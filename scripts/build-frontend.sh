@@ -37,47 +37,35 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-bindgen_root="$tools/wasm-bindgen-$bindgen_version"
-wasm_bindgen="$bindgen_root/bin/wasm-bindgen"
-if [[ ! -x "$wasm_bindgen" ]]; then
-  log "installing wasm-bindgen-cli $bindgen_version into $bindgen_root"
-  # --locked can fail when the registry lacks a version its lock file names: retry unlocked.
-  cargo install wasm-bindgen-cli --version "$bindgen_version" --locked --root "$bindgen_root" ||
-    cargo install wasm-bindgen-cli --version "$bindgen_version" --root "$bindgen_root"
-fi
+# Each tool lives in $tools/NAME-VERSION, installed there once when missing.
+cargo_tool() { # CRATE VERSION DIR BINARY [cargo install options...] -> prints the binary's path
+  local crate="$1" version="$2" root="$tools/$3-$2" binary="$4"
+  shift 4
+  if [[ ! -x "$root/bin/$binary" ]]; then
+    log "installing $crate $version into $root"
+    # --locked can fail when the registry lacks a version its lock file names: retry unlocked.
+    cargo install "$crate" --version "$version" "$@" --locked --root "$root" >&2 ||
+      cargo install "$crate" --version "$version" "$@" --root "$root" >&2
+  fi
+  printf '%s' "$root/bin/$binary"
+}
+npm_tool() { # PACKAGE VERSION BINARY -> prints the binary's path
+  local prefix="$tools/$1-$2"
+  if [[ ! -x "$prefix/node_modules/.bin/$3" ]]; then
+    log "installing $1@$2 into $prefix"
+    mkdir -p "$prefix"
+    npm install --prefix "$prefix" --no-save --no-audit --no-fund "$1@$2" >&2
+  fi
+  printf '%s' "$prefix/node_modules/.bin/$3"
+}
 
+wasm_bindgen="$(cargo_tool wasm-bindgen-cli "$bindgen_version" wasm-bindgen wasm-bindgen)"
 # Binaryen from npm, never the distribution's (too old: its output breaks in browsers).
-npm_prefix="$tools/binaryen-$binaryen_version"
-wasm_opt="$npm_prefix/node_modules/.bin/wasm-opt"
-if [[ ! -x "$wasm_opt" ]]; then
-  log "installing binaryen@$binaryen_version (wasm-opt) into $npm_prefix"
-  mkdir -p "$npm_prefix"
-  npm install --prefix "$npm_prefix" --no-save --no-audit --no-fund "binaryen@$binaryen_version"
-fi
-
-terser_prefix="$tools/terser-$terser_version"
-terser="$terser_prefix/node_modules/.bin/terser"
-if [[ ! -x "$terser" ]]; then
-  log "installing terser@$terser_version into $terser_prefix"
-  mkdir -p "$terser_prefix"
-  npm install --prefix "$terser_prefix" --no-save --no-audit --no-fund "terser@$terser_version"
-fi
-
-zopfli="$tools/zopfli-$zopfli_version/bin/zopfli"
-if [[ ! -x "$zopfli" ]]; then
-  log "installing zopfli $zopfli_version into $tools/zopfli-$zopfli_version"
-  cargo install zopfli --version "$zopfli_version" --locked --root "$tools/zopfli-$zopfli_version" ||
-    cargo install zopfli --version "$zopfli_version" --root "$tools/zopfli-$zopfli_version"
-fi
-
-wasm_split="$tools/wasm-split-$wasm_split_version/bin/wasm-split-cli"
-if [[ ! -x "$wasm_split" ]]; then
-  log "installing wasm-split-cli $wasm_split_version into $tools/wasm-split-$wasm_split_version"
-  cargo install wasm_split_cli_support --version "$wasm_split_version" --features build-binary \
-    --locked --root "$tools/wasm-split-$wasm_split_version" ||
-    cargo install wasm_split_cli_support --version "$wasm_split_version" --features build-binary \
-      --root "$tools/wasm-split-$wasm_split_version"
-fi
+wasm_opt="$(npm_tool binaryen "$binaryen_version" wasm-opt)"
+terser="$(npm_tool terser "$terser_version" terser)"
+zopfli="$(cargo_tool zopfli "$zopfli_version" zopfli zopfli)"
+wasm_split="$(cargo_tool wasm_split_cli_support "$wasm_split_version" wasm-split wasm-split-cli \
+  --features build-binary)"
 
 log "building the WASM (profile wasm-release)"
 cargo build --manifest-path "$repo/frontend/Cargo.toml" --profile wasm-release \
