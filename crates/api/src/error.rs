@@ -96,10 +96,11 @@ impl ApiError {
                 Problem::new(412, "precondition_failed", "The ticket changed meanwhile")
                     .with_detail("reload the ticket and apply the change again")
             }
-            ApiError::Throttled { retry_after_secs } => {
-                Problem::new(429, "too_many_requests", "Too many attempts")
+            ApiError::Throttled { retry_after_secs } => Problem {
+                retry_after: Some(*retry_after_secs),
+                ..Problem::new(429, "too_many_requests", "Too many attempts")
                     .with_detail(format!("retry in {retry_after_secs} seconds"))
-            }
+            },
             ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
         }
     }

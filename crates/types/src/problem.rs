@@ -26,6 +26,9 @@ pub struct Problem {
     /// The ticket's status, for `invalid_transition`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_status: Option<TicketStatus>,
+    /// Seconds to wait before trying again, for `too_many_requests` (also in `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -38,6 +41,7 @@ impl Problem {
             code: code.to_owned(),
             errors: None,
             current_status: None,
+            retry_after: None,
         }
     }
 
