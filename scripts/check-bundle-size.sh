@@ -52,6 +52,14 @@ while ((${#queue[@]})); do
   done < <(referenced "$dist/$current")
 done
 
+# A build that names no WASM or no script from index.html would measure next to nothing.
+for kind in wasm js; do
+  if ! printf '%s\n' "${files[@]}" | grep -q "\.$kind\$"; then
+    echo "the first load names no .$kind file: is $dist a complete build?" >&2
+    exit 1
+  fi
+done
+
 sent_size() { # FILE -> bytes as sent
   if [[ -f "$dist/$1.gz" ]]; then wc -c <"$dist/$1.gz"; else gzip -9 -c "$dist/$1" | wc -c; fi
 }

@@ -64,11 +64,15 @@ GUICHET_BIN="$repo/target/debug/guichet" bash scripts/e2e.sh
 
 step "public contract smoke test (release build)"
 smoke="$repo/../shared/contract/smoke.py"
-if [[ -f "$smoke" ]]; then
-  python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
-  # smoke.py starts the binary from a temporary working directory, so its path must be
-  # absolute; the contract's own build() returns a relative one.
-  python3 - "$smoke" <<'PY'
+# A step that cannot run fails the command: never "skipped" followed by "all checks passed".
+if [[ ! -f "$smoke" ]]; then
+  echo "no $smoke beside this checkout: the contract smoke test cannot run" >&2
+  exit 1
+fi
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+# smoke.py starts the binary from a temporary working directory, so its path must be
+# absolute; the contract's own build() returns a relative one.
+python3 - "$smoke" <<'PY'
 import os, runpy, sys
 smoke = sys.argv[1]
 sys.path.insert(0, os.path.dirname(smoke))
@@ -78,7 +82,4 @@ guichet.build = lambda checkout=".": os.path.abspath(relative_build(checkout))
 sys.argv = [smoke]
 runpy.run_path(smoke, run_name="__main__")
 PY
-else
-  echo "no $smoke beside this checkout: skipped" >&2
-fi
 step "all checks passed"
