@@ -31,7 +31,9 @@ pub struct ListParams {
     /// `company` (referents), `all` (agents, their default).
     scope: Option<String>,
     /// Full text: every word must start a word of the title or description (case and
-    /// accents ignored).
+    /// accents ignored). A ticket number (`T20261203.0003`, `t20261203.0003` or
+    /// `20261203.0003`, as mail subjects show it) finds that ticket instead, if the caller
+    /// may see it and it meets the other filters.
     q: Option<String>,
     /// `-updated_at` (default), `updated_at`, `-created_at`, `created_at`.
     sort: Option<String>,

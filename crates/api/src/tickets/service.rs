@@ -486,7 +486,15 @@ pub async fn list(
     if let Some(priority) = query.priority {
         conditions.push(tickets::Column::Priority.eq(i16::from(priority)));
     }
-    let words = query.q.as_deref().and_then(search::query_words);
+    // A ticket number (pasted from a mail's subject) finds that ticket, not words like it.
+    let number = query.q.as_deref().and_then(TicketNumber::in_query);
+    let words = match &number {
+        Some(number) => {
+            conditions.push(tickets::Column::Number.eq(number.as_str()));
+            None
+        }
+        None => query.q.as_deref().and_then(search::query_words),
+    };
     let sort = query.sort.unwrap_or_default();
     let after = match query.cursor.as_deref() {
         None => None,

@@ -28,6 +28,7 @@ on_both_databases!(
     agent_filters_narrow_the_list,
     full_text_search_ignores_case_and_accents_and_matches_word_starts,
     a_search_finds_and_pages_to_matches_beyond_its_first_walk,
+    a_ticket_number_in_the_search_finds_that_ticket,
     pages_follow_each_other_without_duplicates_or_gaps,
 );
 
@@ -647,6 +648,57 @@ async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backe
     }
     // Punctuation alone is no query: everything is listed.
     assert!(list(&claire, search("!!")).await.len() >= 2);
+}
+
+async fn a_ticket_number_in_the_search_finds_that_ticket(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, paul, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let target = app.create(&claire, "Imprimante du deuxième étage").await;
+    app.create(&claire, "Une autre demande").await;
+    let number = target.number.to_string();
+    let search = |q: String, status: Vec<TicketStatus>| TicketListQuery {
+        q: Some(q),
+        status,
+        limit: Some(100),
+        ..Default::default()
+    };
+    let digits = number.trim_start_matches('T').to_owned();
+    for q in [
+        number.clone(),
+        number.to_lowercase(),
+        digits.clone(),
+        format!("  {number} "),
+    ] {
+        assert_eq!(
+            list(&claire, search(q.clone(), vec![])).await,
+            vec![number.clone()],
+            "{q}"
+        );
+        assert_eq!(
+            list(&agent, search(q.clone(), vec![])).await,
+            vec![number.clone()],
+            "agent, {q}"
+        );
+    }
+    // The other filters still apply, and a ticket the caller may not see stays hidden.
+    assert!(
+        list(&claire, search(number.clone(), vec![TicketStatus::Closed]))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        list(&claire, search(digits, vec![TicketStatus::New])).await,
+        vec![number.clone()]
+    );
+    assert!(list(&paul, search(number.clone(), vec![])).await.is_empty());
+    // A number that does not exist finds nothing.
+    assert!(list(&claire, search("T20000101.0001".into(), vec![]))
+        .await
+        .is_empty());
 }
 
 async fn a_search_finds_and_pages_to_matches_beyond_its_first_walk(backend: Backend) {
