@@ -137,7 +137,7 @@ async fn ticket_events_notify_the_right_people_in_their_language(backend: Backen
         .update_ticket(
             &ticket.number,
             &TicketUpdate {
-                assignee_id: Some(me.id),
+                assignee_id: Some(Some(me.id)),
                 ..Default::default()
             },
             &etag,
