@@ -174,8 +174,9 @@ pub async fn ticket_changed(
         told.push(address);
     }
 
-    // After closing, the requester is invited to rate the service.
-    if let (true, Some(requester)) = (has("solution_approved") || has("auto_closed"), requester) {
+    // After any closing, withdrawal included, the requester is invited to rate the service.
+    let closed = has("solution_approved") || has("auto_closed") || has("withdrawn");
+    if let (true, Some(requester)) = (closed, requester) {
         let locale = locale_of(requester);
         let mail = templates::rating_invitation(locale, &ticket.number, &ticket.title, &link);
         let to = if ticket.notify {

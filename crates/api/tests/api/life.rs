@@ -20,6 +20,8 @@ on_both_databases!(
     sharing_shows_the_ticket_to_colleagues_only,
     resolved_tickets_close_by_themselves,
     retried_requests_with_a_key_happen_once,
+    a_customers_answer_is_the_actor_of_the_move_it_causes,
+    a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited,
 );
 
 const AGENT: &str = "agent@guichet.test";
@@ -774,4 +776,110 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
         status_of(&keyed.create_ticket(&invalid).await.expect_err("invalid")).0,
         422
     );
+}
+
+async fn a_customers_answer_is_the_actor_of_the_move_it_causes(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for(AGENT).await,
+    );
+    let claire_id = claire.me().await.expect("me").id;
+    let number = app.create(&claire, "Réponse attendue").await.number;
+    for status in [TicketStatus::InProgress, TicketStatus::Waiting] {
+        let (_, etag) = agent.ticket_with_etag(&number).await.expect("etag");
+        agent
+            .update_ticket(
+                &number,
+                &TicketUpdate {
+                    status: Some(status),
+                    ..Default::default()
+                },
+                &etag,
+            )
+            .await
+            .expect("status");
+    }
+    claire
+        .add_followup(&number, &followup("Voici la réponse."))
+        .await
+        .expect("answer");
+    agent
+        .propose_solution(&number, "Redémarrez le poste.")
+        .await
+        .expect("solution");
+    claire
+        .add_followup(&number, &followup("Toujours pas."))
+        .await
+        .expect("answer to the solution");
+    for client in [&claire, &agent] {
+        let moves: Vec<(String, Option<i64>)> = client
+            .timeline(&number)
+            .await
+            .expect("timeline")
+            .into_iter()
+            .filter(|e| e.event == "status_changed" && e.details["from"] != json!("new"))
+            .map(|e| {
+                (
+                    e.details["to"].as_str().unwrap_or_default().to_owned(),
+                    e.actor.map(|a| a.id.0),
+                )
+            })
+            .collect();
+        let by_claire: Vec<&(String, Option<i64>)> = moves
+            .iter()
+            .filter(|(_, actor)| *actor == Some(claire_id.0))
+            .collect();
+        assert_eq!(
+            by_claire.len(),
+            2,
+            "waiting → in_progress and resolved → in_progress are Claire's: {moves:?}"
+        );
+        assert!(by_claire.iter().all(|(to, _)| to == "in_progress"));
+    }
+}
+
+async fn a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let number = app.create(&claire, "Finalement inutile").await.number;
+    let withdrawn = claire
+        .withdraw(&number, "Le problème a disparu de lui-même.")
+        .await
+        .expect("withdrawn");
+    assert_eq!(withdrawn.status, TicketStatus::Closed);
+
+    let invitation = outbox_mail(&app, |mail| {
+        mail.contains("To: claire@acme.test")
+            && mail.contains(number.as_str())
+            && mail.contains("votre avis")
+    })
+    .await;
+    assert!(invitation.contains(&format!("/tickets/{number}")));
+
+    let rated = claire
+        .rate(&number, 4, Some("Merci quand même"))
+        .await
+        .expect("rated after a withdrawal");
+    assert_eq!(rated.satisfaction.map(|s| s.rating), Some(4));
+}
+
+/// The first mail written to the outbox (`.eml` files, no SMTP configured) that `wanted`
+/// accepts, its quoted-printable soft breaks undone.
+async fn outbox_mail(app: &TestApp, wanted: impl Fn(&str) -> bool) -> String {
+    let outbox = app.data_dir().join("outbox");
+    for _ in 0..100 {
+        let found = std::fs::read_dir(&outbox)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok())
+            .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+            .map(|mail| mail.replace("=\r\n", "").replace("=\n", ""))
+            .find(|mail| wanted(mail));
+        if let Some(mail) = found {
+            return mail;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no such mail in {}", outbox.display());
 }
