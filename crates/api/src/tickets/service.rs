@@ -22,6 +22,7 @@ use crate::auth::SessionUser;
 use crate::config::Settings;
 use crate::entities::{assets, attachments, inbound_mails, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
+use crate::notifications::templates::Summary;
 use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
 
@@ -202,6 +203,13 @@ pub async fn open(
     let db = &state.db;
     let now = Utc::now().trunc_subsecs(6);
     let impact = Level::Medium;
+    // From memory: named in the mails announcing the ticket.
+    let category = state
+        .categories
+        .get(db)
+        .await?
+        .get(opening.category_id)
+        .cloned();
 
     let (txn, _turn) = state.writes.begin(db).await?;
     let number = number::allocate(&txn, state.settings.time_zone, now).await?;
@@ -240,7 +248,23 @@ pub async fn open(
     let row = row.try_into_model()?;
     let mut events = vec![("created", details)];
     events.extend(write_from_mail(&txn, row.id, now, from_mail).await?);
-    record_and_notify_as(&txn, &state.settings, &row, Some(author), now, events).await?;
+    let summary = Summary {
+        kind: opening.kind,
+        category_fr: category.as_ref().map_or("", |c| c.name_fr.as_str()),
+        category_en: category.as_ref().map_or("", |c| c.name_en.as_str()),
+        urgency: opening.urgency,
+        description: &row.description,
+    };
+    record_and_notify_as(
+        &txn,
+        &state.settings,
+        &row,
+        Some(author),
+        Some(&summary),
+        now,
+        events,
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -267,15 +291,17 @@ pub async fn record_and_notify(
     events: Vec<(&'static str, serde_json::Value)>,
 ) -> ApiResult<Vec<i64>> {
     let author = author.map(Author::from);
-    record_and_notify_as(db, settings, ticket, author, now, events).await
+    record_and_notify_as(db, settings, ticket, author, None, now, events).await
 }
 
-/// [`record_and_notify`] for an author who is not a signed-in caller.
+/// [`record_and_notify`] for an author who is not a signed-in caller, and with the summary
+/// of a new ticket for the mails announcing it.
 pub async fn record_and_notify_as(
     db: &impl ConnectionTrait,
     settings: &Settings,
     ticket: &tickets::Model,
     author: Option<Author<'_>>,
+    summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
     events: Vec<(&'static str, serde_json::Value)>,
 ) -> ApiResult<Vec<i64>> {
@@ -293,7 +319,7 @@ pub async fn record_and_notify_as(
             .await?,
         );
     }
-    ticket_changed(db, settings, ticket, author, &events, now).await?;
+    ticket_changed(db, settings, ticket, author, &events, summary, now).await?;
     Ok(ids)
 }
 
