@@ -22,6 +22,7 @@ on_both_databases!(
     retried_requests_with_a_key_happen_once,
     a_customers_answer_is_the_actor_of_the_move_it_causes,
     a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited,
+    the_demos_resolved_tickets_carry_their_solution,
 );
 
 const AGENT: &str = "agent@guichet.test";
@@ -882,4 +883,31 @@ async fn outbox_mail(app: &TestApp, wanted: impl Fn(&str) -> bool) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("no such mail in {}", outbox.display());
+}
+
+async fn the_demos_resolved_tickets_carry_their_solution(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let agent_id = app.client_for(AGENT).await.me().await.expect("me").id;
+    let resolved = claire
+        .list_tickets(&TicketListQuery {
+            status: vec![TicketStatus::Resolved],
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .items;
+    assert!(!resolved.is_empty(), "the demo has a resolved ticket");
+    for ticket in resolved {
+        let timeline = claire.timeline(&ticket.number).await.expect("timeline");
+        let solution = timeline
+            .iter()
+            .rev()
+            .find(|e| e.event == "solution_proposed")
+            .unwrap_or_else(|| panic!("{}: no solution in {timeline:?}", ticket.number));
+        assert_eq!(solution.actor.as_ref().map(|a| a.id), Some(agent_id));
+        let body = solution.details["body"].as_str().unwrap_or_default();
+        assert!(body.len() > 40, "a real solution: {body}");
+        assert_eq!(solution.details["to"], json!("resolved"));
+    }
 }
