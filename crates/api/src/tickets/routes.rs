@@ -41,6 +41,9 @@ pub struct ListParams {
     company_id: Option<i64>,
     /// Agents only.
     assignee_id: Option<i64>,
+    /// The tickets this person requested, among those the scope shows (a referent's
+    /// `company` view of one colleague's tickets, for instance).
+    requester_id: Option<i64>,
     /// Agents only: `very_low` … `very_high`.
     urgency: Option<String>,
     /// Agents only: 1 to 5.

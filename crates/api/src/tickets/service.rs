@@ -418,6 +418,14 @@ pub fn parse_list_query(
                     "expected a user id",
                 )),
             },
+            "requester_id" => match value.parse() {
+                Ok(id) => query.requester_id = Some(UserId(id)),
+                Err(_) => errors.push(FieldError::new(
+                    "requester_id",
+                    "invalid_type",
+                    "expected a user id",
+                )),
+            },
             "priority" => match value.parse::<u8>() {
                 Ok(p @ 1..=5) => query.priority = Some(p),
                 _ => errors.push(FieldError::new(
@@ -505,6 +513,10 @@ pub async fn list(
     }
     if let Some(assignee) = query.assignee_id {
         conditions.push(tickets::Column::AssigneeId.eq(assignee.0));
+    }
+    // Within the scope's reach: another company's requester finds nothing.
+    if let Some(requester) = query.requester_id {
+        conditions.push(tickets::Column::RequesterId.eq(requester.0));
     }
     if let Some(urgency) = query.urgency {
         conditions.push(tickets::Column::Urgency.eq(urgency.as_str()));
