@@ -50,6 +50,9 @@ pub struct Settings {
     /// by one before it searches them all (`tickets::queries::searched`). Only the cost
     /// depends on it, never the result.
     pub search_walk: u64,
+    /// Failed sign-ins from one client address (any accounts) within 15 minutes before that
+    /// address waits: high, since a whole office may share one address.
+    pub sign_in_address_limit: u64,
 }
 
 /// Every bad setting, one per line.
@@ -217,6 +220,16 @@ impl Settings {
                 _ => Err("expected a number of tickets, at least 1".to_owned()),
             },
         );
+        let sign_in_address_limit = parse_or(
+            &mut errors,
+            "GUICHET_SIGN_IN_ADDRESS_LIMIT",
+            get("GUICHET_SIGN_IN_ADDRESS_LIMIT"),
+            Some(100),
+            |v| match v.parse::<u64>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err("expected a number of failed sign-ins, at least 1".to_owned()),
+            },
+        );
 
         match (
             bind,
@@ -226,6 +239,7 @@ impl Settings {
             time_zone,
             workers,
             search_walk,
+            sign_in_address_limit,
         ) {
             (
                 Some(bind),
@@ -235,6 +249,7 @@ impl Settings {
                 Some(time_zone),
                 Some(workers),
                 Some(search_walk),
+                Some(sign_in_address_limit),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -252,6 +267,7 @@ impl Settings {
                 web_dir,
                 workers,
                 search_walk,
+                sign_in_address_limit,
             }),
             _ => Err(ConfigError(errors)),
         }

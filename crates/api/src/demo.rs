@@ -274,20 +274,31 @@ pub async fn seed(
     txn.commit().await?;
     drop(turn);
 
-    // (requester, kind, category, urgency, title, description, status, days ago, asset)
+    // (requester, kind, category, urgency, title, description, status, days ago, asset,
+    // the agent's solution of a resolved or closed ticket)
     let demo_tickets = [
-        (0, TicketKind::Incident, "Coupure totale", Level::High, "Plus d'accès à Internet au siège", "Depuis 8 h ce matin, aucun poste du siège n'accède à Internet. Le routeur clignote en orange.", TicketStatus::New, 0, Some(1)),
-        (0, TicketKind::Incident, "Lenteur", Level::Medium, "Lenteurs sur le logiciel de comptabilité", "Chaque écriture prend plusieurs secondes à s'enregistrer depuis lundi.", TicketStatus::InProgress, 2, None),
-        (0, TicketKind::Request, "Information", Level::Low, "Question sur notre contrat de support", "Pouvez-vous nous rappeler les horaires d'astreinte de notre contrat ?", TicketStatus::Waiting, 4, None),
-        (0, TicketKind::Incident, "Débit", Level::Medium, "Débit faible sur l'imprimante réseau", "Les impressions du 2e étage mettent plusieurs minutes à sortir.", TicketStatus::Resolved, 6, Some(2)),
-        (0, TicketKind::Request, "Facturation", Level::VeryLow, "Copie de la facture d'octobre", "Merci de nous renvoyer la facture d'octobre, nous ne la retrouvons pas.", TicketStatus::Closed, 12, None),
-        (1, TicketKind::Request, "Modification", Level::Medium, "Ajout d'un utilisateur au portail", "Merci de créer un accès pour notre nouvelle assistante, Julie.", TicketStatus::InProgress, 1, None),
-        (2, TicketKind::Incident, "Perte de paquets", Level::VeryHigh, "Packet loss on the warehouse link", "The SDSL link of the warehouse drops about 20% of packets since yesterday evening.", TicketStatus::New, 0, Some(4)),
-        (2, TicketKind::Request, "Technique", Level::Low, "Backup schedule of the file server", "Could you move the nightly backup of the file server to 2 am?", TicketStatus::Closed, 9, Some(3)),
+        (0, TicketKind::Incident, "Coupure totale", Level::High, "Plus d'accès à Internet au siège", "Depuis 8 h ce matin, aucun poste du siège n'accède à Internet. Le routeur clignote en orange.", TicketStatus::New, 0, Some(1), None),
+        (0, TicketKind::Incident, "Lenteur", Level::Medium, "Lenteurs sur le logiciel de comptabilité", "Chaque écriture prend plusieurs secondes à s'enregistrer depuis lundi.", TicketStatus::InProgress, 2, None, None),
+        (0, TicketKind::Request, "Information", Level::Low, "Question sur notre contrat de support", "Pouvez-vous nous rappeler les horaires d'astreinte de notre contrat ?", TicketStatus::Waiting, 4, None, None),
+        (0, TicketKind::Incident, "Débit", Level::Medium, "Débit faible sur l'imprimante réseau", "Les impressions du 2e étage mettent plusieurs minutes à sortir.", TicketStatus::Resolved, 6, Some(2), Some("Le pilote de l'imprimante réseau du 2e étage était configuré en mode d'impression « haute qualité » par défaut, ce qui multipliait la taille des fichiers envoyés. Nous l'avons repassé en mode standard sur le serveur d'impression et mis à jour le pilote (version 5.2). Une page de test sort désormais en moins de dix secondes. Pouvez-vous confirmer de votre côté ?")),
+        (0, TicketKind::Request, "Facturation", Level::VeryLow, "Copie de la facture d'octobre", "Merci de nous renvoyer la facture d'octobre, nous ne la retrouvons pas.", TicketStatus::Closed, 12, None, Some("Vous trouverez la copie de la facture d'octobre dans votre espace client, rubrique « Factures ». Nous vous l'avons aussi renvoyée par mail à l'adresse de la comptabilité.")),
+        (1, TicketKind::Request, "Modification", Level::Medium, "Ajout d'un utilisateur au portail", "Merci de créer un accès pour notre nouvelle assistante, Julie.", TicketStatus::InProgress, 1, None, None),
+        (2, TicketKind::Incident, "Perte de paquets", Level::VeryHigh, "Packet loss on the warehouse link", "The SDSL link of the warehouse drops about 20% of packets since yesterday evening.", TicketStatus::New, 0, Some(4), None),
+        (2, TicketKind::Request, "Technique", Level::Low, "Backup schedule of the file server", "Could you move the nightly backup of the file server to 2 am?", TicketStatus::Closed, 9, Some(3), Some("The nightly backup of the file server now starts at 2 am; tonight's run will be the first at the new time.")),
     ];
     let agent = user_ids[3];
-    for (requester, kind, category_name, urgency, title, description, status, days_ago, asset) in
-        demo_tickets
+    for (
+        requester,
+        kind,
+        category_name,
+        urgency,
+        title,
+        description,
+        status,
+        days_ago,
+        asset,
+        solution,
+    ) in demo_tickets
     {
         let created = now - Duration::days(days_ago) - Duration::minutes(30);
         let requester_account = &ACCOUNTS[requester];
@@ -352,7 +363,41 @@ pub async fn seed(
                 created + Duration::minutes(10),
                 Some(agent),
                 "status_changed",
-                json!({"from": "new", "to": status.as_str()}),
+                json!({"from": "new", "to": "in_progress"}),
+            )
+            .await?;
+        }
+        if status == TicketStatus::Waiting {
+            record_event(
+                &txn,
+                ticket.id,
+                created + Duration::minutes(12),
+                Some(agent),
+                "status_changed",
+                json!({"from": "in_progress", "to": "waiting"}),
+            )
+            .await?;
+        }
+        // A resolved ticket shows the solution it waits on; a closed one, how it was closed.
+        if let Some(body) = solution {
+            record_event(
+                &txn,
+                ticket.id,
+                created + Duration::minutes(15),
+                Some(agent),
+                "solution_proposed",
+                json!({"body": body, "from": "in_progress", "to": "resolved"}),
+            )
+            .await?;
+        }
+        if status == TicketStatus::Closed {
+            record_event(
+                &txn,
+                ticket.id,
+                created + Duration::minutes(20),
+                Some(user_ids[requester]),
+                "solution_approved",
+                json!({"from": "resolved", "to": "closed"}),
             )
             .await?;
         }

@@ -327,8 +327,9 @@ impl Client {
         Ok((response.json().await?, etag))
     }
 
-    /// Agents: change status, assignee, category or impact. `if_match` is the ETag the
-    /// change was based on; a stale one is refused (412). Returns the ticket and its new ETag.
+    /// Agents change status, assignee (`Some(None)` unassigns), category or impact; the
+    /// requester changes `notify` and `notify_email`. `if_match` is the ETag the change was
+    /// based on; a stale one is refused (412). Returns the ticket and its new ETag.
     pub async fn update_ticket(
         &self,
         number: &TicketNumber,
@@ -338,7 +339,7 @@ impl Client {
         let builder = self
             .request(Method::PATCH, &format!("/api/v1/tickets/{number}"))
             .header("If-Match", if_match)
-            .json(&without_nulls(update));
+            .json(&update_body(update));
         let response = Self::check(builder.send().await?).await?;
         let etag = etag_of(&response);
         Ok((response.json().await?, etag))
@@ -672,6 +673,15 @@ fn encode_path_segment(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A PATCH body: members left out are not changed, and `assignee_id: null` unassigns.
+fn update_body(update: &TicketUpdate) -> serde_json::Value {
+    let mut body = without_nulls(update);
+    if let (Some(None), serde_json::Value::Object(members)) = (update.assignee_id, &mut body) {
+        members.insert("assignee_id".to_owned(), serde_json::Value::Null);
+    }
+    body
 }
 
 /// Optional members are left out rather than sent as `null`.

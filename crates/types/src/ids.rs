@@ -63,6 +63,14 @@ impl TicketNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number a search names, as users paste it from a mail's subject:
+    /// `T20261203.0003`, `t20261203.0003` or `20261203.0003`, spaces around allowed.
+    pub fn in_query(query: &str) -> Option<Self> {
+        let query = query.trim();
+        let digits = query.strip_prefix(['T', 't']).unwrap_or(query);
+        format!("T{digits}").parse().ok()
+    }
 }
 
 impl TryFrom<String> for TicketNumber {
@@ -146,6 +154,25 @@ mod tests {
             "T+2026112.0001",
         ] {
             assert!(bad.parse::<TicketNumber>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_query_names_a_number_with_or_without_its_t() {
+        for query in ["T20261203.0003", "t20261203.0003", " 20261203.0003 "] {
+            assert_eq!(
+                TicketNumber::in_query(query).map(String::from).as_deref(),
+                Some("T20261203.0003"),
+                "{query}"
+            );
+        }
+        for query in [
+            "imprimante",
+            "TT20261203.0003",
+            "20261203",
+            "T20261203.0003 panne",
+        ] {
+            assert_eq!(TicketNumber::in_query(query), None, "{query}");
         }
     }
 }

@@ -35,16 +35,31 @@ where
     };
 
     let mut errors = Vec::new();
-    for name in given.keys().filter(|name| !template.contains_key(*name)) {
-        errors.push(FieldError::new(
-            name.as_str(),
-            "unknown_field",
-            "this member is not part of the request",
-        ));
+    let mut merged: Map<String, Value> = template.clone();
+    for (name, value) in given
+        .iter()
+        .filter(|(name, _)| !template.contains_key(*name))
+    {
+        // A member the default leaves out (one that tells `null` from absent) is known when
+        // it comes back out of the parsed request; any other is unknown.
+        let mut candidate = template.clone();
+        candidate.insert(name.clone(), value.clone());
+        match serde_json::from_value::<T>(Value::Object(candidate)) {
+            Err(error) => errors.push(type_error(name, &error)),
+            Ok(parsed) => match serde_json::to_value(parsed) {
+                Ok(Value::Object(round_trip)) if round_trip.contains_key(name) => {
+                    merged.insert(name.clone(), value.clone());
+                }
+                _ => errors.push(FieldError::new(
+                    name.as_str(),
+                    "unknown_field",
+                    "this member is not part of the request",
+                )),
+            },
+        }
     }
 
     // Members whose default is not null are required.
-    let mut merged: Map<String, Value> = template.clone();
     for (name, default) in &template {
         match given.get(name) {
             None if !default.is_null() => {

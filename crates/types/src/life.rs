@@ -24,18 +24,72 @@ pub struct NewFollowup {
     pub internal: Option<bool>,
 }
 
-/// `PATCH /tickets/{number}` (agents), with `If-Match: <ETag>`; members given are changed.
+/// `PATCH /tickets/{number}`, with `If-Match: <ETag>`; members given are changed, members
+/// left out are not. Agents change `status`, `assignee_id`, `category_id` and `impact`; the
+/// requester changes `notify` and `notify_email`, and only those.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"status": "waiting", "impact": "high"})))]
 pub struct TicketUpdate {
-    /// `in_progress` or `waiting`; `resolved` goes through the solution, `closed` through
-    /// approval or withdrawal.
+    /// Agents: `in_progress` or `waiting`; `resolved` goes through the solution, `closed`
+    /// through approval or withdrawal. `in_progress` on an unassigned ticket assigns it to
+    /// the agent who sets it.
     pub status: Option<TicketStatus>,
-    /// An agent or admin to assign.
-    pub assignee_id: Option<UserId>,
+    /// Agents: the active agent or admin to assign, or `null` to unassign; left out, the
+    /// assignee does not change.
+    // In Rust: `None` leaves it, `Some(None)` unassigns, `Some(Some(id))` assigns.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, nullable))]
+    pub assignee_id: Option<Option<UserId>>,
+    /// Agents.
     pub category_id: Option<CategoryId>,
+    /// Agents.
     pub impact: Option<Level>,
+    /// The requester: email me about this ticket.
+    pub notify: Option<bool>,
+    /// The requester: where those emails go (checked as at creation).
+    #[validate(custom(function = "crate::email::validate_email"))]
+    pub notify_email: Option<String>,
+}
+
+impl TicketUpdate {
+    /// The members only the support team may send, given in this update.
+    pub fn agent_members(&self) -> Vec<&'static str> {
+        [
+            ("assignee_id", self.assignee_id.is_some()),
+            ("category_id", self.category_id.is_some()),
+            ("impact", self.impact.is_some()),
+            ("status", self.status.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+
+    /// The members only the requester may send, given in this update.
+    pub fn requester_members(&self) -> Vec<&'static str> {
+        [
+            ("notify", self.notify.is_some()),
+            ("notify_email", self.notify_email.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
+/// A member that was given, as `null` or a value (a member left out stays `None` through
+/// `#[serde(default)]`): tells "unassign" from "no change".
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A text that moves a ticket: a solution, a rejection reason, a withdrawal or reopening reason.
@@ -99,4 +153,53 @@ pub struct AttachmentInfo {
     pub size: u64,
     /// The type it is served with (a safe list, else `application/octet-stream`).
     pub content_type: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_lenient;
+    use serde_json::json;
+
+    #[test]
+    fn an_assignee_left_out_null_or_given_are_three_things() {
+        let parse = |body| parse_lenient::<TicketUpdate>(body).expect("valid");
+        assert_eq!(parse(json!({"impact": "high"})).assignee_id, None);
+        assert_eq!(parse(json!({"assignee_id": null})).assignee_id, Some(None));
+        assert_eq!(
+            parse(json!({"assignee_id": 4})).assignee_id,
+            Some(Some(UserId(4)))
+        );
+        // And the same on the way out, for clients written with these types.
+        let body = |assignee_id| {
+            serde_json::to_value(TicketUpdate {
+                assignee_id,
+                ..Default::default()
+            })
+            .expect("serialises")
+        };
+        assert_eq!(body(None).get("assignee_id"), None);
+        assert_eq!(body(Some(None))["assignee_id"], json!(null));
+        assert_eq!(body(Some(Some(UserId(4))))["assignee_id"], json!(4));
+    }
+
+    #[test]
+    fn bad_members_of_an_update_are_named() {
+        let errors = parse_lenient::<TicketUpdate>(
+            json!({"assignee_id": "me", "notify_email": "nope", "colour": 1}),
+        )
+        .expect_err("invalid");
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("assignee_id", "invalid_type"),
+                ("colour", "unknown_field"),
+                ("notify_email", "email")
+            ]
+        );
+    }
 }

@@ -128,6 +128,8 @@ pub struct TicketListQuery {
     pub sort: Option<TicketSort>,
     pub company_id: Option<crate::CompanyId>,
     pub assignee_id: Option<UserId>,
+    /// The tickets this person requested, among those the scope shows.
+    pub requester_id: Option<UserId>,
     pub urgency: Option<Level>,
     pub priority: Option<u8>,
     pub cursor: Option<String>,
@@ -149,6 +151,7 @@ impl TicketListQuery {
             ("sort", self.sort.map(|s| s.as_str().to_owned())),
             ("company_id", self.company_id.map(|c| c.to_string())),
             ("assignee_id", self.assignee_id.map(|a| a.to_string())),
+            ("requester_id", self.requester_id.map(|r| r.to_string())),
             ("urgency", self.urgency.map(|u| u.as_str().to_owned())),
             ("priority", self.priority.map(|p| p.to_string())),
             ("cursor", self.cursor.clone()),

@@ -11,7 +11,9 @@ use crate::state::AppState;
 /// Sign in with email and password.
 ///
 /// Unknown emails and wrong passwords get the same answer. After 5 failures for one
-/// account or one address within 15 minutes, the answer is 429 with `Retry-After`.
+/// account (the email as typed, known or not) within 15 minutes, or 100 failures from one
+/// client address (`GUICHET_SIGN_IN_ADDRESS_LIMIT`), the answer is 429 with `Retry-After`
+/// and the problem member `retry_after` (seconds). The client address is the TCP peer's.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,

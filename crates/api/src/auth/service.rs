@@ -19,8 +19,9 @@ pub fn normalize_email(email: &str) -> String {
 pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResult<TokenPair> {
     let now = Utc::now();
     let email = normalize_email(&request.email);
-    let keys = throttle::keys(&email, ip);
-    throttle::check(&state.db, &keys, throttle::SIGN_IN, now).await?;
+    let limits = throttle::sign_in_keys(&email, ip, state.settings.sign_in_address_limit);
+    throttle::check(&state.db, &limits, now).await?;
+    let keys = limits.map(|(key, _)| key);
 
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))

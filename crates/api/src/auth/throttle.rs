@@ -2,8 +2,11 @@
 //! [`Limit`] allows so many attempts per key within its window; past it the answer is 429
 //! until the oldest counted attempt ages out.
 //!
-//! - Sign-in ([`SIGN_IN`]) counts failures, per account and per address; the account key is
-//!   the email as typed, so an unknown address is throttled exactly like a known one.
+//! - Sign-in counts failures per account ([`SIGN_IN`]; the account key is the email as typed,
+//!   so an unknown address is throttled exactly like a known one) and per client address with
+//!   a much higher limit (`GUICHET_SIGN_IN_ADDRESS_LIMIT`), so that one office behind a
+//!   single address is not locked out by a few colleagues' typos, while a guesser trying
+//!   many accounts from one address still is.
 //! - The lost-account form ([`ACCOUNT_RECOVERY`]) counts requests per address, see [`take`].
 //!
 //! Both live in `login_failures`, told apart by the prefix of their keys.
@@ -34,22 +37,31 @@ pub const ACCOUNT_RECOVERY: Limit = Limit {
 /// The longest window of the limits above: older rows count for nothing.
 const KEPT_MINUTES: i64 = 60;
 
-pub fn keys(email: &str, ip: &str) -> [String; 2] {
+/// The window of the per-address sign-in limit, whose count is a setting.
+pub const SIGN_IN_ADDRESS_WINDOW_MINUTES: i64 = 15;
+
+/// The sign-in limits of one attempt: the account's, then the client address's.
+pub fn sign_in_keys(email: &str, ip: &str, address_max: u64) -> [(String, Limit); 2] {
     [
-        format!("account:{}", email.trim().to_lowercase()),
-        format!("ip:{ip}"),
+        (format!("account:{}", email.trim().to_lowercase()), SIGN_IN),
+        (
+            format!("ip:{ip}"),
+            Limit {
+                max: address_max,
+                window_minutes: SIGN_IN_ADDRESS_WINDOW_MINUTES,
+            },
+        ),
     ]
 }
 
-/// Fails with 429 when any of `keys` has reached `limit`.
+/// Fails with 429 when any key has reached its limit.
 pub async fn check(
     db: &impl ConnectionTrait,
-    keys: &[String],
-    limit: Limit,
+    limits: &[(String, Limit)],
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let window = Duration::minutes(limit.window_minutes);
-    for key in keys {
+    for (key, limit) in limits {
+        let window = Duration::minutes(limit.window_minutes);
         let recent: Vec<DateTime<Utc>> = login_failures::Entity::find()
             .select_only()
             .column(login_failures::Column::At)
@@ -106,7 +118,8 @@ pub async fn take(
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(7303)")
             .await?;
     }
-    check(&txn, keys, limit, now).await?;
+    let limits: Vec<(String, Limit)> = keys.iter().map(|key| (key.clone(), limit)).collect();
+    check(&txn, &limits, now).await?;
     record(&txn, keys, now).await?;
     txn.commit().await?;
     Ok(())

@@ -3,7 +3,7 @@
 //! and are escaped in the HTML part; the link is ours, but escaped all the same.
 use guichet_types::Locale;
 
-use super::templates::{escape_html, Rendered};
+use super::templates::{colon, escape_html, Rendered};
 
 /// Which link a mail carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn render(
         text.push_str(&format!("{line}\n\n"));
         html.push_str(&format!("<p>{}</p>", escape_html(line)));
     }
-    text.push_str(&format!("{action} : {link}\n\n"));
+    text.push_str(&format!("{action}{} {link}\n\n", colon(locale)));
     html.push_str(&format!(
         "<p><a href=\"{}\">{}</a></p>",
         escape_html(link),
@@ -118,5 +118,11 @@ mod tests {
         let english = render(AccountLink::PasswordReset, Locale::En, "Paul", "", link);
         assert_eq!(english.subject, "Reset your password");
         assert!(english.text.contains("one hour"));
+        assert!(english
+            .text
+            .contains(&format!("Choose a new password: {link}")));
+        assert!(mail
+            .text
+            .contains(&format!("Choisir mon mot de passe : {link}")));
     }
 }

@@ -1,6 +1,6 @@
 //! The words of the mails, in French and English, as plain text and HTML. Everything users
 //! wrote is escaped in the HTML part.
-use guichet_types::{Locale, TicketStatus};
+use guichet_types::{Level, Locale, TicketKind, TicketStatus};
 use serde_json::Value;
 
 /// A mail's subject and bodies.
@@ -49,6 +49,82 @@ pub fn status_label(status: &str, locale: Locale) -> &'static str {
     }
 }
 
+/// A colon as the language writes it: French puts a space before it, English does not.
+pub fn colon(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Fr => " :",
+        Locale::En => ":",
+    }
+}
+
+pub fn level_label(level: &str, locale: Locale) -> &'static str {
+    let level = Level::parse(level).unwrap_or_default();
+    match (locale, level) {
+        (Locale::Fr, Level::VeryLow) => "Très basse",
+        (Locale::Fr, Level::Low) => "Basse",
+        (Locale::Fr, Level::Medium) => "Moyenne",
+        (Locale::Fr, Level::High) => "Haute",
+        (Locale::Fr, Level::VeryHigh) => "Très haute",
+        (Locale::En, Level::VeryLow) => "Very low",
+        (Locale::En, Level::Low) => "Low",
+        (Locale::En, Level::Medium) => "Medium",
+        (Locale::En, Level::High) => "High",
+        (Locale::En, Level::VeryHigh) => "Very high",
+    }
+}
+
+fn kind_label(kind: TicketKind, locale: Locale) -> &'static str {
+    match (locale, kind) {
+        (Locale::Fr, TicketKind::Incident) => "Incident",
+        (Locale::Fr, TicketKind::Request) => "Demande",
+        (Locale::En, TicketKind::Incident) => "Incident",
+        (Locale::En, TicketKind::Request) => "Request",
+    }
+}
+
+/// How much of a new ticket's description its mails quote.
+pub const SUMMARY_DESCRIPTION_CHARS: usize = 300;
+
+/// What a new ticket is about, for the requester's acknowledgement and the support team's
+/// alert: both can then act on the mail alone.
+pub struct Summary<'a> {
+    pub kind: TicketKind,
+    pub category_fr: &'a str,
+    pub category_en: &'a str,
+    pub urgency: Level,
+    pub description: &'a str,
+}
+
+pub fn summary_lines(summary: &Summary<'_>, locale: Locale) -> Vec<Line> {
+    let fr = locale == Locale::Fr;
+    let category = if fr {
+        summary.category_fr
+    } else {
+        summary.category_en
+    };
+    let (kind, urgency) = (
+        kind_label(summary.kind, locale),
+        level_label(summary.urgency.as_str(), locale),
+    );
+    let mut description: String = summary
+        .description
+        .chars()
+        .take(SUMMARY_DESCRIPTION_CHARS)
+        .collect();
+    if summary.description.chars().count() > SUMMARY_DESCRIPTION_CHARS {
+        description.push('…');
+    }
+    vec![
+        Line::Says(if fr {
+            format!("Type : {kind} — catégorie : {category} — urgence : {urgency}.")
+        } else {
+            format!("Type: {kind}, category: {category}, urgency: {urgency}.")
+        }),
+        Line::Says(if fr { "Description :" } else { "Description:" }.to_owned()),
+        Line::Quote(description),
+    ]
+}
+
 fn text(details: &Value, key: &str) -> String {
     details[key].as_str().unwrap_or_default().to_owned()
 }
@@ -87,9 +163,21 @@ pub fn event_lines(
                 format!("Status: {} → {}.", status_label(&from, locale), status_label(&to, locale)),
             )]
         }
-        "assigned" => {
-            let name = details["assignee"]["name"].as_str().unwrap_or_default();
-            vec![says(format!("Le ticket est pris en charge par {name}."), format!("{name} is now handling the ticket."))]
+        "assigned" => match details["assignee"]["name"].as_str() {
+            Some(name) => vec![says(format!("Le ticket est pris en charge par {name}."), format!("{name} is now handling the ticket."))],
+            None => vec![says("Le ticket n'est plus attribué à personne.".to_owned(), "The ticket is no longer assigned to anyone.".to_owned())],
+        },
+        "category_changed" => {
+            let (from, to) = (&details["from"]["name"], &details["to"]["name"]);
+            let (from, to) = (from.as_str().unwrap_or_default(), to.as_str().unwrap_or_default());
+            vec![says(format!("Catégorie : {from} → {to}."), format!("Category: {from} → {to}."))]
+        }
+        "impact_changed" => {
+            let (from, to) = (text(details, "from"), text(details, "to"));
+            vec![says(
+                format!("Impact : {} → {}.", level_label(&from, locale), level_label(&to, locale)),
+                format!("Impact: {} → {}.", level_label(&from, locale), level_label(&to, locale)),
+            )]
         }
         "solution_proposed" => vec![
             says(format!("{actor} propose une solution :"), format!("{actor} proposes a solution:")),
@@ -151,7 +239,8 @@ pub fn render(locale: Locale, number: &str, title: &str, lines: &[Line], link: &
             }
         }
     }
-    text.push_str(&format!("{see} : {link}\n\n-- \n{signature}\n"));
+    let colon = colon(locale);
+    text.push_str(&format!("{see}{colon} {link}\n\n-- \n{signature}\n"));
     html.push_str(&format!(
         "<p><a href=\"{}\">{see}</a></p><p>-- <br>{signature}</p></body></html>",
         escape_html(link)
@@ -220,6 +309,61 @@ mod tests {
     }
 
     #[test]
+    fn english_has_no_space_before_its_colons_and_french_keeps_it() {
+        let link = "http://h/tickets/T1";
+        let en = render(Locale::En, "T1", "t", &[], link);
+        let fr = render(Locale::Fr, "T1", "t", &[], link);
+        assert!(en.text.contains("See the ticket: http://h/"), "{}", en.text);
+        assert!(
+            fr.text.contains("Voir le ticket : http://h/"),
+            "{}",
+            fr.text
+        );
+        let summary = Summary {
+            kind: TicketKind::Request,
+            category_fr: "Facturation",
+            category_en: "Billing",
+            urgency: Level::VeryHigh,
+            description: &"é".repeat(SUMMARY_DESCRIPTION_CHARS + 1),
+        };
+        for (locale, expected) in [
+            (
+                Locale::En,
+                "Type: Request, category: Billing, urgency: Very high.",
+            ),
+            (
+                Locale::Fr,
+                "Type : Demande — catégorie : Facturation — urgence : Très haute.",
+            ),
+        ] {
+            let lines = summary_lines(&summary, locale);
+            assert_eq!(lines[0], Line::Says(expected.to_owned()));
+            assert_eq!(
+                lines[2],
+                Line::Quote(format!("{}…", "é".repeat(SUMMARY_DESCRIPTION_CHARS)))
+            );
+        }
+        for line in event_lines(
+            "solution_proposed",
+            &json!({"body": "b"}),
+            "A",
+            "T1",
+            Locale::En,
+            false,
+        )
+        .into_iter()
+        .flatten()
+        .chain(summary_lines(&summary, Locale::En))
+        {
+            if let Line::Says(sentence) = line {
+                for mark in [" :", " ?", " !", " ;"] {
+                    assert!(!sentence.contains(mark), "{sentence}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn both_languages() {
         let details = json!({"from": "in_progress", "to": "waiting"});
         let fr = event_lines("status_changed", &details, "Agnès", "T1", Locale::Fr, false);
@@ -233,7 +377,7 @@ mod tests {
             Some(vec![Line::Says("Status: In progress → Waiting.".into())])
         );
         assert_eq!(
-            event_lines("impact_changed", &details, "A", "T1", Locale::Fr, false),
+            event_lines("rated", &details, "A", "T1", Locale::Fr, false),
             None
         );
     }

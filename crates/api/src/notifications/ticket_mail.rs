@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::outbox::{self, mail_host, OutgoingMail};
 use super::reply_address;
-use super::templates::{self, event_lines, Line};
+use super::templates::{self, event_lines, summary_lines, Line, Summary};
 use crate::config::Settings;
 use crate::entities::{ticket_watchers, tickets, users};
 use crate::error::ApiResult;
@@ -35,13 +35,15 @@ struct Recipient {
 }
 
 /// Writes the mails announcing `events` (in order) on `ticket` to the outbox, in the
-/// caller's transaction.
+/// caller's transaction: one mail per recipient, telling every event of the change.
+/// `summary` (a new ticket's) is added to the mails announcing its creation.
 pub async fn ticket_changed(
     db: &impl ConnectionTrait,
     settings: &Settings,
     ticket: &tickets::Model,
     author: Option<Author<'_>>,
     events: &[(&str, Value)],
+    summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let has = |name: &str| events.iter().any(|(event, _)| *event == name);
@@ -120,6 +122,8 @@ pub async fn ticket_changed(
     let mut told: Vec<String> = Vec::new();
     let mut mails: Vec<OutgoingMail> = Vec::new();
     let link = format!("{}/tickets/{}", settings.public_url, ticket.number);
+    // A proposed solution's mail leads straight to the box where it is approved.
+    let solution_link = format!("{link}#solution");
     let thread = Some(format!(
         "<{}@{}>",
         ticket.number,
@@ -151,6 +155,9 @@ pub async fn ticket_changed(
         if lines.is_empty() {
             continue;
         }
+        if let (true, Some(summary)) = (has("created"), summary) {
+            lines.extend(summary_lines(summary, recipient.locale));
+        }
         // Replying to the mail writes a follow-up on the ticket as this recipient.
         let reply_to = reply_address::for_recipient(settings, &ticket.number, &recipient.email);
         if reply_to.is_some() {
@@ -161,7 +168,11 @@ pub async fn ticket_changed(
             &ticket.number,
             &ticket.title,
             &lines,
-            &link,
+            if has("solution_proposed") {
+                &solution_link
+            } else {
+                &link
+            },
         );
         mails.push(OutgoingMail {
             to: recipient.email,
@@ -174,8 +185,9 @@ pub async fn ticket_changed(
         told.push(address);
     }
 
-    // After closing, the requester is invited to rate the service.
-    if let (true, Some(requester)) = (has("solution_approved") || has("auto_closed"), requester) {
+    // After any closing, withdrawal included, the requester is invited to rate the service.
+    let closed = has("solution_approved") || has("auto_closed") || has("withdrawn");
+    if let (true, Some(requester)) = (closed, requester) {
         let locale = locale_of(requester);
         let mail = templates::rating_invitation(locale, &ticket.number, &ticket.title, &link);
         let to = if ticket.notify {

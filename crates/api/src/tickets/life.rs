@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 use super::lifecycle::{next_status, Move};
 use super::queries;
 use super::service::{record_and_notify, record_event, write_from_mail, FromMail};
+use crate::auth::extractor::display_name;
+use crate::auth::password::LOCKED_HASH;
 use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{attachments, ticket_events, ticket_watchers, tickets, users};
@@ -43,9 +45,12 @@ pub fn etag(version: i64) -> String {
 #[derive(Default)]
 struct Change {
     status: Option<TicketStatus>,
-    assignee_id: Option<i64>,
+    /// `Some(None)` unassigns.
+    assignee_id: Option<Option<i64>>,
     category_id: Option<i64>,
     impact: Option<Level>,
+    /// The requester's notification choice: whether, and where.
+    notify: Option<(bool, String)>,
     satisfaction: Option<(i16, Option<String>)>,
     /// Timeline entries, in order: (event, details).
     events: Vec<(&'static str, Value)>,
@@ -106,6 +111,11 @@ async fn apply(
                 Expr::value(i16::from(priority(urgency, impact))),
             );
     }
+    if let Some((notify, notify_email)) = change.notify {
+        update = update
+            .col_expr(tickets::Column::Notify, Expr::value(notify))
+            .col_expr(tickets::Column::NotifyEmail, Expr::value(notify_email));
+    }
     if let Some((rating, comment)) = change.satisfaction {
         update = update
             .col_expr(tickets::Column::SatisfactionRating, Expr::value(rating))
@@ -121,8 +131,12 @@ async fn apply(
         .ok_or(ApiError::NotFound)?;
     let mut events = change.events;
     events.extend(write_from_mail(&txn, ticket.id, now, change.from_mail).await?);
-    let event_ids =
-        record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?;
+    // A change of the requester's notification choice alone is no news to anyone.
+    let event_ids = if events.is_empty() {
+        Vec::new()
+    } else {
+        record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?
+    };
     txn.commit().await?;
     let version = updated.version;
     let ticket = queries::resource(&state.db, &state.categories, updated.id, user.locale)
@@ -285,7 +299,9 @@ pub async fn add_mail_reply(
     Ok(())
 }
 
-/// Agents: status, assignee, category, impact, with the ETag the change was based on.
+/// `PATCH`, with the ETag the change was based on: agents change status, assignee, category
+/// and impact; the requester changes their notification choice. Anyone sending members
+/// that are not theirs gets a 422 naming each (`not_allowed`), and nothing changes.
 pub async fn update(
     state: &AppState,
     user: &SessionUser,
@@ -293,22 +309,93 @@ pub async fn update(
     input: TicketUpdate,
     if_match: Option<i64>,
 ) -> ApiResult<Versioned> {
-    staff_only(user)?;
     let if_match = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let (not_theirs, why) = if user.is_staff() {
+        (
+            input.requester_members(),
+            "only the requester chooses their notifications",
+        )
+    } else {
+        (input.agent_members(), "only the support team changes this")
+    };
+    if !not_theirs.is_empty() {
+        return Err(ApiError::Validation(
+            not_theirs
+                .into_iter()
+                .map(|member| FieldError::new(member, "not_allowed", why))
+                .collect(),
+        ));
+    }
+    if user.is_staff() {
+        agent_update(state, user, number, input, if_match).await
+    } else {
+        requester_update(state, user, number, input, if_match).await
+    }
+}
+
+/// The requester turns the ticket's mails on or off, or sends them elsewhere.
+async fn requester_update(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    input: TicketUpdate,
+    if_match: i64,
+) -> ApiResult<Versioned> {
+    let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
+        if ticket.requester_id != user.id {
+            return Err(ApiError::Forbidden(
+                "only the requester changes the ticket's notifications".into(),
+            ));
+        }
+        let notify_email = input
+            .notify_email
+            .as_deref()
+            .map(normalize_email)
+            .unwrap_or_else(|| ticket.notify_email.clone());
+        Ok(Change {
+            notify: Some((input.notify.unwrap_or(ticket.notify), notify_email)),
+            ..Default::default()
+        })
+    })
+    .await?;
+    Ok(versioned)
+}
+
+/// Whom an agent's PATCH assigns the ticket to.
+enum Assignment {
+    Unchanged,
+    Nobody,
+    Agent { id: i64, name: String },
+}
+
+async fn agent_update(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+    input: TicketUpdate,
+    if_match: i64,
+) -> ApiResult<Versioned> {
     let mut errors = Vec::new();
-    let assignee = match input.assignee_id {
-        None => None,
-        Some(id) => {
+    let assignment = match input.assignee_id {
+        None => Assignment::Unchanged,
+        Some(None) => Assignment::Nobody,
+        Some(Some(id)) => {
             let found = users::Entity::find_by_id(id.0).one(&state.db).await?;
-            match found.filter(|u| Role::parse(&u.role).is_some_and(Role::is_staff)) {
-                Some(agent) => Some(agent),
+            let active_staff = found.filter(|u| {
+                Role::parse(&u.role).is_some_and(Role::is_staff) && u.password_hash != LOCKED_HASH
+            });
+            match active_staff {
+                Some(agent) => Assignment::Agent {
+                    id: agent.id,
+                    name: display_name(&agent),
+                },
                 None => {
                     errors.push(FieldError::new(
                         "assignee_id",
                         "not_found",
-                        "no agent has this id",
+                        "no active agent or admin has this id",
                     ));
-                    None
+                    Assignment::Unchanged
                 }
             }
         }
@@ -349,12 +436,29 @@ pub async fn update(
         let current = parse_status(ticket)?;
         let mut status = current;
         let mut change = Change::default();
-        if let Some(agent) = &assignee {
-            if ticket.assignee_id != Some(agent.id) {
-                status = next_status(status, Move::Assign)?;
-                change.assignee_id = Some(agent.id);
-                let name = crate::auth::extractor::display_name(agent);
-                change.events.push(("assigned", json!({"assignee": {"id": agent.id, "name": name}})));
+        // Whoever sets an unassigned ticket in progress takes it, unless the same change
+        // says whom it goes to.
+        let takes_it = ticket.assignee_id.is_none()
+            && input.status == Some(TicketStatus::InProgress)
+            && matches!(assignment, Assignment::Unchanged);
+        let new_assignee = match &assignment {
+            Assignment::Agent { id, name } => Some(Some((*id, name.clone()))),
+            Assignment::Nobody => Some(None),
+            Assignment::Unchanged if takes_it => Some(Some((user.id, user.name.clone()))),
+            Assignment::Unchanged => None,
+        };
+        if let Some(assignee) = new_assignee {
+            let assignee_id = assignee.as_ref().map(|(id, _)| *id);
+            if ticket.assignee_id != assignee_id {
+                if assignee_id.is_some() {
+                    status = next_status(status, Move::Assign)?;
+                }
+                change.assignee_id = Some(assignee_id);
+                let details = match assignee {
+                    Some((id, name)) => json!({"assignee": {"id": id, "name": name}}),
+                    None => json!({"assignee": null}),
+                };
+                change.events.push(("assigned", details));
             }
         }
         if let Some(requested) = input.status {

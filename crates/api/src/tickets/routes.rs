@@ -31,7 +31,9 @@ pub struct ListParams {
     /// `company` (referents), `all` (agents, their default).
     scope: Option<String>,
     /// Full text: every word must start a word of the title or description (case and
-    /// accents ignored).
+    /// accents ignored). A ticket number (`T20261203.0003`, `t20261203.0003` or
+    /// `20261203.0003`, as mail subjects show it) finds that ticket instead, if the caller
+    /// may see it and it meets the other filters.
     q: Option<String>,
     /// `-updated_at` (default), `updated_at`, `-created_at`, `created_at`.
     sort: Option<String>,
@@ -39,6 +41,9 @@ pub struct ListParams {
     company_id: Option<i64>,
     /// Agents only.
     assignee_id: Option<i64>,
+    /// The tickets this person requested, among those the scope shows (a referent's
+    /// `company` view of one colleague's tickets, for instance).
+    requester_id: Option<i64>,
     /// Agents only: `very_low` … `very_high`.
     urgency: Option<String>,
     /// Agents only: 1 to 5.
@@ -224,7 +229,14 @@ pub async fn add_followup(
     Ok(HttpResponse::Created().json(answer.body))
 }
 
-/// Agents: change the status (`in_progress`, `waiting`), assignee, category or impact.
+/// Change a ticket: agents its status, assignee, category or impact; the requester their
+/// notifications.
+///
+/// Agents send `status` (`in_progress`, `waiting`), `assignee_id` (an active agent or admin,
+/// or `null` to unassign; left out, unchanged), `category_id`, `impact`. Setting
+/// `in_progress` on an unassigned ticket assigns it to the agent who does it. The requester
+/// sends `notify` and `notify_email` only. Members that are not the caller's are a 422
+/// naming each with `not_allowed`, and nothing changes.
 ///
 /// Send the ETag of the ticket as `If-Match`: a change based on a stale version is refused
 /// with 412 and changes nothing. Priority follows urgency and impact.
@@ -240,11 +252,11 @@ pub async fn add_followup(
     responses(
         (status = 200, description = "The changed ticket, with its new ETag", body = Ticket, headers(("ETag" = String, description = "The new version"))),
         NotSignedIn,
-        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A customer who is not the ticket's requester", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A status change the lifecycle forbids (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The ticket changed since that ETag (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid members, named", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members, named; members that are not the caller's are `not_allowed`", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "No If-Match (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
     )
 )]

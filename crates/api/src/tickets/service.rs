@@ -22,6 +22,7 @@ use crate::auth::SessionUser;
 use crate::config::Settings;
 use crate::entities::{assets, attachments, inbound_mails, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
+use crate::notifications::templates::Summary;
 use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
 
@@ -202,6 +203,13 @@ pub async fn open(
     let db = &state.db;
     let now = Utc::now().trunc_subsecs(6);
     let impact = Level::Medium;
+    // From memory: named in the mails announcing the ticket.
+    let category = state
+        .categories
+        .get(db)
+        .await?
+        .get(opening.category_id)
+        .cloned();
 
     let (txn, _turn) = state.writes.begin(db).await?;
     let number = number::allocate(&txn, state.settings.time_zone, now).await?;
@@ -240,7 +248,23 @@ pub async fn open(
     let row = row.try_into_model()?;
     let mut events = vec![("created", details)];
     events.extend(write_from_mail(&txn, row.id, now, from_mail).await?);
-    record_and_notify_as(&txn, &state.settings, &row, Some(author), now, events).await?;
+    let summary = Summary {
+        kind: opening.kind,
+        category_fr: category.as_ref().map_or("", |c| c.name_fr.as_str()),
+        category_en: category.as_ref().map_or("", |c| c.name_en.as_str()),
+        urgency: opening.urgency,
+        description: &row.description,
+    };
+    record_and_notify_as(
+        &txn,
+        &state.settings,
+        &row,
+        Some(author),
+        Some(&summary),
+        now,
+        events,
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -267,15 +291,17 @@ pub async fn record_and_notify(
     events: Vec<(&'static str, serde_json::Value)>,
 ) -> ApiResult<Vec<i64>> {
     let author = author.map(Author::from);
-    record_and_notify_as(db, settings, ticket, author, now, events).await
+    record_and_notify_as(db, settings, ticket, author, None, now, events).await
 }
 
-/// [`record_and_notify`] for an author who is not a signed-in caller.
+/// [`record_and_notify`] for an author who is not a signed-in caller, and with the summary
+/// of a new ticket for the mails announcing it.
 pub async fn record_and_notify_as(
     db: &impl ConnectionTrait,
     settings: &Settings,
     ticket: &tickets::Model,
     author: Option<Author<'_>>,
+    summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
     events: Vec<(&'static str, serde_json::Value)>,
 ) -> ApiResult<Vec<i64>> {
@@ -293,7 +319,7 @@ pub async fn record_and_notify_as(
             .await?,
         );
     }
-    ticket_changed(db, settings, ticket, author, &events, now).await?;
+    ticket_changed(db, settings, ticket, author, &events, summary, now).await?;
     Ok(ids)
 }
 
@@ -392,6 +418,14 @@ pub fn parse_list_query(
                     "expected a user id",
                 )),
             },
+            "requester_id" => match value.parse() {
+                Ok(id) => query.requester_id = Some(UserId(id)),
+                Err(_) => errors.push(FieldError::new(
+                    "requester_id",
+                    "invalid_type",
+                    "expected a user id",
+                )),
+            },
             "priority" => match value.parse::<u8>() {
                 Ok(p @ 1..=5) => query.priority = Some(p),
                 _ => errors.push(FieldError::new(
@@ -480,13 +514,25 @@ pub async fn list(
     if let Some(assignee) = query.assignee_id {
         conditions.push(tickets::Column::AssigneeId.eq(assignee.0));
     }
+    // Within the scope's reach: another company's requester finds nothing.
+    if let Some(requester) = query.requester_id {
+        conditions.push(tickets::Column::RequesterId.eq(requester.0));
+    }
     if let Some(urgency) = query.urgency {
         conditions.push(tickets::Column::Urgency.eq(urgency.as_str()));
     }
     if let Some(priority) = query.priority {
         conditions.push(tickets::Column::Priority.eq(i16::from(priority)));
     }
-    let words = query.q.as_deref().and_then(search::query_words);
+    // A ticket number (pasted from a mail's subject) finds that ticket, not words like it.
+    let number = query.q.as_deref().and_then(TicketNumber::in_query);
+    let words = match &number {
+        Some(number) => {
+            conditions.push(tickets::Column::Number.eq(number.as_str()));
+            None
+        }
+        None => query.q.as_deref().and_then(search::query_words),
+    };
     let sort = query.sort.unwrap_or_default();
     let after = match query.cursor.as_deref() {
         None => None,

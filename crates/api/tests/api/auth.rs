@@ -4,7 +4,7 @@ use guichet_types::{Locale, ProfileUpdate, Role};
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
 
-use crate::helpers::{spawn, Backend, PASSWORD, TOKEN_KEY};
+use crate::helpers::{spawn, spawn_with, Backend, PASSWORD, TOKEN_KEY};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -13,6 +13,8 @@ on_both_databases!(
     refresh_rotates_and_a_reused_token_revokes_the_session,
     logout_ends_the_session,
     five_failures_throttle_the_account_whether_or_not_it_exists,
+    failures_on_unknown_accounts_do_not_lock_out_the_office,
+    the_address_limit_still_stops_a_guesser,
     bad_tokens_are_refused_with_401,
     a_generic_password_must_be_changed_before_anything_else,
     changing_the_password_applies_the_policy_and_signs_out_other_sessions,
@@ -186,14 +188,55 @@ async fn five_failures_throttle_the_account_whether_or_not_it_exists(backend: Ba
         assert!(retry_after > 0 && retry_after <= 15 * 60);
         let problem: guichet_types::Problem = throttled.json().expect("problem");
         assert_eq!(problem.code, "too_many_requests");
-        // The address has failed 5 times too: other accounts from it wait as well.
-        let error = app
-            .anonymous
+        assert_eq!(problem.retry_after, Some(retry_after));
+        // Only that account waits: a colleague signing in from the same address does not.
+        app.anonymous
             .login("claire@acme.test", PASSWORD)
             .await
-            .expect_err("address throttled");
-        assert_eq!(problem_code(&error).0, 429);
+            .expect("another account from the same address");
     }
+}
+
+async fn failures_on_unknown_accounts_do_not_lock_out_the_office(backend: Backend) {
+    let app = spawn(backend).await;
+    for n in 0..20 {
+        let error = app
+            .anonymous
+            .login(&format!("typo{n}@acme.test"), "Wrong-Password-1!")
+            .await
+            .expect_err("unknown account");
+        assert_eq!(
+            problem_code(&error),
+            (401, "invalid_credentials".to_owned())
+        );
+    }
+    app.anonymous
+        .login("claire@acme.test", PASSWORD)
+        .await
+        .expect("a real customer from the same address");
+}
+
+async fn the_address_limit_still_stops_a_guesser(backend: Backend) {
+    let app = spawn_with(backend, &[("GUICHET_SIGN_IN_ADDRESS_LIMIT", "8")]).await;
+    for n in 0..8 {
+        let error = app
+            .anonymous
+            .login(&format!("guess{n}@acme.test"), "Wrong-Password-1!")
+            .await
+            .expect_err("unknown account");
+        assert_eq!(problem_code(&error).0, 401);
+    }
+    let error = app
+        .anonymous
+        .login("claire@acme.test", PASSWORD)
+        .await
+        .expect_err("the address is throttled");
+    let problem = error.problem().expect("a problem answer");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (429, "too_many_requests")
+    );
+    assert!(problem.retry_after.is_some_and(|s| s > 0 && s <= 15 * 60));
 }
 
 async fn bad_tokens_are_refused_with_401(backend: Backend) {

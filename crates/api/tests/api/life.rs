@@ -20,6 +20,9 @@ on_both_databases!(
     sharing_shows_the_ticket_to_colleagues_only,
     resolved_tickets_close_by_themselves,
     retried_requests_with_a_key_happen_once,
+    a_customers_answer_is_the_actor_of_the_move_it_causes,
+    a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited,
+    the_demos_resolved_tickets_carry_their_solution,
 );
 
 const AGENT: &str = "agent@guichet.test";
@@ -248,15 +251,18 @@ async fn each_role_makes_only_its_moves(backend: Backend) {
         impact: Some(Level::High),
         ..Default::default()
     };
+    // The agents' members of PATCH are named as not the customer's.
+    let agents_only = claire
+        .update_ticket(&number, &update, &etag)
+        .await
+        .expect_err("agents only");
+    assert_eq!(status_of(&agents_only).0, 422);
     assert_eq!(
-        status_of(
-            &claire
-                .update_ticket(&number, &update, &etag)
-                .await
-                .expect_err("agents only")
-        )
-        .0,
-        403
+        agents_only
+            .problem()
+            .and_then(|p| p.field_error("impact"))
+            .map(|e| e.code.as_str()),
+        Some("not_allowed")
     );
     assert_eq!(
         status_of(
@@ -410,7 +416,7 @@ async fn agent_changes_need_the_current_etag(backend: Backend) {
         .update_ticket(
             &number,
             &TicketUpdate {
-                assignee_id: Some(me.id),
+                assignee_id: Some(Some(me.id)),
                 impact: Some(Level::VeryHigh),
                 ..Default::default()
             },
@@ -456,7 +462,7 @@ async fn agent_changes_need_the_current_etag(backend: Backend) {
             &number,
             &TicketUpdate {
                 status: Some(TicketStatus::Resolved),
-                assignee_id: Some(customer),
+                assignee_id: Some(Some(customer)),
                 ..Default::default()
             },
             &new_etag,
@@ -771,4 +777,137 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
         status_of(&keyed.create_ticket(&invalid).await.expect_err("invalid")).0,
         422
     );
+}
+
+async fn a_customers_answer_is_the_actor_of_the_move_it_causes(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for(AGENT).await,
+    );
+    let claire_id = claire.me().await.expect("me").id;
+    let number = app.create(&claire, "Réponse attendue").await.number;
+    for status in [TicketStatus::InProgress, TicketStatus::Waiting] {
+        let (_, etag) = agent.ticket_with_etag(&number).await.expect("etag");
+        agent
+            .update_ticket(
+                &number,
+                &TicketUpdate {
+                    status: Some(status),
+                    ..Default::default()
+                },
+                &etag,
+            )
+            .await
+            .expect("status");
+    }
+    claire
+        .add_followup(&number, &followup("Voici la réponse."))
+        .await
+        .expect("answer");
+    agent
+        .propose_solution(&number, "Redémarrez le poste.")
+        .await
+        .expect("solution");
+    claire
+        .add_followup(&number, &followup("Toujours pas."))
+        .await
+        .expect("answer to the solution");
+    for client in [&claire, &agent] {
+        let moves: Vec<(String, Option<i64>)> = client
+            .timeline(&number)
+            .await
+            .expect("timeline")
+            .into_iter()
+            .filter(|e| e.event == "status_changed" && e.details["from"] != json!("new"))
+            .map(|e| {
+                (
+                    e.details["to"].as_str().unwrap_or_default().to_owned(),
+                    e.actor.map(|a| a.id.0),
+                )
+            })
+            .collect();
+        let by_claire: Vec<&(String, Option<i64>)> = moves
+            .iter()
+            .filter(|(_, actor)| *actor == Some(claire_id.0))
+            .collect();
+        assert_eq!(
+            by_claire.len(),
+            2,
+            "waiting → in_progress and resolved → in_progress are Claire's: {moves:?}"
+        );
+        assert!(by_claire.iter().all(|(to, _)| to == "in_progress"));
+    }
+}
+
+async fn a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let number = app.create(&claire, "Finalement inutile").await.number;
+    let withdrawn = claire
+        .withdraw(&number, "Le problème a disparu de lui-même.")
+        .await
+        .expect("withdrawn");
+    assert_eq!(withdrawn.status, TicketStatus::Closed);
+
+    let invitation = outbox_mail(&app, |mail| {
+        mail.contains("To: claire@acme.test")
+            && mail.contains(number.as_str())
+            && mail.contains("votre avis")
+    })
+    .await;
+    assert!(invitation.contains(&format!("/tickets/{number}")));
+
+    let rated = claire
+        .rate(&number, 4, Some("Merci quand même"))
+        .await
+        .expect("rated after a withdrawal");
+    assert_eq!(rated.satisfaction.map(|s| s.rating), Some(4));
+}
+
+/// The first mail written to the outbox (`.eml` files, no SMTP configured) that `wanted`
+/// accepts, its quoted-printable soft breaks undone.
+async fn outbox_mail(app: &TestApp, wanted: impl Fn(&str) -> bool) -> String {
+    let outbox = app.data_dir().join("outbox");
+    for _ in 0..100 {
+        let found = std::fs::read_dir(&outbox)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok())
+            .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+            .map(|mail| mail.replace("=\r\n", "").replace("=\n", ""))
+            .find(|mail| wanted(mail));
+        if let Some(mail) = found {
+            return mail;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no such mail in {}", outbox.display());
+}
+
+async fn the_demos_resolved_tickets_carry_their_solution(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let agent_id = app.client_for(AGENT).await.me().await.expect("me").id;
+    let resolved = claire
+        .list_tickets(&TicketListQuery {
+            status: vec![TicketStatus::Resolved],
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .items;
+    assert!(!resolved.is_empty(), "the demo has a resolved ticket");
+    for ticket in resolved {
+        let timeline = claire.timeline(&ticket.number).await.expect("timeline");
+        let solution = timeline
+            .iter()
+            .rev()
+            .find(|e| e.event == "solution_proposed")
+            .unwrap_or_else(|| panic!("{}: no solution in {timeline:?}", ticket.number));
+        assert_eq!(solution.actor.as_ref().map(|a| a.id), Some(agent_id));
+        let body = solution.details["body"].as_str().unwrap_or_default();
+        assert!(body.len() > 40, "a real solution: {body}");
+        assert_eq!(solution.details["to"], json!("resolved"));
+    }
 }

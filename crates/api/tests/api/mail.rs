@@ -3,9 +3,9 @@
 //! carrying internal notes.
 use std::collections::HashSet;
 
-use guichet_types::{NewFollowup, TicketStatus, TicketUpdate};
+use guichet_types::{Level, NewFollowup, TicketKind, TicketStatus, TicketUpdate};
 
-use crate::helpers::{spawn, spawn_with, Backend};
+use crate::helpers::{spawn, spawn_with, Backend, TestApp};
 use crate::on_both_databases;
 use crate::smtp::{Received, SmtpServer};
 
@@ -13,6 +13,9 @@ on_both_databases!(
     ticket_events_notify_the_right_people_in_their_language,
     without_smtp_mails_are_written_as_eml_files,
     undeliverable_mail_is_retried_later,
+    one_change_is_one_mail_per_recipient_telling_all_of_it,
+    a_new_tickets_mails_carry_its_summary_in_the_languages_typography,
+    watchers_hear_the_customers_replies_and_never_internal_notes,
 );
 
 fn to(mails: &[Received], address: &str) -> Vec<Received> {
@@ -137,7 +140,7 @@ async fn ticket_events_notify_the_right_people_in_their_language(backend: Backen
         .update_ticket(
             &ticket.number,
             &TicketUpdate {
-                assignee_id: Some(me.id),
+                assignee_id: Some(Some(me.id)),
                 ..Default::default()
             },
             &etag,
@@ -284,4 +287,231 @@ async fn two_instances_deliver_each_message_once() {
             .await,
         200
     );
+}
+
+/// An app whose mails go to a local SMTP server.
+async fn with_smtp(backend: Backend) -> (SmtpServer, TestApp) {
+    let (smtp, url) = SmtpServer::start().await;
+    let app = spawn_with(
+        backend,
+        &[
+            ("GUICHET_SMTP_URL", &url),
+            ("GUICHET_SUPPORT_EMAIL", "support@guichet.test"),
+        ],
+    )
+    .await;
+    (smtp, app)
+}
+
+/// All the mails once `count` arrived and a moment passed without more.
+async fn exactly(smtp: &SmtpServer, count: usize) -> Vec<Received> {
+    smtp.wait_for(count).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let mails = smtp.received();
+    assert_eq!(
+        mails.len(),
+        count,
+        "{:#?}",
+        mails.iter().map(|m| &m.recipients).collect::<Vec<_>>()
+    );
+    mails
+}
+
+async fn one_change_is_one_mail_per_recipient_telling_all_of_it(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let admin = app
+        .client_for("admin@guichet.test")
+        .await
+        .me()
+        .await
+        .expect("me")
+        .id;
+    let ticket = app.create(&claire, "Tout change d'un coup").await;
+    let number = ticket.number.to_string();
+    exactly(&smtp, 2).await;
+
+    let tree = agent.categories().await.expect("categories");
+    let incidents = &tree
+        .iter()
+        .find(|c| c.kind == Some(TicketKind::Incident))
+        .expect("incidents")
+        .children;
+    let other = incidents
+        .iter()
+        .find(|c| c.id.0 != ticket.category.id)
+        .expect("another incident category");
+    let (_, etag) = agent.ticket_with_etag(&ticket.number).await.expect("etag");
+    agent
+        .update_ticket(
+            &ticket.number,
+            &TicketUpdate {
+                status: Some(TicketStatus::InProgress),
+                assignee_id: Some(Some(admin)),
+                category_id: Some(other.id),
+                impact: Some(Level::High),
+                ..Default::default()
+            },
+            &etag,
+        )
+        .await
+        .expect("changed");
+    // One mail to the requester and one to the new assignee, each telling every change.
+    let mails = exactly(&smtp, 4).await;
+    let to_claire = to(&mails, "claire@acme.test");
+    assert_eq!(to_claire.len(), 2);
+    let told = text_of(&to_claire[1]);
+    for change in [
+        "Statut : Nouveau → En cours.".to_owned(),
+        "Le ticket est pris en charge par".to_owned(),
+        format!("Catégorie : {} → {}.", ticket.category.name, other.name),
+        "Impact : Moyenne → Haute.".to_owned(),
+    ] {
+        assert!(told.contains(&change), "{change} in {told}");
+    }
+    assert_eq!(to(&mails, "admin@guichet.test").len(), 1);
+
+    // A follow-up that moves the status: one mail too.
+    agent
+        .propose_solution(&ticket.number, "Le câble est remplacé.")
+        .await
+        .expect("solution");
+    let mails = exactly(&smtp, 6).await;
+    let to_claire = to(&mails, "claire@acme.test");
+    let solution = text_of(&to_claire[2]);
+    assert!(solution.contains("propose une solution"), "{solution}");
+    // Straight to the approval box of the ticket's page.
+    assert!(
+        solution.contains(&format!("/tickets/{number}#solution")),
+        "{solution}"
+    );
+    claire
+        .add_followup(
+            &ticket.number,
+            &NewFollowup {
+                body: "Toujours en panne.".into(),
+                internal: None,
+            },
+        )
+        .await
+        .expect("answer");
+    let mails = exactly(&smtp, 7).await;
+    let answer = text_of(&to(&mails, "admin@guichet.test")[2]);
+    assert!(
+        answer.contains("Toujours en panne.") && answer.contains("Statut : Résolu → En cours."),
+        "{answer}"
+    );
+}
+
+async fn a_new_tickets_mails_carry_its_summary_in_the_languages_typography(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let (claire, paul) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+    );
+    let mut input = app.new_ticket(&claire, "Résumé attendu").await;
+    let head: String = "Le routeur clignote. "
+        .repeat(15)
+        .chars()
+        .take(300)
+        .collect();
+    input.description = format!("{head}FIN-DU-TEXTE jamais citée");
+    input.urgency = Level::VeryHigh;
+    let ticket = claire.create_ticket(&input).await.expect("created");
+    let mails = exactly(&smtp, 2).await;
+    for address in ["claire@acme.test", "support@guichet.test"] {
+        let text = text_of(&to(&mails, address)[0]);
+        let kind_line = format!(
+            "Type : Incident — catégorie : {} — urgence : Très haute.",
+            ticket.category.name
+        );
+        assert!(text.contains(&kind_line), "{address}: {text}");
+        assert!(text.contains("Description :"), "{address}: {text}");
+        // The first 300 characters, quoted (the text part quotes line by line).
+        assert!(
+            text.contains(&format!("> {}…", head.trim_end()))
+                || text.contains(&format!("> {head}…")),
+            "{address}: {text}"
+        );
+        assert!(!text.contains("FIN-DU-TEXTE"), "{address}: {text}");
+        assert!(text.contains("Voir le ticket : http"), "{text}");
+    }
+
+    // English: its words, and no space before its colons.
+    let mut english = app.new_ticket(&paul, "Printer jammed").await;
+    english.kind = TicketKind::Request;
+    english.category_id = crate::helpers::first_category(&paul, TicketKind::Request).await;
+    english.urgency = Level::Low;
+    english.description = "Paper stuck in tray 2.".into();
+    let ticket = paul.create_ticket(&english).await.expect("created");
+    let mails = exactly(&smtp, 4).await;
+    let text = text_of(&to(&mails, "paul@boreal.test")[0]);
+    let category = paul
+        .ticket(&ticket.number)
+        .await
+        .expect("get")
+        .category
+        .name;
+    assert!(
+        text.contains(&format!(
+            "Type: Request, category: {category}, urgency: Low."
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("Description:") && text.contains("> Paper stuck in tray 2."),
+        "{text}"
+    );
+    assert!(text.contains("See the ticket: http"), "{text}");
+    for mark in [" :", " ?", " !", " ;"] {
+        assert!(!text.contains(mark), "{mark} in {text}");
+    }
+}
+
+async fn watchers_hear_the_customers_replies_and_never_internal_notes(backend: Backend) {
+    let (smtp, app) = with_smtp(backend).await;
+    let (claire, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let remi = app.client_for("remi@acme.test").await;
+    let ticket = app.create(&claire, "Suivi par le référent").await;
+    // The referent follows the ticket: he shares it with himself.
+    remi.share(&ticket.number, "remi@acme.test")
+        .await
+        .expect("shared");
+    // Claire hears of it; Rémi, its author, does not.
+    exactly(&smtp, 3).await;
+    claire
+        .add_followup(
+            &ticket.number,
+            &NewFollowup {
+                body: "Précision de Claire.".into(),
+                internal: None,
+            },
+        )
+        .await
+        .expect("reply");
+    agent
+        .add_followup(
+            &ticket.number,
+            &NewFollowup {
+                body: "Note interne sur le client.".into(),
+                internal: Some(true),
+            },
+        )
+        .await
+        .expect("note");
+    let mails = exactly(&smtp, 6).await;
+    let to_remi: Vec<String> = to(&mails, "remi@acme.test").iter().map(text_of).collect();
+    assert_eq!(to_remi.len(), 1, "{to_remi:#?}");
+    assert!(
+        to_remi[0].contains("> Précision de Claire."),
+        "{}",
+        to_remi[0]
+    );
+    assert!(to_remi.iter().all(|t| !t.contains("Note interne")));
 }

@@ -11,6 +11,7 @@ mod life;
 mod lost_account;
 mod mail;
 mod mail_crash;
+mod patch;
 mod platform;
 mod recovery;
 mod reference;

@@ -18,6 +18,8 @@ struct Costs {
     creation: u32,
     customer_list: u32,
     referent_company_list: u32,
+    /// A referent's company view of one colleague's tickets.
+    referent_requester_list: u32,
     agent_queue: u32,
     ticket_page: u32,
     timeline: u32,
@@ -71,6 +73,7 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
         creation: 10,
         customer_list: 3,
         referent_company_list: 3,
+        referent_requester_list: 3,
         agent_queue: 3,
         ticket_page: 3,
         timeline: 3,
@@ -88,6 +91,7 @@ impl Costs {
         self.creation <= ceiling.creation
             && self.customer_list <= ceiling.customer_list
             && self.referent_company_list <= ceiling.referent_company_list
+            && self.referent_requester_list <= ceiling.referent_requester_list
             && self.agent_queue <= ceiling.agent_queue
             && self.ticket_page <= ceiling.ticket_page
             && self.timeline <= ceiling.timeline
@@ -119,6 +123,15 @@ async fn costs(app: &TestApp, claire: &Client, remi: &Client, agent: &Client) ->
             remi,
             "GET",
             "/api/v1/tickets?scope=company&status=new&limit=25",
+        )
+        .await,
+        referent_requester_list: statements(
+            remi,
+            "GET",
+            &format!(
+                "/api/v1/tickets?scope=company&requester_id={}&limit=25",
+                created.requester.id
+            ),
         )
         .await,
         agent_queue: statements(agent, "GET", "/api/v1/tickets?scope=all&limit=25").await,

@@ -28,6 +28,8 @@ on_both_databases!(
     agent_filters_narrow_the_list,
     full_text_search_ignores_case_and_accents_and_matches_word_starts,
     a_search_finds_and_pages_to_matches_beyond_its_first_walk,
+    a_ticket_number_in_the_search_finds_that_ticket,
+    the_list_narrows_to_one_requester_within_its_scope,
     pages_follow_each_other_without_duplicates_or_gaps,
 );
 
@@ -647,6 +649,128 @@ async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backe
     }
     // Punctuation alone is no query: everything is listed.
     assert!(list(&claire, search("!!")).await.len() >= 2);
+}
+
+async fn a_ticket_number_in_the_search_finds_that_ticket(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, paul, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let target = app.create(&claire, "Imprimante du deuxième étage").await;
+    app.create(&claire, "Une autre demande").await;
+    let number = target.number.to_string();
+    let search = |q: String, status: Vec<TicketStatus>| TicketListQuery {
+        q: Some(q),
+        status,
+        limit: Some(100),
+        ..Default::default()
+    };
+    let digits = number.trim_start_matches('T').to_owned();
+    for q in [
+        number.clone(),
+        number.to_lowercase(),
+        digits.clone(),
+        format!("  {number} "),
+    ] {
+        assert_eq!(
+            list(&claire, search(q.clone(), vec![])).await,
+            vec![number.clone()],
+            "{q}"
+        );
+        assert_eq!(
+            list(&agent, search(q.clone(), vec![])).await,
+            vec![number.clone()],
+            "agent, {q}"
+        );
+    }
+    // The other filters still apply, and a ticket the caller may not see stays hidden.
+    assert!(
+        list(&claire, search(number.clone(), vec![TicketStatus::Closed]))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        list(&claire, search(digits, vec![TicketStatus::New])).await,
+        vec![number.clone()]
+    );
+    assert!(list(&paul, search(number.clone(), vec![])).await.is_empty());
+    // A number that does not exist finds nothing.
+    assert!(list(&claire, search("T20000101.0001".into(), vec![]))
+        .await
+        .is_empty());
+}
+
+async fn the_list_narrows_to_one_requester_within_its_scope(backend: Backend) {
+    let app = spawn(backend).await;
+    let (claire, remi, paul, agent) = (
+        app.client_for("claire@acme.test").await,
+        app.client_for("remi@acme.test").await,
+        app.client_for("paul@boreal.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let (claire_id, remi_id, paul_id) = (
+        claire.me().await.expect("me").id,
+        remi.me().await.expect("me").id,
+        paul.me().await.expect("me").id,
+    );
+    let by_claire = app.create(&claire, "Demande de Claire").await;
+    let by_remi = app.create(&remi, "Demande de Rémi").await;
+    let by_paul = app.create(&paul, "Demande de Paul").await;
+    let query = |scope: Scope, requester| TicketListQuery {
+        scope: Some(scope),
+        requester_id: Some(requester),
+        limit: Some(100),
+        ..Default::default()
+    };
+
+    // Rémi's company view of Claire's tickets: hers only, the demo's ones included.
+    let claires = remi
+        .list_tickets(&query(Scope::Company, claire_id))
+        .await
+        .expect("list")
+        .items;
+    assert!(claires.iter().any(|t| t.number == by_claire.number));
+    assert!(claires.iter().all(|t| t.requester.id == claire_id));
+    let everyone = list(
+        &remi,
+        TicketListQuery {
+            scope: Some(Scope::Company),
+            limit: Some(100),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(claires.len() < everyone.len());
+    assert!(everyone.contains(&by_remi.number.to_string()));
+    // Another company's requester: nothing, as if they had no tickets.
+    assert!(list(&remi, query(Scope::Company, paul_id)).await.is_empty());
+    // Mine narrows too: Claire's own tickets are not Rémi's.
+    assert!(list(&claire, query(Scope::Mine, remi_id)).await.is_empty());
+    assert!(list(&claire, query(Scope::Mine, claire_id))
+        .await
+        .contains(&by_claire.number.to_string()));
+    // Agents over every company.
+    let pauls = list(&agent, query(Scope::All, paul_id)).await;
+    assert!(pauls.contains(&by_paul.number.to_string()));
+    assert!(!pauls.contains(&by_claire.number.to_string()));
+
+    let bad = remi
+        .raw(
+            "GET",
+            "/api/v1/tickets?scope=company&requester_id=claire",
+            None,
+            None,
+        )
+        .await
+        .expect("answer");
+    assert_eq!(bad.status, 422);
+    let problem: guichet_types::Problem = bad.json().expect("problem");
+    assert_eq!(
+        problem.field_error("requester_id").map(|e| e.code.as_str()),
+        Some("invalid_type")
+    );
 }
 
 async fn a_search_finds_and_pages_to_matches_beyond_its_first_walk(backend: Backend) {

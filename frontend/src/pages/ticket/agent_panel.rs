@@ -94,7 +94,7 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
     let assign_me = move |_| {
         if let Some(id) = me.get_untracked() {
             update(TicketUpdate {
-                assignee_id: Some(id),
+                assignee_id: Some(Some(id)),
                 ..Default::default()
             });
         }
