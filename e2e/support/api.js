@@ -28,3 +28,18 @@ export async function updateProfile(account, changes) {
   const token = await accessToken(account);
   return call('PATCH', '/api/v1/me', { token, body: changes });
 }
+
+/** The category tree `account` may choose from (GET /categories). */
+export async function categories(token) {
+  return call('GET', '/api/v1/categories', { token });
+}
+
+/** Opens a ticket through the API (POST /tickets), as the owner of `token`. */
+export async function createTicket(token, ticket) {
+  return call('POST', '/api/v1/tickets', { token, body: ticket });
+}
+
+/** Any GET of the API, as the owner of `token`. */
+export async function get(token, path) {
+  return call('GET', path, { token });
+}

@@ -50,6 +50,9 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
  * every screen a test shows a reviewer is also audited for accessibility.
  */
 export async function screenshot(page, name) {
+  // Colour transitions (0.15 s on buttons, e.g. the language switch just pressed) end first:
+  // the picture and axe's contrast check see the colours that stay.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   await fs.mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
   await isAccessible(page, name);

@@ -10,7 +10,7 @@ export const words = {
     kindIncident: /^Incident/, category: 'Catégorie', urgency: 'Urgence', title: 'Titre', description: 'Description',
     create: 'Créer le ticket', search: 'Rechercher', status: 'Statut', signOut: 'Se déconnecter',
     required: 'Ce champ est obligatoire.', created: /Le ticket (T\d{8}\.\d{4,}) a été créé/,
-    notFoundHeading: 'Page introuvable', scopeCompany: 'Tous les tickets de ma société',
+    notFoundHeading: 'Page introuvable', scopeCompany: 'Tickets de mon entreprise',
     scopeAll: 'Tous les tickets', files: 'Pièces jointes', tooLarge: 'Ce fichier dépasse 2 Mo',
     history: 'Historique', attachments: 'Pièces jointes', message: 'Votre message',
     internal: /^Note interne/, sendMessage: 'Envoyer le message', solution: 'Solution',

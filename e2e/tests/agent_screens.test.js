@@ -24,7 +24,7 @@ const en = {
   noTickets: 'No matching tickets.', message: 'Your message', internal: /^Internal note/,
   send: 'Send the message', internalBadge: 'Internal note', assignMe: 'Assign to me',
   setStatus: (status) => `Set to “${status}”`, impact: 'Impact', changeImpact: 'Change the impact',
-  handling: 'Handling', details: 'Details',
+  handling: 'Handling', details: 'Details', filters: 'Filters',
 };
 
 let agent;
@@ -74,6 +74,8 @@ test('the queue and its filters, in English on a phone', async () => {
   const { page, errors } = agent;
   await visit(page, '/tickets');
   await sees(ticketList(page).table);
+  // On a phone the queue's filters fold behind one button.
+  await page.getByRole('button', { name: en.filters, exact: true }).click();
   const company = page.getByRole('combobox', { name: en.company, exact: true });
   const assignee = page.getByRole('combobox', { name: en.assignee, exact: true });
   const priority = page.getByRole('combobox', { name: en.priority, exact: true });
@@ -151,6 +153,7 @@ test('the same screens in French on a phone', async () => {
   const { page, errors } = agent;
   await switchToFrench(page);
   await visit(page, '/tickets');
+  await page.getByRole('button', { name: 'Filtres', exact: true }).click();
   await sees(page.getByRole('combobox', { name: 'Société', exact: true }));
   await sees(ticketList(page).table);
   await fitsTheWidth(page, 'queue');

@@ -109,7 +109,7 @@ test("Rémi lists every ticket of his company in English", async () => {
     await switchToEnglish(page);
     await visit(page, '/tickets');
     await sees(page.getByRole('heading', { level: 1, name: 'My tickets' }));
-    await page.getByRole('radio', { name: "All of my company's tickets" }).check();
+    await page.getByRole('radio', { name: "My company's tickets" }).check();
     await sees(ticketList(page).table.getByRole('row').nth(1));
     await screenshot(page, '36-en-company-tickets');
   } finally {

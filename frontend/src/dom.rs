@@ -149,3 +149,12 @@ pub fn take_fragment_token() -> Option<String> {
     }
     token.filter(|t| !t.is_empty())
 }
+
+/// Whether the window is phone-sized (under the style sheet's 40rem breakpoint at the default
+/// 16 px), where long forms fold. Off the browser: no.
+pub fn is_narrow_screen() -> bool {
+    window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|width| width.as_f64())
+        .is_some_and(|width| width < 640.0)
+}

@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use guichet_types::Scope;
+
 use super::LanguageSwitch;
 use crate::{
     dom,
     i18n::use_i18n,
+    pages::{default_scope, list_name, list_url},
     reactive::dynamic,
     session::{expect_session, AuthState},
 };
@@ -31,6 +34,46 @@ pub fn Header() -> impl IntoView {
         navigate("/login", Default::default());
     };
 
+    // One link per list a reader has, named as the list's heading: a customer's own tickets;
+    // a referent's and their company's; the support team's all and assigned to me. The link
+    // of the list shown is the current page.
+    let query = use_location().query;
+    let list_scope = move || {
+        let staff = session.is_staff();
+        let asked = query.with(|q| list_url::parse(|name| q.get(name)));
+        list_url::for_reader(asked, staff, session.sees_company())
+            .scope
+            .unwrap_or(default_scope(staff))
+    };
+    let list_links = move || {
+        let staff = session.is_staff();
+        let scopes: &[Scope] = if staff {
+            &[Scope::All, Scope::Mine]
+        } else if session.sees_company() {
+            &[Scope::Mine, Scope::Company]
+        } else {
+            &[Scope::Mine]
+        };
+        scopes
+            .iter()
+            .map(|&scope| {
+                let href = if scope == default_scope(staff) {
+                    "/tickets".to_owned()
+                } else {
+                    format!("/tickets?scope={}", scope.as_str())
+                };
+                let shown = move || path.get() == "/tickets" && list_scope() == scope;
+                view! {
+                    <li>
+                        <a href=href aria-current=dynamic(move || shown().then_some("page"))>
+                            {dynamic(move || list_name(i18n.t(), staff, scope))}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
     let nav = move || {
         (session.state() == AuthState::SignedIn).then(|| {
             view! {
@@ -41,11 +84,7 @@ pub fn Header() -> impl IntoView {
                                 {dynamic(move || i18n.t().nav_home)}
                             </a>
                         </li>
-                        <li>
-                            <a href="/tickets" aria-current=dynamic(move || current("/tickets"))>
-                                {dynamic(move || i18n.t().nav_my_tickets)}
-                            </a>
-                        </li>
+                        {dynamic(list_links)}
                         <li>
                             <a href="/tickets/new" aria-current=dynamic(move || current("/tickets/new"))>
                                 {dynamic(move || i18n.t().nav_new_ticket)}

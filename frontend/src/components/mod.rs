@@ -20,7 +20,7 @@ pub use language_switch::LanguageSwitch;
 pub use load_more::LoadMore;
 pub use password_checklist::PasswordChecklist;
 pub use protected::{Access, Protected};
-pub use queue_filters::{QueueFilter, QueueFilters};
+pub use queue_filters::{QueueFilters, RequesterFilter};
 pub use send_once_page::SendOncePage;
 pub use text_field::TextField;
 pub use ticket_table::TicketTable;

@@ -7,7 +7,6 @@ pub const EN: Texts = Texts {
     loading: "Loading…",
     language: "Language",
     main_navigation: "Main navigation",
-    nav_my_tickets: "My tickets",
     nav_new_ticket: "New ticket",
     sign_out: "Sign out",
     retry: "Retry",
@@ -49,11 +48,10 @@ pub const EN: Texts = Texts {
     change_password_submit: "Change the password",
     saving: "Saving…",
 
-    tickets_title: "My tickets",
     filters: "Filters",
     scope_legend: "Show",
     scope_mine: "My tickets",
-    scope_company: "All of my company's tickets",
+    scope_company: "My company's tickets",
     status_filter: "Status",
     status_all: "All statuses",
     search_label: "Search",
@@ -107,9 +105,8 @@ pub const EN: Texts = Texts {
     not_found_text: "This page does not exist or has moved.",
     back_home: "Back to the home page",
 
-    tickets_title_staff: "Tickets",
     scope_all: "All tickets",
-    scope_assigned: "Assigned to me",
+    scope_assigned: "Tickets assigned to me",
     files_failed:
         "Ticket {number} has been created, but these files could not be attached: {files}. Add them from this page.",
 
@@ -406,4 +403,13 @@ pub const EN: Texts = Texts {
     delete_question: "Delete this announcement for good?",
     delete_confirm: "Yes, delete",
     error_before_start: "The end must come after the start.",
+    list_empty_mine: "You have no ticket yet.",
+    list_empty_company: "Your company has no ticket yet.",
+    list_empty_all: "No ticket yet.",
+    list_empty_assigned: "No ticket is assigned to you.",
+    list_create_ticket: "Create a ticket",
+    list_clear_filters: "Clear filters",
+    list_unassigned: "Unassigned",
+    list_sort_newest_first: "newest first",
+    list_sort_oldest_first: "oldest first",
 };

@@ -7,7 +7,6 @@ pub const FR: Texts = Texts {
     loading: "Chargement…",
     language: "Langue",
     main_navigation: "Navigation principale",
-    nav_my_tickets: "Mes tickets",
     nav_new_ticket: "Nouveau ticket",
     sign_out: "Se déconnecter",
     retry: "Réessayer",
@@ -50,11 +49,10 @@ pub const FR: Texts = Texts {
     change_password_submit: "Changer le mot de passe",
     saving: "Enregistrement…",
 
-    tickets_title: "Mes tickets",
     filters: "Filtres",
     scope_legend: "Afficher",
     scope_mine: "Mes tickets",
-    scope_company: "Tous les tickets de ma société",
+    scope_company: "Tickets de mon entreprise",
     status_filter: "Statut",
     status_all: "Tous les statuts",
     search_label: "Rechercher",
@@ -109,9 +107,8 @@ pub const FR: Texts = Texts {
     not_found_text: "Cette page n'existe pas ou a été déplacée.",
     back_home: "Retour à l'accueil",
 
-    tickets_title_staff: "Tickets",
     scope_all: "Tous les tickets",
-    scope_assigned: "Ceux qui me sont attribués",
+    scope_assigned: "Tickets attribués à moi",
     files_failed:
         "Le ticket {number} a été créé, mais ces fichiers n'ont pas pu être joints\u{a0}: {files}. Ajoutez-les depuis cette page.",
 
@@ -407,4 +404,13 @@ pub const FR: Texts = Texts {
     delete_question: "Supprimer définitivement cette annonce\u{a0}?",
     delete_confirm: "Oui, supprimer",
     error_before_start: "La fin doit venir après le début.",
+    list_empty_mine: "Vous n'avez encore aucun ticket.",
+    list_empty_company: "Votre entreprise n'a encore aucun ticket.",
+    list_empty_all: "Aucun ticket pour l'instant.",
+    list_empty_assigned: "Aucun ticket ne vous est attribué.",
+    list_create_ticket: "Créer un ticket",
+    list_clear_filters: "Effacer les filtres",
+    list_unassigned: "Non attribué",
+    list_sort_newest_first: "du plus récent au plus ancien",
+    list_sort_oldest_first: "du plus ancien au plus récent",
 };

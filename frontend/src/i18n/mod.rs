@@ -25,7 +25,6 @@ pub struct Texts {
     pub loading: &'static str,
     pub language: &'static str,
     pub main_navigation: &'static str,
-    pub nav_my_tickets: &'static str,
     pub nav_new_ticket: &'static str,
     pub sign_out: &'static str,
     pub retry: &'static str,
@@ -75,7 +74,6 @@ pub struct Texts {
     pub saving: &'static str,
 
     // Ticket list.
-    pub tickets_title: &'static str,
     pub filters: &'static str,
     pub scope_legend: &'static str,
     pub scope_mine: &'static str,
@@ -140,7 +138,6 @@ pub struct Texts {
     pub back_home: &'static str,
 
     // Ticket list for the support team, ticket links.
-    pub tickets_title_staff: &'static str,
     pub scope_all: &'static str,
     pub scope_assigned: &'static str,
     /// `{number}`: the ticket; `{files}`: the names of the files that were not attached.
@@ -474,6 +471,18 @@ pub struct Texts {
     pub delete_question: &'static str,
     pub delete_confirm: &'static str,
     pub error_before_start: &'static str,
+
+    // Ticket lists (issue 12): the names of each scope are `scope_*` (heading, navigation,
+    // title and caption alike); what an empty list says and offers; the unassigned cell.
+    pub list_empty_mine: &'static str,
+    pub list_empty_company: &'static str,
+    pub list_empty_all: &'static str,
+    pub list_empty_assigned: &'static str,
+    pub list_create_ticket: &'static str,
+    pub list_clear_filters: &'static str,
+    pub list_unassigned: &'static str,
+    pub list_sort_newest_first: &'static str,
+    pub list_sort_oldest_first: &'static str,
 }
 
 impl Texts {

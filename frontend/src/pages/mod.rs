@@ -27,4 +27,4 @@ pub use rejected_mails::RejectedMailsPage;
 pub use reset_password::{LinkKind, SetPasswordPage};
 pub use sign_in::SignInPage;
 pub use ticket::{TicketPage, UploadProgress};
-pub use tickets::TicketsPage;
+pub use tickets::{default_scope, list_name, list_url, TicketsPage};
