@@ -76,6 +76,24 @@ pub fn focus(id: &str) {
     }
 }
 
+/// Moves the keyboard focus to a form's field: the element with its id or, for a group of
+/// choices (radio buttons), the first input of its name. Focusing scrolls it into view.
+pub fn focus_field(field: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let element = document.get_element_by_id(field).or_else(|| {
+        document
+            .query_selector(&format!("[name=\"{field}\"]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
 /// A date and time in the reader's language and time zone, e.g. `21/11/2026 09:30`.
 pub fn format_date_time(rfc3339: &str, tag: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
