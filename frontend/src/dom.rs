@@ -40,6 +40,13 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
+/// The fragment of the page's address, with its `#` (empty without one).
+pub fn location_hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = window()
         .and_then(|w| w.document())
