@@ -81,3 +81,9 @@ export async function rejectSolution(account, number, reason) {
   const token = await accessToken(account);
   return call('POST', `/api/v1/tickets/${number}/solution/reject`, { token, body: { reason } });
 }
+
+/** The requester approves the pending solution of ticket `number` (it becomes closed). */
+export async function approveSolution(account, number) {
+  const token = await accessToken(account);
+  return call('POST', `/api/v1/tickets/${number}/solution/approve`, { token, body: {} });
+}

@@ -126,6 +126,8 @@ pub struct Texts {
     /// `{email}`: the account's address.
     pub notify_email_hint: &'static str,
     pub submit_create: &'static str,
+    /// After "create and enter another": what the form kept for the next ticket.
+    pub values_kept: &'static str,
     pub submit_create_another: &'static str,
     pub sending: &'static str,
 
@@ -232,6 +234,13 @@ pub struct Texts {
     /// Before a file's name, for screen readers.
     pub download: &'static str,
     pub download_failed: &'static str,
+    /// The file pickers, in the page's language rather than the browser's.
+    pub choose_file: &'static str,
+    pub choose_files: &'static str,
+    pub no_file_chosen: &'static str,
+    pub one_file_chosen: &'static str,
+    /// `{n}`: more than one.
+    pub files_chosen: &'static str,
     pub attach_file: &'static str,
     /// `{max}`.
     pub attach_hint: &'static str,

@@ -6,6 +6,7 @@ mod details;
 mod followup;
 mod history;
 mod life;
+mod linked_text;
 mod notice;
 mod rating;
 mod share;
@@ -26,6 +27,7 @@ use self::{
     attachments::Attachments,
     details::TicketDetails,
     followup::FollowupForm,
+    linked_text::LinkedText,
     notice::NoticeView,
     rating::RatingForm,
     share::Sharing,
@@ -156,7 +158,9 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                 <div class="ticket-main">
                     <section class="panel" aria-labelledby="description-heading">
                         <h2 id="description-heading">{dynamic(move || i18n.t().description)}</h2>
-                        <div class="prose">{dynamic(move || ticket.with(|t| t.description.clone()))}</div>
+                        <div class="prose">
+                            {dynamic(move || view! { <LinkedText text=ticket.with(|t| t.description.clone()) /> })}
+                        </div>
                     </section>
                     <Show when=when(|a| a.decide)>
                         <DecideBox />

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     history::pending_solution,
+    linked_text::LinkedText,
     state::expect_ticket_state,
     text_action::{TextAction, TextActionForm},
 };
@@ -75,7 +76,9 @@ pub fn DecideBox() -> impl IntoView {
                     fill(&fill(t.solution_pending_by, "actor", &by), "date", &dom::format_date_time(&at, t.tag))
                 })}
             </p>
-            <div class="prose solution-text">{body}</div>
+            <div class="prose solution-text">
+                <LinkedText text=body />
+            </div>
         }
         .into_any(),
     }

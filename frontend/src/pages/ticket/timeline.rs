@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use super::{
     history::{describe, solution_outcome, SolutionOutcome},
+    linked_text::LinkedText,
     state::expect_ticket_state,
 };
 use crate::{dom, i18n::use_i18n, reactive::dynamic};
@@ -99,7 +100,11 @@ fn TimelineItem(
                 {internal.then(|| view! { <strong class="badge">{dynamic(move || i18n.t().internal_badge)}</strong> " " })}
                 <span class="sentence">{dynamic(move || line.with(|l| l.sentence.clone()))}</span>
             </p>
-            {dynamic(move || line.with(|l| l.body.clone()).map(|body| view! { <div class="event-body">{body}</div> }))}
+            {dynamic(move || line.with(|l| l.body.clone()).map(|body| view! {
+                <div class="event-body">
+                    <LinkedText text=body />
+                </div>
+            }))}
         </li>
     }
 }
