@@ -104,3 +104,39 @@ for (const viewport of [{ width: 1366, height: 900 }, { width: 360, height: 740 
     noPageErrors(errors);
   });
 }
+
+/** The controls under `scope` whose label breaks over more than one line. */
+async function wrappedLabels(page, scope) {
+  return page.locator(scope).evaluateAll((elements) => elements.filter((element) => {
+    const style = getComputedStyle(element);
+    const inner = element.getBoundingClientRect().height
+      - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+      - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+    return element.getClientRects().length > 1 || inner > line * 1.5;
+  }).map((element) => element.textContent.trim()));
+}
+
+test('the agent header and panel wrap whole controls, never inside a label (1366 and 360 px, FR and EN)', async () => {
+  const agent = await openBrowser({ locale: 'fr-FR' });
+  try {
+    const { page, errors } = agent;
+    await visit(page, '/login');
+    await signIn(page, accounts.agent);
+    await isAt(page, '/');
+    for (const [lang, viewport] of [['fr', { width: 1366, height: 900 }], ['en', { width: 360, height: 740 }]]) {
+      await page.setViewportSize(viewport);
+      if (lang === 'en') await switchToEnglish(page);
+      await visit(page, `/tickets/${number}`);
+      await sees(page.locator('.agent select').first());
+      assert.deepEqual(await wrappedLabels(page, '.agent button'), [], `${lang}, ${viewport.width} px: panel`);
+      assert.deepEqual(await wrappedLabels(page, '.site-header a, .site-header button'), [], `${lang}, ${viewport.width} px: header`);
+      await screenshot(page, `i12-agent-panel-${lang}-${viewport.width}`);
+    }
+    await switchToFrench(page);
+    noPageErrors(errors);
+  } finally {
+    await agent.close();
+    await updateProfile(accounts.agent, { locale: 'fr' });
+  }
+});
