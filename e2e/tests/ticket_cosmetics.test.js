@@ -93,6 +93,7 @@ for (const viewport of [{ width: 1366, height: 900 }, { width: 360, height: 740 
     const { page, errors } = browser;
     await page.setViewportSize(viewport);
     await visit(page, `/tickets/${closed}`);
+    await switchToFrench(page);
     const choices = page.getByRole('radio', { name: /sur 5/ });
     await sees(choices);
     const tops = await choices.evaluateAll((inputs) => inputs.map((i) => Math.round(i.getBoundingClientRect().top)));
