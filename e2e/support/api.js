@@ -35,11 +35,70 @@ export async function categories(token) {
 }
 
 /** Opens a ticket through the API (POST /tickets), as the owner of `token`. */
-export async function createTicket(token, ticket) {
+export async function postTicket(token, ticket) {
   return call('POST', '/api/v1/tickets', { token, body: ticket });
 }
 
 /** Any GET of the API, as the owner of `token`. */
 export async function get(token, path) {
   return call('GET', path, { token });
+}
+
+/** Every category of the tree, depth first. */
+function flatten(nodes) {
+  return nodes.flatMap((node) => [node, ...flatten(node.children ?? [])]);
+}
+
+/**
+ * Opens an incident as `account` (POST /tickets), in the first category that takes incidents;
+ * gives the ticket.
+ */
+export async function createTicket(account, { title, description }) {
+  const token = await accessToken(account);
+  const categories = flatten(await call('GET', '/api/v1/categories', { token }));
+  const category = categories.find((c) => c.kind === null || c.kind === 'incident');
+  return call('POST', '/api/v1/tickets', {
+    token,
+    body: { kind: 'incident', category_id: category.id, urgency: 'medium', title, description },
+  });
+}
+
+/** Writes a follow-up on ticket `number` as `account`. */
+export async function addFollowup(account, number, body) {
+  const token = await accessToken(account);
+  return call('POST', `/api/v1/tickets/${number}/followups`, { token, body: { body } });
+}
+
+/** Attaches a small text file named `fileName` to ticket `number` (multipart, part `file`). */
+export async function attachFile(account, number, fileName, text = 'journal\n') {
+  const token = await accessToken(account);
+  const form = new FormData();
+  form.append('file', new Blob([text], { type: 'text/plain' }), fileName);
+  const response = await fetch(new URL(`/api/v1/tickets/${number}/attachments`, baseURL), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  if (!response.ok) {
+    throw new Error(`upload ${fileName}: ${response.status} ${await response.text()}`);
+  }
+  return response.json();
+}
+
+/** The agent proposes a solution on ticket `number` (it becomes resolved). */
+export async function proposeSolution(agent, number, body) {
+  const token = await accessToken(agent);
+  return call('POST', `/api/v1/tickets/${number}/solution`, { token, body: { body } });
+}
+
+/** The requester rejects the pending solution of ticket `number`. */
+export async function rejectSolution(account, number, reason) {
+  const token = await accessToken(account);
+  return call('POST', `/api/v1/tickets/${number}/solution/reject`, { token, body: { reason } });
+}
+
+/** The requester approves the pending solution of ticket `number` (it becomes closed). */
+export async function approveSolution(account, number) {
+  const token = await accessToken(account);
+  return call('POST', `/api/v1/tickets/${number}/solution/approve`, { token, body: {} });
 }

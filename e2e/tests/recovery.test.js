@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { signIn, visit } from '../support/actions.js';
@@ -38,6 +39,8 @@ test('a forgotten password is reset with the link of the mail, once', async () =
   await r.resetSubmit.click();
   await isAt(page, '/login');
   await sees(r.passwordSet);
+  // The reset was asked on this device: the form knows the address (issue 12).
+  assert.equal(await signInForm(page).email.inputValue(), accounts.admin.email);
   await screenshot(page, '41-password-reset-done');
 
   await signIn(page, { email: accounts.admin.email, password: next });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { changePassword, signIn, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
-import { accessToken, categories, createTicket, get, updateProfile } from '../support/api.js';
+import { accessToken, categories, postTicket, get, updateProfile } from '../support/api.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { fitsTheWidth, isAt, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
@@ -48,12 +48,12 @@ before(async () => {
   const [incident] = (await categories(paul)).filter((c) => c.kind !== 'request');
   const category = (incident.children[0] ?? incident).id;
   for (let n = 1; n <= COUNT; n += 1) {
-    await createTicket(paul, {
+    await postTicket(paul, {
       kind: 'incident', category_id: category, urgency: 'high', title: titleOf(n),
       description: `Le poste ${n} ne démarre plus.`,
     });
   }
-  await createTicket(paul, {
+  await postTicket(paul, {
     kind: 'incident', category_id: category, urgency: 'low', title: longWord, description: 'Un titre sans espace.',
   });
   const companies = await get(await accessToken(accounts.agent), '/api/v1/companies');

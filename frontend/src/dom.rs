@@ -40,6 +40,13 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
+/// The fragment of the page's address, with its `#` (empty without one).
+pub fn location_hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 pub fn set_document_lang(tag: &str) {
     if let Some(root) = window()
         .and_then(|w| w.document())
@@ -71,6 +78,24 @@ pub fn focus(id: &str) {
     let element = window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Moves the keyboard focus to a form's field: the element with its id or, for a group of
+/// choices (radio buttons), the first input of its name. Focusing scrolls it into view.
+pub fn focus_field(field: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let element = document.get_element_by_id(field).or_else(|| {
+        document
+            .query_selector(&format!("[name=\"{field}\"]"))
+            .ok()
+            .flatten()
+    });
     if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
     }

@@ -15,6 +15,8 @@ pub struct Failure {
     pub errors: Vec<FieldError>,
     /// The ticket's status, when an `invalid_transition` refused a change.
     pub current_status: Option<TicketStatus>,
+    /// Seconds to wait before trying again, when there were too many attempts (429).
+    pub retry_after: Option<u64>,
 }
 
 impl Failure {
@@ -24,6 +26,7 @@ impl Failure {
             code: "unauthorized".to_owned(),
             errors: Vec::new(),
             current_status: None,
+            retry_after: None,
         }
     }
 
@@ -34,6 +37,7 @@ impl Failure {
             code: "http_status".to_owned(),
             errors: Vec::new(),
             current_status: None,
+            retry_after: None,
         }
     }
 
@@ -44,6 +48,7 @@ impl Failure {
             code: "unreachable".to_owned(),
             errors: Vec::new(),
             current_status: None,
+            retry_after: None,
         }
     }
 
@@ -54,6 +59,7 @@ impl Failure {
             code: problem.code,
             errors: problem.errors.unwrap_or_default(),
             current_status: problem.current_status,
+            retry_after: problem.retry_after,
         }
     }
 
@@ -78,5 +84,20 @@ impl From<ClientError> for Failure {
             ClientError::Api(problem) => Self::from_problem(*problem),
             ClientError::Transport(_) | ClientError::BaseUrl(_) => Self::unreachable(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttled_answer_keeps_how_long_to_wait() {
+        let mut problem = Problem::new(429, "too_many_requests", "Too many attempts");
+        problem.retry_after = Some(900);
+        let failure = Failure::from_problem(problem);
+        assert!(failure.is_status(429));
+        assert_eq!(failure.retry_after, Some(900));
+        assert_eq!(Failure::status(429).retry_after, None);
     }
 }

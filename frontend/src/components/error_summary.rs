@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 
 use crate::{
+    dom,
     forms::FieldErrors,
     i18n::{use_i18n, Message, Texts},
     reactive::dynamic,
 };
 
-/// The list of what is wrong with a form, read out as soon as it appears.
+/// The list of what is wrong with a form, read out as soon as it appears; each line is a link
+/// that takes the keyboard to its field.
 #[component]
 pub fn ErrorSummary(
     errors: RwSignal<FieldErrors>,
@@ -35,7 +37,23 @@ pub fn ErrorSummary(
                                     .iter()
                                     .map(|e| {
                                         let text = format!("{}{}{}", label(t, &e.field), t.colon, t.field_error(&e.code));
-                                        view! { <li>{text}</li> }
+                                        let field = e.field.clone();
+                                        // The router leaves `rel="external"` links alone; the
+                                        // browser's own jump to a fragment would not focus.
+                                        view! {
+                                            <li>
+                                                <a
+                                                    href=format!("#{field}")
+                                                    rel="external"
+                                                    on:click=move |ev| {
+                                                        ev.prevent_default();
+                                                        dom::focus_field(&field);
+                                                    }
+                                                >
+                                                    {text}
+                                                </a>
+                                            </li>
+                                        }
                                     })
                                     .collect_view();
                                 view! {

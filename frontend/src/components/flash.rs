@@ -12,8 +12,9 @@ pub enum Flash {
     TicketCreated(TicketNumber),
     /// The ticket was created but these files could not be attached.
     FilesFailed(TicketNumber, Vec<String>),
-    /// A password was set with a mailed link; the person signs in with it.
-    PasswordSet,
+    /// A password was set with a mailed link; the person signs in with it, at the address
+    /// asked for on this device if the reset was asked here.
+    PasswordSet(Option<String>),
     /// The signed-in user changed their password.
     PasswordChanged,
 }
@@ -24,6 +25,21 @@ pub struct FlashSlot(RwSignal<Option<Flash>>);
 impl FlashSlot {
     pub fn show(&self, flash: Flash) {
         self.0.set(Some(flash));
+    }
+
+    /// The address to sign in with, after a password reset asked for on this device.
+    pub fn password_set_email(&self) -> Option<String> {
+        self.0.with_untracked(|flash| match flash {
+            Some(Flash::PasswordSet(email)) => email.clone(),
+            _ => None,
+        })
+    }
+
+    /// Takes the message away: the next action's banner replaces it.
+    pub fn clear(&self) {
+        if self.0.with_untracked(Option::is_some) {
+            self.0.set(None);
+        }
     }
 }
 
@@ -61,7 +77,7 @@ pub fn FlashMessage() -> impl IntoView {
                                 );
                                 view! { <p class="alert">{text}</p> }
                             }
-                            Flash::PasswordSet => {
+                            Flash::PasswordSet(_) => {
                                 view! { <p class="flash">{t.password_set.to_owned()}</p> }
                             }
                             Flash::PasswordChanged => {

@@ -14,7 +14,7 @@ mod ticket_table;
 
 pub use error_summary::ErrorSummary;
 pub use field_message::FieldMessage;
-pub use flash::{expect_flash, provide_flash, Flash, FlashMessage};
+pub use flash::{expect_flash, provide_flash, Flash, FlashMessage, FlashSlot};
 pub use header::Header;
 pub use language_switch::LanguageSwitch;
 pub use load_more::LoadMore;

@@ -49,6 +49,14 @@ pub struct Texts {
     pub sign_in_submit: &'static str,
     pub signing_in: &'static str,
     pub sign_in_failed: &'static str,
+    /// `{wait}`: how long, e.g. "3 minutes".
+    pub too_many_attempts_wait: &'static str,
+    pub wait_one_minute: &'static str,
+    /// `{n}`: more than one.
+    pub wait_minutes: &'static str,
+    pub wait_one_second: &'static str,
+    /// `{n}`: more than one.
+    pub wait_seconds: &'static str,
     pub too_many_attempts: &'static str,
 
     // Forced password change.
@@ -116,6 +124,8 @@ pub struct Texts {
     /// `{email}`: the account's address.
     pub notify_email_hint: &'static str,
     pub submit_create: &'static str,
+    /// After "create and enter another": what the form kept for the next ticket.
+    pub values_kept: &'static str,
     pub submit_create_another: &'static str,
     pub sending: &'static str,
 
@@ -221,6 +231,13 @@ pub struct Texts {
     /// Before a file's name, for screen readers.
     pub download: &'static str,
     pub download_failed: &'static str,
+    /// The file pickers, in the page's language rather than the browser's.
+    pub choose_file: &'static str,
+    pub choose_files: &'static str,
+    pub no_file_chosen: &'static str,
+    pub one_file_chosen: &'static str,
+    /// `{n}`: more than one.
+    pub files_chosen: &'static str,
     pub attach_file: &'static str,
     /// `{max}`.
     pub attach_hint: &'static str,
@@ -233,9 +250,20 @@ pub struct Texts {
     pub followup_waiting_hint: &'static str,
     pub followup_internal: &'static str,
     pub followup_submit: &'static str,
+    /// Near the send button of a resolved ticket's follow-up form (customers).
+    pub followup_resolved_note: &'static str,
     pub followup_done: &'static str,
     pub solution_heading: &'static str,
     pub solution_intro: &'static str,
+    /// The box's copy of the pending solution: `{actor}`, `{date}`.
+    pub solution_pending_by: &'static str,
+    pub solution_loading_failed: &'static str,
+    /// The mark of a solution proposal in the history.
+    pub solution_label: &'static str,
+    pub solution_state_pending_yours: &'static str,
+    pub solution_state_pending: &'static str,
+    pub solution_state_rejected: &'static str,
+    pub solution_state_approved: &'static str,
     pub approve_comment: &'static str,
     pub approve_submit: &'static str,
     pub approve_done: &'static str,
@@ -606,6 +634,18 @@ impl Texts {
         fill(template, "n", &value)
     }
 
+    /// "Try again in N minutes" for a wait of `seconds`: minutes rounded up, seconds under a
+    /// minute.
+    pub fn retry_in(&self, seconds: u64) -> String {
+        let wait = match seconds {
+            0 | 1 => self.wait_one_second.to_owned(),
+            2..=59 => fill(self.wait_seconds, "n", &seconds.to_string()),
+            60 => self.wait_one_minute.to_owned(),
+            _ => fill(self.wait_minutes, "n", &seconds.div_ceil(60).to_string()),
+        };
+        fill(self.too_many_attempts_wait, "wait", &wait)
+    }
+
     pub fn errors_summary(&self, count: usize) -> String {
         if count == 1 {
             self.errors_summary_one.to_owned()
@@ -749,6 +789,32 @@ mod tests {
             assert_ne!(t.field_error("too_large"), t.error_other);
             assert_ne!(t.field_error("range"), t.error_other);
         }
+    }
+
+    #[test]
+    fn the_wait_after_too_many_attempts_reads_in_minutes_rounded_up() {
+        let fr = texts(Locale::Fr);
+        let en = texts(Locale::En);
+        assert_eq!(
+            fr.retry_in(900),
+            "Trop de tentatives de connexion. Réessayez dans 15 minutes."
+        );
+        assert_eq!(
+            en.retry_in(61),
+            "Too many sign-in attempts. Try again in 2 minutes."
+        );
+        assert_eq!(
+            en.retry_in(60),
+            "Too many sign-in attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            fr.retry_in(42),
+            "Trop de tentatives de connexion. Réessayez dans 42 secondes."
+        );
+        assert_eq!(
+            en.retry_in(1),
+            "Too many sign-in attempts. Try again in 1 second."
+        );
     }
 
     #[test]

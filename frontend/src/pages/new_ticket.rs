@@ -139,8 +139,9 @@ pub fn NewTicketPage() -> impl IntoView {
             description: description.get_untracked(),
             asset_id: asset.get_untracked().parse::<i64>().ok().map(AssetId),
             notify: Some(notify.get_untracked()),
+            // Hidden while notifications are off: what it holds is not sent.
             notify_email: Some(notify_email.get_untracked().trim().to_owned())
-                .filter(|e| !e.is_empty()),
+                .filter(|e| notify.get_untracked() && !e.is_empty()),
             requester_id: None,
         };
         // The same rules as the server, plus the one its type cannot say: a category is chosen.
@@ -285,18 +286,24 @@ pub fn NewTicketPage() -> impl IntoView {
                     created
                         .get()
                         .map(|number| {
+                            // Shown on this page only after "create and enter another".
                             let not_attached = failed.get();
-                            if not_attached.is_empty() {
-                                view! {
-                                    <p class="flash">{fill(i18n.t().ticket_created, "number", number.as_str())}</p>
-                                }
+                            let t = i18n.t();
+                            let (class, text) = if not_attached.is_empty() {
+                                ("flash kept-note", fill(t.ticket_created, "number", number.as_str()))
                             } else {
                                 let text = fill(
-                                    &fill(i18n.t().files_failed, "number", number.as_str()),
+                                    &fill(t.files_failed, "number", number.as_str()),
                                     "files",
                                     &not_attached.join(", "),
                                 );
-                                view! { <p class="alert">{text}</p> }
+                                ("alert kept-note", text)
+                            };
+                            view! {
+                                <div class=class>
+                                    <p>{text}</p>
+                                    <p class="kept">{t.values_kept}</p>
+                                </div>
                             }
                         })
                 })}
@@ -440,6 +447,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     <FieldMessage id="notify" field="notify" errors />
                 </div>
 
+                <Show when=move || notify.get()>
                 <div class="field">
                     <label for="notify_email">{dynamic(move || i18n.t().notify_email)}</label>
                     <input
@@ -449,7 +457,6 @@ pub fn NewTicketPage() -> impl IntoView {
                         autocomplete="email"
                         inputmode="email"
                         bind:value=notify_email
-                        disabled=dynamic(move || !notify.get())
                         aria-invalid=invalid("notify_email")
                         aria-describedby=dynamic(move || described_by("notify_email", true, has("notify_email")()))
                     />
@@ -461,19 +468,35 @@ pub fn NewTicketPage() -> impl IntoView {
                     </p>
                     <FieldMessage id="notify_email" field="notify_email" errors />
                 </div>
+                </Show>
 
                 <div class="field">
                     <label for="files">{dynamic(move || i18n.t().files)}</label>
-                    <input
-                        id="files"
-                        name="files"
-                        type="file"
-                        multiple
-                        node_ref=file_input
-                        on:change=on_files
-                        aria-invalid=invalid("files")
-                        aria-describedby=dynamic(move || described_by("files", true, has("files")()))
-                    />
+                    // In the page's language rather than the browser's: the input, transparent,
+                    // lies over our button and text.
+                    <div class="file-picker">
+                        <span class="button file-button" aria-hidden="true">{dynamic(move || i18n.t().choose_files)}</span>
+                        <span class="file-chosen" aria-hidden="true">
+                            {dynamic(move || {
+                                let t = i18n.t();
+                                match chosen.with(Vec::len) {
+                                    0 => t.no_file_chosen.to_owned(),
+                                    1 => t.one_file_chosen.to_owned(),
+                                    n => fill(t.files_chosen, "n", &n.to_string()),
+                                }
+                            })}
+                        </span>
+                        <input
+                            id="files"
+                            name="files"
+                            type="file"
+                            multiple
+                            node_ref=file_input
+                            on:change=on_files
+                            aria-invalid=invalid("files")
+                            aria-describedby=dynamic(move || described_by("files", true, has("files")()))
+                        />
+                    </div>
                     <p id="files-hint" class="hint">
                         {dynamic(move || {
                             let t = i18n.t();

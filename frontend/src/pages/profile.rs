@@ -11,6 +11,9 @@ use crate::{
     session::expect_session,
 };
 
+/// The confirmation shown once the profile is saved.
+const SAVED_ID: &str = "profile-saved";
+
 /// Every field of the form, in its order.
 const ORDER: [&str; 11] = [
     "prefix",
@@ -162,6 +165,9 @@ pub fn ProfilePage() -> impl IntoView {
                     show_landing_page.set(profile.show_landing_page);
                     session.set_profile(profile);
                     saved.set(true);
+                    // The button is at the bottom, the confirmation at the top: bring the
+                    // keyboard and the eyes to it (its live region reads it out too).
+                    dom::focus_soon(SAVED_ID);
                 }
                 Err(failure) if !failure.errors.is_empty() => {
                     show_errors(FieldErrors::new(failure.errors, |_| false).sorted(&ORDER));
@@ -213,9 +219,11 @@ pub fn ProfilePage() -> impl IntoView {
             </section>
 
             <p class="intro">{dynamic(move || i18n.t().profile_intro)}</p>
-            <div role="status">
+            <div role="status" aria-atomic="true">
                 <Show when=move || saved.get()>
-                    <p class="flash">{dynamic(move || i18n.t().profile_saved)}</p>
+                    <p class="flash live" id=SAVED_ID tabindex="-1">
+                        {dynamic(move || i18n.t().profile_saved)}
+                    </p>
                 </Show>
             </div>
             <ErrorSummary errors general label />

@@ -9,6 +9,7 @@ use crate::{
     failure::Failure,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
+    pages::RESET_EMAIL_KEY,
     reactive::dynamic,
     session::anonymous_client,
 };
@@ -112,7 +113,9 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
             };
             match result {
                 Ok(()) => {
-                    flash.show(Flash::PasswordSet);
+                    let email = dom::storage_get(RESET_EMAIL_KEY);
+                    dom::storage_remove(RESET_EMAIL_KEY);
+                    flash.show(Flash::PasswordSet(email));
                     navigate("/login", Default::default());
                 }
                 Err(failure) if failure.errors.iter().any(|e| e.field == "token") => {

@@ -1,10 +1,10 @@
-use guichet_types::{validation_errors, LoginRequest};
+use guichet_types::{is_valid_email, validation_errors, FieldError, LoginRequest};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::{components::Redirect, hooks::use_query_map};
 use validator::Validate;
 
 use crate::{
-    components::{page_title, ErrorSummary, FieldMessage, FlashMessage},
+    components::{expect_flash, page_title, ErrorSummary, FieldMessage, FlashMessage},
     dom,
     forms::{described_by, FieldErrors},
     i18n::{use_i18n, Message, Texts},
@@ -42,11 +42,14 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     page_title(|t| t.sign_in_title);
 
-    let email = RwSignal::new(String::new());
+    // Back from a password reset asked on this device: the address is known.
+    let email = RwSignal::new(expect_flash().password_set_email().unwrap_or_default());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<Message>);
     let pending = RwSignal::new(false);
+    // Too many attempts: how many seconds the server asks to wait.
+    let retry_after = RwSignal::new(None::<u64>);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -54,15 +57,24 @@ pub fn SignInPage() -> impl IntoView {
             return;
         }
         general.set(None);
+        retry_after.set(None);
         let request = LoginRequest {
             email: email.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
-        let found = request
+        let mut found = request
             .validate()
             .err()
             .map(|e| validation_errors(&e))
             .unwrap_or_default();
+        // The rule of every other address field; the server only says "incorrect".
+        if !request.email.is_empty() && !is_valid_email(&request.email) {
+            found.push(FieldError::new(
+                "email",
+                "email",
+                "not a valid email address",
+            ));
+        }
         let found = FieldErrors::new(found, |field| match field {
             "email" => request.email.is_empty(),
             _ => request.password.is_empty(),
@@ -78,11 +90,11 @@ pub fn SignInPage() -> impl IntoView {
         spawn_local(async move {
             // On success the session's state changes and the view below redirects.
             if let Err(failure) = session.sign_in(&request.email, &request.password).await {
-                let message: Message = match failure.status {
-                    None | Some(429) | Some(500..) => failure.message(),
-                    Some(_) => |t: &Texts| t.sign_in_failed,
-                };
-                general.set(Some(message));
+                match (failure.status, failure.retry_after) {
+                    (Some(429), Some(seconds)) => retry_after.set(Some(seconds)),
+                    (None | Some(429) | Some(500..), _) => general.set(Some(failure.message())),
+                    (Some(_), _) => general.set(Some(|t: &Texts| t.sign_in_failed)),
+                }
                 password.set(String::new());
                 dom::focus_soon("password");
             }
@@ -99,6 +111,19 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="intro">{dynamic(move || i18n.t().sign_in_intro)}</p>
                 <FlashMessage />
                 <ErrorSummary errors general label />
+                <div class="live" role="alert" aria-atomic="true">
+                    {dynamic(move || {
+                        retry_after
+                            .get()
+                            .map(|seconds| {
+                                view! {
+                                    <p class="alert" id="retry-after">
+                                        {dynamic(move || i18n.t().retry_in(seconds))}
+                                    </p>
+                                }
+                            })
+                    })}
+                </div>
                 <form novalidate on:submit=on_submit>
                     <div class="field">
                         <label for="email">{dynamic(move || i18n.t().email)}</label>

@@ -195,15 +195,25 @@ fn AttachForm() -> impl IntoView {
         <form class="attach" novalidate on:submit=on_submit>
             <div class="field">
                 <label for=ID>{dynamic(move || i18n.t().attach_file)}</label>
-                <input
-                    id=ID
-                    name="file"
-                    type="file"
-                    node_ref=input
-                    on:change=on_change
-                    aria-invalid=dynamic(move || invalid().then_some("true"))
-                    aria-describedby=dynamic(move || described_by(ID, true, invalid()))
-                />
+                // The browser's own "Choose file / No file chosen" would speak its language, not
+                // the page's: the input, transparent, lies over our button and text.
+                <div class="file-picker">
+                    <span class="button file-button" aria-hidden="true">{dynamic(move || i18n.t().choose_file)}</span>
+                    <span class="file-chosen" aria-hidden="true">
+                        {dynamic(move || {
+                            chosen.with(|file| file.as_ref().map(File::name)).unwrap_or_else(|| i18n.t().no_file_chosen.to_owned())
+                        })}
+                    </span>
+                    <input
+                        id=ID
+                        name="file"
+                        type="file"
+                        node_ref=input
+                        on:change=on_change
+                        aria-invalid=dynamic(move || invalid().then_some("true"))
+                        aria-describedby=dynamic(move || described_by(ID, true, invalid()))
+                    />
+                </div>
                 <p id=format!("{ID}-hint") class="hint">
                     {dynamic(move || { let t = i18n.t(); fill(t.attach_hint, "max", &t.size(ATTACHMENT_MAX_BYTES)) })}
                 </p>

@@ -16,6 +16,7 @@ use crate::{
 };
 
 const ID: &str = "followup-body";
+const RESOLVED_NOTE: &str = "followup-resolved-note";
 
 /// A message on the ticket; agents may keep it internal.
 #[component]
@@ -31,6 +32,10 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
     // The customer is asked something: say that answering moves the ticket on.
     let awaited =
         move || !internal_allowed.get() && state.ticket.with(|t| t.status) == TicketStatus::Waiting;
+    // A customer's message on a resolved ticket withdraws the solution: say it before sending.
+    let cancels_solution = move || {
+        !internal_allowed.get() && state.ticket.with(|t| t.status) == TicketStatus::Resolved
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -112,7 +117,22 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                     </div>
                 </Show>
                 <NoticeView notice id="followup-notice" />
-                <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
+                {dynamic(move || {
+                    cancels_solution()
+                        .then(|| {
+                            view! {
+                                <p id=RESOLVED_NOTE class="note">
+                                    {dynamic(move || i18n.t().followup_resolved_note)}
+                                </p>
+                            }
+                        })
+                })}
+                <button
+                    type="submit"
+                    class="primary"
+                    disabled=dynamic(move || pending.get())
+                    aria-describedby=dynamic(move || cancels_solution().then_some(RESOLVED_NOTE))
+                >
                     {dynamic(move || {
                         let t = i18n.t();
                         if pending.get() { t.sending } else { t.followup_submit }

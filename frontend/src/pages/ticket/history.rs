@@ -119,6 +119,52 @@ pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
     }
 }
 
+/// What became of a solution proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SolutionOutcome {
+    /// The latest proposal of a resolved ticket: the customer has yet to answer.
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// What became of the solution proposed by `entries[index]` (oldest first): the first answer
+/// after it. `None` when that entry is no proposal, or when nothing answered it and it no
+/// longer waits (the ticket closed by itself, or a message moved it back to work).
+pub fn solution_outcome(
+    entries: &[TimelineEntry],
+    index: usize,
+    resolved: bool,
+) -> Option<SolutionOutcome> {
+    if entries.get(index)?.event != "solution_proposed" {
+        return None;
+    }
+    for later in &entries[index + 1..] {
+        match later.event.as_str() {
+            "solution_approved" => return Some(SolutionOutcome::Approved),
+            "solution_rejected" => return Some(SolutionOutcome::Rejected),
+            "solution_proposed" | "auto_closed" | "reopened" => return None,
+            // Left `resolved` without an answer: a message put the ticket back to work.
+            "status_changed"
+                if later.details.get("from").and_then(Value::as_str) == Some("resolved") =>
+            {
+                return None
+            }
+            _ => {}
+        }
+    }
+    resolved.then_some(SolutionOutcome::Pending)
+}
+
+/// The solution the customer is asked to approve or reject: the latest proposal, if it waits.
+pub fn pending_solution(entries: &[TimelineEntry], resolved: bool) -> Option<&TimelineEntry> {
+    let index = entries
+        .iter()
+        .rposition(|entry| entry.event == "solution_proposed")?;
+    (solution_outcome(entries, index, resolved) == Some(SolutionOutcome::Pending))
+        .then(|| &entries[index])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +301,82 @@ mod tests {
             describe(&created, texts(Locale::Fr)).sentence,
             "Guichet a ouvert le ticket."
         );
+    }
+
+    fn history(events: &[(&str, Value)]) -> Vec<TimelineEntry> {
+        events
+            .iter()
+            .enumerate()
+            .map(|(i, (event, details))| {
+                let mut entry = entry(event, details.clone());
+                entry.id = guichet_types::EventId(i as i64 + 1);
+                entry
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_rejected_proposal_is_marked_and_the_second_one_waits() {
+        let entries = history(&[
+            ("created", json!({})),
+            ("solution_proposed", json!({"body": "Pilote 4.3"})),
+            (
+                "status_changed",
+                json!({"from": "in_progress", "to": "resolved"}),
+            ),
+            ("solution_rejected", json!({"reason": "Rien ne change"})),
+            (
+                "status_changed",
+                json!({"from": "resolved", "to": "in_progress"}),
+            ),
+            ("solution_proposed", json!({"body": "Rouleau remplacé"})),
+        ]);
+        assert_eq!(solution_outcome(&entries, 0, true), None);
+        assert_eq!(
+            solution_outcome(&entries, 1, true),
+            Some(SolutionOutcome::Rejected)
+        );
+        assert_eq!(
+            solution_outcome(&entries, 5, true),
+            Some(SolutionOutcome::Pending)
+        );
+        let pending = pending_solution(&entries, true).expect("the second proposal waits");
+        assert_eq!(
+            pending.details.get("body"),
+            Some(&json!("Rouleau remplacé"))
+        );
+    }
+
+    #[test]
+    fn nothing_waits_once_approved_or_back_to_work() {
+        let approved = history(&[
+            ("solution_proposed", json!({"body": "x"})),
+            (
+                "status_changed",
+                json!({"from": "waiting", "to": "resolved"}),
+            ),
+            ("solution_approved", json!({})),
+        ]);
+        assert_eq!(
+            solution_outcome(&approved, 0, false),
+            Some(SolutionOutcome::Approved)
+        );
+        assert!(pending_solution(&approved, false).is_none());
+        // A customer's message on the resolved ticket put it back in progress.
+        let cancelled = history(&[
+            ("solution_proposed", json!({"body": "x"})),
+            (
+                "status_changed",
+                json!({"from": "in_progress", "to": "resolved"}),
+            ),
+            ("followup", json!({"body": "Encore cassé"})),
+            (
+                "status_changed",
+                json!({"from": "resolved", "to": "in_progress"}),
+            ),
+        ]);
+        assert_eq!(solution_outcome(&cancelled, 0, false), None);
+        assert!(pending_solution(&cancelled, false).is_none());
     }
 
     #[test]

@@ -6,9 +6,11 @@ mod details;
 mod followup;
 mod history;
 mod life;
+mod linked_text;
 mod notice;
 mod rating;
 mod share;
+mod solution;
 mod state;
 mod text_action;
 mod timeline;
@@ -25,9 +27,11 @@ use self::{
     attachments::Attachments,
     details::TicketDetails,
     followup::FollowupForm,
+    linked_text::LinkedText,
     notice::NoticeView,
     rating::RatingForm,
     share::Sharing,
+    solution::DecideBox,
     state::{provide_ticket_state, PAGE_NOTICE},
     text_action::{TextAction, TextActionForm},
     timeline::Timeline,
@@ -129,15 +133,6 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                     {dynamic(move || fill(i18n.t().ticket_number, "number", ticket.with(|t| t.number.as_str().to_owned()).as_str()))}
                 </p>
                 <h1 id="page-title">{dynamic(move || ticket.with(|t| t.title.clone()))}</h1>
-                <button
-                    type="button"
-                    class="link print"
-                    on:click=|_| {
-                        let _ = window().print();
-                    }
-                >
-                    {dynamic(move || i18n.t().print_ticket)}
-                </button>
                 <p>
                     {dynamic(move || {
                         let status = ticket.with(|t| t.status);
@@ -148,28 +143,32 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                         }
                     })}
                 </p>
+                <button
+                    type="button"
+                    class="link print"
+                    on:click=|_| {
+                        let _ = window().print();
+                    }
+                >
+                    {dynamic(move || i18n.t().print_ticket)}
+                </button>
             </header>
             <NoticeView notice=state.notice id=PAGE_NOTICE />
             <div class="ticket-grid">
                 <div class="ticket-main">
                     <section class="panel" aria-labelledby="description-heading">
                         <h2 id="description-heading">{dynamic(move || i18n.t().description)}</h2>
-                        <div class="prose">{dynamic(move || ticket.with(|t| t.description.clone()))}</div>
+                        <div class="prose">
+                            {dynamic(move || view! { <LinkedText text=ticket.with(|t| t.description.clone()) /> })}
+                        </div>
                     </section>
                     <Show when=when(|a| a.decide)>
-                        <section class="panel decide" aria-labelledby="decide-heading">
-                            <h2 id="decide-heading">{dynamic(move || i18n.t().solution_heading)}</h2>
-                            <p class="intro">{dynamic(move || i18n.t().solution_intro)}</p>
-                            <div class="decide-forms">
-                                <TextActionForm action=TextAction::Approve />
-                                <TextActionForm action=TextAction::Reject />
-                            </div>
-                        </section>
+                        <DecideBox />
                     </Show>
                     <Show when=when(|a| a.rate)>
                         <RatingForm />
                     </Show>
-                    <Timeline />
+                    <Timeline decide=allowed(|a| a.decide) />
                     <Show when=when(|a| a.followup)>
                         <FollowupForm internal_allowed=allowed(|a| a.internal_note) />
                     </Show>

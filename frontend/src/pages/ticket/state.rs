@@ -5,6 +5,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::notice::Notice;
 use crate::{
+    components::{expect_flash, FlashSlot},
     dom,
     failure::Failure,
     i18n::Message,
@@ -25,6 +26,10 @@ pub struct TicketState {
     pub attachments: RwSignal<Loaded<Vec<AttachmentInfo>>>,
     /// Outcomes of the actions whose controls go away with the change they make.
     pub notice: RwSignal<Option<Notice>>,
+    /// The banner of the latest action: the next one replaces it, wherever it was shown.
+    shown: StoredValue<Option<RwSignal<Option<Notice>>>>,
+    /// The banner the previous page left (e.g. "ticket created").
+    flash: FlashSlot,
     session: Session,
 }
 
@@ -35,6 +40,8 @@ pub fn provide_ticket_state(ticket: Ticket, etag: String) -> TicketState {
         timeline: RwSignal::new(None),
         attachments: RwSignal::new(None),
         notice: RwSignal::new(None),
+        shown: StoredValue::new(None),
+        flash: expect_flash(),
         session: expect_session(),
     };
     provide_context(state);
@@ -92,6 +99,18 @@ impl TicketState {
         });
     }
 
+    /// Shows `shown` in `notice` as the one banner of the page: the previous action's and the
+    /// previous page's go.
+    fn show(&self, notice: RwSignal<Option<Notice>>, shown: Option<Notice>) {
+        self.flash.clear();
+        if let Some(previous) = self.shown.get_value() {
+            // Its form may be gone with the change it made.
+            let _ = previous.try_set(None);
+        }
+        notice.set(shown);
+        self.shown.set_value(Some(notice));
+    }
+
     /// Shows what an action's answer means in `notice` (the page's own when the ticket was
     /// found outdated) and reloads the ticket when it changed. Gives back the field errors, for
     /// the form to place.
@@ -103,12 +122,12 @@ impl TicketState {
     ) -> Vec<FieldError> {
         match result {
             Ok(_) => {
-                notice.set(Some(Notice::Done(done)));
+                self.show(notice, Some(Notice::Done(done)));
                 self.reload();
                 Vec::new()
             }
             Err(failure) if !failure.errors.is_empty() => {
-                notice.set(None);
+                self.show(notice, None);
                 failure.errors
             }
             Err(failure) => {
@@ -117,10 +136,10 @@ impl TicketState {
                     // The reloaded ticket may no longer offer this form: say it under the title.
                     self.reload();
                     notice.set(None);
-                    self.notice.set(Some(shown));
+                    self.show(self.notice, Some(shown));
                     dom::focus_soon(PAGE_NOTICE);
                 } else {
-                    notice.set(Some(shown));
+                    self.show(notice, Some(shown));
                 }
                 Vec::new()
             }

@@ -1,12 +1,17 @@
-use guichet_types::TimelineEntry;
+use guichet_types::{TicketStatus, TimelineEntry};
 use leptos::prelude::*;
 
-use super::{history::describe, state::expect_ticket_state};
+use super::{
+    history::{describe, solution_outcome, SolutionOutcome},
+    linked_text::LinkedText,
+    state::expect_ticket_state,
+};
 use crate::{dom, i18n::use_i18n, reactive::dynamic};
 
-/// The ticket's history, oldest first, each event as a sentence.
+/// The ticket's history, oldest first, each event as a sentence; solution proposals stand out
+/// and say what became of them. `decide`: the viewer is the one asked to answer a solution.
 #[component]
-pub fn Timeline() -> impl IntoView {
+pub fn Timeline(decide: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_ticket_state();
     let content = move || {
@@ -22,14 +27,21 @@ pub fn Timeline() -> impl IntoView {
         Some(Ok(entries)) if entries.is_empty() => {
             view! { <p class="empty">{dynamic(move || i18n.t().history_empty)}</p> }.into_any()
         }
-        Some(Ok(entries)) => view! {
-            <ol class="timeline">
-                <For each=move || entries.clone() key=|entry| entry.id let:entry>
-                    <TimelineItem entry />
-                </For>
-            </ol>
+        Some(Ok(entries)) => {
+            let resolved = state.ticket.with(|t| t.status == TicketStatus::Resolved);
+            let shown: Vec<_> = (0..entries.len())
+                .map(|index| (solution_outcome(&entries, index, resolved), entries[index].clone()))
+                .collect();
+            view! {
+                <ol class="timeline">
+                    // A proposal's mark changes when it is answered: the key says it.
+                    <For each=move || shown.clone() key=|(outcome, entry)| (entry.id, *outcome) let:item>
+                        <TimelineItem entry=item.1 outcome=item.0 decide />
+                    </For>
+                </ol>
+            }
+            .into_any()
         }
-        .into_any(),
     }
     };
     view! {
@@ -41,23 +53,58 @@ pub fn Timeline() -> impl IntoView {
 }
 
 #[component]
-fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
+fn TimelineItem(
+    entry: TimelineEntry,
+    outcome: Option<SolutionOutcome>,
+    decide: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let at = entry.at.to_rfc3339();
     let shown_at = at.clone();
     let staff = entry.actor.as_ref().is_some_and(|a| a.role.is_staff());
     let internal = entry.event == "internal_note";
-    let class = format!("event event-{}", entry.event);
+    let solution = entry.event == "solution_proposed";
+    let mut class = format!("event event-{}", entry.event);
+    if let Some(outcome) = outcome {
+        class.push_str(match outcome {
+            SolutionOutcome::Pending => " solution-pending",
+            SolutionOutcome::Approved => " solution-approved",
+            SolutionOutcome::Rejected => " solution-rejected",
+        });
+    }
     let line = Memo::new(move |_| describe(&entry, i18n.t()));
+    let mark = solution.then(|| {
+        view! {
+            <p class="solution-mark">
+                <strong>{dynamic(move || i18n.t().solution_label)}</strong>
+                {dynamic(move || {
+                    let t = i18n.t();
+                    outcome
+                        .map(|outcome| match outcome {
+                            SolutionOutcome::Pending if decide.get() => t.solution_state_pending_yours,
+                            SolutionOutcome::Pending => t.solution_state_pending,
+                            SolutionOutcome::Approved => t.solution_state_approved,
+                            SolutionOutcome::Rejected => t.solution_state_rejected,
+                        })
+                        .map(|state| format!(" ({state})"))
+                })}
+            </p>
+        }
+    });
     view! {
         <li class=class class:internal=internal class:by-staff=staff>
+            {mark}
             <p class="event-head">
                 <time datetime=at>{dynamic(move || dom::format_date_time(&shown_at, i18n.t().tag))}</time>
                 " "
                 {internal.then(|| view! { <strong class="badge">{dynamic(move || i18n.t().internal_badge)}</strong> " " })}
                 <span class="sentence">{dynamic(move || line.with(|l| l.sentence.clone()))}</span>
             </p>
-            {dynamic(move || line.with(|l| l.body.clone()).map(|body| view! { <div class="event-body">{body}</div> }))}
+            {dynamic(move || line.with(|l| l.body.clone()).map(|body| view! {
+                <div class="event-body">
+                    <LinkedText text=body />
+                </div>
+            }))}
         </li>
     }
 }
