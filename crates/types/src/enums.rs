@@ -1,8 +1,10 @@
 //! The closed vocabularies of SPEC.md. Each serialises as its snake_case name.
 use serde::{Deserialize, Serialize};
 
+// `$wire` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
+// invisible group, which serde reads but utoipa ignores (it published the variant names).
 macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? } default $default:ident) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? } default $default:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

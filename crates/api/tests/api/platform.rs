@@ -182,3 +182,34 @@ async fn instances_starting_together_share_one_migration() {
     let probe = crate::helpers::TestApp::count_on(&database.url, clients).await;
     assert_eq!(probe, 2, "the demo data was seeded once");
 }
+
+/// A client generated from the document must send and accept what the server does: each
+/// enum schema lists exactly the values serde writes (they were once the Rust variant names).
+#[test]
+fn published_enums_are_the_wire_names() {
+    use guichet_types::enums::{
+        InboundOutcome, Level, Locale, RejectReason, Role, TicketKind, TicketStatus,
+    };
+
+    fn wire<T: serde::Serialize>(all: &[T]) -> Vec<serde_json::Value> {
+        all.iter()
+            .map(|value| serde_json::to_value(value).expect("enum value"))
+            .collect()
+    }
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let expected = [
+        ("Role", wire(Role::ALL)),
+        ("TicketKind", wire(TicketKind::ALL)),
+        ("Level", wire(Level::ALL)),
+        ("TicketStatus", wire(TicketStatus::ALL)),
+        ("Locale", wire(Locale::ALL)),
+        ("InboundOutcome", wire(InboundOutcome::ALL)),
+        ("RejectReason", wire(RejectReason::ALL)),
+    ];
+    for (schema, values) in expected {
+        let published = document["components"]["schemas"][schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} is published as an enum"));
+        assert_eq!(published, &values, "{schema}");
+    }
+}
