@@ -206,6 +206,7 @@ pub struct Texts {
     pub ev_status_changed: &'static str,
     /// `{assignee}`.
     pub ev_assigned: &'static str,
+    pub ev_unassigned: &'static str,
     /// `{from}`, `{to}`: categories.
     pub ev_category_changed: &'static str,
     /// `{from}`, `{to}`: levels.
@@ -300,6 +301,16 @@ pub struct Texts {
     pub change_category: &'static str,
     pub change_impact: &'static str,
     pub update_done: &'static str,
+    /// `{name}`: who handles the ticket now.
+    pub assigned_to: &'static str,
+    pub assign_to: &'static str,
+    /// The choice that unassigns.
+    pub unassigned: &'static str,
+    pub change_assignee: &'static str,
+    pub notifications_heading: &'static str,
+    pub notifications_toggle: &'static str,
+    pub notifications_save: &'static str,
+    pub notifications_done: &'static str,
     pub propose_heading: &'static str,
     pub solution_body: &'static str,
     pub propose_submit: &'static str,

@@ -66,6 +66,10 @@ pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
                 vec![("from", status("from")), ("to", status("to"))],
                 None,
             ),
+            // An unassignment names nobody (no `assignee`, or `null`).
+            "assigned" if entry.details.get("assignee").is_none_or(Value::is_null) => {
+                (t.ev_unassigned, vec![], None)
+            }
             "assigned" => (t.ev_assigned, vec![("assignee", name_of("assignee"))], None),
             "category_changed" => (
                 t.ev_category_changed,
@@ -233,6 +237,7 @@ mod tests {
                 "assigned",
                 json!({"assignee": {"id": 10, "name": "Alex Support"}}),
             ),
+            ("assigned", json!({})),
             (
                 "category_changed",
                 json!({"from": {"id": 1, "name": "Lenteur"}, "to": {"id": 2, "name": "Débit"}}),
@@ -284,6 +289,36 @@ mod tests {
         assert_eq!(
             en("shared", json!({"email": "remi@acme.test"})).sentence,
             "Alex Support shared the ticket with remi@acme.test."
+        );
+    }
+
+    #[test]
+    fn an_unassignment_says_so_and_who_did_it() {
+        // The API leaves `assignee` out; `null` reads the same.
+        for details in [json!({}), json!({"assignee": null})] {
+            assert_eq!(
+                fr("assigned", details.clone()).sentence,
+                "Ticket désattribué par Alex Support."
+            );
+            assert_eq!(
+                en("assigned", details).sentence,
+                "Unassigned by Alex Support."
+            );
+        }
+    }
+
+    #[test]
+    fn the_move_back_to_work_after_an_answer_names_the_customer() {
+        let mut moved = entry(
+            "status_changed",
+            json!({"from": "waiting", "to": "in_progress"}),
+        );
+        moved.actor =
+            serde_json::from_value(json!({"id": 1, "name": "Claire Martin", "role": "customer"}))
+                .expect("a valid actor");
+        assert_eq!(
+            describe(&moved, texts(Locale::En)).sentence,
+            "Claire Martin moved the ticket from “Waiting” to “In progress”."
         );
     }
 

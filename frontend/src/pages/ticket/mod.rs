@@ -8,6 +8,7 @@ mod history;
 mod life;
 mod linked_text;
 mod notice;
+mod notifications;
 mod rating;
 mod share;
 mod solution;
@@ -29,6 +30,7 @@ use self::{
     followup::FollowupForm,
     linked_text::LinkedText,
     notice::NoticeView,
+    notifications::NotificationsForm,
     rating::RatingForm,
     share::Sharing,
     solution::DecideBox,
@@ -178,6 +180,9 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                         <AgentPanel actions me />
                     </Show>
                     <TicketDetails />
+                    <Show when=when(|a| a.notifications)>
+                        <NotificationsForm />
+                    </Show>
                     <Attachments can_attach=allowed(|a| a.attach) />
                     <Show when=when(|a| a.share)>
                         <Sharing />
