@@ -191,6 +191,13 @@ pub const EN: Texts = Texts {
     followup_submit: "Send the message",
     followup_resolved_note: "A solution is proposed to you: sending this message withdraws it and puts the ticket back in progress. To reject it and say why, use “Reject the solution”.",
     followup_done: "Your message has been added.",
+    followup_files: "Files to send with the message",
+    followup_files_hint: "Optional. A message, files or both; at most {max} per file.",
+    followup_files_done: "Your message and its files have been added.",
+    files_attached_done: "The files have been attached.",
+    message_files_failed: "These files could not be attached: {files}. They are still chosen: “Send the message” sends them again.",
+    message_files: "Files sent with the message",
+    error_message_or_file: "Write a message or choose a file.",
     solution_heading: "A solution is proposed to you",
     solution_intro:
         "If the problem is solved, approve the solution: the ticket will be closed. Otherwise, reject it and say why.",

@@ -192,6 +192,13 @@ pub const FR: Texts = Texts {
     followup_submit: "Envoyer le message",
     followup_resolved_note: "Une solution vous est proposée\u{a0}: envoyer ce message l'annule et remet le ticket en cours. Pour la refuser en disant pourquoi, utilisez «\u{a0}Refuser la solution\u{a0}».",
     followup_done: "Votre message a été ajouté.",
+    followup_files: "Fichiers à joindre au message",
+    followup_files_hint: "Facultatif. Un message, des fichiers ou les deux\u{a0}; {max} au plus par fichier.",
+    followup_files_done: "Votre message et ses fichiers ont été ajoutés.",
+    files_attached_done: "Les fichiers ont été joints.",
+    message_files_failed: "Ces fichiers n'ont pas pu être joints\u{a0}: {files}. Ils restent choisis\u{a0}: «\u{a0}Envoyer le message\u{a0}» les envoie à nouveau.",
+    message_files: "Fichiers joints au message",
+    error_message_or_file: "Écrivez un message ou choisissez un fichier.",
     solution_heading: "Une solution vous est proposée",
     solution_intro:
         "Si le problème est réglé, approuvez la solution\u{a0}: le ticket sera clos. Sinon, refusez-la en expliquant pourquoi.",

@@ -60,8 +60,9 @@ pub fn Attachments(can_attach: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// One file, downloaded with the signed-in user's token; `notice` says when that fails.
 #[component]
-fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> impl IntoView {
+pub fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let pending = RwSignal::new(false);
