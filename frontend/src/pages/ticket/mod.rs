@@ -9,6 +9,7 @@ mod life;
 mod linked_text;
 mod notice;
 mod notifications;
+mod previews;
 mod rating;
 mod share;
 mod solution;
@@ -101,6 +102,7 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let state = provide_ticket_state(ticket, etag);
+    previews::provide_previews();
     let ticket = state.ticket;
 
     Effect::new(move || {
