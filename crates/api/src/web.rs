@@ -13,7 +13,9 @@ use serde_json::json;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+/// `img-src blob:`: the ticket page previews attached images from bytes it downloaded with the
+/// session's token (an `<img src>` to the API cannot send it).
+const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
     connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /// Swagger UI sets inline styles; only its pages get this.
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \

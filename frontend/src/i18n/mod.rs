@@ -206,6 +206,7 @@ pub struct Texts {
     pub ev_status_changed: &'static str,
     /// `{assignee}`.
     pub ev_assigned: &'static str,
+    pub ev_unassigned: &'static str,
     /// `{from}`, `{to}`: categories.
     pub ev_category_changed: &'static str,
     /// `{from}`, `{to}`: levels.
@@ -253,6 +254,16 @@ pub struct Texts {
     /// Near the send button of a resolved ticket's follow-up form (customers).
     pub followup_resolved_note: &'static str,
     pub followup_done: &'static str,
+    pub followup_files: &'static str,
+    /// `{max}`: the largest file sent.
+    pub followup_files_hint: &'static str,
+    pub followup_files_done: &'static str,
+    pub files_attached_done: &'static str,
+    /// `{files}`: the names of the files that could not be attached.
+    pub message_files_failed: &'static str,
+    /// The list of the files sent with a message, in the history.
+    pub message_files: &'static str,
+    pub error_message_or_file: &'static str,
     pub solution_heading: &'static str,
     pub solution_intro: &'static str,
     /// The box's copy of the pending solution: `{actor}`, `{date}`.
@@ -300,6 +311,16 @@ pub struct Texts {
     pub change_category: &'static str,
     pub change_impact: &'static str,
     pub update_done: &'static str,
+    /// `{name}`: who handles the ticket now.
+    pub assigned_to: &'static str,
+    pub assign_to: &'static str,
+    /// The choice that unassigns.
+    pub unassigned: &'static str,
+    pub change_assignee: &'static str,
+    pub notifications_heading: &'static str,
+    pub notifications_toggle: &'static str,
+    pub notifications_save: &'static str,
+    pub notifications_done: &'static str,
     pub propose_heading: &'static str,
     pub solution_body: &'static str,
     pub propose_submit: &'static str,
@@ -585,6 +606,8 @@ impl Texts {
             "phone" => self.error_phone,
             // Found by the browser before an upload, or answered 413 by the server.
             "too_large" => self.error_too_large,
+            // A follow-up with neither text nor file.
+            "message_or_file" => self.error_message_or_file,
             "range" => self.error_range,
             // Found by the browser only: the confirmation differs from the new password.
             "mismatch" => self.passwords_differ,

@@ -45,6 +45,8 @@ async fn every_answer_carries_the_security_headers(backend: Backend) {
             !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
             "{path}"
         );
+        // Attached images are previewed from downloaded bytes, never from other origins.
+        assert!(csp.contains("img-src 'self' data: blob:;"), "{path}: {csp}");
         assert_eq!(
             answer.header("x-content-type-options"),
             Some("nosniff"),

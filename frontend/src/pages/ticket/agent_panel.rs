@@ -1,4 +1,4 @@
-use guichet_types::{CategoryId, Level, TicketStatus, TicketUpdate, UserId};
+use guichet_types::{Actor, CategoryId, Level, Role, TicketStatus, TicketUpdate, UserId};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
@@ -13,7 +13,7 @@ use crate::{
     session::expect_session,
 };
 
-/// The support team's handling: status, assignment, category, impact (each a `PATCH` naming
+/// The support team's handling: status, assignment (to anyone of the team or nobody), category, impact (each a `PATCH` naming
 /// the ETag the change was based on), the solution and reopening.
 #[component]
 pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl IntoView {
@@ -27,8 +27,19 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
     // not yet applied when a reload (another change of the ticket) leaves that value alone.
     let ticket_category = Memo::new(move |_| state.ticket.with(|t| t.category.id.to_string()));
     let ticket_impact = Memo::new(move |_| state.ticket.with(|t| t.impact));
+    // The assignee's id, empty for nobody (the select's "Unassigned").
+    let assignee = RwSignal::new(String::new());
+    let ticket_assignee = Memo::new(move |_| {
+        state.ticket.with(|t| {
+            t.assignee
+                .as_ref()
+                .map(|a| a.id.to_string())
+                .unwrap_or_default()
+        })
+    });
     Effect::new(move || category.set(ticket_category.get()));
     Effect::new(move || impact.set(ticket_impact.get()));
+    Effect::new(move || assignee.set(ticket_assignee.get()));
 
     let locale = Memo::new(move |_| session.profile().map(|p| p.locale));
     let categories = LocalResource::new(move || {
@@ -38,6 +49,11 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                 .call(|client| async move { client.categories().await })
                 .await
         }
+    });
+    let staff = LocalResource::new(move || async move {
+        session
+            .call(|client| async move { client.staff().await })
+            .await
     });
     let groups = move || {
         let kind = state.ticket.with(|t| t.kind);
@@ -99,6 +115,55 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
             });
         }
     };
+    let change_assignee = move |_| {
+        let chosen = assignee.get_untracked();
+        let assignee_id = if chosen.is_empty() {
+            Some(None)
+        } else {
+            match chosen.parse::<i64>() {
+                Ok(id) => Some(Some(UserId(id))),
+                Err(_) => return,
+            }
+        };
+        update(TicketUpdate {
+            assignee_id,
+            ..Default::default()
+        });
+    };
+    let staff_options = move || {
+        let mut team = match staff.get() {
+            Some(Ok(team)) => team,
+            _ => Vec::new(),
+        };
+        // The current assignee stays a choice even when no longer listed (deactivated).
+        if let Some(current) = state.ticket.with(|t| t.assignee.clone()) {
+            if !team.iter().any(|member| member.id.0 == current.id) {
+                team.push(Actor {
+                    id: UserId(current.id),
+                    name: current.name,
+                    role: Role::Agent,
+                });
+            }
+        }
+        let unassigned = view! {
+            <option value="" selected=dynamic(move || assignee.with(String::is_empty))>
+                {dynamic(move || i18n.t().unassigned)}
+            </option>
+        };
+        let members = team
+            .into_iter()
+            .map(|member| {
+                let value = member.id.0.to_string();
+                let chosen = value.clone();
+                view! {
+                    <option value=value selected=dynamic(move || assignee.with(|a| *a == chosen))>
+                        {member.name}
+                    </option>
+                }
+            })
+            .collect_view();
+        view! { {unassigned} {members} }
+    };
     let change_category = move |_| {
         if let Ok(id) = category.get_untracked().parse::<i64>() {
             update(TicketUpdate {
@@ -125,6 +190,33 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                             {dynamic(move || i18n.t().assign_me)}
                         </button>
                     </Show>
+                </div>
+            </Show>
+            <p class="assignee">
+                {dynamic(move || {
+                    let t = i18n.t();
+                    let name = state
+                        .ticket
+                        .with(|tk| tk.assignee.as_ref().map(|a| a.name.clone()))
+                        .unwrap_or_else(|| t.unassigned.to_owned());
+                    fill(t.assigned_to, "name", &name)
+                })}
+            </p>
+            <Show when=move || actions.with(|a| a.assign)>
+                <div class="field">
+                    <label for="agent-assignee">{dynamic(move || i18n.t().assign_to)}</label>
+                    <div class="inline">
+                        <select
+                            id="agent-assignee"
+                            on:change=move |ev| assignee.set(event_target_value(&ev))
+                            prop:value=dynamic(move || assignee.get())
+                        >
+                            {dynamic(staff_options)}
+                        </select>
+                        <button type="button" disabled=dynamic(move || pending.get()) on:click=change_assignee>
+                            {dynamic(move || i18n.t().change_assignee)}
+                        </button>
+                    </div>
                 </div>
             </Show>
             <Show when=move || actions.with(|a| a.classify)>

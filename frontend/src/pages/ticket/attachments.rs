@@ -4,6 +4,7 @@ use web_sys::File;
 
 use super::{
     notice::{Notice, NoticeView},
+    previews::Previews,
     state::expect_ticket_state,
 };
 use crate::{
@@ -60,11 +61,14 @@ pub fn Attachments(can_attach: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// One file, downloaded with the signed-in user's token (`notice` says when that fails), an
+/// image with its preview.
 #[component]
-fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> impl IntoView {
+pub fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let pending = RwSignal::new(false);
+    let preview = Previews::expect().of(&file);
     let AttachmentInfo {
         id,
         file_name,
@@ -72,6 +76,7 @@ fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> imp
         content_type,
     } = file;
     let name = file_name.clone();
+    let alt = file_name.clone();
     let download = move |_| {
         if pending.get_untracked() {
             return;
@@ -110,6 +115,12 @@ fn AttachmentItem(file: AttachmentInfo, notice: RwSignal<Option<Notice>>) -> imp
             </button>
             " "
             <span class="muted">"(" {dynamic(move || i18n.t().size(size))} ")"</span>
+            {preview
+                .map(|url| {
+                    dynamic(move || {
+                        url.get().map(|src| view! { <img class="thumbnail" src=src alt=alt.clone() /> })
+                    })
+                })}
         </li>
     }
 }

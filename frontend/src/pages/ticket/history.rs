@@ -1,5 +1,5 @@
 //! The timeline as sentences: each event of the API in words of the reader's language.
-use guichet_types::{Level, TicketStatus, TimelineEntry};
+use guichet_types::{AttachmentInfo, Level, TicketStatus, TimelineEntry};
 use serde_json::Value;
 
 use crate::i18n::{fill, Texts};
@@ -66,6 +66,10 @@ pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
                 vec![("from", status("from")), ("to", status("to"))],
                 None,
             ),
+            // An unassignment names nobody (no `assignee`, or `null`).
+            "assigned" if entry.details.get("assignee").is_none_or(Value::is_null) => {
+                (t.ev_unassigned, vec![], None)
+            }
             "assigned" => (t.ev_assigned, vec![("assignee", name_of("assignee"))], None),
             "category_changed" => (
                 t.ev_category_changed,
@@ -117,6 +121,68 @@ pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
         body,
         internal: entry.event == "internal_note",
     }
+}
+
+/// How long after a message its files may come and still be shown with it (they are sent one
+/// after the other, each its own request).
+const FILES_WITH_MESSAGE_SECONDS: i64 = 120;
+
+/// One item of the history as shown: `entries[index]`, with the files sent along with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub index: usize,
+    pub files: Vec<AttachmentInfo>,
+}
+
+/// The history as shown: a message and the files its author attached right after it (the
+/// following entries, within two minutes) make one item; every other entry is its own. The
+/// move back to work that a customer's message makes by itself, recorded between the message
+/// and its files, stays its own item, after the message.
+pub fn group_messages(entries: &[TimelineEntry]) -> Vec<Shown> {
+    let mut shown = Vec::with_capacity(entries.len());
+    let mut index = 0;
+    while index < entries.len() {
+        let message = &entries[index];
+        let mut files = Vec::new();
+        let mut after = Vec::new();
+        let mut next = index + 1;
+        if message.event == "followup" {
+            while let Some(later) = entries.get(next) {
+                let same_author =
+                    later.actor.as_ref().map(|a| a.id) == message.actor.as_ref().map(|a| a.id);
+                let soon = (later.at - message.at).num_seconds() <= FILES_WITH_MESSAGE_SECONDS;
+                if !same_author || !soon {
+                    break;
+                }
+                match later.event.as_str() {
+                    "attachment_added" => match attachment_of(later) {
+                        Some(file) => files.push(file),
+                        None => break,
+                    },
+                    "status_changed" if files.is_empty() => after.push(next),
+                    _ => break,
+                }
+                next += 1;
+            }
+            // Status changes not followed by a file are not the message's: left in place.
+            if files.is_empty() {
+                next = index + 1;
+                after.clear();
+            }
+        }
+        shown.push(Shown { index, files });
+        shown.extend(after.into_iter().map(|index| Shown {
+            index,
+            files: Vec::new(),
+        }));
+        index = next;
+    }
+    shown
+}
+
+/// The file an `attachment_added` entry names.
+fn attachment_of(entry: &TimelineEntry) -> Option<AttachmentInfo> {
+    serde_json::from_value(entry.details.get("attachment")?.clone()).ok()
 }
 
 /// What became of a solution proposal.
@@ -233,6 +299,7 @@ mod tests {
                 "assigned",
                 json!({"assignee": {"id": 10, "name": "Alex Support"}}),
             ),
+            ("assigned", json!({})),
             (
                 "category_changed",
                 json!({"from": {"id": 1, "name": "Lenteur"}, "to": {"id": 2, "name": "Débit"}}),
@@ -284,6 +351,36 @@ mod tests {
         assert_eq!(
             en("shared", json!({"email": "remi@acme.test"})).sentence,
             "Alex Support shared the ticket with remi@acme.test."
+        );
+    }
+
+    #[test]
+    fn an_unassignment_says_so_and_who_did_it() {
+        // The API leaves `assignee` out; `null` reads the same.
+        for details in [json!({}), json!({"assignee": null})] {
+            assert_eq!(
+                fr("assigned", details.clone()).sentence,
+                "Ticket désattribué par Alex Support."
+            );
+            assert_eq!(
+                en("assigned", details).sentence,
+                "Unassigned by Alex Support."
+            );
+        }
+    }
+
+    #[test]
+    fn the_move_back_to_work_after_an_answer_names_the_customer() {
+        let mut moved = entry(
+            "status_changed",
+            json!({"from": "waiting", "to": "in_progress"}),
+        );
+        moved.actor =
+            serde_json::from_value(json!({"id": 1, "name": "Claire Martin", "role": "customer"}))
+                .expect("a valid actor");
+        assert_eq!(
+            describe(&moved, texts(Locale::En)).sentence,
+            "Claire Martin moved the ticket from “Waiting” to “In progress”."
         );
     }
 
@@ -377,6 +474,115 @@ mod tests {
         ]);
         assert_eq!(solution_outcome(&cancelled, 0, false), None);
         assert!(pending_solution(&cancelled, false).is_none());
+    }
+
+    /// Entries `(event, actor id, seconds after 09:30, details)`, numbered from 1.
+    fn timed(events: &[(&str, i64, i64, Value)]) -> Vec<TimelineEntry> {
+        events
+            .iter()
+            .enumerate()
+            .map(|(i, (event, actor, seconds, details))| {
+                let mut entry = entry(event, details.clone());
+                entry.id = guichet_types::EventId(i as i64 + 1);
+                entry.at += chrono::Duration::seconds(*seconds);
+                if let Some(a) = entry.actor.as_mut() {
+                    a.id = guichet_types::UserId(*actor);
+                }
+                entry
+            })
+            .collect()
+    }
+
+    fn file(id: i64, name: &str) -> Value {
+        json!({"attachment": {"id": id, "file_name": name, "size": 10, "content_type": "text/plain"}})
+    }
+
+    /// (index, file names) of each item shown.
+    fn grouped(entries: &[TimelineEntry]) -> Vec<(usize, Vec<String>)> {
+        group_messages(entries)
+            .into_iter()
+            .map(|s| (s.index, s.files.into_iter().map(|f| f.file_name).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_message_carries_the_files_its_author_sent_right_after_it() {
+        let entries = timed(&[
+            ("created", 1, 0, json!({})),
+            ("followup", 1, 10, json!({"body": "Voici les journaux"})),
+            ("attachment_added", 1, 11, file(1, "a.log")),
+            ("attachment_added", 1, 70, file(2, "b.log")),
+            ("followup", 10, 80, json!({"body": "Merci"})),
+        ]);
+        assert_eq!(
+            grouped(&entries),
+            [
+                (0, vec![]),
+                (1, vec!["a.log".to_owned(), "b.log".to_owned()]),
+                (4, vec![])
+            ]
+        );
+    }
+
+    #[test]
+    fn files_of_another_author_later_or_after_something_else_stand_alone() {
+        let entries = timed(&[
+            ("followup", 1, 0, json!({"body": "x"})),
+            ("attachment_added", 10, 5, file(1, "agent.log")),
+            ("followup", 1, 10, json!({"body": "y"})),
+            ("attachment_added", 1, 10 + 121, file(2, "late.log")),
+            ("followup", 1, 200, json!({"body": "z"})),
+            (
+                "impact_changed",
+                1,
+                201,
+                json!({"from": "low", "to": "high"}),
+            ),
+            ("attachment_added", 1, 202, file(3, "after.log")),
+            ("attachment_added", 1, 203, file(4, "alone.log")),
+        ]);
+        let items: Vec<usize> = grouped(&entries).into_iter().map(|(i, _)| i).collect();
+        assert_eq!(items, (0..8).collect::<Vec<_>>());
+        assert!(grouped(&entries).iter().all(|(_, files)| files.is_empty()));
+    }
+
+    #[test]
+    fn an_internal_note_never_carries_files_that_customers_see() {
+        let entries = timed(&[
+            ("internal_note", 10, 0, json!({"body": "x"})),
+            ("attachment_added", 10, 1, file(1, "a.log")),
+        ]);
+        assert_eq!(grouped(&entries), [(0, vec![]), (1, vec![])]);
+    }
+
+    #[test]
+    fn the_move_back_to_work_of_an_answer_follows_the_message_and_its_files() {
+        let entries = timed(&[
+            ("followup", 1, 0, json!({"body": "Le voici"})),
+            (
+                "status_changed",
+                1,
+                0,
+                json!({"from": "waiting", "to": "in_progress"}),
+            ),
+            ("attachment_added", 1, 2, file(1, "photo.png")),
+        ]);
+        assert_eq!(
+            grouped(&entries),
+            [(0, vec!["photo.png".to_owned()]), (1, vec![])]
+        );
+        // Without files, nothing moves.
+        let alone = timed(&[
+            ("followup", 1, 0, json!({"body": "x"})),
+            (
+                "status_changed",
+                1,
+                0,
+                json!({"from": "waiting", "to": "in_progress"}),
+            ),
+            ("followup", 1, 5, json!({"body": "y"})),
+        ]);
+        assert_eq!(grouped(&alone), [(0, vec![]), (1, vec![]), (2, vec![])]);
     }
 
     #[test]

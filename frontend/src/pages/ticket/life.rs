@@ -35,9 +35,13 @@ pub struct Actions {
     pub withdraw: bool,
     pub share: bool,
     pub rate: bool,
+    /// The requester's choice of mails about the ticket.
+    pub notifications: bool,
     /// The statuses an agent may set by hand.
     pub set_status: Vec<TicketStatus>,
     pub assign_me: bool,
+    /// Assign to anyone of the support team, or to nobody.
+    pub assign: bool,
     /// Change the category or the impact.
     pub classify: bool,
     pub propose_solution: bool,
@@ -49,6 +53,7 @@ impl Actions {
     pub fn agent_panel(&self) -> bool {
         !self.set_status.is_empty()
             || self.assign_me
+            || self.assign
             || self.classify
             || self.propose_solution
             || self.reopen
@@ -72,6 +77,8 @@ pub fn available(ticket: &Ticket, viewer: &Viewer) -> Actions {
         withdraw: requester && open,
         share: true,
         rate: requester && closed && ticket.satisfaction.is_none(),
+        // The server takes these from the requester only, never from the support team.
+        notifications: requester && !works,
         set_status: if works {
             match status {
                 New => vec![InProgress],
@@ -88,6 +95,7 @@ pub fn available(ticket: &Ticket, viewer: &Viewer) -> Actions {
                 .assignee
                 .as_ref()
                 .is_none_or(|assignee| assignee.id != viewer.id.0),
+        assign: works && !closed,
         classify: works && !closed,
         propose_solution: works && open,
         reopen: works && closed,
@@ -216,5 +224,24 @@ pub(crate) mod tests {
             name: "Autre".to_owned(),
         });
         assert!(available(&mine, &agent()).assign_me);
+    }
+
+    #[test]
+    fn only_the_requester_chooses_the_ticket_s_mails() {
+        for status in TicketStatus::ALL {
+            let shown = ticket(*status);
+            assert!(available(&shown, &claire()).notifications, "{status}");
+            assert!(!available(&shown, &remi()).notifications, "{status}");
+            assert!(!available(&shown, &colleague()).notifications, "{status}");
+            assert!(!available(&shown, &agent()).notifications, "{status}");
+        }
+    }
+
+    #[test]
+    fn agents_assign_anyone_or_nobody_until_the_ticket_closes() {
+        assert!(available(&ticket(TicketStatus::New), &agent()).assign);
+        assert!(available(&ticket(TicketStatus::Resolved), &agent()).assign);
+        assert!(!available(&ticket(TicketStatus::Closed), &agent()).assign);
+        assert!(!available(&ticket(TicketStatus::New), &claire()).assign);
     }
 }

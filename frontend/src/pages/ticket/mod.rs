@@ -8,6 +8,8 @@ mod history;
 mod life;
 mod linked_text;
 mod notice;
+mod notifications;
+mod previews;
 mod rating;
 mod share;
 mod solution;
@@ -29,6 +31,7 @@ use self::{
     followup::FollowupForm,
     linked_text::LinkedText,
     notice::NoticeView,
+    notifications::NotificationsForm,
     rating::RatingForm,
     share::Sharing,
     solution::DecideBox,
@@ -99,6 +102,7 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let state = provide_ticket_state(ticket, etag);
+    previews::provide_previews();
     let ticket = state.ticket;
 
     Effect::new(move || {
@@ -178,6 +182,9 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                         <AgentPanel actions me />
                     </Show>
                     <TicketDetails />
+                    <Show when=when(|a| a.notifications)>
+                        <NotificationsForm />
+                    </Show>
                     <Attachments can_attach=allowed(|a| a.attach) />
                     <Show when=when(|a| a.share)>
                         <Sharing />

@@ -16,6 +16,8 @@ pub enum Notice {
     NotPossible(Option<TicketStatus>),
     /// The ticket changed since it was shown (412 on `If-Match`).
     Stale,
+    /// These files of a message could not be attached; they stay chosen.
+    FilesFailed(Vec<String>),
 }
 
 impl Notice {
@@ -43,6 +45,7 @@ impl Notice {
             Notice::NotPossible(Some(status)) => fill(t.not_possible, "status", t.status(*status)),
             Notice::NotPossible(None) => t.not_possible_now.to_owned(),
             Notice::Stale => t.stale.to_owned(),
+            Notice::FilesFailed(files) => fill(t.message_files_failed, "files", &files.join(", ")),
         }
     }
 }

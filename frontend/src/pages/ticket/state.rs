@@ -146,6 +146,13 @@ impl TicketState {
         }
     }
 
+    /// Shows `shown` in `notice` as the page's one banner, and reloads the ticket: for
+    /// actions done in several requests, some of which changed it.
+    pub fn conclude_with(&self, notice: RwSignal<Option<Notice>>, shown: Notice) {
+        self.show(notice, Some(shown));
+        self.reload();
+    }
+
     /// Like `conclude`, for actions whose control goes away: the page's notice says it, and
     /// takes the focus so that the keyboard does not fall back to the top of the page.
     pub fn conclude_on_page<T>(

@@ -1,19 +1,23 @@
-use guichet_types::{TicketStatus, TimelineEntry};
+use guichet_types::{AttachmentInfo, TicketStatus, TimelineEntry};
 use leptos::prelude::*;
 
 use super::{
-    history::{describe, solution_outcome, SolutionOutcome},
+    attachments::AttachmentItem,
+    history::{describe, group_messages, solution_outcome, SolutionOutcome},
     linked_text::LinkedText,
+    notice::{Notice, NoticeView},
     state::expect_ticket_state,
 };
 use crate::{dom, i18n::use_i18n, reactive::dynamic};
 
 /// The ticket's history, oldest first, each event as a sentence; solution proposals stand out
-/// and say what became of them. `decide`: the viewer is the one asked to answer a solution.
+/// and say what became of them; a message lists the files sent with it. `decide`: the viewer is the one asked to answer a solution.
 #[component]
 pub fn Timeline(decide: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_ticket_state();
+    // Downloads of the files listed with messages say here when they fail.
+    let notice = RwSignal::new(None::<Notice>);
     let content = move || {
         match state.timeline.get() {
         None => view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }.into_any(),
@@ -29,14 +33,23 @@ pub fn Timeline(decide: Signal<bool>) -> impl IntoView {
         }
         Some(Ok(entries)) => {
             let resolved = state.ticket.with(|t| t.status == TicketStatus::Resolved);
-            let shown: Vec<_> = (0..entries.len())
-                .map(|index| (solution_outcome(&entries, index, resolved), entries[index].clone()))
+            let shown: Vec<_> = group_messages(&entries)
+                .into_iter()
+                .map(|item| {
+                    let outcome = solution_outcome(&entries, item.index, resolved);
+                    (outcome, entries[item.index].clone(), item.files)
+                })
                 .collect();
             view! {
                 <ol class="timeline">
-                    // A proposal's mark changes when it is answered: the key says it.
-                    <For each=move || shown.clone() key=|(outcome, entry)| (entry.id, *outcome) let:item>
-                        <TimelineItem entry=item.1 outcome=item.0 decide />
+                    // A proposal's mark changes when it is answered, a message's files when
+                    // they arrive: the key says both.
+                    <For
+                        each=move || shown.clone()
+                        key=|(outcome, entry, files)| (entry.id, *outcome, files.len())
+                        let:item
+                    >
+                        <TimelineItem entry=item.1 outcome=item.0 files=item.2 decide notice />
                     </For>
                 </ol>
             }
@@ -47,6 +60,7 @@ pub fn Timeline(decide: Signal<bool>) -> impl IntoView {
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">{dynamic(move || i18n.t().history)}</h2>
+            <NoticeView notice id="history-notice" />
             {dynamic(content)}
         </section>
     }
@@ -56,7 +70,9 @@ pub fn Timeline(decide: Signal<bool>) -> impl IntoView {
 fn TimelineItem(
     entry: TimelineEntry,
     outcome: Option<SolutionOutcome>,
+    files: Vec<AttachmentInfo>,
     decide: Signal<bool>,
+    notice: RwSignal<Option<Notice>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let at = entry.at.to_rfc3339();
@@ -105,6 +121,11 @@ fn TimelineItem(
                     <LinkedText text=body />
                 </div>
             }))}
+            {(!files.is_empty()).then(|| view! {
+                <ul class="files event-files" aria-label=dynamic(move || i18n.t().message_files)>
+                    {files.into_iter().map(|file| view! { <AttachmentItem file notice /> }).collect_view()}
+                </ul>
+            })}
         </li>
     }
 }
