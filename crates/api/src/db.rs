@@ -72,14 +72,21 @@ impl WriteGate {
         Self((backend == DbBackend::Sqlite).then(|| tokio::sync::Mutex::new(())))
     }
 
+    /// A place at the gate for a write outside a transaction (one statement): on SQLite, a
+    /// write that skipped the gate could land between a gated transaction's first read and its
+    /// first write, and that transaction would fail with "database is locked".
+    pub async fn turn(&self) -> WriteTurn<'_> {
+        match &self.0 {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        }
+    }
+
     pub async fn begin<'a>(
         &'a self,
         db: &DatabaseConnection,
     ) -> Result<(DatabaseTransaction, WriteTurn<'a>), DbErr> {
-        let turn = match &self.0 {
-            Some(gate) => Some(gate.lock().await),
-            None => None,
-        };
+        let turn = self.turn().await;
         Ok((db.begin().await?, turn))
     }
 }

@@ -104,12 +104,14 @@ where
                 });
             }
             // Take the stale reservation over, unless a concurrent retry just did.
+            let turn = state.writes.turn().await;
             let taken = idempotency_keys::Entity::update_many()
                 .col_expr(idempotency_keys::Column::CreatedAt, Expr::value(Utc::now()))
                 .filter(idempotency_keys::Column::Id.eq(row.id))
                 .filter(idempotency_keys::Column::CreatedAt.eq(row.created_at))
                 .exec(&state.db)
                 .await?;
+            drop(turn);
             if taken.rows_affected == 0 {
                 return Err(ApiError::Conflict {
                     code: "request_in_progress",
@@ -119,7 +121,9 @@ where
             row.id
         }
     };
-    match work().await {
+    let result = work().await;
+    let _turn = state.writes.turn().await;
+    match result {
         Ok(answer) => {
             idempotency_keys::Entity::update_many()
                 .col_expr(

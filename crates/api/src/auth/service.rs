@@ -29,13 +29,14 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
         .await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
     if !state.passwords.verify(hash, &request.password).await? {
+        let _turn = state.writes.turn().await;
         throttle::record(&state.db, &keys, now).await?;
         return Err(ApiError::InvalidCredentials);
     }
     let user = user.ok_or(ApiError::InvalidCredentials)?;
-    throttle::clear_account(&state.db, &keys[0]).await?;
 
     let (txn, _turn) = state.writes.begin(&state.db).await?;
+    throttle::clear_account(&txn, &keys[0]).await?;
     let session = sessions::ActiveModel {
         user_id: Set(user.id),
         created_at: Set(now),
