@@ -15,8 +15,8 @@ use guichet_types::{
     Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult,
     LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
     Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
-    ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
-    TimelineEntry, TokenPair,
+    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
+    TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -427,12 +427,17 @@ impl Client {
         .await
     }
 
-    /// Shares the ticket with `email`; the answer is the same whoever the address is.
-    pub async fn share(&self, number: &TicketNumber, email: &str) -> Result<(), ClientError> {
+    /// Shares the ticket with `email`; the answer says whether that person sees the ticket
+    /// (an account of its company) or will only be notified (any other address).
+    pub async fn share(
+        &self,
+        number: &TicketNumber,
+        email: &str,
+    ) -> Result<ShareOutcome, ClientError> {
         let request = ShareRequest {
             email: email.to_owned(),
         };
-        Self::send_empty(
+        Self::send(
             self.request(Method::POST, &format!("/api/v1/tickets/{number}/watchers"))
                 .json(&request),
         )
