@@ -218,6 +218,9 @@ pub const EN: Texts = Texts {
         "The person will receive the ticket's notifications; with an account of the same company, they may also see it.",
     share_submit: "Share",
     share_done: "The ticket is shared.",
+    share_sees: "The ticket is shared: {email} will see this ticket.",
+    share_notified_only:
+        "The ticket is shared, but {email} is not an account of this company: this person will only receive the notifications and cannot see the ticket.",
     unshare: "Remove",
     unshare_label: "Stop sharing with {email}",
     unshare_done: "The share is removed.",

@@ -219,6 +219,9 @@ pub const FR: Texts = Texts {
         "La personne recevra les notifications du ticket ; si elle a un compte de la même société, elle pourra aussi le consulter.",
     share_submit: "Partager",
     share_done: "Le ticket est partagé.",
+    share_sees: "Le ticket est partagé\u{a0}: {email} verra ce ticket.",
+    share_notified_only:
+        "Le ticket est partagé, mais {email} n'est pas un compte de cette société\u{a0}: cette personne recevra seulement les notifications, sans pouvoir consulter le ticket.",
     unshare: "Retirer",
     unshare_label: "Retirer le partage avec {email}",
     unshare_done: "Le partage est retiré.",

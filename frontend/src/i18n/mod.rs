@@ -280,6 +280,10 @@ pub struct Texts {
     pub share_hint: &'static str,
     pub share_submit: &'static str,
     pub share_done: &'static str,
+    /// `{email}`: an account of the ticket's company, which now sees it.
+    pub share_sees: &'static str,
+    /// `{email}`: any other address, which only receives the notifications.
+    pub share_notified_only: &'static str,
     pub unshare: &'static str,
     /// `{email}`: the accessible name of the button.
     pub unshare_label: &'static str,
