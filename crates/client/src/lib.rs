@@ -13,10 +13,11 @@
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
     Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult,
-    LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
-    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
-    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
-    TicketUpdate, TimelineEntry, TokenPair,
+    LoginRequest, NewFollowup, NewTicket, PasswordLinkAccount, PasswordLinkToken,
+    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
+    RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome, ShareRequest,
+    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -527,6 +528,21 @@ impl Client {
     }
 
     /// Sets a new password with the token of a reset or set-password link.
+    /// The account a reset or set-password link's token is for; the token stays valid.
+    pub async fn inspect_password_link(
+        &self,
+        token: &str,
+    ) -> Result<PasswordLinkAccount, ClientError> {
+        let body = PasswordLinkToken {
+            token: token.to_owned(),
+        };
+        Self::send(
+            self.request(Method::POST, "/api/v1/auth/password-reset/inspect")
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn confirm_password_reset(
         &self,
         token: &str,
