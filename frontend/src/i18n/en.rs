@@ -277,6 +277,7 @@ pub const EN: Texts = Texts {
     set_password_title: "Choose my password",
     set_password_intro: "Your account is ready: choose the password that will open it.",
     set_password_submit: "Save the password",
+    password_for: "New password for {email}",
     link_missing: "This link is incomplete. Open the link from the email as it is, or ask for a new one.",
     error_invalid_token: "This link is no longer valid (already used or expired). Ask for a new one.",
     ask_new_link: "Ask for a new link",

@@ -278,6 +278,7 @@ pub const FR: Texts = Texts {
     set_password_title: "Choisir mon mot de passe",
     set_password_intro: "Votre compte est prêt : choisissez le mot de passe qui l'ouvrira.",
     set_password_submit: "Enregistrer le mot de passe",
+    password_for: "Nouveau mot de passe pour {email}",
     link_missing: "Ce lien est incomplet. Ouvrez le lien reçu par e-mail tel quel, ou demandez-en un nouveau.",
     error_invalid_token: "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.",
     ask_new_link: "Demander un nouveau lien",

@@ -343,6 +343,8 @@ pub struct Texts {
     pub set_password_title: &'static str,
     pub set_password_intro: &'static str,
     pub set_password_submit: &'static str,
+    /// `{email}`: the account of the link, above the set-password form.
+    pub password_for: &'static str,
     pub link_missing: &'static str,
     pub error_invalid_token: &'static str,
     pub ask_new_link: &'static str,
