@@ -17,8 +17,8 @@ const title = `Partage ${stamp} : accès au dossier commun`;
 const words = {
   fr: {
     shareWith: 'Partager avec (adresse e-mail)', share: 'Partager',
-    sees: (email) => `Le ticket est partagé : ${email} verra ce ticket.`,
-    notifiedOnly: (email) => `Le ticket est partagé, mais ${email} n'est pas un compte de cette société : `
+    sees: (email) => `Le ticket est partagé\u00a0: ${email} verra ce ticket.`,
+    notifiedOnly: (email) => `Le ticket est partagé, mais ${email} n'est pas un compte de cette société\u00a0: `
       + 'cette personne recevra seulement les notifications, sans pouvoir consulter le ticket.',
   },
   en: {

@@ -194,15 +194,6 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
             <ErrorSummary errors general label />
             <Show when=move || link_dead.get()>{dynamic(ask_again)}</Show>
             <form novalidate on:submit=on_submit.clone()>
-                // Password managers file the new password under the link's account.
-                <input
-                    type="email"
-                    name="username"
-                    autocomplete="username"
-                    hidden
-                    readonly
-                    value=account.get_untracked().unwrap_or_default()
-                />
                 <div class="field">
                     <label for="new_password">{dynamic(move || i18n.t().new_password)}</label>
                     {password_input("new_password", new, true)}
