@@ -33,27 +33,29 @@ test('a forgotten password is reset with the link of the mail, once', async () =
   await sees(r.resetHeading);
   // The token has left the address bar.
   await page.waitForURL((url) => url.pathname === '/reset-password' && url.hash === '');
+  // The page names the link's account (issue 12).
+  await sees(page.getByText(`Nouveau mot de passe pour ${accounts.admin.email}`, { exact: true }));
   const next = 'Reinitialise-2026!';
   await r.newPassword.fill(next);
   await r.confirmPassword.fill(next);
   await r.resetSubmit.click();
   await isAt(page, '/login');
   await sees(r.passwordSet);
-  // The reset was asked on this device: the form knows the address (issue 12).
+  // The form is filled with the link's account (issue 12).
   assert.equal(await signInForm(page).email.inputValue(), accounts.admin.email);
   await screenshot(page, '41-password-reset-done');
 
   await signIn(page, { email: accounts.admin.email, password: next });
   await isAt(page, '/');
 
-  // The same link a second time: refused, with a way to ask for a new one.
+  // The same link a second time: refused at once, before anything is typed, with a way to
+  // ask for a new one.
   await page.context().clearCookies();
   await page.evaluate(() => window.localStorage.clear());
   await page.goto(link);
-  await r.newPassword.fill('Encore-Autre-2026!');
-  await r.confirmPassword.fill('Encore-Autre-2026!');
-  await r.resetSubmit.click();
   await sees(r.invalidToken);
+  await sees(page.getByRole('link', { name: 'Demander un nouveau lien' }));
+  assert.equal(await r.newPassword.count(), 0);
   noPageErrors(errors);
 });
 
@@ -88,6 +90,8 @@ test('a known contact asks for access with the service code and sets a password'
   await r.setSubmit.click();
   await isAt(page, '/login');
   await sees(r.passwordSet);
+  // The new account's address is already in the sign-in form.
+  assert.equal(await signInForm(page).email.inputValue(), 'achats@acme.test');
 
   await signIn(page, { email: 'achats@acme.test', password });
   await isAt(page, '/');

@@ -22,6 +22,7 @@ where
             .service(auth::routes::logout)
             .service(auth::routes::change_password)
             .service(auth::recovery_routes::request_password_reset)
+            .service(auth::recovery_routes::inspect_password_link)
             .service(auth::recovery_routes::confirm_password_reset)
             .service(auth::recovery_routes::request_access)
             .service(auth::recovery_routes::request_account_recovery)

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use base64::Engine;
+use guichet_types::{TicketForm, UrgencyFor};
 
 /// A secret that never prints.
 #[derive(Clone)]
@@ -53,6 +54,8 @@ pub struct Settings {
     /// Failed sign-ins from one client address (any accounts) within 15 minutes before that
     /// address waits: high, since a whole office may share one address.
     pub sign_in_address_limit: u64,
+    /// Which tickets take an urgency from the customer: all, or incidents only.
+    pub urgency_for: UrgencyFor,
 }
 
 /// Every bad setting, one per line.
@@ -230,6 +233,13 @@ impl Settings {
                 _ => Err("expected a number of failed sign-ins, at least 1".to_owned()),
             },
         );
+        let urgency_for = parse_or(
+            &mut errors,
+            "GUICHET_URGENCY_FOR",
+            get("GUICHET_URGENCY_FOR"),
+            Some(UrgencyFor::All),
+            |v| UrgencyFor::parse(v).ok_or_else(|| "expected all or incidents".to_owned()),
+        );
 
         match (
             bind,
@@ -240,6 +250,7 @@ impl Settings {
             workers,
             search_walk,
             sign_in_address_limit,
+            urgency_for,
         ) {
             (
                 Some(bind),
@@ -250,6 +261,7 @@ impl Settings {
                 Some(workers),
                 Some(search_walk),
                 Some(sign_in_address_limit),
+                Some(urgency_for),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -268,8 +280,16 @@ impl Settings {
                 workers,
                 search_walk,
                 sign_in_address_limit,
+                urgency_for,
             }),
             _ => Err(ConfigError(errors)),
+        }
+    }
+
+    /// The new-ticket form's set-up, as `GET /me` tells the SPA.
+    pub fn ticket_form(&self) -> TicketForm {
+        TicketForm {
+            urgency_for: self.urgency_for,
         }
     }
 
@@ -397,6 +417,13 @@ mod tests {
         assert_eq!(s.attachment_max_bytes, 2_097_152);
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
         assert_eq!(s.search_walk, 3_000);
+        assert_eq!(s.urgency_for, UrgencyFor::All);
+    }
+
+    #[test]
+    fn urgency_for_incidents_only() {
+        let s = settings(&[("GUICHET_URGENCY_FOR", "incidents")]).expect("valid");
+        assert_eq!(s.ticket_form().urgency_for, UrgencyFor::Incidents);
     }
 
     #[test]
@@ -406,6 +433,7 @@ mod tests {
             ("GUICHET_TIME_ZONE", "Mars/Olympus"),
             ("GUICHET_AUTO_CLOSE_AFTER", "soon"),
             ("GUICHET_SEARCH_WALK", "0"),
+            ("GUICHET_URGENCY_FOR", "requests"),
         ])
         .expect_err("invalid");
         let text = error.to_string();
@@ -414,6 +442,7 @@ mod tests {
             "GUICHET_TIME_ZONE",
             "GUICHET_AUTO_CLOSE_AFTER",
             "GUICHET_SEARCH_WALK",
+            "GUICHET_URGENCY_FOR",
         ] {
             assert!(text.contains(name), "{text}");
         }

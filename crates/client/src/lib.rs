@@ -13,9 +13,10 @@
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
     Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult,
-    LoginRequest, NewFollowup, NewTicket, PasswordResetConfirm, PasswordResetRequest, Problem,
-    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
-    ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    LoginRequest, NewFollowup, NewTicket, PasswordLinkAccount, PasswordLinkToken,
+    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
+    RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome, ShareRequest,
+    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
     TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -427,12 +428,17 @@ impl Client {
         .await
     }
 
-    /// Shares the ticket with `email`; the answer is the same whoever the address is.
-    pub async fn share(&self, number: &TicketNumber, email: &str) -> Result<(), ClientError> {
+    /// Shares the ticket with `email`; the answer says whether that person sees the ticket
+    /// (an account of its company) or will only be notified (any other address).
+    pub async fn share(
+        &self,
+        number: &TicketNumber,
+        email: &str,
+    ) -> Result<ShareOutcome, ClientError> {
         let request = ShareRequest {
             email: email.to_owned(),
         };
-        Self::send_empty(
+        Self::send(
             self.request(Method::POST, &format!("/api/v1/tickets/{number}/watchers"))
                 .json(&request),
         )
@@ -522,6 +528,21 @@ impl Client {
     }
 
     /// Sets a new password with the token of a reset or set-password link.
+    /// The account a reset or set-password link's token is for; the token stays valid.
+    pub async fn inspect_password_link(
+        &self,
+        token: &str,
+    ) -> Result<PasswordLinkAccount, ClientError> {
+        let body = PasswordLinkToken {
+            token: token.to_owned(),
+        };
+        Self::send(
+            self.request(Method::POST, "/api/v1/auth/password-reset/inspect")
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn confirm_password_reset(
         &self,
         token: &str,

@@ -2,7 +2,7 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::{AssetId, CategoryId, CompanyId, Locale, Role, UserId};
+use crate::{AssetId, CategoryId, CompanyId, Locale, Role, TicketForm, UserId};
 
 /// A company as shown beside a user or a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +35,8 @@ pub struct Profile {
     pub locale: Locale,
     pub show_landing_page: bool,
     pub must_change_password: bool,
+    /// The provider's set-up of the new-ticket form (read-only).
+    pub ticket_form: TicketForm,
 }
 
 /// `PATCH /me`: every member is optional; the ones given are changed.

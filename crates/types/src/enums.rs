@@ -52,6 +52,11 @@ wire_enum!(
     Level { VeryLow = "very_low", Low = "low", Medium = "medium", High = "high", VeryHigh = "very_high" } default Medium
 );
 wire_enum!(
+    /// Which tickets take an urgency from the customer (`GUICHET_URGENCY_FOR`): every ticket,
+    /// or incidents only, requests then getting [`UrgencyFor::REQUEST_URGENCY`].
+    UrgencyFor { All = "all", Incidents = "incidents" } default All
+);
+wire_enum!(
     /// Where a ticket is in its life.
     TicketStatus { New = "new", InProgress = "in_progress", Waiting = "waiting", Resolved = "resolved", Closed = "closed" } default New
 );
@@ -87,6 +92,30 @@ wire_enum!(
         NoCategory = "no_category",
     } default Unreadable
 );
+
+impl UrgencyFor {
+    /// The urgency stored for a ticket whose form does not ask for one.
+    pub const REQUEST_URGENCY: Level = Level::Medium;
+
+    /// Whether the form of a ticket of `kind` asks the customer for an urgency.
+    pub fn asks(self, kind: TicketKind) -> bool {
+        match self {
+            UrgencyFor::All => true,
+            UrgencyFor::Incidents => kind == TicketKind::Incident,
+        }
+    }
+
+    /// The urgency a ticket of `kind` gets from what the customer sent: theirs when the form
+    /// asks for one (`None` if they gave none: a required member is missing), else the
+    /// default, whatever was sent.
+    pub fn urgency(self, kind: TicketKind, sent: Option<Level>) -> Option<Level> {
+        if self.asks(kind) {
+            sent
+        } else {
+            Some(Self::REQUEST_URGENCY)
+        }
+    }
+}
 
 impl Level {
     /// 1 (`very_low`) to 5 (`very_high`).
@@ -128,6 +157,27 @@ mod tests {
         assert_eq!(priority(Level::High, Level::Medium), 4);
         assert_eq!(priority(Level::Low, Level::Medium), 3);
         assert_eq!(priority(Level::VeryHigh, Level::VeryHigh), 5);
+    }
+
+    #[test]
+    fn only_incidents_take_an_urgency_when_the_provider_says_so() {
+        use TicketKind::{Incident, Request};
+        assert!(UrgencyFor::All.asks(Request) && UrgencyFor::All.asks(Incident));
+        assert!(UrgencyFor::Incidents.asks(Incident) && !UrgencyFor::Incidents.asks(Request));
+        assert_eq!(
+            UrgencyFor::All.urgency(Request, Some(Level::High)),
+            Some(Level::High)
+        );
+        assert_eq!(UrgencyFor::All.urgency(Request, None), None);
+        assert_eq!(UrgencyFor::Incidents.urgency(Incident, None), None);
+        assert_eq!(
+            UrgencyFor::Incidents.urgency(Request, Some(Level::VeryHigh)),
+            Some(Level::Medium)
+        );
+        assert_eq!(
+            UrgencyFor::Incidents.urgency(Request, None),
+            Some(Level::Medium)
+        );
     }
 
     #[test]

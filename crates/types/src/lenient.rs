@@ -209,7 +209,7 @@ mod tests {
             "kind": "request", "category_id": 3, "urgency": "high", "title": "Écran noir", "description": "Depuis ce matin"
         }))
         .expect("valid");
-        assert_eq!(ticket.urgency, Level::High);
+        assert_eq!(ticket.urgency, Some(Level::High));
         assert_eq!(ticket.asset_id, None);
     }
 

@@ -132,6 +132,20 @@ pub struct ShareRequest {
     pub email: String,
 }
 
+/// The answer to `POST /tickets/{number}/watchers`: the address as stored and which of the two
+/// it is. Another company's account and an unknown address get the same answer (SPEC.md,
+/// "Sharing"), so it tells nothing about who has an account elsewhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email": "remi@acme.test", "sees_ticket": true})))]
+pub struct ShareOutcome {
+    /// The address, normalized as it is stored among the ticket's watchers.
+    pub email: String,
+    /// True for an account of the ticket's company, which now sees the ticket; false for any
+    /// other address, which only receives the ticket's notifications.
+    pub sees_ticket: bool,
+}
+
 /// `POST /tickets/{number}/satisfaction`, once, after closing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -27,6 +27,26 @@ pub struct PasswordResetConfirm {
     pub new_password: String,
 }
 
+/// `POST /auth/password-reset/inspect`: the token of a reset or set-password link, to learn
+/// which account it is for without using it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"token": "q3N0x1d1b0mD8m0lqQ7hV0dN3GZ3v8kQ2a7cX9s1yZE"})))]
+pub struct PasswordLinkToken {
+    /// The `token` of the link's fragment (`#token=…`).
+    #[validate(length(min = 1, max = 512, message = "the link's token is required"))]
+    pub token: String,
+}
+
+/// The account a valid reset or set-password link is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email": "claire@acme.test"})))]
+pub struct PasswordLinkAccount {
+    /// The account's sign-in address.
+    pub email: String,
+}
+
 /// A person whose address the support team already knows asks for an account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,7 +5,7 @@ use validator::Validate;
 
 use crate::{
     AssetId, CategoryId, CompanyRef, EventId, Level, Role, Scope, TicketKind, TicketNumber,
-    TicketSort, TicketStatus, UserId,
+    TicketSort, TicketStatus, UrgencyFor, UserId,
 };
 
 pub const TITLE_MAX_CHARS: u64 = 200;
@@ -24,7 +24,10 @@ pub const LIST_LIMIT_MAX: u64 = 100;
 pub struct NewTicket {
     pub kind: TicketKind,
     pub category_id: CategoryId,
-    pub urgency: Level,
+    /// Required, except for a request when the provider asks an urgency of incidents only
+    /// (`ticket_form.urgency_for` of `GET /me` is `incidents`): a request then gets `medium`,
+    /// whatever is sent.
+    pub urgency: Option<Level>,
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank")
@@ -43,6 +46,14 @@ pub struct NewTicket {
     pub notify_email: Option<String>,
     /// Agents only: the customer this ticket is opened for.
     pub requester_id: Option<UserId>,
+}
+
+/// How the new-ticket form is set up by the provider (`GET /me`, `ticket_form`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketForm {
+    /// Which tickets ask the customer for an urgency (`GUICHET_URGENCY_FOR`).
+    pub urgency_for: UrgencyFor,
 }
 
 /// Refuses a text of spaces only.

@@ -226,6 +226,9 @@ pub const EN: Texts = Texts {
         "The person will receive the ticket's notifications; with an account of the same company, they may also see it.",
     share_submit: "Share",
     share_done: "The ticket is shared.",
+    share_sees: "The ticket is shared: {email} will see this ticket.",
+    share_notified_only:
+        "The ticket is shared, but {email} is not an account of this company: this person will only receive the notifications and cannot see the ticket.",
     unshare: "Remove",
     unshare_label: "Stop sharing with {email}",
     unshare_done: "The share is removed.",
@@ -290,6 +293,7 @@ pub const EN: Texts = Texts {
     set_password_title: "Choose my password",
     set_password_intro: "Your account is ready: choose the password that will open it.",
     set_password_submit: "Save the password",
+    password_for: "New password for {email}",
     link_missing: "This link is incomplete. Open the link from the email as it is, or ask for a new one.",
     error_invalid_token: "This link is no longer valid (already used or expired). Ask for a new one.",
     ask_new_link: "Ask for a new link",

@@ -227,6 +227,9 @@ pub const FR: Texts = Texts {
         "La personne recevra les notifications du ticket ; si elle a un compte de la même société, elle pourra aussi le consulter.",
     share_submit: "Partager",
     share_done: "Le ticket est partagé.",
+    share_sees: "Le ticket est partagé\u{a0}: {email} verra ce ticket.",
+    share_notified_only:
+        "Le ticket est partagé, mais {email} n'est pas un compte de cette société\u{a0}: cette personne recevra seulement les notifications, sans pouvoir consulter le ticket.",
     unshare: "Retirer",
     unshare_label: "Retirer le partage avec {email}",
     unshare_done: "Le partage est retiré.",
@@ -291,6 +294,7 @@ pub const FR: Texts = Texts {
     set_password_title: "Choisir mon mot de passe",
     set_password_intro: "Votre compte est prêt : choisissez le mot de passe qui l'ouvrira.",
     set_password_submit: "Enregistrer le mot de passe",
+    password_for: "Nouveau mot de passe pour {email}",
     link_missing: "Ce lien est incomplet. Ouvrez le lien reçu par e-mail tel quel, ou demandez-en un nouveau.",
     error_invalid_token: "Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.",
     ask_new_link: "Demander un nouveau lien",

@@ -291,6 +291,10 @@ pub struct Texts {
     pub share_hint: &'static str,
     pub share_submit: &'static str,
     pub share_done: &'static str,
+    /// `{email}`: an account of the ticket's company, which now sees it.
+    pub share_sees: &'static str,
+    /// `{email}`: any other address, which only receives the notifications.
+    pub share_notified_only: &'static str,
     pub unshare: &'static str,
     /// `{email}`: the accessible name of the button.
     pub unshare_label: &'static str,
@@ -360,6 +364,8 @@ pub struct Texts {
     pub set_password_title: &'static str,
     pub set_password_intro: &'static str,
     pub set_password_submit: &'static str,
+    /// `{email}`: the account of the link, above the set-password form.
+    pub password_for: &'static str,
     pub link_missing: &'static str,
     pub error_invalid_token: &'static str,
     pub ask_new_link: &'static str,

@@ -3,14 +3,9 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     components::{SendOncePage, TextField},
-    dom,
     forms::SendOnce,
     i18n::Texts,
 };
-
-/// Where the forgotten-password page keeps the address it asked a link for, so that the
-/// sign-in form after the reset (the mail's link opens a new page) is filled with it.
-pub const RESET_EMAIL_KEY: &str = "guichet.reset_email";
 
 fn label(t: &Texts, _field: &str) -> &'static str {
     t.email
@@ -29,7 +24,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             email: email.get_untracked().trim().to_owned(),
         };
         if form.check(&request, |_| request.email.is_empty()) {
-            dom::storage_set(RESET_EMAIL_KEY, &request.email);
             form.send(
                 move |client| async move { client.request_password_reset(&request.email).await },
             );

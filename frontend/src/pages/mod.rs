@@ -17,7 +17,7 @@ mod tickets;
 pub use access_request::AccessRequestPage;
 pub use announcements::AnnouncementsPage;
 pub use change_password::ChangePasswordPage;
-pub use forgot_password::{ForgotPasswordPage, RESET_EMAIL_KEY};
+pub use forgot_password::ForgotPasswordPage;
 pub use landing::LandingPage;
 pub use lost_account::LostAccountPage;
 pub use new_ticket::NewTicketPage;

@@ -1,6 +1,6 @@
 use guichet_types::{
     validation_errors, AssetId, CategoryId, FieldError, Level, NewTicket, TicketKind, TicketNumber,
-    TITLE_MAX_CHARS,
+    UrgencyFor, TITLE_MAX_CHARS,
 };
 use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
@@ -31,6 +31,12 @@ const ORDER: [&str; 9] = [
     "files",
 ];
 
+/// The urgency the form sends: the one chosen when the provider asks it for this kind of
+/// ticket, none when the field is hidden (the server then sets it).
+fn urgency_sent(urgency_for: UrgencyFor, kind: TicketKind, chosen: Level) -> Option<Level> {
+    urgency_for.asks(kind).then_some(chosen)
+}
+
 fn label(t: &Texts, field: &str) -> &'static str {
     match field {
         "kind" => t.kind_legend,
@@ -57,6 +63,13 @@ pub fn NewTicketPage() -> impl IntoView {
     let kind = RwSignal::new(TicketKind::Incident);
     let category = RwSignal::new(String::new());
     let urgency = RwSignal::new(Level::Medium);
+    // The provider's set-up, from the profile; every ticket asks until it is known.
+    let urgency_for = Memo::new(move |_| {
+        session
+            .profile()
+            .map(|p| p.ticket_form.urgency_for)
+            .unwrap_or_default()
+    });
     let asset = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -134,7 +147,11 @@ pub fn NewTicketPage() -> impl IntoView {
         let ticket = NewTicket {
             kind: kind.get_untracked(),
             category_id: category_id.unwrap_or_default(),
-            urgency: urgency.get_untracked(),
+            urgency: urgency_sent(
+                urgency_for.get_untracked(),
+                kind.get_untracked(),
+                urgency.get_untracked(),
+            ),
             title: title.get_untracked(),
             description: description.get_untracked(),
             asset_id: asset.get_untracked().parse::<i64>().ok().map(AssetId),
@@ -336,7 +353,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     <FieldMessage id="category_id" field="category_id" errors />
                 </div>
 
-                <div class="field">
+                <div class="field" hidden=dynamic(move || !urgency_for.get().asks(kind.get()))>
                     <label for="urgency">{dynamic(move || i18n.t().urgency)}</label>
                     <select
                         id="urgency"
@@ -572,4 +589,22 @@ async fn upload_all(
     }
     progress.set(None);
     not_attached
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_sends_no_urgency_when_only_incidents_take_one() {
+        let (incident, request) = (TicketKind::Incident, TicketKind::Request);
+        let high = Level::High;
+        assert_eq!(urgency_sent(UrgencyFor::All, incident, high), Some(high));
+        assert_eq!(urgency_sent(UrgencyFor::All, request, high), Some(high));
+        assert_eq!(
+            urgency_sent(UrgencyFor::Incidents, incident, high),
+            Some(high)
+        );
+        assert_eq!(urgency_sent(UrgencyFor::Incidents, request, high), None);
+    }
 }

@@ -8,8 +8,7 @@ use crate::{
     dom,
     failure::Failure,
     forms::{described_by, FieldErrors},
-    i18n::{use_i18n, Message, Texts},
-    pages::RESET_EMAIL_KEY,
+    i18n::{fill, use_i18n, Message, Texts},
     reactive::dynamic,
     session::anonymous_client,
 };
@@ -61,6 +60,32 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
     let pending = RwSignal::new(false);
     // The server refused the token: used, expired or unknown.
     let link_dead = RwSignal::new(false);
+    // The account the link is for, asked of the server before anything is typed (asking
+    // does not use the link); until it answers, the form waits. Only set once, at start, so
+    // that the form is not drawn again while it is used.
+    let account = RwSignal::new(None::<String>);
+    let checked = RwSignal::new(false);
+    let dead_at_start = RwSignal::new(false);
+    if let Some(token) = token.get_value() {
+        spawn_local(async move {
+            let inspected = match anonymous_client() {
+                Ok(client) => client
+                    .inspect_password_link(&token)
+                    .await
+                    .map_err(Failure::from),
+                Err(failure) => Err(failure),
+            };
+            match inspected {
+                Ok(found) => account.set(Some(found.email)),
+                Err(failure) if failure.errors.iter().any(|e| e.field == "token") => {
+                    dead_at_start.set(true);
+                }
+                // Unreachable server: the form still works, submitting will tell.
+                Err(_) => {}
+            }
+            checked.set(true);
+        });
+    }
 
     let show_errors = move |found: FieldErrors| {
         let first = found.first_of(&ORDER);
@@ -113,9 +138,8 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
             };
             match result {
                 Ok(()) => {
-                    let email = dom::storage_get(RESET_EMAIL_KEY);
-                    dom::storage_remove(RESET_EMAIL_KEY);
-                    flash.show(Flash::PasswordSet(email));
+                    // The sign-in form is filled with the link's account.
+                    flash.show(Flash::PasswordSet(account.get_untracked()));
                     navigate("/login", Default::default());
                 }
                 Err(failure) if failure.errors.iter().any(|e| e.field == "token") => {
@@ -154,8 +178,18 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
         }
     };
 
+    let for_account = move || {
+        account.get().map(|email| {
+            view! {
+                <p class="for-account">
+                    <strong>{dynamic(move || fill(i18n.t().password_for, "email", &email))}</strong>
+                </p>
+            }
+        })
+    };
     let form = move || {
         view! {
+            {dynamic(for_account)}
             <p class="intro">{dynamic(move || intro(i18n.t()))}</p>
             <ErrorSummary errors general label />
             <Show when=move || link_dead.get()>{dynamic(ask_again)}</Show>
@@ -185,7 +219,16 @@ pub fn SetPasswordPage(kind: LinkKind) -> impl IntoView {
         <section class="narrow card">
             <h1>{dynamic(move || title(i18n.t()))}</h1>
             {dynamic(move || match token.get_value() {
-                Some(_) => form().into_any(),
+                // A dead link says so at once, before anything is typed.
+                Some(_) if checked.get() && dead_at_start.get() => {
+                    view! {
+                        <p class="alert" role="alert">{dynamic(move || i18n.t().error_invalid_token)}</p>
+                        {ask_again()}
+                    }
+                        .into_any()
+                }
+                Some(_) if checked.get() => form().into_any(),
+                Some(_) => view! { <p class="loading">{dynamic(move || i18n.t().loading)}</p> }.into_any(),
                 None => {
                     view! {
                         <p class="alert" role="alert">{dynamic(move || i18n.t().link_missing)}</p>

@@ -22,7 +22,9 @@ use crate::state::AppState;
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Profile>> {
-    Ok(web::Json(service::profile(&state.db, user.id).await?))
+    Ok(web::Json(
+        service::profile(&state.db, state.settings.ticket_form(), user.id).await?,
+    ))
 }
 
 /// Update one's own profile; only the members given change.
@@ -43,7 +45,7 @@ pub async fn update_me(
     body: ValidJson<ProfileUpdate>,
 ) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
-        service::update_profile(&state.db, &user, body.0).await?,
+        service::update_profile(&state.db, state.settings.ticket_form(), &user, body.0).await?,
     ))
 }
 

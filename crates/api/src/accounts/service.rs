@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use guichet_types::{
     Actor, Asset, AssetId, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile,
-    ProfileUpdate, Role, TicketKind, UserId,
+    ProfileUpdate, Role, TicketForm, TicketKind, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -35,7 +35,12 @@ pub fn permissions(role: Role) -> Vec<String> {
     names.iter().map(|n| (*n).to_owned()).collect()
 }
 
-pub async fn profile(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<Profile> {
+/// The profile of `user_id`, with the provider's `ticket_form` set-up.
+pub async fn profile(
+    db: &impl ConnectionTrait,
+    ticket_form: TicketForm,
+    user_id: i64,
+) -> ApiResult<Profile> {
     let user = users::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -69,11 +74,13 @@ pub async fn profile(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<Profi
         locale: Locale::parse(&user.locale).unwrap_or_default(),
         show_landing_page: user.show_landing_page,
         must_change_password: user.must_change_password,
+        ticket_form,
     })
 }
 
 pub async fn update_profile(
     db: &impl ConnectionTrait,
+    ticket_form: TicketForm,
     user: &SessionUser,
     update: ProfileUpdate,
 ) -> ApiResult<Profile> {
@@ -126,7 +133,7 @@ pub async fn update_profile(
     }
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
-    profile(db, user.id).await
+    profile(db, ticket_form, user.id).await
 }
 
 /// The whole category tree, named in `locale`, children in their configured order.

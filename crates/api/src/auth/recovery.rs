@@ -11,7 +11,7 @@
 //! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
 //! are acted upon; the others are stored as refused and send nothing.
 use chrono::{DateTime, Duration, Utc};
-use guichet_types::{AccessRequest, Locale, PasswordResetConfirm, Role};
+use guichet_types::{AccessRequest, Locale, PasswordLinkAccount, PasswordResetConfirm, Role};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
@@ -207,12 +207,7 @@ async fn grant_access(
 /// every session of the account is revoked and a forced password change is lifted.
 pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResult<()> {
     let now = Utc::now();
-    let token_hash = hash_refresh_token(request.token.trim());
-    let stored = account_tokens::Entity::find()
-        .filter(account_tokens::Column::TokenHash.eq(token_hash))
-        .filter(account_tokens::Column::UsedAt.is_null())
-        .filter(account_tokens::Column::ExpiresAt.gt(now))
-        .one(&state.db)
+    let stored = live_token(&state.db, &request.token, now)
         .await?
         .ok_or_else(invalid_token)?;
     // Hashed before the transaction: argon2 is slow and the SQLite write gate is shared.
@@ -254,6 +249,33 @@ pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResu
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The account a reset or set-password link is for, without using the link: its page names
+/// the account before the password is chosen, and says at once when the link is dead.
+pub async fn inspect(state: &AppState, token: &str) -> ApiResult<PasswordLinkAccount> {
+    let stored = live_token(&state.db, token, Utc::now())
+        .await?
+        .ok_or_else(invalid_token)?;
+    let user = users::Entity::find_by_id(stored.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(invalid_token)?;
+    Ok(PasswordLinkAccount { email: user.email })
+}
+
+/// The stored token of a link that is neither used nor expired.
+async fn live_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<account_tokens::Model>> {
+    Ok(account_tokens::Entity::find()
+        .filter(account_tokens::Column::TokenHash.eq(hash_refresh_token(token.trim())))
+        .filter(account_tokens::Column::UsedAt.is_null())
+        .filter(account_tokens::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?)
 }
 
 fn invalid_token() -> ApiError {

@@ -1,5 +1,5 @@
-//! HTTP layer of accounts by email: `/auth/password-reset`, `/auth/password-reset/confirm`,
-//! `/access-requests` and `/account-recovery-requests`.
+//! HTTP layer of accounts by email: `/auth/password-reset`, `/auth/password-reset/inspect`,
+//! `/auth/password-reset/confirm`, `/access-requests` and `/account-recovery-requests`.
 //!
 //! The password-reset and access requests store the request and answer 202; the
 //! `account_mail` job acts on it. Whether the address has an account, is known, or is
@@ -8,8 +8,8 @@
 //! answering, and says when it is throttled.
 use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
-    AccessRequest, AccountRecoveryRequest, Locale, PasswordResetConfirm, PasswordResetRequest,
-    Problem,
+    AccessRequest, AccountRecoveryRequest, Locale, PasswordLinkAccount, PasswordLinkToken,
+    PasswordResetConfirm, PasswordResetRequest, Problem,
 };
 
 use super::{lost_account, recovery};
@@ -62,6 +62,28 @@ pub async fn request_password_reset(
 ) -> ApiResult<HttpResponse> {
     recovery::request_password_reset(&state, &body.0.email, &client_ip(&req)).await?;
     Ok(HttpResponse::Accepted().finish())
+}
+
+/// Which account a password-reset or set-password link is for, without using the link.
+///
+/// The link's page names the account before the password is chosen, and says at once when
+/// the link is dead. The token goes in the body, never in the address, and stays valid.
+/// Not throttled, like `/auth/password-reset/confirm`: a token is 256 random bits, and the
+/// answer names only the account the link was mailed to.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordLinkToken,
+    responses(
+        (status = 200, description = "The link is valid; the address of its account", body = PasswordLinkAccount),
+        (status = 422, description = "An unknown, used or expired token (`token`, code `invalid_token`, as `/auth/password-reset/confirm` answers), or none", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset/inspect")]
+pub async fn inspect_password_link(
+    state: web::Data<AppState>,
+    body: ValidJson<PasswordLinkToken>,
+) -> ApiResult<web::Json<PasswordLinkAccount>> {
+    Ok(web::Json(recovery::inspect(&state, &body.0.token).await?))
 }
 
 /// Set a new password with the token of a password-reset or set-password link.

@@ -4,8 +4,8 @@
 //! timeline entries.
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, FieldError, Level, NewFollowup, Role, SatisfactionRequest, Ticket, TicketKind,
-    TicketNumber, TicketStatus, TicketUpdate, TimelineEntry,
+    priority, FieldError, Level, NewFollowup, Role, SatisfactionRequest, ShareOutcome, Ticket,
+    TicketKind, TicketNumber, TicketStatus, TicketUpdate, TimelineEntry,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -620,13 +620,14 @@ async fn transition(
 }
 
 /// Shares the ticket with an address. An account of the ticket's company then sees it;
-/// any other address will only get its notifications. The caller is not told which.
+/// any other address will only get its notifications. The caller is told which of the two,
+/// and nothing more: whether an address has an account in another company stays unsaid.
 pub async fn share(
     state: &AppState,
     user: &SessionUser,
     number: &TicketNumber,
     email: &str,
-) -> ApiResult<()> {
+) -> ApiResult<ShareOutcome> {
     let email = normalize_email(email);
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let ticket = locked_visible(&txn, user, number)
@@ -637,14 +638,19 @@ pub async fn share(
         .filter(ticket_watchers::Column::Email.eq(email.as_str()))
         .one(&txn)
         .await?;
-    if existing.is_some() {
-        return Ok(());
+    if let Some(existing) = existing {
+        // Sharing again changes nothing; the answer is that of the first time.
+        return Ok(ShareOutcome {
+            email,
+            sees_ticket: existing.user_id.is_some(),
+        });
     }
     let colleague = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
         .filter(users::Column::CompanyId.eq(ticket.company_id))
         .one(&txn)
         .await?;
+    let sees_ticket = colleague.is_some();
     let now = Utc::now().trunc_subsecs(6);
     ticket_watchers::ActiveModel {
         ticket_id: Set(ticket.id),
@@ -666,7 +672,7 @@ pub async fn share(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(ShareOutcome { email, sees_ticket })
 }
 
 pub async fn unshare(

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use actix_web::{delete, get, http::header, patch, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
     ApproveRequest, NewFollowup, NewTicket, Problem, ReasonRequest, SatisfactionRequest,
-    ShareRequest, SolutionRequest, Ticket, TicketNumber, TicketPage, TicketUpdate, TimelineEntry,
+    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketNumber, TicketPage, TicketUpdate,
+    TimelineEntry,
 };
 
 use super::{life, service};
@@ -418,7 +419,7 @@ pub async fn reopen(
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     request_body = ShareRequest,
     responses(
-        (status = 204, description = "Shared"),
+        (status = 200, description = "Shared (or shared already: the same answer). `sees_ticket` is true for an account of the ticket's company, which now sees the ticket; false for any other address (another company's account or none), which only receives its notifications", body = ShareOutcome),
         (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
     )
@@ -430,8 +431,8 @@ pub async fn share(
     number: web::Path<String>,
     body: ValidJson<ShareRequest>,
 ) -> ApiResult<HttpResponse> {
-    life::share(&state, &user, &parse_number(&number)?, &body.0.email).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let outcome = life::share(&state, &user, &parse_number(&number)?, &body.0.email).await?;
+    Ok(HttpResponse::Ok().json(outcome))
 }
 
 /// Stop sharing the ticket with an address.

@@ -88,6 +88,18 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         }
     }
 
+    let urgency = state
+        .settings
+        .urgency_for
+        .urgency(input.kind, input.urgency);
+    if urgency.is_none() {
+        errors.push(FieldError::new(
+            "urgency",
+            "required",
+            "choose the urgency of this ticket",
+        ));
+    }
+
     let company_id = requester.as_ref().and_then(|r| r.company_id);
     if let (Some(asset_id), Some(company_id)) = (input.asset_id, company_id) {
         let asset = assets::Entity::find_by_id(asset_id.0).one(db).await?;
@@ -99,7 +111,8 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
             ));
         }
     }
-    let (Some(requester), Some(company_id), true) = (requester, company_id, errors.is_empty())
+    let (Some(requester), Some(company_id), Some(urgency), true) =
+        (requester, company_id, urgency, errors.is_empty())
     else {
         errors.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(ApiError::Validation(errors));
@@ -115,7 +128,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     let opening = Opening {
         kind: input.kind,
         category_id: input.category_id.0,
-        urgency: input.urgency,
+        urgency,
         title: input.title,
         description: input.description,
         asset_id: input.asset_id.map(|a| a.0),

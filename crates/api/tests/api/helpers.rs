@@ -67,7 +67,7 @@ impl TestApp {
         NewTicket {
             kind: TicketKind::Incident,
             category_id: first_category(client, TicketKind::Incident).await,
-            urgency: Level::High,
+            urgency: Some(Level::High),
             title: title.to_owned(),
             description: format!("Description of {title}"),
             ..Default::default()

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use guichet_client::{Client, ClientError};
 use guichet_types::{
-    Level, NewFollowup, Scope, TicketListQuery, TicketNumber, TicketStatus, TicketUpdate,
+    Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber, TicketStatus,
+    TicketUpdate,
 };
 use serde_json::json;
 
@@ -18,6 +19,7 @@ on_both_databases!(
     agent_changes_need_the_current_etag,
     concurrent_changes_with_one_etag_have_one_winner,
     sharing_shows_the_ticket_to_colleagues_only,
+    sharing_another_companys_ticket_or_a_bad_address_writes_nothing,
     resolved_tickets_close_by_themselves,
     retried_requests_with_a_key_happen_once,
     a_customers_answer_is_the_actor_of_the_move_it_causes,
@@ -572,11 +574,10 @@ async fn sharing_shows_the_ticket_to_colleagues_only(backend: Backend) {
         nina.ticket(&number).await.expect_err("not yet").status(),
         Some(404)
     );
-    for email in [
-        "nouveau@acme.test",
-        "paul@boreal.test",
-        "someone@elsewhere.test",
-    ] {
+    // The sharer learns which of the two it is, and nothing more: another company's account
+    // and an unknown address (of the same length, so that even the sizes match) read alike.
+    let mut answers = Vec::new();
+    for email in ["nouveau@acme.test", "paul@boreal.test", "anne@boreal.test"] {
         let answer = claire
             .raw_json(
                 "POST",
@@ -585,24 +586,44 @@ async fn sharing_shows_the_ticket_to_colleagues_only(backend: Backend) {
             )
             .await
             .expect("answer");
-        assert_eq!(
-            (answer.status, answer.body.len()),
-            (204, 0),
-            "{email}: the same answer whoever it is"
-        );
+        assert_eq!(answer.status, 200, "{email}");
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        let body = String::from_utf8(answer.body).expect("text");
+        answers.push(body.replace(email, "ADDRESS"));
     }
-    claire
-        .share(&number, "NOUVEAU@acme.test")
-        .await
-        .expect("twice is once");
+    let colleague: serde_json::Value = serde_json::from_str(&answers[0]).expect("json");
+    assert_eq!(colleague, json!({"email": "ADDRESS", "sees_ticket": true}));
+    let elsewhere: serde_json::Value = serde_json::from_str(&answers[1]).expect("json");
+    assert_eq!(elsewhere, json!({"email": "ADDRESS", "sees_ticket": false}));
+    assert_eq!(
+        answers[1], answers[2],
+        "another company's account and an unknown address get the same answer"
+    );
+    // Sharing again gives the first answer, the address as stored.
+    assert_eq!(
+        claire
+            .share(&number, "NOUVEAU@acme.test")
+            .await
+            .expect("twice is once"),
+        ShareOutcome {
+            email: "nouveau@acme.test".to_owned(),
+            sees_ticket: true
+        }
+    );
+    assert_eq!(
+        claire
+            .share(&number, "Paul@Boreal.test")
+            .await
+            .expect("twice is once"),
+        ShareOutcome {
+            email: "paul@boreal.test".to_owned(),
+            sees_ticket: false
+        }
+    );
     let ticket = claire.ticket(&number).await.expect("get");
     assert_eq!(
         ticket.watchers,
-        [
-            "nouveau@acme.test",
-            "paul@boreal.test",
-            "someone@elsewhere.test"
-        ]
+        ["nouveau@acme.test", "paul@boreal.test", "anne@boreal.test"]
     );
 
     // A colleague sees it in her list and on its page, and may answer on it.
@@ -650,6 +671,48 @@ async fn sharing_shows_the_ticket_to_colleagues_only(backend: Backend) {
     let timeline = events(&claire, &number).await;
     assert_eq!(timeline.iter().filter(|e| *e == "shared").count(), 3);
     assert!(timeline.ends_with(&["unshared".to_owned()]));
+}
+
+async fn sharing_another_companys_ticket_or_a_bad_address_writes_nothing(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let paul = app.client_for("paul@boreal.test").await;
+    let number = app.create(&claire, "Chez Acme").await.number;
+    let shares = "SELECT COUNT(*) FROM ticket_watchers";
+    let shared = "SELECT COUNT(*) FROM ticket_events WHERE event = 'shared'";
+    let mails = "SELECT COUNT(*) FROM outbox_messages";
+    let before = (
+        app.count(shares).await,
+        app.count(shared).await,
+        app.count(mails).await,
+    );
+
+    let refused = paul
+        .share(&number, "paul@boreal.test")
+        .await
+        .expect_err("another company's ticket");
+    assert_eq!(status_of(&refused).0, 404);
+    let bad = claire
+        .share(&number, "pas une adresse")
+        .await
+        .expect_err("not an address");
+    let problem = bad.problem().expect("problem");
+    assert_eq!(problem.status, 422);
+    assert_eq!(
+        problem
+            .errors
+            .iter()
+            .flatten()
+            .map(|e| e.field.as_str())
+            .collect::<Vec<_>>(),
+        ["email"]
+    );
+    let after = (
+        app.count(shares).await,
+        app.count(shared).await,
+        app.count(mails).await,
+    );
+    assert_eq!(after, before);
 }
 
 async fn wait_for_status(client: &Client, number: &TicketNumber, status: TicketStatus) {

@@ -419,7 +419,7 @@ async fn a_new_tickets_mails_carry_its_summary_in_the_languages_typography(backe
         .take(300)
         .collect();
     input.description = format!("{head}FIN-DU-TEXTE jamais citée");
-    input.urgency = Level::VeryHigh;
+    input.urgency = Some(Level::VeryHigh);
     let ticket = claire.create_ticket(&input).await.expect("created");
     let mails = exactly(&smtp, 2).await;
     for address in ["claire@acme.test", "support@guichet.test"] {
@@ -444,7 +444,7 @@ async fn a_new_tickets_mails_carry_its_summary_in_the_languages_typography(backe
     let mut english = app.new_ticket(&paul, "Printer jammed").await;
     english.kind = TicketKind::Request;
     english.category_id = crate::helpers::first_category(&paul, TicketKind::Request).await;
-    english.urgency = Level::Low;
+    english.urgency = Some(Level::Low);
     english.description = "Paper stuck in tray 2.".into();
     let ticket = paul.create_ticket(&english).await.expect("created");
     let mails = exactly(&smtp, 4).await;

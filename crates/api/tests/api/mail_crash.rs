@@ -89,7 +89,7 @@ async fn a_worker_killed_mid_delivery_sends_each_mail_once(backend: Backend) {
         let ticket = guichet_types::NewTicket {
             kind: guichet_types::TicketKind::Incident,
             category_id: category,
-            urgency: guichet_types::Level::Medium,
+            urgency: Some(guichet_types::Level::Medium),
             title: format!("Panne {i}"),
             description: "Rien ne marche".into(),
             ..Default::default()

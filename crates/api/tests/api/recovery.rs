@@ -140,6 +140,16 @@ async fn a_reset_link_works_once_and_signs_out_every_session(backend: Backend) {
         .await;
     assert_eq!(stored, 0);
 
+    // The link's page learns whose it is, as often as it is opened, without using it.
+    for _ in 0..2 {
+        let account = app
+            .anonymous
+            .inspect_password_link(&token)
+            .await
+            .expect("a valid link");
+        assert_eq!(account.email, "claire@acme.test");
+    }
+
     let weak = app
         .anonymous
         .confirm_password_reset(&token, "short")
@@ -161,6 +171,15 @@ async fn a_reset_link_works_once_and_signs_out_every_session(backend: Backend) {
         .expect_err("single use");
     assert_eq!(
         problem_fields(&again),
+        (422, vec![("token".into(), "invalid_token".into())])
+    );
+    let spent = app
+        .anonymous
+        .inspect_password_link(&token)
+        .await
+        .expect_err("a used link names no one");
+    assert_eq!(
+        problem_fields(&spent),
         (422, vec![("token".into(), "invalid_token".into())])
     );
 
@@ -251,6 +270,27 @@ async fn expired_links_are_refused_and_a_reset_lifts_a_forced_change(backend: Ba
         .expect("202");
     let expired = token_in(&smtp.wait_for(1).await[0], "reset-password");
     execute(&app, "UPDATE account_tokens SET expires_at = created_at").await;
+    for token in [expired.as_str(), "not-a-token-we-gave"] {
+        let dead = app
+            .anonymous
+            .inspect_password_link(token)
+            .await
+            .expect_err("expired or unknown");
+        assert_eq!(
+            problem_fields(&dead),
+            (422, vec![("token".into(), "invalid_token".into())]),
+            "{token}"
+        );
+    }
+    let empty = app
+        .anonymous
+        .inspect_password_link("")
+        .await
+        .expect_err("no token");
+    assert_eq!(
+        problem_fields(&empty),
+        (422, vec![("token".into(), "length".into())])
+    );
     let refused = app
         .anonymous
         .confirm_password_reset(&expired, NEW_PASSWORD)
@@ -304,6 +344,12 @@ async fn a_known_contact_gets_an_account_and_a_set_password_link(backend: Backen
         .await
         .is_err());
 
+    let account = app
+        .anonymous
+        .inspect_password_link(&token)
+        .await
+        .expect("a valid link");
+    assert_eq!(account.email, "achats@acme.test");
     app.anonymous
         .confirm_password_reset(&token, NEW_PASSWORD)
         .await

@@ -9,7 +9,7 @@ use guichet_api::tickets::number;
 
 use guichet_client::Client;
 use guichet_types::{
-    Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus,
+    Level, NewTicket, Scope, TicketKind, TicketListQuery, TicketSort, TicketStatus, UrgencyFor,
 };
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -31,6 +31,8 @@ on_both_databases!(
     a_ticket_number_in_the_search_finds_that_ticket,
     the_list_narrows_to_one_requester_within_its_scope,
     pages_follow_each_other_without_duplicates_or_gaps,
+    by_default_every_ticket_takes_the_customers_urgency,
+    when_urgency_is_for_incidents_requests_get_medium,
 );
 
 async fn list(client: &Client, query: TicketListQuery) -> Vec<String> {
@@ -55,7 +57,7 @@ async fn a_customer_opens_a_ticket_and_finds_it(backend: Backend) {
     let input = NewTicket {
         kind: TicketKind::Request,
         category_id: first_category(&claire, TicketKind::Request).await,
-        urgency: Level::Low,
+        urgency: Some(Level::Low),
         title: "Un de nos ordinateurs ne démarre plus".into(),
         description: "Depuis ce matin, <b>écran noir</b> & rien d'autre.".into(),
         asset_id: Some(claire.assets().await.expect("assets")[0].id),
@@ -196,6 +198,10 @@ async fn every_invalid_member_is_named_and_nothing_is_written(backend: Backend) 
             vec![("notify_email", "email")],
         ),
         (with(json!({"title": null})), vec![("title", "required")]),
+        (
+            with(json!({"urgency": null})),
+            vec![("urgency", "required")],
+        ),
     ];
     for (body, expected) in cases {
         let answer = claire
@@ -219,6 +225,81 @@ async fn every_invalid_member_is_named_and_nothing_is_written(backend: Backend) 
         assert_eq!(named, expected, "{body}");
     }
     assert_eq!(ticket_count(&app).await, before, "nothing was written");
+}
+
+/// A ticket of `kind` in its first category, with `urgency` if any.
+async fn ticket_of(client: &Client, kind: TicketKind, urgency: Option<Level>) -> NewTicket {
+    NewTicket {
+        kind,
+        category_id: first_category(client, kind).await,
+        urgency,
+        title: format!("Un ticket de type {kind}"),
+        description: "Le détail.".into(),
+        ..Default::default()
+    }
+}
+
+/// The problem of a refused creation, as (field, code) pairs.
+async fn refused(client: &Client, input: &NewTicket) -> Vec<(String, String)> {
+    let problem = client
+        .create_ticket(input)
+        .await
+        .expect_err("refused")
+        .problem()
+        .cloned()
+        .expect("a problem");
+    assert_eq!(problem.status, 422);
+    problem
+        .errors
+        .into_iter()
+        .flatten()
+        .map(|e| (e.field, e.code))
+        .collect()
+}
+
+async fn by_default_every_ticket_takes_the_customers_urgency(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let form = claire.me().await.expect("me").ticket_form;
+    assert_eq!(form.urgency_for, UrgencyFor::All);
+    let before = ticket_count(&app).await;
+    let request = ticket_of(&claire, TicketKind::Request, None).await;
+    assert_eq!(
+        refused(&claire, &request).await,
+        [("urgency".to_owned(), "required".to_owned())]
+    );
+    assert_eq!(ticket_count(&app).await, before, "nothing was written");
+    let request = ticket_of(&claire, TicketKind::Request, Some(Level::VeryHigh)).await;
+    let created = claire.create_ticket(&request).await.expect("created");
+    assert_eq!((created.urgency, created.priority), (Level::VeryHigh, 4));
+}
+
+async fn when_urgency_is_for_incidents_requests_get_medium(backend: Backend) {
+    let app = spawn_with(backend, &[("GUICHET_URGENCY_FOR", "incidents")]).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let me = claire.me().await.expect("me");
+    assert_eq!(me.ticket_form.urgency_for, UrgencyFor::Incidents);
+
+    // A request takes none; one sent anyway (an older client) is not the customer's to set.
+    for sent in [None, Some(Level::VeryHigh)] {
+        let request = ticket_of(&claire, TicketKind::Request, sent).await;
+        let created = claire.create_ticket(&request).await.expect("created");
+        assert_eq!((created.urgency, created.priority), (Level::Medium, 3));
+        let stored = claire.ticket(&created.number).await.expect("get");
+        assert_eq!(stored.urgency, Level::Medium);
+    }
+
+    // An incident still needs one.
+    let before = ticket_count(&app).await;
+    let incident = ticket_of(&claire, TicketKind::Incident, None).await;
+    assert_eq!(
+        refused(&claire, &incident).await,
+        [("urgency".to_owned(), "required".to_owned())]
+    );
+    assert_eq!(ticket_count(&app).await, before, "nothing was written");
+    let incident = ticket_of(&claire, TicketKind::Incident, Some(Level::High)).await;
+    let created = claire.create_ticket(&incident).await.expect("created");
+    assert_eq!(created.urgency, Level::High);
 }
 
 async fn malformed_oversized_and_mistyped_bodies_are_refused(backend: Backend) {
@@ -501,7 +582,7 @@ async fn agent_filters_narrow_the_list(backend: Backend) {
     );
     let acme = app.create(&claire, "Filtre Acme").await;
     let mut input = app.new_ticket(&paul, "Filter Boreal").await;
-    input.urgency = Level::VeryLow;
+    input.urgency = Some(Level::VeryLow);
     let boreal = paul.create_ticket(&input).await.expect("created");
 
     let query = |q: TicketListQuery| TicketListQuery {

@@ -1,16 +1,13 @@
-use guichet_types::{validation_errors, FieldError, ShareRequest};
+use guichet_types::{validation_errors, FieldError, ShareOutcome, ShareRequest};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use validator::Validate;
 
-use super::{
-    notice::{Notice, NoticeView},
-    state::expect_ticket_state,
-};
+use super::{notice::Notice, state::expect_ticket_state};
 use crate::{
     components::FieldMessage,
     dom,
     forms::{described_by, FieldErrors},
-    i18n::{fill, use_i18n},
+    i18n::{fill, use_i18n, Texts},
     reactive::dynamic,
     session::expect_session,
 };
@@ -27,6 +24,8 @@ pub fn Sharing() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::default());
     let notice = RwSignal::new(None::<Notice>);
     let pending = RwSignal::new(false);
+    // What the latest share's answer said about the address, shown while its notice is.
+    let told = RwSignal::new(None::<ShareOutcome>);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -56,6 +55,7 @@ pub fn Sharing() -> impl IntoView {
         }
         errors.set(FieldErrors::default());
         notice.set(None);
+        told.set(None);
         pending.set(true);
         let number = state.number();
         spawn_local(async move {
@@ -66,6 +66,7 @@ pub fn Sharing() -> impl IntoView {
                 })
                 .await;
             pending.set(false);
+            let result = result.map(|outcome| told.set(Some(outcome)));
             let succeeded = result.is_ok();
             let refused = state.conclude(result, notice, |t| t.share_done);
             if succeeded {
@@ -80,6 +81,7 @@ pub fn Sharing() -> impl IntoView {
 
     let unshare = move |address: String| {
         notice.set(None);
+        told.set(None);
         let number = state.number();
         spawn_local(async move {
             let result = session
@@ -123,12 +125,38 @@ pub fn Sharing() -> impl IntoView {
         view! { <ul class="watchers">{items}</ul> }.into_any()
     };
 
+    // The section's live region: a share says which of the two the address is (a warning when
+    // the person will not see the ticket); other outcomes read as the page's notices do.
+    let banner = move || {
+        notice.get().map(|shown| {
+            let outcome = matches!(shown, Notice::Done(_))
+                .then(|| told.get())
+                .flatten();
+            let failure = shown.is_failure();
+            let class = match &outcome {
+                Some(outcome) if !outcome.sees_ticket => "note",
+                _ if failure => "alert",
+                _ => "flash",
+            };
+            view! {
+                <p class=class role=failure.then_some("alert")>
+                    {dynamic(move || match &outcome {
+                        Some(outcome) => outcome_text(i18n.t(), outcome),
+                        None => shown.text(i18n.t()),
+                    })}
+                </p>
+            }
+        })
+    };
+
     let invalid = move || errors.with(|e| e.has("email"));
     view! {
         <section class="panel" aria-labelledby="sharing-heading">
             <h2 id="sharing-heading">{dynamic(move || i18n.t().share_heading)}</h2>
             {dynamic(watchers)}
-            <NoticeView notice id="sharing-notice" />
+            <div class="live" id="sharing-notice" tabindex="-1" aria-live="polite" aria-atomic="true">
+                {dynamic(banner)}
+            </div>
             <form novalidate on:submit=on_submit>
                 <div class="field">
                     <label for=ID>{dynamic(move || i18n.t().share_email)}</label>
@@ -150,5 +178,46 @@ pub fn Sharing() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// What sharing with an address means for that person.
+fn outcome_text(t: &Texts, outcome: &ShareOutcome) -> String {
+    let template = if outcome.sees_ticket {
+        t.share_sees
+    } else {
+        t.share_notified_only
+    };
+    fill(template, "email", &outcome.email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::texts;
+    use guichet_types::Locale;
+
+    #[test]
+    fn the_sharer_is_told_whether_the_person_sees_the_ticket() {
+        let colleague = ShareOutcome {
+            email: "remi@acme.test".to_owned(),
+            sees_ticket: true,
+        };
+        let outsider = ShareOutcome {
+            email: "paul@boreal.test".to_owned(),
+            sees_ticket: false,
+        };
+        assert_eq!(
+            outcome_text(texts(Locale::Fr), &colleague),
+            "Le ticket est partagé\u{a0}: remi@acme.test verra ce ticket."
+        );
+        assert_eq!(
+            outcome_text(texts(Locale::En), &colleague),
+            "The ticket is shared: remi@acme.test will see this ticket."
+        );
+        for locale in [Locale::Fr, Locale::En] {
+            let told = outcome_text(texts(locale), &outsider);
+            assert!(told.contains("paul@boreal.test") && told.contains("notifications"));
+        }
     }
 }
