@@ -190,7 +190,7 @@ async fn instances_starting_together_share_one_migration() {
 #[test]
 fn published_enums_are_the_wire_names() {
     use guichet_types::enums::{
-        InboundOutcome, Level, Locale, RejectReason, Role, TicketKind, TicketStatus,
+        InboundOutcome, Level, Locale, RejectReason, Role, TicketKind, TicketStatus, UrgencyFor,
     };
 
     fn wire<T: serde::Serialize>(all: &[T]) -> Vec<serde_json::Value> {
@@ -207,6 +207,7 @@ fn published_enums_are_the_wire_names() {
         ("Locale", wire(Locale::ALL)),
         ("InboundOutcome", wire(InboundOutcome::ALL)),
         ("RejectReason", wire(RejectReason::ALL)),
+        ("UrgencyFor", wire(UrgencyFor::ALL)),
     ];
     for (schema, values) in expected {
         let published = document["components"]["schemas"][schema]["enum"]
