@@ -53,13 +53,53 @@ async fn every_answer_carries_the_security_headers(backend: Backend) {
             "{path}"
         );
     }
-    // No CORS for other origins.
-    let answer = app
-        .anonymous
-        .raw("OPTIONS", "/api/v1/tickets", None, None)
-        .await
-        .expect("answer");
-    assert!(answer.header("access-control-allow-origin").is_none());
+    // No CORS for other origins: a page elsewhere may neither read an answer nor be
+    // granted a preflight, signed in or not.
+    let claire = app.client_for("claire@acme.test").await;
+    let foreign = ("Origin", "https://evil.example");
+    let preflight = [
+        foreign,
+        ("Access-Control-Request-Method", "POST"),
+        (
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        ),
+    ];
+    for (method, path, headers) in [
+        ("GET", "/api/v1/tickets", &[foreign][..]),
+        ("GET", "/api/v1/me", &[foreign][..]),
+        ("OPTIONS", "/api/v1/tickets", &preflight[..]),
+        ("OPTIONS", "/api/v1/auth/login", &preflight[..]),
+    ] {
+        let answer = claire
+            .raw_with_headers(method, path, headers, None)
+            .await
+            .expect("answer");
+        for granted in [
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+        ] {
+            assert!(
+                answer.header(granted).is_none(),
+                "{method} {path}: {granted} {:?}",
+                answer.header(granted)
+            );
+        }
+        if method == "OPTIONS" {
+            assert!(
+                !(200..300).contains(&answer.status),
+                "{method} {path}: preflight answered {}",
+                answer.status
+            );
+        } else {
+            assert_eq!(
+                answer.status, 200,
+                "{method} {path}: same answer as without Origin"
+            );
+        }
+    }
 }
 
 async fn unknown_api_paths_are_problems(backend: Backend) {
