@@ -2,6 +2,9 @@
 //! precompressed files and migrations run by several instances at once.
 use guichet_api::{config::Settings, Application};
 
+use guichet_client::RawResponse;
+use guichet_types::{InboundOutcome, InboundResult};
+
 use crate::helpers::{spawn, spawn_with, Backend, PostgresDatabase};
 use crate::on_both_databases;
 
@@ -9,7 +12,8 @@ on_both_databases!(
     health_checks_answer,
     every_answer_carries_the_security_headers,
     unknown_api_paths_are_problems,
-    the_openapi_document_is_served_and_committed
+    the_openapi_document_is_served_and_committed,
+    bodies_are_refused_exactly_past_their_limits,
 );
 
 async fn health_checks_answer(backend: Backend) {
@@ -255,4 +259,125 @@ fn published_enums_are_the_wire_names() {
             .unwrap_or_else(|| panic!("{schema} is published as an enum"));
         assert_eq!(published, &values, "{schema}");
     }
+}
+
+const GATEWAY: &str = "gateway-token-for-the-limit-tests-0123456";
+const JSON_LIMIT: usize = 256 * 1024;
+const MAIL_LIMIT: usize = 25 * 1024 * 1024;
+
+/// `body` padded with trailing whitespace (still the same JSON) to exactly `size` bytes.
+fn padded(body: &serde_json::Value, size: usize) -> Vec<u8> {
+    let mut bytes = body.to_string().into_bytes();
+    assert!(bytes.len() <= size);
+    bytes.resize(size, b' ');
+    bytes
+}
+
+/// A plain mail from an unknown sender, of exactly `size` bytes.
+fn mail_of(size: usize) -> Vec<u8> {
+    let mut mail = b"From: inconnu@example.com\r\nTo: support@guichet.test\r\n\
+                     Subject: Gros fichier\r\nMessage-ID: <big@example.com>\r\n\r\n"
+        .to_vec();
+    let line = [b"x".repeat(76), b"\r\n".to_vec()].concat();
+    while mail.len() + line.len() <= size {
+        mail.extend_from_slice(&line);
+    }
+    mail.resize(size, b'y');
+    mail
+}
+
+fn too_large(answer: &RawResponse, what: &str) {
+    assert_eq!(answer.status, 413, "{what}");
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/problem+json"),
+        "{what}"
+    );
+    let problem: guichet_types::Problem = answer.json().expect("a problem");
+    assert_eq!(problem.code, "payload_too_large", "{what}");
+}
+
+async fn bodies_are_refused_exactly_past_their_limits(backend: Backend) {
+    let app = spawn_with(
+        backend,
+        &[
+            ("GUICHET_SUPPORT_EMAIL", "support@guichet.test"),
+            ("GUICHET_INBOUND_TOKEN", GATEWAY),
+        ],
+    )
+    .await;
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket =
+        serde_json::to_value(app.new_ticket(&claire, "Au ras de la limite").await).expect("json");
+    let tickets = "SELECT COUNT(*) FROM tickets";
+    let before = app.count(tickets).await;
+
+    // JSON: 256 KiB exactly is read, one byte more is not.
+    let over = claire
+        .raw(
+            "POST",
+            "/api/v1/tickets",
+            Some("application/json"),
+            Some(padded(&ticket, JSON_LIMIT + 1)),
+        )
+        .await
+        .expect("answer");
+    too_large(&over, "JSON one byte over");
+    assert_eq!(app.count(tickets).await, before);
+    let at = claire
+        .raw(
+            "POST",
+            "/api/v1/tickets",
+            Some("application/json"),
+            Some(padded(&ticket, JSON_LIMIT)),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(
+        at.status,
+        201,
+        "JSON at the limit: {}",
+        String::from_utf8_lossy(&at.body)
+    );
+    assert_eq!(app.count(tickets).await, before + 1);
+
+    // Inbound mail: 25 MiB exactly is read, one byte more is not.
+    let rejected = "SELECT COUNT(*) FROM rejected_mails";
+    let over = app
+        .anonymous
+        .raw_with_headers(
+            "POST",
+            "/api/v1/inbound-email",
+            &[
+                ("Authorization", &format!("Bearer {GATEWAY}")),
+                ("Content-Type", "message/rfc822"),
+            ],
+            Some(mail_of(MAIL_LIMIT + 1)),
+        )
+        .await
+        .expect("answer");
+    too_large(&over, "mail one byte over");
+    assert_eq!(app.count(rejected).await, 0);
+    let at = app
+        .anonymous
+        .raw_with_headers(
+            "POST",
+            "/api/v1/inbound-email",
+            &[
+                ("Authorization", &format!("Bearer {GATEWAY}")),
+                ("Content-Type", "message/rfc822"),
+            ],
+            Some(mail_of(MAIL_LIMIT)),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(
+        at.status,
+        200,
+        "mail at the limit: {}",
+        String::from_utf8_lossy(&at.body)
+    );
+    let result: InboundResult = at.json().expect("an inbound result");
+    assert_eq!(result.outcome, InboundOutcome::Rejected, "unknown sender");
+    assert_eq!(app.count(rejected).await, 1);
 }
