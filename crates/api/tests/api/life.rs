@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use guichet_client::{Client, ClientError};
 use guichet_types::{
-    Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber, TicketStatus,
-    TicketUpdate,
+    CategoryId, Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber,
+    TicketStatus, TicketUpdate,
 };
 use serde_json::json;
 
@@ -840,6 +840,21 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
     assert_eq!(
         status_of(&keyed.create_ticket(&invalid).await.expect_err("invalid")).0,
         422
+    );
+    // Refused by the work itself (no such category), after the key was reserved.
+    let mut unknown_category = input.clone();
+    unknown_category.category_id = CategoryId(999_999);
+    let refused = keyed
+        .create_ticket(&unknown_category)
+        .await
+        .expect_err("unknown category");
+    assert_eq!(status_of(&refused).0, 422);
+    assert!(
+        refused
+            .problem()
+            .and_then(|p| p.field_error("category_id"))
+            .is_some(),
+        "{refused}"
     );
     let mut fixed = input.clone();
     fixed.title = "Corrigé".into();
