@@ -10,9 +10,9 @@ use validator::Validate;
 use crate::error::ApiError;
 
 pub const JSON_LIMIT: usize = 256 * 1024;
-/// An oversized body is read and dropped up to this size, so that the client gets the 413
-/// answer rather than a reset connection; past it the connection is closed.
-const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+/// An oversized body is read and dropped up to this much past its limit, so that the client
+/// gets the 413 answer rather than a reset connection; past it the connection is closed.
+const DRAIN_MARGIN: usize = 16 * 1024 * 1024;
 
 pub struct ValidJson<T>(pub T);
 
@@ -40,7 +40,7 @@ where
             .unwrap_or(false);
         let mut payload = payload.take();
         Box::pin(async move {
-            let body = read_limited(&mut payload).await?;
+            let body = read_limited(&mut payload, JSON_LIMIT, ApiError::MalformedJson).await?;
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
@@ -53,21 +53,27 @@ where
     }
 }
 
-async fn read_limited(payload: &mut Payload) -> Result<web::BytesMut, ApiError> {
+/// The whole body if it is at most `limit` bytes, else the 413 problem; `unreadable` names
+/// a body that broke off.
+pub async fn read_limited(
+    payload: &mut Payload,
+    limit: usize,
+    unreadable: fn(String) -> ApiError,
+) -> Result<web::BytesMut, ApiError> {
     let mut body = web::BytesMut::new();
     let mut total = 0usize;
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        let chunk = chunk.map_err(|e| unreadable(e.to_string()))?;
         total += chunk.len();
-        if total > DRAIN_LIMIT {
+        if total > limit.saturating_add(DRAIN_MARGIN) {
             break;
         }
-        if total <= JSON_LIMIT {
+        if total <= limit {
             body.extend_from_slice(&chunk);
         }
     }
-    if total > JSON_LIMIT {
-        return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+    if total > limit {
+        return Err(ApiError::PayloadTooLarge { limit });
     }
     Ok(body)
 }

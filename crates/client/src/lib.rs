@@ -164,11 +164,25 @@ impl Client {
         content_type: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, ClientError> {
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|value| vec![("Content-Type", value)])
+            .unwrap_or_default();
+        self.raw_with_headers(method, path, &headers, body).await
+    }
+
+    /// `raw` with any request headers (`Origin`, `If-Match`, `Content-Type`…).
+    pub async fn raw_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, ClientError> {
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| ClientError::BaseUrl(method.to_owned()))?;
         let mut builder = self.request(method, path);
-        if let Some(content_type) = content_type {
-            builder = builder.header("Content-Type", content_type);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
         }
         if let Some(body) = body {
             builder = builder.body(body);

@@ -96,9 +96,12 @@ pub async fn page(
     Ok(RejectedMailPage { items, next_cursor })
 }
 
-/// The raw message of rejected mail `id`.
+/// The raw message of rejected mail `id`. To anyone but the support team it does not exist
+/// (404 like a wrong id): a customer may not even learn that a mail was kept.
 pub async fn raw(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<Vec<u8>> {
-    staff_only(user)?;
+    if !user.is_staff() {
+        return Err(ApiError::NotFound);
+    }
     let mail = rejected_mails::Entity::find_by_id(id)
         .one(&state.db)
         .await?

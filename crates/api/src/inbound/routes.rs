@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::service::{self, INBOUND_MAX_BYTES};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::json::read_limited;
 use crate::openapi::NotSignedIn;
 use crate::state::AppState;
 
@@ -56,15 +57,21 @@ struct RawMail(Vec<u8>);
 pub async fn receive(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: web::Payload,
 ) -> ApiResult<web::Json<InboundResult>> {
     if !gateway_allowed(&state, &req) {
         return Err(ApiError::Unauthenticated);
     }
+    // Read here rather than by `web::Bytes`, whose overflow answer is plain text, not a problem.
+    let body = read_limited(&mut body.into_inner(), INBOUND_MAX_BYTES, |cause| {
+        ApiError::field("body", "unreadable", &cause)
+    })
+    .await?;
     Ok(web::Json(service::ingest(&state, &body).await?))
 }
 
-/// The payload limit of `receive`, over the JSON default.
+/// The bound of any `web::Bytes` body. `receive` no longer takes one: it reads its body itself
+/// to answer an oversized mail with a problem, with this same limit.
 pub fn raw_mail_limit() -> web::PayloadConfig {
     web::PayloadConfig::new(INBOUND_MAX_BYTES)
 }

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use guichet_client::{Client, ClientError};
 use guichet_types::{
-    Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber, TicketStatus,
-    TicketUpdate,
+    CategoryId, Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber,
+    TicketStatus, TicketUpdate,
 };
 use serde_json::json;
 
@@ -796,6 +796,7 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
     let mut other = input.clone();
     other.title = "Another body".into();
     let reused = keyed.create_ticket(&other).await.expect_err("key reused");
+    assert_eq!(status_of(&reused).0, 422);
     assert_eq!(
         reused
             .problem()
@@ -840,6 +841,65 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
         status_of(&keyed.create_ticket(&invalid).await.expect_err("invalid")).0,
         422
     );
+    // Refused by the work itself (no such category), after the key was reserved.
+    let mut unknown_category = input.clone();
+    unknown_category.category_id = CategoryId(999_999);
+    let refused = keyed
+        .create_ticket(&unknown_category)
+        .await
+        .expect_err("unknown category");
+    assert_eq!(status_of(&refused).0, 422);
+    assert!(
+        refused
+            .problem()
+            .and_then(|p| p.field_error("category_id"))
+            .is_some(),
+        "{refused}"
+    );
+    let mut fixed = input.clone();
+    fixed.title = "Corrigé".into();
+    let created = keyed.create_ticket(&fixed).await.expect("fixed retry");
+    assert_eq!(created.title, "Corrigé");
+    assert_eq!(
+        keyed.create_ticket(&fixed).await.expect("again"),
+        created,
+        "the fixed request is the one remembered"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE title = 'Corrigé'")
+            .await,
+        1
+    );
+
+    // The same key sent twice at once: one ticket; the other answer is the same ticket or
+    // a 409 telling that the first is still running.
+    let mut racing = input.clone();
+    racing.title = "En même temps".into();
+    for round in 0..5 {
+        let keyed = claire.with_idempotency_key(format!("race-{round}"));
+        let (a, b) = tokio::join!(keyed.create_ticket(&racing), keyed.create_ticket(&racing));
+        let numbers: Vec<_> = [a, b]
+            .into_iter()
+            .filter_map(|answer| match answer {
+                Ok(ticket) => Some(ticket.number),
+                Err(error) => {
+                    assert_eq!(status_of(&error), (409, "request_in_progress".into()));
+                    None
+                }
+            })
+            .collect();
+        assert!(!numbers.is_empty(), "round {round}: one of them succeeds");
+        assert!(
+            numbers.windows(2).all(|w| w[0] == w[1]),
+            "round {round}: one ticket"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM tickets WHERE title = 'En même temps'")
+                .await,
+            round + 1,
+            "round {round}"
+        );
+    }
 }
 
 async fn a_customers_answer_is_the_actor_of_the_move_it_causes(backend: Backend) {

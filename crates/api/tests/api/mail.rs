@@ -125,12 +125,6 @@ async fn ticket_events_notify_the_right_people_in_their_language(backend: Backen
             .all(|m| !m.recipients.contains(&"agent@guichet.test".to_owned())),
         "never the author"
     );
-    let note_mails: Vec<_> = mails
-        .iter()
-        .filter(|m| text_of(m).contains("Note secrète"))
-        .collect();
-    assert_eq!(note_mails.len(), 1);
-    assert_eq!(note_mails[0].recipients, ["support@guichet.test"]);
 
     // Assigned (Claire is told), the agent hears of the customer's messages; the support
     // address no longer.
@@ -194,6 +188,17 @@ async fn ticket_events_notify_the_right_people_in_their_language(backend: Backen
     let english = to(&mails, "paul@boreal.test");
     assert!(text_of(&english[0]).contains("We have received your request"));
     assert_eq!(mails.len(), 11);
+
+    // Of every mail written for the ticket's whole life, the internal note is in one only,
+    // to the support address: neither in a later mail's history nor in any header.
+    let all = smtp.received();
+    assert_eq!(all.len(), 11);
+    let note_mails: Vec<_> = all
+        .iter()
+        .filter(|m| text_of(m).contains("Note secrète") || m.data.contains("rappeler"))
+        .collect();
+    assert_eq!(note_mails.len(), 1, "{note_mails:#?}");
+    assert_eq!(note_mails[0].recipients, ["support@guichet.test"]);
 
     // Each message went out once.
     let ids: HashSet<String> = smtp

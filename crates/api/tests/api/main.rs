@@ -7,6 +7,7 @@ mod announcements;
 mod attachments;
 mod auth;
 mod inbound;
+mod isolation;
 mod life;
 mod lost_account;
 mod mail;

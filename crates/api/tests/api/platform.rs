@@ -2,6 +2,9 @@
 //! precompressed files and migrations run by several instances at once.
 use guichet_api::{config::Settings, Application};
 
+use guichet_client::RawResponse;
+use guichet_types::{InboundOutcome, InboundResult};
+
 use crate::helpers::{spawn, spawn_with, Backend, PostgresDatabase};
 use crate::on_both_databases;
 
@@ -9,7 +12,8 @@ on_both_databases!(
     health_checks_answer,
     every_answer_carries_the_security_headers,
     unknown_api_paths_are_problems,
-    the_openapi_document_is_served_and_committed
+    the_openapi_document_is_served_and_committed,
+    bodies_are_refused_exactly_past_their_limits,
 );
 
 async fn health_checks_answer(backend: Backend) {
@@ -53,13 +57,53 @@ async fn every_answer_carries_the_security_headers(backend: Backend) {
             "{path}"
         );
     }
-    // No CORS for other origins.
-    let answer = app
-        .anonymous
-        .raw("OPTIONS", "/api/v1/tickets", None, None)
-        .await
-        .expect("answer");
-    assert!(answer.header("access-control-allow-origin").is_none());
+    // No CORS for other origins: a page elsewhere may neither read an answer nor be
+    // granted a preflight, signed in or not.
+    let claire = app.client_for("claire@acme.test").await;
+    let foreign = ("Origin", "https://evil.example");
+    let preflight = [
+        foreign,
+        ("Access-Control-Request-Method", "POST"),
+        (
+            "Access-Control-Request-Headers",
+            "authorization, content-type",
+        ),
+    ];
+    for (method, path, headers) in [
+        ("GET", "/api/v1/tickets", &[foreign][..]),
+        ("GET", "/api/v1/me", &[foreign][..]),
+        ("OPTIONS", "/api/v1/tickets", &preflight[..]),
+        ("OPTIONS", "/api/v1/auth/login", &preflight[..]),
+    ] {
+        let answer = claire
+            .raw_with_headers(method, path, headers, None)
+            .await
+            .expect("answer");
+        for granted in [
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+            "access-control-allow-methods",
+            "access-control-allow-headers",
+        ] {
+            assert!(
+                answer.header(granted).is_none(),
+                "{method} {path}: {granted} {:?}",
+                answer.header(granted)
+            );
+        }
+        if method == "OPTIONS" {
+            assert!(
+                !(200..300).contains(&answer.status),
+                "{method} {path}: preflight answered {}",
+                answer.status
+            );
+        } else {
+            assert_eq!(
+                answer.status, 200,
+                "{method} {path}: same answer as without Origin"
+            );
+        }
+    }
 }
 
 async fn unknown_api_paths_are_problems(backend: Backend) {
@@ -215,4 +259,125 @@ fn published_enums_are_the_wire_names() {
             .unwrap_or_else(|| panic!("{schema} is published as an enum"));
         assert_eq!(published, &values, "{schema}");
     }
+}
+
+const GATEWAY: &str = "gateway-token-for-the-limit-tests-0123456";
+const JSON_LIMIT: usize = 256 * 1024;
+const MAIL_LIMIT: usize = 25 * 1024 * 1024;
+
+/// `body` padded with trailing whitespace (still the same JSON) to exactly `size` bytes.
+fn padded(body: &serde_json::Value, size: usize) -> Vec<u8> {
+    let mut bytes = body.to_string().into_bytes();
+    assert!(bytes.len() <= size);
+    bytes.resize(size, b' ');
+    bytes
+}
+
+/// A plain mail from an unknown sender, of exactly `size` bytes.
+fn mail_of(size: usize) -> Vec<u8> {
+    let mut mail = b"From: inconnu@example.com\r\nTo: support@guichet.test\r\n\
+                     Subject: Gros fichier\r\nMessage-ID: <big@example.com>\r\n\r\n"
+        .to_vec();
+    let line = [b"x".repeat(76), b"\r\n".to_vec()].concat();
+    while mail.len() + line.len() <= size {
+        mail.extend_from_slice(&line);
+    }
+    mail.resize(size, b'y');
+    mail
+}
+
+fn too_large(answer: &RawResponse, what: &str) {
+    assert_eq!(answer.status, 413, "{what}");
+    assert_eq!(
+        answer.header("content-type"),
+        Some("application/problem+json"),
+        "{what}"
+    );
+    let problem: guichet_types::Problem = answer.json().expect("a problem");
+    assert_eq!(problem.code, "payload_too_large", "{what}");
+}
+
+async fn bodies_are_refused_exactly_past_their_limits(backend: Backend) {
+    let app = spawn_with(
+        backend,
+        &[
+            ("GUICHET_SUPPORT_EMAIL", "support@guichet.test"),
+            ("GUICHET_INBOUND_TOKEN", GATEWAY),
+        ],
+    )
+    .await;
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket =
+        serde_json::to_value(app.new_ticket(&claire, "Au ras de la limite").await).expect("json");
+    let tickets = "SELECT COUNT(*) FROM tickets";
+    let before = app.count(tickets).await;
+
+    // JSON: 256 KiB exactly is read, one byte more is not.
+    let over = claire
+        .raw(
+            "POST",
+            "/api/v1/tickets",
+            Some("application/json"),
+            Some(padded(&ticket, JSON_LIMIT + 1)),
+        )
+        .await
+        .expect("answer");
+    too_large(&over, "JSON one byte over");
+    assert_eq!(app.count(tickets).await, before);
+    let at = claire
+        .raw(
+            "POST",
+            "/api/v1/tickets",
+            Some("application/json"),
+            Some(padded(&ticket, JSON_LIMIT)),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(
+        at.status,
+        201,
+        "JSON at the limit: {}",
+        String::from_utf8_lossy(&at.body)
+    );
+    assert_eq!(app.count(tickets).await, before + 1);
+
+    // Inbound mail: 25 MiB exactly is read, one byte more is not.
+    let rejected = "SELECT COUNT(*) FROM rejected_mails";
+    let over = app
+        .anonymous
+        .raw_with_headers(
+            "POST",
+            "/api/v1/inbound-email",
+            &[
+                ("Authorization", &format!("Bearer {GATEWAY}")),
+                ("Content-Type", "message/rfc822"),
+            ],
+            Some(mail_of(MAIL_LIMIT + 1)),
+        )
+        .await
+        .expect("answer");
+    too_large(&over, "mail one byte over");
+    assert_eq!(app.count(rejected).await, 0);
+    let at = app
+        .anonymous
+        .raw_with_headers(
+            "POST",
+            "/api/v1/inbound-email",
+            &[
+                ("Authorization", &format!("Bearer {GATEWAY}")),
+                ("Content-Type", "message/rfc822"),
+            ],
+            Some(mail_of(MAIL_LIMIT)),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(
+        at.status,
+        200,
+        "mail at the limit: {}",
+        String::from_utf8_lossy(&at.body)
+    );
+    let result: InboundResult = at.json().expect("an inbound result");
+    assert_eq!(result.outcome, InboundOutcome::Rejected, "unknown sender");
+    assert_eq!(app.count(rejected).await, 1);
 }

@@ -5,7 +5,7 @@
 //! change of this file.
 use guichet_api::db_work::statements_in;
 use guichet_client::Client;
-use guichet_types::{NewFollowup, TicketNumber};
+use guichet_types::{NewFollowup, TicketNumber, TicketUpdate, UserId};
 
 use crate::helpers::{spawn, Backend, TestApp};
 use crate::on_both_databases;
@@ -33,12 +33,41 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
 
     let first = costs(&app, &claire, &remi, &agent).await;
 
-    // More tickets in every list, and a long timeline with files on the ticket read.
+    // More tickets in every list, each with watchers and most with an assignee (two
+    // agents in turn), and a long timeline with files on the ticket read.
+    let staff = [
+        agent.me().await.expect("agent").id,
+        app.client_for("admin@guichet.test")
+            .await
+            .me()
+            .await
+            .expect("admin")
+            .id,
+    ];
     for i in 0..12 {
-        app.create(&claire, &format!("Imprimante {i}")).await;
-        app.create(&remi, &format!("Badge {i}")).await;
+        let printer = app.create(&claire, &format!("Imprimante {i}")).await.number;
+        let badge = app.create(&remi, &format!("Badge {i}")).await.number;
+        surround(
+            &claire,
+            &agent,
+            &printer,
+            "remi@acme.test",
+            Some(staff[i % 2]),
+        )
+        .await;
+        // A third stay new and unassigned, for the lists of new tickets.
+        let assignee = (i % 3 != 0).then(|| staff[(i + 1) % 2]);
+        surround(&remi, &agent, &badge, "claire@acme.test", assignee).await;
     }
     let busy = app.create(&claire, "Ticket with a long history").await;
+    surround(
+        &claire,
+        &agent,
+        &busy.number,
+        "remi@acme.test",
+        Some(staff[0]),
+    )
+    .await;
     for i in 0..6 {
         claire
             .add_followup(&busy.number, &followup(&format!("Message {i}"), false))
@@ -138,6 +167,31 @@ async fn costs(app: &TestApp, claire: &Client, remi: &Client, agent: &Client) ->
         ticket_page: statements(claire, "GET", &ticket_path(&created.number, "")).await,
         timeline: statements(claire, "GET", &ticket_path(&created.number, "/timeline")).await,
     }
+}
+
+/// Shares `number` with a colleague and an outside address, and assigns it to `assignee` if any.
+async fn surround(
+    requester: &Client,
+    agent: &Client,
+    number: &TicketNumber,
+    colleague: &str,
+    assignee: Option<UserId>,
+) {
+    for email in [colleague, "prestataire@example.com"] {
+        requester.share(number, email).await.expect("shared");
+    }
+    let Some(assignee) = assignee else {
+        return;
+    };
+    let (_, etag) = agent.ticket_with_etag(number).await.expect("etag");
+    let update = TicketUpdate {
+        assignee_id: Some(Some(assignee)),
+        ..Default::default()
+    };
+    agent
+        .update_ticket(number, &update, &etag)
+        .await
+        .expect("assigned");
 }
 
 fn followup(body: &str, internal: bool) -> NewFollowup {
