@@ -216,3 +216,56 @@ fn published_enums_are_the_wire_names() {
         assert_eq!(published, &values, "{schema}");
     }
 }
+
+/// Every operation documents the problem answers the extractors give before its handler
+/// runs: a bearer → 401; a JSON body → 400, 413, 415 and 422; a query string → 422.
+#[test]
+fn every_operation_documents_the_answers_of_its_extractors() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let mut missing = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let needs_bearer = operation["security"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|one| one.get("bearer").is_some()));
+            let has_json_body = operation["requestBody"]["content"]
+                .get("application/json")
+                .is_some();
+            let has_query = operation["parameters"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|one| one["in"] == "query"));
+            let mut expected = Vec::new();
+            if needs_bearer {
+                expected.push("401");
+            }
+            if has_json_body {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            if has_query {
+                expected.push("422");
+            }
+            for status in expected {
+                if operation["responses"].get(status).is_none() {
+                    missing.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented answers: {missing:?}");
+    assert_eq!(
+        document["components"]["responses"]["NotJson"]["content"]["application/problem+json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+}
+
+/// A download is served with the type of its extension: the document lists them all.
+#[test]
+fn the_download_documents_the_types_it_is_served_with() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let served =
+        &document["paths"]["/api/v1/attachments/{id}"]["get"]["responses"]["200"]["content"];
+    for content_type in ["image/png", "application/pdf", "application/octet-stream"] {
+        assert!(served.get(content_type).is_some(), "{content_type}");
+    }
+}
