@@ -8,6 +8,7 @@ use crate::on_both_databases;
 on_both_databases!(
     health_checks_answer,
     every_answer_carries_the_security_headers,
+    pages_answer_405_to_other_methods,
     unknown_api_paths_are_problems,
     the_openapi_document_is_served_and_committed
 );
@@ -24,6 +25,21 @@ async fn health_checks_answer(backend: Backend) {
             200,
             "{path}"
         );
+    }
+}
+
+/// Found by the conformance run: `TRACE /healthz` fell through to the web app, which answered
+/// 503 when it was not built (and its index page when it was).
+async fn pages_answer_405_to_other_methods(backend: Backend) {
+    let app = spawn(backend).await;
+    for (method, path) in [("TRACE", "/healthz"), ("POST", "/"), ("DELETE", "/tickets")] {
+        let answer = app
+            .anonymous
+            .raw(method, path, None, None)
+            .await
+            .expect("answer");
+        assert_eq!(answer.status, 405, "{method} {path}");
+        assert_eq!(answer.header("allow"), Some("GET, HEAD"), "{method} {path}");
     }
 }
 
