@@ -1,7 +1,8 @@
 //! The OpenAPI document's frame; the paths come from the route table in `app.rs`.
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::AdditionalProperties;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -112,6 +113,7 @@ impl Modify for SharedProblems {
                     .into(),
             );
         }
+        let mut closed_bodies = Vec::new();
         for item in openapi.paths.paths.values_mut() {
             for operation in [
                 &mut item.get,
@@ -124,8 +126,34 @@ impl Modify for SharedProblems {
             .flatten()
             {
                 add_shared_problems(operation);
+                closed_bodies.extend(json_body_schema(operation));
             }
         }
+        // `ValidJson` refuses members a body does not define (`unknown_field`).
+        if let Some(components) = openapi.components.as_mut() {
+            for name in closed_bodies {
+                if let Some(RefOr::T(Schema::Object(body))) = components.schemas.get_mut(&name) {
+                    body.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+            }
+        }
+    }
+}
+
+/// The component name of an operation's JSON body.
+fn json_body_schema(operation: &Operation) -> Option<String> {
+    let body = operation
+        .request_body
+        .as_ref()?
+        .content
+        .get("application/json")?;
+    match body.schema.as_ref()? {
+        RefOr::Ref(reference) => reference
+            .ref_location
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_owned),
+        RefOr::T(_) => None,
     }
 }
 

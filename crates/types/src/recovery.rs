@@ -21,6 +21,7 @@ pub struct PasswordResetRequest {
 #[cfg_attr(feature = "openapi", schema(example = json!({"token": "q3N0x1d1b0mD8m0lqQ7hV0dN3GZ3v8kQ2a7cX9s1yZE", "new_password": "Un-Nouveau-Secret-42"})))]
 pub struct PasswordResetConfirm {
     /// The `token` of the link's fragment (`#token=…`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     #[validate(length(min = 1, max = 512, message = "the link's token is required"))]
     pub token: String,
     #[validate(custom(function = "validate_password"))]
@@ -34,6 +35,7 @@ pub struct PasswordResetConfirm {
 #[cfg_attr(feature = "openapi", schema(example = json!({"token": "q3N0x1d1b0mD8m0lqQ7hV0dN3GZ3v8kQ2a7cX9s1yZE"})))]
 pub struct PasswordLinkToken {
     /// The `token` of the link's fragment (`#token=…`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     #[validate(length(min = 1, max = 512, message = "the link's token is required"))]
     pub token: String,
 }
@@ -52,6 +54,14 @@ pub struct PasswordLinkAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"full_name": "Agnès Martin", "email": "achats@acme.test", "service_code": "1234"})))]
 pub struct AccessRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank")
@@ -60,6 +70,7 @@ pub struct AccessRequest {
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// The 4-digit code of the company, given by the support provider.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}$"))]
     #[validate(custom(function = "validate_service_code"))]
     pub service_code: String,
 }
@@ -78,6 +89,14 @@ pub const RECOVERY_MESSAGE_MAX_CHARS: u64 = 5000;
 })))]
 pub struct AccountRecoveryRequest {
     /// One line, 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\u0000-\\u001f\\u007f-\\u009f\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank"),
@@ -85,6 +104,14 @@ pub struct AccountRecoveryRequest {
     )]
     pub full_name: String,
     /// The company under a support contract; one line, 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\u0000-\\u001f\\u007f-\\u009f\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank"),
@@ -98,6 +125,14 @@ pub struct AccountRecoveryRequest {
     #[validate(custom(function = "validate_phone"))]
     pub phone: Option<String>,
     /// What happened; 1 to 5000 characters, several lines allowed.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 5000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 5000, message = "must be 1 to 5000 characters"),
         custom(function = "not_blank")

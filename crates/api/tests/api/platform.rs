@@ -275,6 +275,31 @@ fn every_operation_documents_the_answers_of_its_extractors() {
     );
 }
 
+/// A client generated from the document sends only bodies the server takes: `ValidJson`
+/// refuses unknown members, and the validator's limits are published.
+#[test]
+fn request_bodies_publish_what_the_server_accepts() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let schemas = &document["components"]["schemas"];
+    for body in ["NewTicket", "TicketUpdate", "LoginRequest", "ShareRequest"] {
+        assert_eq!(schemas[body]["additionalProperties"], false, "{body}");
+    }
+    let title = &schemas["NewTicket"]["properties"]["title"];
+    assert_eq!(
+        (title["minLength"].as_u64(), title["maxLength"].as_u64()),
+        (Some(1), Some(200))
+    );
+    let rating = &schemas["SatisfactionRequest"]["properties"]["rating"];
+    assert_eq!(
+        (rating["minimum"].as_u64(), rating["maximum"].as_u64()),
+        (Some(1), Some(5))
+    );
+    assert_eq!(
+        schemas["AccessRequest"]["properties"]["service_code"]["pattern"],
+        "^[0-9]{4}$"
+    );
+}
+
 /// A download is served with the type of its extension: the document lists them all.
 #[test]
 fn the_download_documents_the_types_it_is_served_with() {
