@@ -14,6 +14,8 @@ use utoipa::{Modify, OpenApi};
             documents with a stable `code`; validation errors list every invalid member in `errors`.",
         license(name = "AGPL-3.0-or-later"),
     ),
+    // The ticket list's query parameters: its route takes the query string as a map.
+    components(schemas(guichet_types::Scope, guichet_types::TicketSort)),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Sign-in and tokens"),

@@ -71,6 +71,7 @@ pub struct ProfileUpdate {
     #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub fax: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub email: Option<String>,
     pub locale: Option<Locale>,

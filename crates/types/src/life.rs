@@ -60,6 +60,7 @@ pub struct TicketUpdate {
     /// The requester: email me about this ticket.
     pub notify: Option<bool>,
     /// The requester: where those emails go (checked as at creation).
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub notify_email: Option<String>,
 }
@@ -153,6 +154,7 @@ pub struct ReasonRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "remi@acme.test"})))]
 pub struct ShareRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub email: String,
 }

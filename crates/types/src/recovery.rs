@@ -11,6 +11,7 @@ use crate::tickets::not_blank;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "claire@acme.test"})))]
 pub struct PasswordResetRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
 }
@@ -67,6 +68,7 @@ pub struct AccessRequest {
         custom(function = "not_blank")
     )]
     pub full_name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// The 4-digit code of the company, given by the support provider.
@@ -119,6 +121,7 @@ pub struct AccountRecoveryRequest {
     )]
     pub company_name: String,
     /// Where the support team may answer.
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// Optional: digits, spaces and `+ ( ) . - /`, at most 40 characters.

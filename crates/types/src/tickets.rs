@@ -58,6 +58,7 @@ pub struct NewTicket {
     /// Email me about this ticket (default yes).
     pub notify: Option<bool>,
     /// Where to send those emails (default: the requester's address).
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub notify_email: Option<String>,
     /// Agents only: the customer this ticket is opened for.
