@@ -125,6 +125,10 @@ pub struct AccountRecoveryRequest {
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// Optional: digits, spaces and `+ ( ) . - /`, at most 40 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub phone: Option<String>,
     /// What happened; 1 to 5000 characters, several lines allowed.

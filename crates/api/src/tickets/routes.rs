@@ -26,7 +26,7 @@ use crate::state::AppState;
 pub struct ListParams {
     /// Comma-separated statuses, e.g. `new,in_progress`.
     #[param(
-        pattern = "^(new|in_progress|waiting|resolved|closed)(,(new|in_progress|waiting|resolved|closed))*$"
+        pattern = "^((new|in_progress|waiting|resolved|closed)(,(new|in_progress|waiting|resolved|closed))*)?$"
     )]
     status: Option<String>,
     kind: Option<TicketKind>,
