@@ -8,7 +8,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-command -v schemathesis >/dev/null || python3 -m pip install -q schemathesis
+# scripts/conformance.toml is written for schemathesis 4.32.
+command -v schemathesis >/dev/null || python3 -m pip install -q 'schemathesis~=4.32.0'
 if [[ -z "${GUICHET_BIN:-}" ]]; then
   cargo build -q --release --bin guichet
 fi
