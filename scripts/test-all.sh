@@ -3,7 +3,7 @@
 #   formatting, clippy (server and WASM), the types crate on wasm32, the dependency rule
 #   (no sea-orm in types/client), unit and integration tests on SQLite and PostgreSQL,
 #   the OpenAPI drift check, the SPA build and the size budget of its first load, browser tests,
-#   and the public contract smoke test.
+#   the public contract smoke test, and the API conformance run (schemathesis).
 # PostgreSQL: GUICHET_TEST_POSTGRES_URL (default: the local server); with CI set it must answer.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -82,4 +82,8 @@ guichet.build = lambda checkout=".": os.path.abspath(relative_build(checkout))
 sys.argv = [smoke]
 runpy.run_path(smoke, run_name="__main__")
 PY
+
+step "API conformance (schemathesis, release build)"
+bash scripts/conformance.sh
+
 step "all checks passed"

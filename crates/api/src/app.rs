@@ -61,9 +61,11 @@ where
 
 /// The OpenAPI document, built from the route table (`guichet openapi` prints it).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+    let mut openapi = routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
         .split_for_parts()
-        .1
+        .1;
+    crate::openapi::complete(&mut openapi);
+    openapi
 }
 
 /// One worker's application: routes, API docs, SPA, middleware.
@@ -81,8 +83,9 @@ pub fn build(
     let query_errors = web::QueryConfig::default().error_handler(|error, _| {
         ApiError::field("query", "invalid_type", &error.to_string()).into()
     });
-    let (app, openapi) =
+    let (app, mut openapi) =
         routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
+    crate::openapi::complete(&mut openapi);
     app.app_data(state)
         .app_data(query_errors)
         // Only `POST /inbound-email` reads a whole raw body; JSON has its own limit.

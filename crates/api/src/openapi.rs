@@ -1,5 +1,8 @@
 //! The OpenAPI document's frame; the paths come from the route table in `app.rs`.
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::AdditionalProperties;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -11,6 +14,8 @@ use utoipa::{Modify, OpenApi};
             documents with a stable `code`; validation errors list every invalid member in `errors`.",
         license(name = "AGPL-3.0-or-later"),
     ),
+    // The ticket list's query parameters: its route takes the query string as a map.
+    components(schemas(guichet_types::Scope, guichet_types::TicketSort)),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Sign-in and tokens"),
@@ -59,3 +64,160 @@ impl Modify for BearerScheme {
 )]
 #[allow(dead_code)]
 pub struct NotSignedIn(guichet_types::Problem);
+
+/// The problem answers every operation can give by its traits, added to the collected routes
+/// (the `modifiers` of `ApiDoc` run before the route table adds its paths):
+/// a JSON body → 400 (unparsable), 413 (over 256 KB), 415 (not sent as JSON), 422 (invalid
+/// members); a bearer → 401; query parameters → 422 (wrong type or out of range). An answer an
+/// operation documents itself keeps its own, more precise, description.
+struct SharedProblems;
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The shared answers: (status, component name, description).
+const MALFORMED_JSON: (&str, &str, &str) = ("400", "MalformedJson", "Unparsable JSON");
+const NOT_SIGNED_IN: (&str, &str, &str) = (
+    "401",
+    "NotSignedIn",
+    "Not signed in: no access token, or an expired or revoked one",
+);
+const BODY_TOO_LARGE: (&str, &str, &str) = ("413", "BodyTooLarge", "Body over 256 KB");
+const NOT_JSON: (&str, &str, &str) = (
+    "415",
+    "NotJson",
+    "The body was not sent as `application/json`",
+);
+const INVALID_INPUT: (&str, &str, &str) = (
+    "422",
+    "InvalidInput",
+    "Invalid members or parameters, each named in `errors`",
+);
+
+impl Modify for SharedProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (_, name, description) in [
+            MALFORMED_JSON,
+            NOT_SIGNED_IN,
+            BODY_TOO_LARGE,
+            NOT_JSON,
+            INVALID_INPUT,
+        ] {
+            components.responses.insert(
+                name.to_owned(),
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        PROBLEM_JSON,
+                        Content::new(Some(Ref::from_schema_name("Problem"))),
+                    )
+                    .build()
+                    .into(),
+            );
+        }
+        let mut closed_bodies = Vec::new();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_shared_problems(operation);
+                closed_bodies.extend(json_body_schema(operation));
+            }
+        }
+        // `ValidJson` refuses members a body does not define (`unknown_field`).
+        if let Some(components) = openapi.components.as_mut() {
+            for name in closed_bodies {
+                if let Some(RefOr::T(Schema::Object(body))) = components.schemas.get_mut(&name) {
+                    body.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+            }
+        }
+    }
+}
+
+/// The component name of an operation's JSON body.
+fn json_body_schema(operation: &Operation) -> Option<String> {
+    let body = operation
+        .request_body
+        .as_ref()?
+        .content
+        .get("application/json")?;
+    match body.schema.as_ref()? {
+        RefOr::Ref(reference) => reference
+            .ref_location
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_owned),
+        RefOr::T(_) => None,
+    }
+}
+
+fn add_shared_problems(operation: &mut Operation) {
+    let has_json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| body.content.contains_key("application/json"));
+    let needs_bearer = operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement).is_ok_and(|value| value.get("bearer").is_some())
+    });
+    let has_query = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|parameter| matches!(parameter.parameter_in, ParameterIn::Query));
+    let mut shared = Vec::new();
+    if has_json_body {
+        shared.extend([MALFORMED_JSON, BODY_TOO_LARGE, NOT_JSON, INVALID_INPUT]);
+    }
+    if needs_bearer {
+        shared.push(NOT_SIGNED_IN);
+    }
+    if has_query {
+        shared.push(INVALID_INPUT);
+    }
+    for (status, name, _) in shared {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| Ref::from_response_name(name).into());
+    }
+}
+
+/// A download is served with a type from a list by extension: the document lists each one,
+/// with the schema the handler documents for its bytes.
+struct DownloadTypes;
+
+impl Modify for DownloadTypes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(RefOr::T(served)) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/attachments/{id}")
+            .and_then(|item| item.get.as_mut())
+            .and_then(|operation| operation.responses.responses.get_mut("200"))
+        else {
+            return;
+        };
+        let Some(bytes) = served.content.values().next().cloned() else {
+            return;
+        };
+        served.content = crate::attachments::service::served_content_types()
+            .map(|content_type| (content_type.to_owned(), bytes.clone()))
+            .collect();
+    }
+}
+
+/// What the `#[utoipa::path]` of each route cannot say alone; applied once the route table
+/// has added its paths.
+pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    SharedProblems.modify(openapi);
+    DownloadTypes.modify(openapi);
+}

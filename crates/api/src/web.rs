@@ -6,6 +6,7 @@ use actix_files::NamedFile;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, ContentEncoding, Encoding, Header, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -85,6 +86,12 @@ pub async fn fallback(
     let path = req.path();
     if path.starts_with("/api/") || path == "/api" {
         return Err(ApiError::NotFound.into());
+    }
+    // The pages and files of the web app are only read.
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, HEAD"))
+            .finish());
     }
     let web_dir = &state.settings.web_dir;
     if let Some(file) = safe_join(web_dir, path).filter(|p| p.is_file()) {

@@ -44,24 +44,34 @@ pub struct Profile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"first_name": "Claire", "office_phone": "03 89 00 00 00", "locale": "en"})))]
 pub struct ProfileUpdate {
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     #[validate(length(max = 20, message = "at most 20 characters"))]
     pub prefix: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
     pub first_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     #[validate(length(min = 1, max = 100, message = "must be 1 to 100 characters"))]
     pub last_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     #[validate(length(max = 20, message = "at most 20 characters"))]
     pub suffix: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     #[validate(length(max = 100, message = "at most 100 characters"))]
     pub title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub office_phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 10))]
     #[validate(length(max = 10, message = "at most 10 characters"))]
     pub extension: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub mobile_phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub fax: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub email: Option<String>,
     pub locale: Option<Locale>,

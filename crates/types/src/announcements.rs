@@ -26,11 +26,27 @@ pub struct Announcement {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"title": "Bienvenue sur le nouveau portail client", "body": "Suivez vos tickets et répondez-nous ici.", "locale": "fr"})))]
 pub struct AnnouncementInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "crate::tickets::not_blank")
     )]
     pub title: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 5000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 5000, message = "must be 1 to 5000 characters"),
         custom(function = "crate::tickets::not_blank")

@@ -19,7 +19,7 @@ pub fn parse_lenient<T>(body: Value) -> Result<T, Vec<FieldError>>
 where
     T: DeserializeOwned + Serialize + Validate + Default,
 {
-    let Value::Object(given) = body else {
+    let Value::Object(given) = with_integral_numbers(body) else {
         return Err(vec![FieldError::new(
             "",
             "invalid_type",
@@ -156,6 +156,33 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     }
 }
 
+/// JSON (and the OpenAPI document's `integer`) counts `2.0` as the integer 2; serde would
+/// refuse it for an integer member.
+fn with_integral_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(number) => match number.as_f64() {
+            Some(float)
+                if number.is_f64()
+                    && float.fract() == 0.0
+                    && float.abs() < 9_007_199_254_740_992.0 =>
+            {
+                // Exact: integral and within f64's 53-bit mantissa.
+                #[expect(clippy::cast_possible_truncation, reason = "integral and in range")]
+                Value::from(float as i64)
+            }
+            _ => Value::Number(number),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(with_integral_numbers).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(name, member)| (name, with_integral_numbers(member)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +243,16 @@ mod tests {
     #[test]
     fn a_non_object_is_refused() {
         assert!(parse_lenient::<NewTicket>(json!([1, 2])).is_err());
+    }
+
+    /// Found by the conformance run: `{"rating": 5.0}` is valid by the document.
+    #[test]
+    fn integral_floats_are_integers() {
+        let parsed = parse_lenient::<crate::SatisfactionRequest>(json!({"rating": 5.0}))
+            .expect("5.0 is the integer 5");
+        assert_eq!(parsed.rating, 5);
+        let errors = parse_lenient::<crate::SatisfactionRequest>(json!({"rating": 4.5}))
+            .expect_err("4.5 is not an integer");
+        assert_eq!(fields(&errors), [("rating", "invalid_type")]);
     }
 }

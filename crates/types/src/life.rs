@@ -15,6 +15,14 @@ pub const REASON_MAX_CHARS: u64 = 5_000;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body": "Le poste redémarre mais l'écran reste noir."})))]
 pub struct NewFollowup {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 20000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 20000, message = "must be 1 to 20000 characters"),
         custom(function = "crate::tickets::not_blank")
@@ -52,6 +60,7 @@ pub struct TicketUpdate {
     /// The requester: email me about this ticket.
     pub notify: Option<bool>,
     /// The requester: where those emails go (checked as at creation).
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub notify_email: Option<String>,
 }
@@ -96,6 +105,14 @@ where
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SolutionRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 20000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 20000, message = "must be 1 to 20000 characters"),
         custom(function = "crate::tickets::not_blank")
@@ -107,6 +124,7 @@ pub struct SolutionRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApproveRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     #[validate(length(max = 5000, message = "at most 5000 characters"))]
     pub comment: Option<String>,
 }
@@ -116,6 +134,14 @@ pub struct ApproveRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"reason": "Le problème est revenu ce matin."})))]
 pub struct ReasonRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 5000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 5000, message = "must be 1 to 5000 characters"),
         custom(function = "crate::tickets::not_blank")
@@ -128,6 +154,7 @@ pub struct ReasonRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "remi@acme.test"})))]
 pub struct ShareRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub email: String,
 }
@@ -151,8 +178,10 @@ pub struct ShareOutcome {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"rating": 5, "comment": "Rapide et efficace, merci !"})))]
 pub struct SatisfactionRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     #[validate(range(min = 1, max = 5, message = "from 1 to 5"))]
     pub rating: u8,
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     #[validate(length(max = 5000, message = "at most 5000 characters"))]
     pub comment: Option<String>,
 }

@@ -11,6 +11,7 @@ use crate::tickets::not_blank;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "claire@acme.test"})))]
 pub struct PasswordResetRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
 }
@@ -21,6 +22,7 @@ pub struct PasswordResetRequest {
 #[cfg_attr(feature = "openapi", schema(example = json!({"token": "q3N0x1d1b0mD8m0lqQ7hV0dN3GZ3v8kQ2a7cX9s1yZE", "new_password": "Un-Nouveau-Secret-42"})))]
 pub struct PasswordResetConfirm {
     /// The `token` of the link's fragment (`#token=…`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     #[validate(length(min = 1, max = 512, message = "the link's token is required"))]
     pub token: String,
     #[validate(custom(function = "validate_password"))]
@@ -34,6 +36,7 @@ pub struct PasswordResetConfirm {
 #[cfg_attr(feature = "openapi", schema(example = json!({"token": "q3N0x1d1b0mD8m0lqQ7hV0dN3GZ3v8kQ2a7cX9s1yZE"})))]
 pub struct PasswordLinkToken {
     /// The `token` of the link's fragment (`#token=…`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
     #[validate(length(min = 1, max = 512, message = "the link's token is required"))]
     pub token: String,
 }
@@ -52,14 +55,24 @@ pub struct PasswordLinkAccount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"full_name": "Agnès Martin", "email": "achats@acme.test", "service_code": "1234"})))]
 pub struct AccessRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank")
     )]
     pub full_name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// The 4-digit code of the company, given by the support provider.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}$"))]
     #[validate(custom(function = "validate_service_code"))]
     pub service_code: String,
 }
@@ -78,6 +91,14 @@ pub const RECOVERY_MESSAGE_MAX_CHARS: u64 = 5000;
 })))]
 pub struct AccountRecoveryRequest {
     /// One line, 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\u0000-\\u001f\\u007f-\\u009f\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank"),
@@ -85,6 +106,14 @@ pub struct AccountRecoveryRequest {
     )]
     pub full_name: String,
     /// The company under a support contract; one line, 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\u0000-\\u001f\\u007f-\\u009f\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank"),
@@ -92,12 +121,25 @@ pub struct AccountRecoveryRequest {
     )]
     pub company_name: String,
     /// Where the support team may answer.
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "validate_email"))]
     pub email: String,
     /// Optional: digits, spaces and `+ ( ) . - /`, at most 40 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub phone: Option<String>,
     /// What happened; 1 to 5000 characters, several lines allowed.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 5000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 5000, message = "must be 1 to 5000 characters"),
         custom(function = "not_blank")

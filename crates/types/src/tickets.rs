@@ -28,11 +28,27 @@ pub struct NewTicket {
     /// (`ticket_form.urgency_for` of `GET /me` is `incidents`): a request then gets `medium`,
     /// whatever is sent.
     pub urgency: Option<Level>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 200, message = "must be 1 to 200 characters"),
         custom(function = "not_blank")
     )]
     pub title: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 20000,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 20000, message = "must be 1 to 20000 characters"),
         custom(function = "not_blank")
@@ -42,6 +58,7 @@ pub struct NewTicket {
     /// Email me about this ticket (default yes).
     pub notify: Option<bool>,
     /// Where to send those emails (default: the requester's address).
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     #[validate(custom(function = "crate::email::validate_email"))]
     pub notify_email: Option<String>,
     /// Agents only: the customer this ticket is opened for.

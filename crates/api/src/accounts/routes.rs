@@ -82,6 +82,7 @@ pub struct AssetQuery {
     responses(
         (status = 200, description = "The company's assets", body = Vec<Asset>),
         NotSignedIn,
+        (status = 404, description = "Agents: no such company", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/assets")]

@@ -217,24 +217,47 @@ pub fn content_type_for(file_name: &str) -> &'static str {
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default();
-    match extension.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "txt" | "log" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "zip" => "application/zip",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "eml" => "message/rfc822",
-        "mp4" => "video/mp4",
-        _ => "application/octet-stream",
-    }
+    SERVED_TYPES
+        .iter()
+        .find(|(extensions, _)| extensions.contains(&extension.as_str()))
+        .map_or(UNLISTED_TYPE, |(_, content_type)| content_type)
+}
+
+/// The extensions served with their own type; the OpenAPI document lists these types too.
+const SERVED_TYPES: &[(&[&str], &str)] = &[
+    (&["png"], "image/png"),
+    (&["jpg", "jpeg"], "image/jpeg"),
+    (&["gif"], "image/gif"),
+    (&["webp"], "image/webp"),
+    (&["pdf"], "application/pdf"),
+    (&["txt", "log"], "text/plain; charset=utf-8"),
+    (&["csv"], "text/csv; charset=utf-8"),
+    (&["zip"], "application/zip"),
+    (
+        &["docx"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        &["xlsx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        &["pptx"],
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    (&["odt"], "application/vnd.oasis.opendocument.text"),
+    (&["ods"], "application/vnd.oasis.opendocument.spreadsheet"),
+    (&["eml"], "message/rfc822"),
+    (&["mp4"], "video/mp4"),
+];
+const UNLISTED_TYPE: &str = "application/octet-stream";
+
+/// Every type a download can be served with.
+pub fn served_content_types() -> impl Iterator<Item = &'static str> {
+    SERVED_TYPES
+        .iter()
+        .map(|(_, content_type)| *content_type)
+        .chain([UNLISTED_TYPE])
 }
 
 /// `attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>` (RFC 6266): old

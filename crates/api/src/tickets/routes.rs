@@ -3,9 +3,9 @@ use std::collections::HashMap;
 
 use actix_web::{delete, get, http::header, patch, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
-    ApproveRequest, NewFollowup, NewTicket, Problem, ReasonRequest, SatisfactionRequest,
-    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketNumber, TicketPage, TicketUpdate,
-    TimelineEntry,
+    ApproveRequest, Level, NewFollowup, NewTicket, Problem, ReasonRequest, SatisfactionRequest,
+    Scope, ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketKind, TicketNumber,
+    TicketPage, TicketSort, TicketUpdate, TimelineEntry,
 };
 
 use super::{life, service};
@@ -25,19 +25,21 @@ use crate::state::AppState;
 )]
 pub struct ListParams {
     /// Comma-separated statuses, e.g. `new,in_progress`.
+    #[param(
+        pattern = "^((new|in_progress|waiting|resolved|closed)(,(new|in_progress|waiting|resolved|closed))*)?$"
+    )]
     status: Option<String>,
-    /// `incident` or `request`.
-    kind: Option<String>,
+    kind: Option<TicketKind>,
     /// `mine` (default for customers: requested by me; for agents: assigned to me),
     /// `company` (referents), `all` (agents, their default).
-    scope: Option<String>,
+    scope: Option<Scope>,
     /// Full text: every word must start a word of the title or description (case and
     /// accents ignored). A ticket number (`T20261203.0003`, `t20261203.0003` or
     /// `20261203.0003`, as mail subjects show it) finds that ticket instead, if the caller
     /// may see it and it meets the other filters.
     q: Option<String>,
     /// `-updated_at` (default), `updated_at`, `-created_at`, `created_at`.
-    sort: Option<String>,
+    sort: Option<TicketSort>,
     /// Agents only.
     company_id: Option<i64>,
     /// Agents only.
@@ -45,13 +47,15 @@ pub struct ListParams {
     /// The tickets this person requested, among those the scope shows (a referent's
     /// `company` view of one colleague's tickets, for instance).
     requester_id: Option<i64>,
-    /// Agents only: `very_low` … `very_high`.
-    urgency: Option<String>,
-    /// Agents only: 1 to 5.
+    /// Agents only.
+    urgency: Option<Level>,
+    /// Agents only.
+    #[param(minimum = 1, maximum = 5)]
     priority: Option<u8>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Page size, 1 to 100 (default 25; larger values are clamped to 100).
+    #[param(minimum = 1)]
     limit: Option<u64>,
 }
 
@@ -68,7 +72,7 @@ pub(crate) fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
     operation_id = "create_ticket",
     tag = "tickets",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Makes retries safe: the same key and body get the first answer; 1 to 200 printable ASCII characters")),
     request_body = NewTicket,
     responses(
         (status = 201, description = "Created; `Location` gives its URL. Retried with the same `Idempotency-Key` and body, the first answer comes back and nothing more is created", body = Ticket,
@@ -198,7 +202,7 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
     security(("bearer" = [])),
     params(
         ("number" = String, Path, description = "Ticket number", example = "T20261121.0001"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body get the first answer"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,200}$", description = "Makes retries safe: the same key and body get the first answer; 1 to 200 printable ASCII characters"),
     ),
     request_body = NewFollowup,
     responses(

@@ -447,14 +447,14 @@ pub fn parse_list_query(
                     "expected 1 to 5",
                 )),
             },
-            "limit" => match value.parse::<u64>() {
-                Ok(0) | Err(_) => errors.push(FieldError::new(
+            // An int64, as the document says; larger limits are clamped rather than refused.
+            "limit" => match value.parse::<i64>().map(u64::try_from) {
+                Ok(Ok(n)) if n > 0 => query.limit = Some(n.min(LIST_LIMIT_MAX)),
+                _ => errors.push(FieldError::new(
                     "limit",
                     "invalid_type",
                     "expected a positive number",
                 )),
-                // Larger limits are clamped rather than refused.
-                Ok(n) => query.limit = Some(n.min(LIST_LIMIT_MAX)),
             },
             other => errors.push(FieldError::new(
                 other,

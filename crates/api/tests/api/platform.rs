@@ -11,6 +11,7 @@ use crate::on_both_databases;
 on_both_databases!(
     health_checks_answer,
     every_answer_carries_the_security_headers,
+    pages_answer_405_to_other_methods,
     unknown_api_paths_are_problems,
     the_openapi_document_is_served_and_committed,
     bodies_are_refused_exactly_past_their_limits,
@@ -28,6 +29,21 @@ async fn health_checks_answer(backend: Backend) {
             200,
             "{path}"
         );
+    }
+}
+
+/// Found by the conformance run: `TRACE /healthz` fell through to the web app, which answered
+/// 503 when it was not built (and its index page when it was).
+async fn pages_answer_405_to_other_methods(backend: Backend) {
+    let app = spawn(backend).await;
+    for (method, path) in [("TRACE", "/healthz"), ("POST", "/"), ("DELETE", "/tickets")] {
+        let answer = app
+            .anonymous
+            .raw(method, path, None, None)
+            .await
+            .expect("answer");
+        assert_eq!(answer.status, 405, "{method} {path}");
+        assert_eq!(answer.header("allow"), Some("GET, HEAD"), "{method} {path}");
     }
 }
 
@@ -380,4 +396,82 @@ async fn bodies_are_refused_exactly_past_their_limits(backend: Backend) {
     let result: InboundResult = at.json().expect("an inbound result");
     assert_eq!(result.outcome, InboundOutcome::Rejected, "unknown sender");
     assert_eq!(app.count(rejected).await, 1);
+}
+
+/// Every operation documents the problem answers the extractors give before its handler
+/// runs: a bearer → 401; a JSON body → 400, 413, 415 and 422; a query string → 422.
+#[test]
+fn every_operation_documents_the_answers_of_its_extractors() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let mut missing = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let needs_bearer = operation["security"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|one| one.get("bearer").is_some()));
+            let has_json_body = operation["requestBody"]["content"]
+                .get("application/json")
+                .is_some();
+            let has_query = operation["parameters"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|one| one["in"] == "query"));
+            let mut expected = Vec::new();
+            if needs_bearer {
+                expected.push("401");
+            }
+            if has_json_body {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            if has_query {
+                expected.push("422");
+            }
+            for status in expected {
+                if operation["responses"].get(status).is_none() {
+                    missing.push(format!("{method} {path} {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented answers: {missing:?}");
+    assert_eq!(
+        document["components"]["responses"]["NotJson"]["content"]["application/problem+json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/Problem"
+    );
+}
+
+/// A client generated from the document sends only bodies the server takes: `ValidJson`
+/// refuses unknown members, and the validator's limits are published.
+#[test]
+fn request_bodies_publish_what_the_server_accepts() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let schemas = &document["components"]["schemas"];
+    for body in ["NewTicket", "TicketUpdate", "LoginRequest", "ShareRequest"] {
+        assert_eq!(schemas[body]["additionalProperties"], false, "{body}");
+    }
+    let title = &schemas["NewTicket"]["properties"]["title"];
+    assert_eq!(
+        (title["minLength"].as_u64(), title["maxLength"].as_u64()),
+        (Some(1), Some(200))
+    );
+    let rating = &schemas["SatisfactionRequest"]["properties"]["rating"];
+    assert_eq!(
+        (rating["minimum"].as_u64(), rating["maximum"].as_u64()),
+        (Some(1), Some(5))
+    );
+    assert_eq!(
+        schemas["AccessRequest"]["properties"]["service_code"]["pattern"],
+        "^[0-9]{4}$"
+    );
+}
+
+/// A download is served with the type of its extension: the document lists them all.
+#[test]
+fn the_download_documents_the_types_it_is_served_with() {
+    let document = serde_json::to_value(guichet_api::app::openapi()).expect("document");
+    let served =
+        &document["paths"]["/api/v1/attachments/{id}"]["get"]["responses"]["200"]["content"];
+    for content_type in ["image/png", "application/pdf", "application/octet-stream"] {
+        assert!(served.get(content_type).is_some(), "{content_type}");
+    }
 }

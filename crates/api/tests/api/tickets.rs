@@ -687,6 +687,28 @@ async fn agent_filters_narrow_the_list(backend: Backend) {
         fields,
         vec!["colour", "limit", "priority", "scope", "status"]
     );
+
+    // Found by the conformance run: past the document's int64, a limit was clamped to 100.
+    let answer = agent
+        .raw(
+            "GET",
+            "/api/v1/tickets?limit=9223372036854775808",
+            None,
+            None,
+        )
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 422);
+    let answer = agent
+        .raw(
+            "GET",
+            "/api/v1/tickets?limit=9223372036854775807",
+            None,
+            None,
+        )
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 200, "a large int64 is clamped");
 }
 
 async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backend: Backend) {
