@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # API conformance: schemathesis fuzzes the committed OpenAPI document against a release server
 # with the demo data, once signed in as a customer and once as an agent, and fails on any
-# finding. Replay a failure with CONFORMANCE_SEED=<the printed seed>.
+# finding. Replay a failure with CONFORMANCE_SEED=<the printed seed>; CONFORMANCE_SEED=random
+# explores beyond the fixed default seed.
 #   GUICHET_BIN: the server binary (default: target/release/guichet, built or brought up to date).
 #   CONFORMANCE_MAX_TIME: seconds per signed-in run (default 80).
 set -euo pipefail
@@ -14,7 +15,10 @@ if [[ -z "${GUICHET_BIN:-}" ]]; then
   cargo build -q --release --bin guichet
 fi
 bin="$(realpath "${GUICHET_BIN:-$repo/target/release/guichet}")"
-seed="${CONFORMANCE_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
+# A fixed seed by default, so that the test command gives the same verdict on the same code;
+# CONFORMANCE_SEED=random explores new cases (and prints the seed to replay them).
+seed="${CONFORMANCE_SEED:-815454313}"
+[[ "$seed" == random ]] && seed="$(( (RANDOM << 15) | RANDOM ))"
 max_time="${CONFORMANCE_MAX_TIME:-80}"
 echo "conformance seed: $seed (replay with CONFORMANCE_SEED=$seed)" >&2
 
