@@ -5,10 +5,11 @@ use std::{cell::RefCell, rc::Rc, time::Duration};
 use futures::channel::oneshot;
 use guichet_client::Client;
 use guichet_types::{AttachmentInfo, FieldError, Problem, TicketNumber};
+use leptos::prelude::{RwSignal, Set};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
 
-use crate::failure::Failure;
+use crate::{failure::Failure, session::Session};
 
 /// The server's default limit (`GUICHET_ATTACHMENT_MAX_BYTES`): larger files are refused
 /// with 413, so they are refused here before a byte is sent.
@@ -187,4 +188,36 @@ mod tests {
 
         assert_eq!(read_answer(0, "").expect_err("no answer").status, None);
     }
+}
+
+/// Sends `attached` to ticket `number` one after the other, telling `progress` (the file being
+/// sent and its bytes) and `position` (its rank of the total); gives back the files that could
+/// not be attached.
+pub async fn upload_all(
+    session: Session,
+    number: &TicketNumber,
+    attached: Vec<File>,
+    progress: RwSignal<Option<(String, Progress)>>,
+    position: RwSignal<(usize, usize)>,
+) -> Vec<File> {
+    let total = attached.len();
+    let mut not_attached = Vec::new();
+    for (index, file) in attached.into_iter().enumerate() {
+        let name = file.name();
+        position.set((index + 1, total));
+        progress.set(Some((name.clone(), Progress::default())));
+        let sent = session
+            .call(|client| {
+                let name = name.clone();
+                upload(client, number.clone(), file.clone(), move |p| {
+                    progress.set(Some((name.clone(), p)));
+                })
+            })
+            .await;
+        if sent.is_err() {
+            not_attached.push(file);
+        }
+    }
+    progress.set(None);
+    not_attached
 }

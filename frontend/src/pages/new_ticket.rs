@@ -15,7 +15,7 @@ use crate::{
     i18n::{fill, use_i18n, Message, Texts},
     pages::UploadProgress,
     reactive::dynamic,
-    session::{expect_session, Session},
+    session::expect_session,
 };
 
 /// The fields in the order the form shows them, by their API names (also their ids).
@@ -208,8 +208,12 @@ pub fn NewTicketPage() -> impl IntoView {
                     return;
                 }
             };
-            let not_attached =
-                upload_all(session, &saved.number, attached, progress, position).await;
+            let not_attached: Vec<String> =
+                files::upload_all(session, &saved.number, attached, progress, position)
+                    .await
+                    .iter()
+                    .map(web_sys::File::name)
+                    .collect();
             pending.set(false);
             if another {
                 title.set(String::new());
@@ -558,37 +562,6 @@ pub fn NewTicketPage() -> impl IntoView {
             </form>
         </section>
     }
-}
-
-/// Sends the files of a new ticket one after the other; gives back the names of those that
-/// could not be attached.
-async fn upload_all(
-    session: Session,
-    number: &TicketNumber,
-    attached: Vec<web_sys::File>,
-    progress: RwSignal<Option<(String, Progress)>>,
-    position: RwSignal<(usize, usize)>,
-) -> Vec<String> {
-    let total = attached.len();
-    let mut not_attached = Vec::new();
-    for (index, file) in attached.into_iter().enumerate() {
-        let name = file.name();
-        position.set((index + 1, total));
-        progress.set(Some((name.clone(), Progress::default())));
-        let sent = session
-            .call(|client| {
-                let name = name.clone();
-                files::upload(client, number.clone(), file.clone(), move |p| {
-                    progress.set(Some((name.clone(), p)));
-                })
-            })
-            .await;
-        if sent.is_err() {
-            not_attached.push(name);
-        }
-    }
-    progress.set(None);
-    not_attached
 }
 
 #[cfg(test)]

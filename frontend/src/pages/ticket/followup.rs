@@ -1,4 +1,4 @@
-use guichet_types::{validation_errors, FieldError, NewFollowup, TicketNumber, TicketStatus};
+use guichet_types::{validation_errors, FieldError, NewFollowup, TicketStatus};
 use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
 use validator::Validate;
 use web_sys::File;
@@ -15,7 +15,7 @@ use crate::{
     forms::{described_by, FieldErrors},
     i18n::{fill, use_i18n, Message},
     reactive::dynamic,
-    session::{expect_session, Session},
+    session::expect_session,
 };
 
 const ID: &str = "followup-body";
@@ -150,7 +150,8 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                 internal.set(false);
             }
             let count = attached.len();
-            let not_attached = upload_all(session, &number, attached, progress, position).await;
+            let not_attached =
+                files::upload_all(session, &number, attached, progress, position).await;
             pending.set(false);
             chosen.set(not_attached.clone());
             if not_attached.is_empty() {
@@ -276,36 +277,6 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
             </form>
         </section>
     }
-}
-
-/// Sends a message's files one after the other; gives back those that could not be attached.
-async fn upload_all(
-    session: Session,
-    number: &TicketNumber,
-    attached: Vec<File>,
-    progress: RwSignal<Option<(String, Progress)>>,
-    position: RwSignal<(usize, usize)>,
-) -> Vec<File> {
-    let total = attached.len();
-    let mut not_attached = Vec::new();
-    for (index, file) in attached.into_iter().enumerate() {
-        let name = file.name();
-        position.set((index + 1, total));
-        progress.set(Some((name.clone(), Progress::default())));
-        let sent = session
-            .call(|client| {
-                let name = name.clone();
-                files::upload(client, number.clone(), file.clone(), move |p| {
-                    progress.set(Some((name.clone(), p)));
-                })
-            })
-            .await;
-        if sent.is_err() {
-            not_attached.push(file);
-        }
-    }
-    progress.set(None);
-    not_attached
 }
 
 /// Puts back in the file input the files that failed, so that what it holds is what "Send"
