@@ -68,20 +68,9 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
             return;
         }
         pending.set(true);
-        let number = state.number();
-        let etag = state.etag.get_untracked();
         spawn_local(async move {
-            let result = session
-                .call(|client| {
-                    let (number, change, etag) = (number.clone(), change.clone(), etag.clone());
-                    async move { client.update_ticket(&number, &change, &etag).await }
-                })
-                .await;
+            let result = state.patch(change).await;
             pending.set(false);
-            if let Ok((ticket, etag)) = &result {
-                state.ticket.set(ticket.clone());
-                state.etag.set(etag.clone());
-            }
             state.conclude_on_page(result, |t| t.update_done);
         });
     };

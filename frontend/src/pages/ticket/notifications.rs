@@ -13,7 +13,6 @@ use crate::{
     forms::{described_by, FieldErrors},
     i18n::use_i18n,
     reactive::dynamic,
-    session::expect_session,
 };
 
 const NOTIFY: &str = "ticket-notify";
@@ -43,7 +42,6 @@ pub fn notification_errors(update: &TicketUpdate) -> FieldErrors {
 #[component]
 pub fn NotificationsForm() -> impl IntoView {
     let i18n = use_i18n();
-    let session = expect_session();
     let state = expect_ticket_state();
     let notify = RwSignal::new(false);
     let email = RwSignal::new(String::new());
@@ -73,20 +71,9 @@ pub fn NotificationsForm() -> impl IntoView {
         }
         errors.set(FieldErrors::default());
         pending.set(true);
-        let number = state.number();
-        let etag = state.etag.get_untracked();
         spawn_local(async move {
-            let result = session
-                .call(|client| {
-                    let (number, update, etag) = (number.clone(), update.clone(), etag.clone());
-                    async move { client.update_ticket(&number, &update, &etag).await }
-                })
-                .await;
+            let result = state.patch(update).await;
             pending.set(false);
-            if let Ok((ticket, etag)) = &result {
-                state.ticket.set(ticket.clone());
-                state.etag.set(etag.clone());
-            }
             let refused = state.conclude(result, notice, |t| t.notifications_done);
             if !refused.is_empty() {
                 errors.set(FieldErrors::new(refused, |_| false));

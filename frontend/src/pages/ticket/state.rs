@@ -1,6 +1,8 @@
 //! The ticket shown by the page, shared by its sections: the ticket and its ETag, its history
 //! and its files, reloaded together after every change.
-use guichet_types::{AttachmentInfo, FieldError, Ticket, TicketNumber, TimelineEntry};
+use guichet_types::{
+    AttachmentInfo, FieldError, Ticket, TicketNumber, TicketUpdate, TimelineEntry,
+};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::notice::Notice;
@@ -56,6 +58,25 @@ pub fn expect_ticket_state() -> TicketState {
 impl TicketState {
     pub fn number(&self) -> TicketNumber {
         self.ticket.with_untracked(|t| t.number.clone())
+    }
+
+    /// Changes the ticket (`PATCH`, with the ETag shown as `If-Match`) and keeps what the
+    /// server answered, the ticket and its new ETag.
+    pub async fn patch(self, update: TicketUpdate) -> Result<(Ticket, String), Failure> {
+        let number = self.number();
+        let etag = self.etag.get_untracked();
+        let result = self
+            .session
+            .call(|client| {
+                let (number, update, etag) = (number.clone(), update.clone(), etag.clone());
+                async move { client.update_ticket(&number, &update, &etag).await }
+            })
+            .await;
+        if let Ok((ticket, etag)) = &result {
+            self.ticket.set(ticket.clone());
+            self.etag.set(etag.clone());
+        }
+        result
     }
 
     /// Loads the ticket (and its ETag), its history and its files again.
