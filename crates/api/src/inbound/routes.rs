@@ -108,7 +108,7 @@ pub async fn list_rejected(
     ))
 }
 
-/// Support team: one rejected mail, whole, as an `.eml` download.
+/// Support team: one rejected mail, whole, as an `.eml` download (a 404 to anyone else).
 #[utoipa::path(
     tag = "mail",
     security(("bearer" = [])),
@@ -116,8 +116,7 @@ pub async fn list_rejected(
     responses(
         (status = 200, description = "The raw message", content_type = "application/octet-stream", body = inline(RawMail)),
         NotSignedIn,
-        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such mail", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mail, or not the support team (customers are told nothing more)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/rejected-mails/{id}/raw")]
