@@ -39,6 +39,8 @@ pub struct Settings {
     /// endpoint refuses everything and only `guichet mail-ingest` takes mail.
     pub inbound_token: Option<Secret>,
     pub attachment_max_bytes: u64,
+    /// Where attachment bytes are kept.
+    pub attachment_store: AttachmentStore,
     pub auto_close_after: Duration,
     /// How long a delivery worker holds a mail before another may take it over: the delay
     /// before a mail whose worker died is sent by another.
@@ -56,6 +58,15 @@ pub struct Settings {
     pub sign_in_address_limit: u64,
     /// Which tickets take an urgency from the customer: all, or incidents only.
     pub urgency_for: UrgencyFor,
+}
+
+/// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentStore {
+    /// Files under `GUICHET_DATA_DIR/attachments/` (the default).
+    Local,
+    /// In this process's memory, lost when it stops: for tests and trials only.
+    Memory,
 }
 
 /// Every bad setting, one per line.
@@ -176,6 +187,17 @@ impl Settings {
                     .ok_or_else(|| "expected a positive number of bytes".to_owned())
             },
         );
+        let attachment_store = parse_or(
+            &mut errors,
+            "GUICHET_ATTACHMENT_STORE",
+            get("GUICHET_ATTACHMENT_STORE"),
+            Some(AttachmentStore::Local),
+            |v| match v {
+                "local" => Ok(AttachmentStore::Local),
+                "memory" => Ok(AttachmentStore::Memory),
+                _ => Err("expected local or memory".to_owned()),
+            },
+        );
         let auto_close_after = parse_or(
             &mut errors,
             "GUICHET_AUTO_CLOSE_AFTER",
@@ -244,6 +266,7 @@ impl Settings {
         match (
             bind,
             attachment_max_bytes,
+            attachment_store,
             auto_close_after,
             mail_lease,
             time_zone,
@@ -255,6 +278,7 @@ impl Settings {
             (
                 Some(bind),
                 Some(attachment_max_bytes),
+                Some(attachment_store),
                 Some(auto_close_after),
                 Some(mail_lease),
                 Some(time_zone),
@@ -273,6 +297,7 @@ impl Settings {
                 token_key,
                 inbound_token,
                 attachment_max_bytes,
+                attachment_store,
                 auto_close_after,
                 mail_lease,
                 time_zone,
@@ -415,6 +440,7 @@ mod tests {
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.attachment_max_bytes, 2_097_152);
+        assert_eq!(s.attachment_store, AttachmentStore::Local);
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
         assert_eq!(s.search_walk, 3_000);
         assert_eq!(s.urgency_for, UrgencyFor::All);
@@ -434,6 +460,7 @@ mod tests {
             ("GUICHET_AUTO_CLOSE_AFTER", "soon"),
             ("GUICHET_SEARCH_WALK", "0"),
             ("GUICHET_URGENCY_FOR", "requests"),
+            ("GUICHET_ATTACHMENT_STORE", "s3"),
         ])
         .expect_err("invalid");
         let text = error.to_string();
@@ -443,6 +470,7 @@ mod tests {
             "GUICHET_AUTO_CLOSE_AFTER",
             "GUICHET_SEARCH_WALK",
             "GUICHET_URGENCY_FOR",
+            "GUICHET_ATTACHMENT_STORE",
         ] {
             assert!(text.contains(name), "{text}");
         }

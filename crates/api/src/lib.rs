@@ -45,6 +45,8 @@ pub enum StartupError {
         address: String,
         source: std::io::Error,
     },
+    #[error("attachment store: {0}")]
+    Storage(#[from] object_store::Error),
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("{0}")]
@@ -75,6 +77,7 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     }
     let mailer =
         notifications::delivery::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
+    let storage = attachments::storage::Storage::from_settings(&settings)?;
     // Read now, after the demo data, so that no request pays for it.
     let categories = accounts::categories::CategoryCache::default();
     categories.reload(&db).await?;
@@ -82,6 +85,7 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
         writes,
         mailer,
         categories,
+        storage,
         db,
         tokens: TokenKeys::new(&key),
         passwords,
@@ -127,6 +131,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The state its handlers share (tests act on it as the coming admin endpoints will).
+    pub fn state(&self) -> actix::Data<AppState> {
+        self.state.clone()
     }
 
     /// Serves, and runs the background jobs, until SIGTERM or SIGINT; then finishes the

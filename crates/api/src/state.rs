@@ -1,7 +1,9 @@
-//! What every request handler can reach: the database, the settings and the auth keys.
+//! What every request handler can reach: the database, the settings, the auth keys and the
+//! handles built once at start (mailer, category copy, attachment store).
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::categories::CategoryCache;
+use crate::attachments::storage::Storage;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
 use crate::db::WriteGate;
@@ -18,4 +20,6 @@ pub struct AppState {
     pub mailer: Mailer,
     /// The category tree, which every ticket resource names.
     pub categories: CategoryCache,
+    /// Where attachment bytes live, built once from the settings.
+    pub storage: Storage,
 }

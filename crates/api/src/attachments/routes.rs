@@ -14,7 +14,7 @@ use futures_util::stream::{Stream, StreamExt};
 use guichet_types::{AttachmentInfo, Problem};
 
 use super::service;
-use super::storage::{self, Storage, StorageKey};
+use super::storage::StorageKey;
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
 use crate::openapi::NotSignedIn;
@@ -112,8 +112,7 @@ async fn receive(
             .map(uploaded_name)
             .unwrap_or_default();
         let bytes = field.map(|chunk| chunk.map_err(|e| multipart_error(e, limit)));
-        let storage = storage::configured(&state.settings);
-        return service::attach(state, &storage, user, &ticket, &file_name, bytes).await;
+        return service::attach(state, user, &ticket, &file_name, bytes).await;
     }
     Err(ApiError::field(
         "file",
@@ -263,7 +262,8 @@ pub async fn download(
     let key = StorageKey::parse(&attachment.storage_key).ok_or_else(|| {
         ApiError::internal(format!("attachment {id} has a malformed storage key"))
     })?;
-    let bytes = storage::configured(&state.settings)
+    let bytes = state
+        .storage
         .open(&key)
         .await
         .map_err(|e| ApiError::internal(format!("attachment {id}: {e}")))?;

@@ -43,16 +43,15 @@ pub async fn ticket_taking_files(
 /// whatever fails, nothing stays behind: no file, no row, no event.
 pub async fn attach(
     state: &AppState,
-    storage: &impl Storage,
     user: &SessionUser,
     ticket: &tickets::Model,
     file_name: &str,
     body: impl Stream<Item = ApiResult<Bytes>>,
 ) -> ApiResult<AttachmentInfo> {
-    let row = store(state, storage, user.id, file_name, body).await?;
+    let row = store(state, user.id, file_name, body).await?;
     let saved = record(state, user, ticket, row.clone()).await;
     if saved.is_err() {
-        forget(storage, &row).await;
+        forget(&state.storage, &row).await;
     }
     saved
 }
@@ -62,7 +61,6 @@ pub async fn attach(
 /// caller writes the row, or calls [`forget`] when it cannot.
 pub async fn store(
     state: &AppState,
-    storage: &impl Storage,
     uploaded_by: i64,
     file_name: &str,
     body: impl Stream<Item = ApiResult<Bytes>>,
@@ -84,7 +82,7 @@ pub async fn store(
         hasher.update(&chunk);
         Ok(chunk)
     });
-    match storage.put(&key, counted).await {
+    match state.storage.put(&key, counted).await {
         Ok(()) => {}
         Err(PutError::Body(error)) => return Err(error),
         Err(PutError::Storage(error)) => return Err(ApiError::internal(error)),
@@ -104,7 +102,7 @@ pub async fn store(
 }
 
 /// Removes the file of a row that could not be written.
-pub async fn forget(storage: &impl Storage, row: &attachments::ActiveModel) {
+pub async fn forget(storage: &Storage, row: &attachments::ActiveModel) {
     let ActiveValue::Set(key) = &row.storage_key else {
         return;
     };

@@ -1,15 +1,17 @@
-//! Where attachment bytes live, behind one small interface: `put`, `open`, `delete` by a
-//! key the server generated. The local directory under `GUICHET_DATA_DIR/attachments/` is
-//! the default; object storage (S3) will be a second implementation of [`Storage`].
-use std::future::Future;
-use std::io;
-use std::path::PathBuf;
+//! Where attachment bytes live: one `object_store` handle, built once from the settings at
+//! start and kept in `AppState`. The local directory under `GUICHET_DATA_DIR/attachments/`
+//! is the default; `GUICHET_ATTACHMENT_STORE=memory` keeps them in memory (tests, trials);
+//! S3 will be one more back-end here, not a new interface.
+use std::sync::Arc;
 
 use actix_web::web::Bytes;
-use futures_util::stream::{LocalBoxStream, Stream, StreamExt};
-use tokio::io::AsyncWriteExt;
+use futures_util::stream::{BoxStream, Stream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 
-use crate::config::Settings;
+use crate::config::{AttachmentStore, Settings};
 
 /// The name a stored file goes by: a random UUID, never anything a user typed, so that it
 /// is safe as a file name or an object key.
@@ -33,118 +35,102 @@ impl StorageKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The object's location: the key alone, at the store's root.
+    fn location(&self) -> Path {
+        Path::from(self.0.as_str())
+    }
 }
 
 /// Why `put` failed: the incoming body, or the storage itself.
 #[derive(Debug)]
 pub enum PutError<E> {
     Body(E),
-    Storage(io::Error),
+    Storage(object_store::Error),
 }
 
 /// A stored file's bytes, read as they are sent.
-pub type ByteStream = LocalBoxStream<'static, io::Result<Bytes>>;
+pub type ByteStream = BoxStream<'static, object_store::Result<Bytes>>;
 
-pub trait Storage {
-    /// Stores `body` under `key`. The file appears whole or not at all: when `body` or the
-    /// storage fails, nothing is left behind.
-    fn put<E>(
+/// How much of an upload is held in memory before it is handed to the store as one part.
+const PART_SIZE: usize = 256 * 1024;
+/// Parts being written at once; the body is not read further until one is done.
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// The attachment store of the server.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl Storage {
+    /// The store the settings ask for. The local directory is created if missing.
+    pub fn from_settings(settings: &Settings) -> Result<Self, object_store::Error> {
+        let store: Arc<dyn ObjectStore> = match settings.attachment_store {
+            AttachmentStore::Local => {
+                let root = settings.data_dir.join("attachments");
+                std::fs::create_dir_all(&root).map_err(|source| object_store::Error::Generic {
+                    store: "LocalFileSystem",
+                    source: Box::new(source),
+                })?;
+                // A put writes `<key>#<n>` beside the target and renames it into place once
+                // complete; with fsync, the bytes and the directory entry are on disk before
+                // the database row that points at them is written.
+                Arc::new(LocalFileSystem::new_with_prefix(root)?.with_fsync(true))
+            }
+            AttachmentStore::Memory => Arc::new(InMemory::new()),
+        };
+        Ok(Self { store })
+    }
+
+    /// Stores `body` under `key`. The object appears whole or not at all: when `body` or the
+    /// store fails, the upload is aborted and nothing is left behind (a request dropped
+    /// mid-way drops the upload, which removes its staged bytes too).
+    pub async fn put<E>(
         &self,
         key: &StorageKey,
         body: impl Stream<Item = Result<Bytes, E>>,
-    ) -> impl Future<Output = Result<(), PutError<E>>>;
-
-    fn open(&self, key: &StorageKey) -> impl Future<Output = io::Result<ByteStream>>;
-
-    /// Removes the file; a file already gone is not an error.
-    fn delete(&self, key: &StorageKey) -> impl Future<Output = io::Result<()>>;
-}
-
-/// The storage the settings ask for.
-pub fn configured(settings: &Settings) -> LocalDir {
-    LocalDir::new(settings.data_dir.join("attachments"))
-}
-
-/// Files in one directory, named by their key. Uploads are written under `tmp/` and renamed
-/// into place once complete, so a reader never sees half a file.
-pub struct LocalDir {
-    root: PathBuf,
-}
-
-impl LocalDir {
-    pub fn new(root: PathBuf) -> Self {
-        Self { root }
-    }
-
-    fn path(&self, key: &StorageKey) -> PathBuf {
-        self.root.join(key.as_str())
-    }
-
-    fn partial_path(&self, key: &StorageKey) -> PathBuf {
-        self.root.join("tmp").join(key.as_str())
-    }
-
-    async fn write<E>(
-        &self,
-        partial: &PathBuf,
-        body: impl Stream<Item = Result<Bytes, E>>,
     ) -> Result<(), PutError<E>> {
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(partial)
+        let upload = self
+            .store
+            .put_multipart(&key.location())
             .await
             .map_err(PutError::Storage)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         let mut body = std::pin::pin!(body);
         while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(PutError::Body)?;
-            file.write_all(&chunk).await.map_err(PutError::Storage)?;
-        }
-        // The database row that follows must never point at bytes still in a cache.
-        file.sync_all().await.map_err(PutError::Storage)
-    }
-}
-
-impl Storage for LocalDir {
-    async fn put<E>(
-        &self,
-        key: &StorageKey,
-        body: impl Stream<Item = Result<Bytes, E>>,
-    ) -> Result<(), PutError<E>> {
-        let partial = self.partial_path(key);
-        if let Some(tmp) = partial.parent() {
-            tokio::fs::create_dir_all(tmp)
-                .await
-                .map_err(PutError::Storage)?;
-        }
-        let written = match self.write(&partial, body).await {
-            Ok(()) => tokio::fs::rename(&partial, self.path(key))
-                .await
-                .map_err(PutError::Storage),
-            Err(error) => Err(error),
-        };
-        if written.is_err() {
-            if let Err(error) = remove_if_present(&partial).await {
-                tracing::warn!(%error, path = %partial.display(), "partial upload left behind");
+            let ready = match chunk {
+                Ok(chunk) => writer
+                    .wait_for_capacity(PARTS_IN_FLIGHT)
+                    .await
+                    .map(|()| chunk)
+                    .map_err(PutError::Storage),
+                Err(error) => Err(PutError::Body(error)),
+            };
+            match ready {
+                Ok(chunk) => writer.put(chunk),
+                Err(error) => {
+                    if let Err(abort) = writer.abort().await {
+                        tracing::warn!(error = %abort, key = key.as_str(), "upload not aborted");
+                    }
+                    return Err(error);
+                }
             }
         }
-        written
+        // On failure `finish` aborts the upload itself.
+        writer.finish().await.map(drop).map_err(PutError::Storage)
     }
 
-    async fn open(&self, key: &StorageKey) -> io::Result<ByteStream> {
-        let file = tokio::fs::File::open(self.path(key)).await?;
-        Ok(tokio_util::io::ReaderStream::new(file).boxed_local())
+    pub async fn open(&self, key: &StorageKey) -> object_store::Result<ByteStream> {
+        Ok(self.store.get(&key.location()).await?.into_stream())
     }
 
-    async fn delete(&self, key: &StorageKey) -> io::Result<()> {
-        remove_if_present(&self.path(key)).await
-    }
-}
-
-async fn remove_if_present(path: &PathBuf) -> io::Result<()> {
-    match tokio::fs::remove_file(path).await {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
+    /// Removes the object; one already gone is not an error.
+    pub async fn delete(&self, key: &StorageKey) -> object_store::Result<()> {
+        match self.store.delete(&key.location()).await {
+            Err(object_store::Error::NotFound { .. }) => Ok(()),
+            deleted => deleted,
+        }
     }
 }
 

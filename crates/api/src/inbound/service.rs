@@ -21,7 +21,6 @@ use sha2::{Digest, Sha256};
 
 use super::quoted;
 use crate::attachments::service as files;
-use crate::attachments::storage;
 use crate::auth::password::LOCKED_HASH;
 use crate::auth::SessionUser;
 use crate::entities::{attachments, categories, inbound_mails, rejected_mails, tickets, users};
@@ -225,13 +224,12 @@ async fn store_files(
     message: &Message<'_>,
     uploader: i64,
 ) -> ApiResult<Result<Vec<attachments::ActiveModel>, RejectReason>> {
-    let storage = storage::configured(&state.settings);
     let mut stored = Vec::new();
     for part in message.attachments() {
         let name = part.attachment_name().unwrap_or("attachment");
         let bytes = Bytes::copy_from_slice(part.contents());
         let body = futures_util::stream::once(async move { Ok(bytes) });
-        match files::store(state, &storage, uploader, name, body).await {
+        match files::store(state, uploader, name, body).await {
             Ok(row) => stored.push(row),
             Err(error) => {
                 forget_all(state, &stored).await;
@@ -246,9 +244,8 @@ async fn store_files(
 }
 
 async fn forget_all(state: &AppState, stored: &[attachments::ActiveModel]) {
-    let storage = storage::configured(&state.settings);
     for row in stored {
-        files::forget(&storage, row).await;
+        files::forget(&state.storage, row).await;
     }
 }
 

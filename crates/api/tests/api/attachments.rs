@@ -1,6 +1,8 @@
 //! Attachments: the round trip, the size limit at the byte, harmless names, safe types,
-//! visibility, the timeline and closed tickets.
+//! visibility, the timeline, closed tickets, cut uploads and the in-memory store.
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use guichet_client::Client;
 use guichet_types::{Scope, TicketListQuery, TicketNumber, TicketStatus};
@@ -18,6 +20,8 @@ on_both_databases!(
     another_companys_customer_sees_no_file,
     an_upload_needs_a_file_part,
     a_closed_ticket_takes_no_files,
+    an_upload_cut_half_way_leaves_nothing,
+    the_memory_store_keeps_files_out_of_the_data_directory,
 );
 
 /// Every file under `dir`, recursively.
@@ -301,9 +305,14 @@ async fn names_cannot_reach_outside_the_attachments_directory(backend: Backend) 
         Some("attachment; filename=\"evilname.txt\"; filename*=UTF-8''evilname.txt")
     );
 
-    // Everything written is a generated key directly under attachments/.
+    // Everything written is a generated key directly under attachments/ (beside the mails
+    // the delivery worker may have written to outbox/ meanwhile).
     let attachments = data_dir.join("attachments");
-    let written = files_under(root.path());
+    let outbox = data_dir.join("outbox");
+    let written: Vec<PathBuf> = files_under(root.path())
+        .into_iter()
+        .filter(|path| !path.starts_with(&outbox))
+        .collect();
     assert_eq!(written.len(), 5, "{written:?}");
     for path in written {
         assert_eq!(path.parent(), Some(attachments.as_path()), "{path:?}");
@@ -463,4 +472,103 @@ async fn a_closed_ticket_takes_no_files(backend: Backend) {
         vec![]
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
+}
+
+/// Waits up to 10 seconds for `done`; false if it never came.
+async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while !done() {
+        if started.elapsed() > Duration::from_secs(10) {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    true
+}
+
+async fn an_upload_cut_half_way_leaves_nothing(backend: Backend) {
+    let (app, _root, data_dir) = spawn_with_data_dir(backend, &[]).await;
+    let tokens = app.login("claire@acme.test").await;
+    let claire = app.anonymous.with_access_token(tokens.access_token.clone());
+    let ticket = app.create(&claire, "Connexion coupée").await;
+    let events_before = app.count("SELECT COUNT(*) FROM ticket_events").await;
+
+    // Headers announcing the whole body, then half of it, from a plain socket.
+    let (content_type, body) =
+        multipart("name=\"file\"; filename=\"coupé.bin\"", &vec![5; 1_500_000]);
+    let address = claire.base_url().trim_start_matches("http://").to_owned();
+    let head = format!(
+        "POST /api/v1/tickets/{}/attachments HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: Bearer {}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {}\r\n\r\n",
+        ticket.number,
+        tokens.access_token,
+        body.len()
+    );
+    let socket = tokio::task::spawn_blocking(move || {
+        let mut socket = std::net::TcpStream::connect(&address).expect("connect");
+        socket.write_all(head.as_bytes()).expect("headers");
+        socket
+            .write_all(&body[..body.len() / 2])
+            .expect("half the body");
+        socket
+    })
+    .await
+    .expect("sent");
+
+    // The server is storing it: its staged object is there, under attachments/.
+    let attachments = data_dir.join("attachments");
+    assert!(
+        eventually(|| !files_under(&attachments).is_empty()).await,
+        "the upload never started"
+    );
+    drop(socket);
+    assert!(
+        eventually(|| files_under(&attachments).is_empty()).await,
+        "left behind: {:?}",
+        files_under(&attachments)
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM ticket_events").await,
+        events_before
+    );
+    assert_eq!(
+        claire.attachments(&ticket.number).await.expect("list"),
+        vec![]
+    );
+}
+
+async fn the_memory_store_keeps_files_out_of_the_data_directory(backend: Backend) {
+    let (app, _root, data_dir) = spawn_with_data_dir(
+        backend,
+        &[
+            ("GUICHET_ATTACHMENT_STORE", "memory"),
+            ("GUICHET_ATTACHMENT_MAX_BYTES", "1000"),
+        ],
+    )
+    .await;
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket = app.create(&claire, "Stockage en mémoire").await;
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let info = claire
+        .upload_attachment(&ticket.number, "mesures.csv", "text/csv", bytes.clone())
+        .await
+        .expect("stored");
+    let file = claire.download_attachment(info.id).await.expect("download");
+    assert_eq!(file.body, bytes);
+    assert_eq!(file.header("content-type"), Some("text/csv; charset=utf-8"));
+
+    let over = claire
+        .upload_attachment(
+            &ticket.number,
+            "trop.bin",
+            "application/octet-stream",
+            vec![1; 1001],
+        )
+        .await
+        .expect_err("over the limit");
+    assert_eq!(over.status(), Some(413));
+    assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 1);
+    assert!(files_under(&data_dir.join("attachments")).is_empty());
 }
