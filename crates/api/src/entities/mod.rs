@@ -6,6 +6,7 @@ pub mod account_tokens;
 pub mod announcements;
 pub mod assets;
 pub mod attachments;
+pub mod cache_versions;
 pub mod categories;
 pub mod companies;
 pub mod company_contacts;

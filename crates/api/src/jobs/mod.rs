@@ -11,6 +11,7 @@ use std::time::Duration;
 use actix_web::web::Data;
 use tokio::task::JoinHandle;
 
+use crate::accounts::categories::CHECK_EVERY;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -31,7 +32,7 @@ impl Drop for Jobs {
 pub fn start(state: Data<AppState>) -> Jobs {
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let jobs: [(&'static str, Duration, Run); 3] = [
+    let jobs: [(&'static str, Duration, Run); 4] = [
         ("auto_close", auto_close_every, |state| {
             Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
         }),
@@ -40,6 +41,9 @@ pub fn start(state: Data<AppState>) -> Jobs {
         }),
         ("account_mail", Duration::from_secs(1), |state| {
             Box::pin(async move { crate::auth::recovery::act_on_pending(&state).await })
+        }),
+        ("category_check", CHECK_EVERY, |state| {
+            Box::pin(async move { state.categories.check(&state.db).await })
         }),
     ];
     Jobs(

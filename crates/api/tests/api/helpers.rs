@@ -1,7 +1,8 @@
 //! Spawning the app for a test, and small fixtures on top of the demo data.
 use std::collections::HashMap;
 
-use guichet_api::{config::Settings, Application};
+use actix_web::web::Data;
+use guichet_api::{config::Settings, state::AppState, Application};
 use guichet_client::Client;
 use guichet_types::{CategoryId, Level, NewTicket, Ticket, TicketKind, TokenPair};
 use sea_orm::{ConnectionTrait, Database};
@@ -43,6 +44,8 @@ pub struct TestApp {
     pub database_url: String,
     /// A client with no token.
     pub anonymous: Client,
+    /// The server's shared state, for writes no endpoint makes yet.
+    pub state: Data<AppState>,
     dir: tempfile::TempDir,
     /// Held so that the database is dropped with the app.
     _postgres: Option<PostgresDatabase>,
@@ -152,9 +155,10 @@ async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> Test
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     );
-    let address = start(&values, demo).await;
+    let (address, state) = start(&values, demo).await;
     TestApp {
         anonymous: Client::new(&address).expect("client"),
+        state,
         database_url,
         dir,
         _postgres: postgres,
@@ -162,15 +166,16 @@ async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> Test
 }
 
 /// Starts an instance with these settings (and the demo data unless there is some
-/// already, if `demo`) and returns its address.
-async fn start(values: &HashMap<String, String>, demo: bool) -> String {
+/// already, if `demo`) and returns its address and state.
+async fn start(values: &HashMap<String, String>, demo: bool) -> (String, Data<AppState>) {
     let settings = Settings::from_map(values).expect("test settings");
     let application = Application::build(settings, demo)
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let state = application.state();
     tokio::spawn(application.run_until_stopped());
-    address
+    (address, state)
 }
 
 impl TestApp {
@@ -193,7 +198,7 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
         );
-        Client::new(&start(&values, true).await).expect("client")
+        Client::new(&start(&values, true).await.0).expect("client")
     }
 
     /// The data directory of the first instance (attachments, outbox).

@@ -6,6 +6,7 @@ mod helpers;
 mod announcements;
 mod attachments;
 mod auth;
+mod categories;
 mod inbound;
 mod isolation;
 mod life;
