@@ -52,8 +52,10 @@ pub enum PutError<E> {
 /// A stored file's bytes, read as they are sent.
 pub type ByteStream = BoxStream<'static, object_store::Result<Bytes>>;
 
-/// How much of an upload is held in memory before it is handed to the store as one part.
-const PART_SIZE: usize = 256 * 1024;
+/// How much of an upload is held in memory before it is handed to the store as one part:
+/// about what the old direct writes held. Local and in-memory stores take parts of any size;
+/// S3 will need 5 MiB (its smallest part but the last).
+const PART_SIZE: usize = 64 * 1024;
 /// Parts being written at once; the body is not read further until one is done.
 const PARTS_IN_FLIGHT: usize = 2;
 

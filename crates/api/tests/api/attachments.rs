@@ -88,7 +88,8 @@ async fn files_go_up_and_come_back_unchanged(backend: Backend) {
     let app = spawn(backend).await;
     let claire = app.client_for("claire@acme.test").await;
     let ticket = app.create(&claire, "Imprimante en erreur").await;
-    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    // Several parts of the store's multipart upload, in a pattern that shows any misorder.
+    let bytes: Vec<u8> = (0..251u8).cycle().take(1_000_003).collect();
 
     let pdf = claire
         .upload_attachment(
@@ -100,7 +101,7 @@ async fn files_go_up_and_come_back_unchanged(backend: Backend) {
         .await
         .expect("upload");
     assert_eq!(pdf.file_name, "rapport été.pdf");
-    assert_eq!(pdf.size, 70_000);
+    assert_eq!(pdf.size, 1_000_003);
     assert_eq!(pdf.content_type, "application/pdf");
     // Anyone who sees the ticket may add files: here the company's referent.
     let remi = app.client_for("remi@acme.test").await;
@@ -246,10 +247,12 @@ async fn the_default_limit_refuses_two_megabytes_and_one_byte(backend: Backend) 
             .await,
         0
     );
+    // Only attachments/ is looked at: the mail worker may write to outbox/ meanwhile.
+    let attachments = data_dir.join("attachments");
     assert!(
-        files_under(&data_dir).is_empty(),
+        files_under(&attachments).is_empty(),
         "{:?}",
-        files_under(&data_dir)
+        files_under(&attachments)
     );
 }
 
@@ -540,17 +543,11 @@ async fn an_upload_cut_half_way_leaves_nothing(backend: Backend) {
 }
 
 async fn the_memory_store_keeps_files_out_of_the_data_directory(backend: Backend) {
-    let (app, _root, data_dir) = spawn_with_data_dir(
-        backend,
-        &[
-            ("GUICHET_ATTACHMENT_STORE", "memory"),
-            ("GUICHET_ATTACHMENT_MAX_BYTES", "1000"),
-        ],
-    )
-    .await;
+    let (app, _root, data_dir) =
+        spawn_with_data_dir(backend, &[("GUICHET_ATTACHMENT_STORE", "memory")]).await;
     let claire = app.client_for("claire@acme.test").await;
     let ticket = app.create(&claire, "Stockage en mémoire").await;
-    let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let bytes: Vec<u8> = (0..251u8).cycle().take(700_001).collect();
     let info = claire
         .upload_attachment(&ticket.number, "mesures.csv", "text/csv", bytes.clone())
         .await
@@ -558,17 +555,6 @@ async fn the_memory_store_keeps_files_out_of_the_data_directory(backend: Backend
     let file = claire.download_attachment(info.id).await.expect("download");
     assert_eq!(file.body, bytes);
     assert_eq!(file.header("content-type"), Some("text/csv; charset=utf-8"));
-
-    let over = claire
-        .upload_attachment(
-            &ticket.number,
-            "trop.bin",
-            "application/octet-stream",
-            vec![1; 1001],
-        )
-        .await
-        .expect_err("over the limit");
-    assert_eq!(over.status(), Some(413));
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 1);
-    assert!(files_under(&data_dir.join("attachments")).is_empty());
+    assert!(!data_dir.join("attachments").exists());
 }
