@@ -1,5 +1,6 @@
 // One fresh Chromium per test file: its own user data dir, so nothing is remembered between
 // files (tokens, language).
+import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,24 +26,54 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
-  // The app must start without errors (a CSP violation or a panic shows up here).
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    // API refusals (401, 422, ...) are logged by the browser itself: they are expected.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      errors.push(message.text());
-    }
-  });
+  const errors = watchForFaults(context);
   return {
     context,
     page,
     errors,
+    /** Closes the browser, then fails the test if any page of it met a fault. */
     async close() {
       await context.close();
       await fs.rm(userDataDir, { recursive: true, force: true });
+      assert.deepEqual(errors, [], 'the browser met errors (see watchForFaults)');
     },
   };
+}
+
+/**
+ * Gathers what must never happen on any page of `context`: an uncaught exception or a panic,
+ * an error written to the console (a CSP violation, a failed module load), a server error
+ * (5xx) on any request, and a missing or failed file of the app (4xx or network failure
+ * outside the API). The API's 4xx answers are expected (a refused form, a missing ticket)
+ * and ignored, as are the browser's own "Failed to load resource" lines, which repeat them.
+ */
+function watchForFaults(context) {
+  const errors = [];
+  const isApi = (url) => new URL(url).pathname.startsWith('/api/');
+  const watch = (page) => {
+    page.on('pageerror', (error) => errors.push(`page error: ${error}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        errors.push(`console: ${message.text()}`);
+      }
+    });
+    page.on('response', (response) => {
+      const status = response.status();
+      if (status >= 500 || (status >= 400 && !isApi(response.url()))) {
+        errors.push(`${status} ${response.request().method()} ${response.url()}`);
+      }
+    });
+    page.on('requestfailed', (request) => {
+      // An aborted request is one the page no longer wanted (it navigated away).
+      const failure = request.failure()?.errorText ?? '';
+      if (!failure.includes('ERR_ABORTED')) {
+        errors.push(`failed ${request.method()} ${request.url()}: ${failure}`);
+      }
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return errors;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 
 import { signIn, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
+import { createTicket } from '../support/api.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import {
   documentLanguageIs, fieldHasError, isAt, isAtTicket, noPageErrors, sees,
@@ -100,8 +101,12 @@ test('the pages reached without an account speak English', async () => {
   await screenshot(page, '35-en-access-request');
 });
 
-test("Rémi lists every ticket of his company in English", async () => {
+test("Rémi lists every ticket of his company in English, his colleague's included", async () => {
   const { page } = browser;
+  const colleagues = await createTicket(accounts.customer, {
+    title: `Scanner offline ${Date.now()}`,
+    description: 'The scanner of the second floor answers no more.',
+  });
   await visit(page, '/login');
   await signIn(page, accounts.referent, 'en');
   await page.waitForURL((url) => url.pathname !== '/login');
@@ -110,7 +115,8 @@ test("Rémi lists every ticket of his company in English", async () => {
     await visit(page, '/tickets');
     await sees(page.getByRole('heading', { level: 1, name: 'My tickets' }));
     await page.getByRole('radio', { name: "My company's tickets" }).check();
-    await sees(ticketList(page).table.getByRole('row').nth(1));
+    await sees(ticketList(page).row(colleagues.title));
+    await sees(ticketList(page).link(colleagues.number));
     await screenshot(page, '36-en-company-tickets');
   } finally {
     // His profile's language is shared with the other test files.

@@ -3,6 +3,12 @@ use clap::{Parser, Subcommand};
 use guichet_api::{app, config::Settings, db, demo, Application};
 use tracing_subscriber::EnvFilter;
 
+// jemalloc hands blocks of 8 MiB and more back to the system as soon as they are freed; glibc's
+// malloc kept the 19 MiB of each argon2id sign-in in its arenas (hundreds of MiB after a
+// burst of sign-ins) unless MALLOC_MMAP_THRESHOLD_ was set.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "guichet",

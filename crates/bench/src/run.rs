@@ -97,10 +97,6 @@ impl Server {
             // The data set's resolved tickets are days old: keep auto-close out of the run.
             .env("GUICHET_AUTO_CLOSE_AFTER", "3650d")
             .env("GUICHET_WEB_DIR", &data_dir)
-            // glibc would keep each sign-in's 19 MiB of argon2 memory in the thread's arena
-            // (its mmap threshold grows after the first free): a fixed threshold gives it
-            // back. docs/BENCHMARKS.md has the RSS with and without; deployments set it too.
-            .env("MALLOC_MMAP_THRESHOLD_", "131072")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
