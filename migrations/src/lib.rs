@@ -13,6 +13,7 @@ mod m20261121_000007_account_mail_queue;
 mod m20261121_000008_announcements;
 mod m20261121_000009_list_indexes;
 mod m20261121_000010_ticket_number_sequence;
+mod m20261203_000011_job_queue;
 
 pub use m20261121_000006_account_recovery::{
     INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_announcements::Migration),
             Box::new(m20261121_000009_list_indexes::Migration),
             Box::new(m20261121_000010_ticket_number_sequence::Migration),
+            Box::new(m20261203_000011_job_queue::Migration),
         ]
     }
 }

@@ -40,8 +40,8 @@ pub struct Settings {
     pub inbound_token: Option<Secret>,
     pub attachment_max_bytes: u64,
     pub auto_close_after: Duration,
-    /// How long a delivery worker holds a mail before another may take it over: the delay
-    /// before a mail whose worker died is sent by another.
+    /// How long the job worker holds the jobs it claimed (mails among them) before another
+    /// may take them over: the delay before a job whose worker died is run by another.
     pub mail_lease: Duration,
     pub time_zone: chrono_tz::Tz,
     pub web_dir: PathBuf,

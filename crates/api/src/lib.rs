@@ -74,13 +74,14 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
         tracing::info!("demo data seeded");
     }
     let mailer =
-        notifications::delivery::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
+        notifications::mailer::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
     // Read now, after the demo data, so that no request pays for it.
     let categories = accounts::categories::CategoryCache::default();
     categories.reload(&db).await?;
     Ok(AppState {
         writes,
         mailer,
+        jobs: jobs::queue::JobQueue::default(),
         categories,
         db,
         tokens: TokenKeys::new(&key),

@@ -1,22 +1,24 @@
-//! Background jobs: periodic tasks run beside the HTTP server, on its runtime.
+//! Background work, run beside the HTTP server on its runtime, in every instance.
 //!
-//! Every instance runs every job. A job must therefore be safe to run concurrently with
-//! itself on another instance: it claims its rows with `FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL (SQLite has one writer at a time) and changes each row conditionally, so each
-//! piece of work is done once. A failed run is logged and retried at the next tick.
-use std::future::Future;
-use std::pin::Pin;
+//! - The job queue (`queue.rs`, table `jobs`): work written in the transaction of the change
+//!   that asks for it, run by one worker per instance (`worker.rs`) that claims due jobs
+//!   under a lease, dispatches them by kind (`kind.rs`) and retries failures with backoff
+//!   until they are dead. Mail delivery and account mail are job kinds.
+//! - Periodic tasks (auto-close): each claims its rows with `FOR UPDATE SKIP LOCKED` on
+//!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
+//!   piece of work is done once. A failed run is logged and retried at the next tick.
+pub mod kind;
+pub mod queue;
+mod worker;
+
 use std::time::Duration;
 
 use actix_web::web::Data;
 use tokio::task::JoinHandle;
 
-use crate::error::ApiResult;
 use crate::state::AppState;
 
-type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;
-
-/// The running jobs; dropping this stops them.
+/// The running background work; dropping this stops it.
 pub struct Jobs(Vec<JoinHandle<()>>);
 
 impl Drop for Jobs {
@@ -27,41 +29,32 @@ impl Drop for Jobs {
     }
 }
 
-/// Starts every job of the server.
+/// Starts the job worker and the periodic tasks of the server.
 pub fn start(state: Data<AppState>) -> Jobs {
+    let worker = {
+        let state = state.clone();
+        tokio::spawn(async move { worker::run(&state).await })
+    };
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let jobs: [(&'static str, Duration, Run); 3] = [
-        ("auto_close", auto_close_every, |state| {
-            Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
-        }),
-        ("deliver_mail", Duration::from_secs(1), |state| {
-            Box::pin(async move { crate::notifications::delivery::deliver_due(&state).await })
-        }),
-        ("account_mail", Duration::from_secs(1), |state| {
-            Box::pin(async move { crate::auth::recovery::act_on_pending(&state).await })
-        }),
-    ];
-    Jobs(
-        jobs.into_iter()
-            .map(|(name, every, run)| spawn(name, every, run, state.clone()))
-            .collect(),
-    )
-}
-
-fn spawn(name: &'static str, every: Duration, run: Run, state: Data<AppState>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
+    let auto_close = tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(auto_close_every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match run(state.clone()).await {
+            match crate::tickets::auto_close::close_expired(&state).await {
                 Ok(0) => {}
-                Ok(done) => tracing::info!(job = name, done, "job ran"),
-                Err(error) => {
-                    tracing::warn!(job = name, %error, "job failed; retrying at the next tick")
+                Ok(done) => {
+                    state.jobs.wake();
+                    tracing::info!(job = "auto_close", done, "job ran");
                 }
+                Err(error) => tracing::warn!(
+                    job = "auto_close",
+                    %error,
+                    "job failed; retrying at the next tick"
+                ),
             }
         }
-    })
+    });
+    Jobs(vec![worker, auto_close])
 }

@@ -8,6 +8,7 @@ mod attachments;
 mod auth;
 mod inbound;
 mod isolation;
+mod jobs;
 mod life;
 mod lost_account;
 mod mail;
