@@ -267,15 +267,16 @@ async fn burst(server: &Server, url: &str, tickets: usize) -> Result<()> {
     Ok(())
 }
 
-/// Every measure: each build, engine and sink.
+/// Every measure: each build, engine (`sqlite`, `postgresql`) and sink.
 pub async fn run(
     builds: &[(String, PathBuf)],
+    engines: &[&str],
     postgres_url: &str,
     mails: usize,
     work_dir: &Path,
 ) -> Result<Vec<MailRow>> {
     let mut rows = Vec::new();
-    for engine in ["sqlite", "postgresql"] {
+    for &engine in engines {
         for sink in [Sink::Smtp, Sink::Files] {
             for (build, binary) in builds {
                 rows.push(

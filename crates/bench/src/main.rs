@@ -67,6 +67,9 @@ enum Command {
         /// Mails queued per measure.
         #[arg(long, default_value_t = 5_000)]
         mails: usize,
+        /// Only this engine.
+        #[arg(long, value_enum)]
+        engine: Option<Engine>,
     },
     /// Load what is missing, run every scenario, write the report.
     Run {
@@ -143,7 +146,13 @@ async fn main() -> Result<()> {
             guichet,
             baseline,
             mails,
+            engine,
         } => {
+            let engines = match engine {
+                Some(Engine::Sqlite) => vec!["sqlite"],
+                Some(Engine::Postgres) => vec!["postgresql"],
+                None => vec!["sqlite", "postgresql"],
+            };
             let mut builds = Vec::new();
             if let Some(baseline) = baseline {
                 builds.push(("baseline".to_owned(), std::fs::canonicalize(baseline)?));
@@ -151,7 +160,7 @@ async fn main() -> Result<()> {
             builds.push(("this build".to_owned(), std::fs::canonicalize(guichet)?));
             std::fs::create_dir_all(&cli.work_dir)?;
             let work_dir = std::fs::canonicalize(&cli.work_dir)?;
-            let rows = mail::run(&builds, &cli.postgres_url, *mails, &work_dir).await?;
+            let rows = mail::run(&builds, &engines, &cli.postgres_url, *mails, &work_dir).await?;
             println!("{}", mail::markdown(&rows));
             std::fs::write(
                 work_dir.join("mail.json"),
@@ -263,7 +272,8 @@ async fn run_all(
     report::judge(&mut rows);
     let mails = if quick { 1_000 } else { 5_000 };
     let builds = [("this build".to_owned(), guichet.clone())];
-    let mail_rows = mail::run(&builds, &cli.postgres_url, mails, &work_dir).await?;
+    let engines = ["sqlite", "postgresql"];
+    let mail_rows = mail::run(&builds, &engines, &cli.postgres_url, mails, &work_dir).await?;
 
     let machine = report::machine(postgresql, sqlite_version);
     let mode = if quick { "quick" } else { "full" };

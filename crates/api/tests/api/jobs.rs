@@ -12,7 +12,7 @@ use guichet_api::jobs::queue::{self, Outcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::helpers::{spawn_with, Backend, PostgresDatabase};
+use crate::helpers::{database, spawn_with, Backend, PostgresDatabase};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -30,14 +30,7 @@ struct Queue {
 
 async fn queue_alone(backend: Backend) -> Queue {
     let dir = tempfile::tempdir().expect("temp dir");
-    let postgres = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(PostgresDatabase::create().await),
-    };
-    let url = match &postgres {
-        Some(pg) => pg.url.clone(),
-        None => format!("sqlite://{}/guichet.db?mode=rwc", dir.path().display()),
-    };
+    let (url, postgres) = database(backend, dir.path()).await;
     let db = db::connect(&url).await.expect("connect");
     db::migrate(&db, &url).await.expect("migrate");
     Queue {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use guichet_client::Client;
 
-use crate::helpers::{Backend, PostgresDatabase, TestApp, PASSWORD, TOKEN_KEY};
+use crate::helpers::{Backend, TestApp, PASSWORD, TOKEN_KEY};
 use crate::on_both_databases;
 use crate::smtp::SmtpServer;
 
@@ -67,14 +67,7 @@ async fn serve(
 
 async fn a_worker_killed_mid_delivery_sends_each_mail_once(backend: Backend) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let postgres = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(PostgresDatabase::create().await),
-    };
-    let database_url = match &postgres {
-        Some(pg) => pg.url.clone(),
-        None => format!("sqlite://{}/guichet.db?mode=rwc", dir.path().display()),
-    };
+    let (database_url, postgres) = crate::helpers::database(backend, dir.path()).await;
     let (smtp, smtp_url) = SmtpServer::start_stalling_after(3).await;
 
     let (first, client) = serve(&database_url, dir.path(), &smtp_url).await;
