@@ -14,6 +14,7 @@ mod m20261121_000008_announcements;
 mod m20261121_000009_list_indexes;
 mod m20261121_000010_ticket_number_sequence;
 mod m20261203_000011_cache_versions;
+mod m20261203_000012_job_queue;
 
 pub use m20261121_000006_account_recovery::{
     INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_list_indexes::Migration),
             Box::new(m20261121_000010_ticket_number_sequence::Migration),
             Box::new(m20261203_000011_cache_versions::Migration),
+            Box::new(m20261203_000012_job_queue::Migration),
         ]
     }
 }

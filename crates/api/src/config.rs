@@ -42,8 +42,8 @@ pub struct Settings {
     /// Where attachment bytes are kept.
     pub attachment_store: AttachmentStore,
     pub auto_close_after: Duration,
-    /// How long a delivery worker holds a mail before another may take it over: the delay
-    /// before a mail whose worker died is sent by another.
+    /// How long the job worker holds the jobs it claimed (mails among them) before another
+    /// may take them over: the delay before a job whose worker died is run by another.
     pub mail_lease: Duration,
     pub time_zone: chrono_tz::Tz,
     pub web_dir: PathBuf,

@@ -76,7 +76,7 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
         tracing::info!("demo data seeded");
     }
     let mailer =
-        notifications::delivery::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
+        notifications::mailer::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
     let storage = attachments::storage::Storage::from_settings(&settings)?;
     // Read now, after the demo data, so that no request pays for it.
     let categories = accounts::categories::CategoryCache::default();
@@ -84,6 +84,7 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     Ok(AppState {
         writes,
         mailer,
+        jobs: jobs::queue::JobQueue::default(),
         categories,
         storage,
         db,

@@ -7,7 +7,8 @@ use crate::attachments::storage::Storage;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
 use crate::db::WriteGate;
-use crate::notifications::delivery::Mailer;
+use crate::jobs::queue::JobQueue;
+use crate::notifications::mailer::Mailer;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -18,6 +19,8 @@ pub struct AppState {
     pub writes: WriteGate,
     /// Where the outbox is delivered.
     pub mailer: Mailer,
+    /// Wakes the job worker after a commit that wrote jobs.
+    pub jobs: JobQueue,
     /// The category tree, which every ticket resource names.
     pub categories: CategoryCache,
     /// Where attachment bytes live, built once from the settings.

@@ -7,6 +7,7 @@ mod data;
 mod generate;
 mod load;
 mod loadgen;
+mod mail;
 mod report;
 mod run;
 
@@ -53,6 +54,22 @@ enum Command {
         engine: Engine,
         #[arg(long)]
         tickets: usize,
+    },
+    /// The mail scenario alone: queued mail delivered to SMTP and to files, by this build
+    /// and, side by side, by a baseline build.
+    Mail {
+        /// The release server binary.
+        #[arg(long, default_value = "target/release/guichet")]
+        guichet: PathBuf,
+        /// Another `guichet` binary measured the same way (say, the previous release).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Mails queued per measure.
+        #[arg(long, default_value_t = 5_000)]
+        mails: usize,
+        /// Only this engine.
+        #[arg(long, value_enum)]
+        engine: Option<Engine>,
     },
     /// Load what is missing, run every scenario, write the report.
     Run {
@@ -123,6 +140,32 @@ async fn main() -> Result<()> {
     match &cli.command {
         Command::Load { engine, tickets } => {
             load(&cli, *engine, *tickets).await?;
+            Ok(())
+        }
+        Command::Mail {
+            guichet,
+            baseline,
+            mails,
+            engine,
+        } => {
+            let engines = match engine {
+                Some(Engine::Sqlite) => vec!["sqlite"],
+                Some(Engine::Postgres) => vec!["postgresql"],
+                None => vec!["sqlite", "postgresql"],
+            };
+            let mut builds = Vec::new();
+            if let Some(baseline) = baseline {
+                builds.push(("baseline".to_owned(), std::fs::canonicalize(baseline)?));
+            }
+            builds.push(("this build".to_owned(), std::fs::canonicalize(guichet)?));
+            std::fs::create_dir_all(&cli.work_dir)?;
+            let work_dir = std::fs::canonicalize(&cli.work_dir)?;
+            let rows = mail::run(&builds, &engines, &cli.postgres_url, *mails, &work_dir).await?;
+            println!("{}", mail::markdown(&rows));
+            std::fs::write(
+                work_dir.join("mail.json"),
+                serde_json::to_vec_pretty(&rows)?,
+            )?;
             Ok(())
         }
         Command::Run {
@@ -227,6 +270,10 @@ async fn run_all(
         db.close().await?;
     }
     report::judge(&mut rows);
+    let mails = if quick { 1_000 } else { 5_000 };
+    let builds = [("this build".to_owned(), guichet.clone())];
+    let engines = ["sqlite", "postgresql"];
+    let mail_rows = mail::run(&builds, &engines, &cli.postgres_url, mails, &work_dir).await?;
 
     let machine = report::machine(postgresql, sqlite_version);
     let mode = if quick { "quick" } else { "full" };
@@ -258,7 +305,7 @@ async fn run_all(
         started: &started_at,
         seconds: started.elapsed().as_secs_f64(),
     };
-    let text = report::markdown(&info, &rows);
+    let text = report::markdown(&info, &rows, &mail_rows);
     println!("{text}");
     let markdown = markdown.unwrap_or_else(|| {
         if quick {
@@ -287,6 +334,7 @@ async fn run_all(
             "loads": loads,
             "commands": commands,
             "rows": rows,
+            "mail": mail_rows,
         }))?,
     )?;
     eprintln!(

@@ -8,6 +8,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use crate::load::LoadReport;
+use crate::mail::{self, MailRow};
 use crate::run::Row;
 
 pub const BEGIN: &str = "<!-- results:begin (written by guichet-bench; edits here are lost) -->";
@@ -133,7 +134,7 @@ pub struct RunInfo<'a> {
     pub seconds: f64,
 }
 
-pub fn markdown(context: &RunInfo<'_>, rows: &[Row]) -> String {
+pub fn markdown(context: &RunInfo<'_>, rows: &[Row], mail_rows: &[MailRow]) -> String {
     let mut out = String::new();
     let m = context.machine;
     let _ = writeln!(out, "{BEGIN}\n");
@@ -232,7 +233,14 @@ pub fn markdown(context: &RunInfo<'_>, rows: &[Row]) -> String {
             met
         );
     }
-    let _ = writeln!(out, "\n{END}");
+    let _ = writeln!(
+        out,
+        "\nMail delivery (a fresh database per measure, the demo data, the mails of a burst of \
+         tickets queued while no mail could leave, then delivered by a new instance; target \
+         ≥ 500 mails/s):\n\n{}",
+        mail::markdown(mail_rows)
+    );
+    let _ = writeln!(out, "{END}");
     out
 }
 

@@ -43,7 +43,8 @@ pub struct Server {
     child: Child,
     pub pid: String,
     pub base: String,
-    _data_dir: TempDir,
+    /// Its `GUICHET_DATA_DIR` (the `.eml` outbox is under it).
+    pub data_dir: TempDir,
 }
 
 impl Drop for Server {
@@ -78,15 +79,28 @@ fn free_port() -> Result<u16> {
 impl Server {
     /// Starts `binary serve` on `database_url` and waits until it is ready.
     pub async fn start(binary: &Path, database_url: &str, work_dir: &Path) -> Result<Self> {
+        Self::start_with(binary, database_url, work_dir, &[], &[]).await
+    }
+
+    /// [`Server::start`] with more arguments (`--demo`) and settings (`GUICHET_SMTP_URL`).
+    pub async fn start_with(
+        binary: &Path,
+        database_url: &str,
+        work_dir: &Path,
+        args: &[&str],
+        settings: &[(&str, &str)],
+    ) -> Result<Self> {
         let port = free_port()?;
         let data_dir = work_dir.join(format!("server-{port}"));
         std::fs::create_dir_all(&data_dir)?;
         let log = std::fs::File::create(work_dir.join(format!("server-{port}.log")))?;
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .arg("serve")
+            .args(args)
             .env("GUICHET_DATABASE_URL", database_url)
             .env("GUICHET_BIND", format!("127.0.0.1:{port}"))
-            // Mails go to .eml files under the data dir, never to SMTP.
+            // Mails go to .eml files under the data dir unless `settings` name an SMTP server.
             .env("GUICHET_DATA_DIR", &data_dir)
             .env_remove("GUICHET_SMTP_URL")
             .env_remove("GUICHET_CONFIG_FILE")
@@ -97,15 +111,17 @@ impl Server {
             // The data set's resolved tickets are days old: keep auto-close out of the run.
             .env("GUICHET_AUTO_CLOSE_AFTER", "3650d")
             .env("GUICHET_WEB_DIR", &data_dir)
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
-            .stderr(log)
+            .stderr(log);
+        let child = command
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let server = Server {
             pid: child.id().to_string(),
             child,
             base: format!("http://127.0.0.1:{port}"),
-            _data_dir: TempDir(data_dir),
+            data_dir: TempDir(data_dir),
         };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(120);

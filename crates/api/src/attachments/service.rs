@@ -139,6 +139,7 @@ async fn record(
     let event = ("attachment_added", json!({ "attachment": info }));
     record_and_notify(&txn, &state.settings, ticket, Some(user), now, vec![event]).await?;
     txn.commit().await?;
+    state.jobs.wake();
     Ok(info)
 }
 

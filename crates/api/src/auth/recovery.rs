@@ -6,27 +6,31 @@
 //!
 //! A request is only stored before the 202 answer (`account_mail_requests`), the same work
 //! whatever the address, so the answer's timing tells nothing about it; the
-//! `account_mail` job then acts on it in one transaction (token, account, mail in the
-//! outbox), so an accepted request survives a crash. At most [`MAX_PER_EMAIL`] accepted
+//! `account_mail` job written with it then acts on it in one transaction (token, account,
+//! mail in the outbox, the job's end), so an accepted request survives a crash and is acted
+//! upon once. At most [`MAX_PER_EMAIL`] accepted
 //! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
 //! are acted upon; the others are stored as refused and send nothing.
 use chrono::{DateTime, Duration, Utc};
 use guichet_types::{AccessRequest, Locale, PasswordLinkAccount, PasswordResetConfirm, Role};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
+use serde::{Deserialize, Serialize};
 
 use super::password::LOCKED_HASH;
 use super::service::normalize_email;
 use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::config::Settings;
 use crate::entities::{
-    account_mail_requests, account_tokens, companies, company_contacts, sessions, tickets, users,
+    account_mail_requests, account_tokens, companies, company_contacts, jobs, sessions, tickets,
+    users,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::jobs::kind::JobKind;
+use crate::jobs::queue::{self, Lease, Outcome};
 use crate::notifications::account_mail::{self, AccountLink};
 use crate::notifications::outbox::{self, OutgoingMail};
 use crate::state::AppState;
@@ -63,8 +67,12 @@ impl AccountLink {
 
 const PURPOSE_RESET: &str = "password_reset";
 const PURPOSE_ACCESS: &str = "access";
-/// Requests the job takes per run.
-const BATCH: u64 = 20;
+
+/// The payload of an `account_mail` job: the accepted request to act on.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccountMailJob {
+    pub request_id: i64,
+}
 
 /// A forgotten password: stores the request; the job mails a reset link if `email` has an
 /// account.
@@ -95,26 +103,36 @@ pub async fn request_access(
     log_request(state, request, ip, Utc::now()).await
 }
 
-/// The job: acts on the accepted requests not acted upon yet. Returns how many it did.
-pub async fn act_on_pending(state: &AppState) -> ApiResult<usize> {
-    let pending = account_mail_requests::Entity::find()
-        .filter(account_mail_requests::Column::Accepted.eq(true))
-        .filter(account_mail_requests::Column::DoneAt.is_null())
-        .order_by_asc(account_mail_requests::Column::Id)
-        .limit(BATCH)
-        .all(&state.db)
-        .await?;
-    let mut done = 0;
-    for request in pending {
-        if act_on(state, request).await? {
-            done += 1;
-        }
+/// The `account_mail` jobs: acts on each request in a transaction of its own.
+pub async fn act_on_jobs(state: &AppState, lease: &Lease, jobs: Vec<jobs::Model>) -> ApiResult<()> {
+    for job in &jobs {
+        let ended = if lease.may_start() {
+            match act_on(state, lease, job).await {
+                Ok(()) => continue,
+                Err(error) => Outcome::Failed(error.to_string()),
+            }
+        } else {
+            Outcome::NotStarted
+        };
+        let _turn = state.writes.turn().await;
+        queue::finish(&state.db, lease, &[(job, ended)]).await?;
     }
-    Ok(done)
+    Ok(())
 }
 
-/// Acts on one request in one transaction, unless another instance did or is doing it.
-async fn act_on(state: &AppState, request: account_mail_requests::Model) -> ApiResult<bool> {
+/// Acts on the request of `job` in one transaction that also ends the job, unless another
+/// worker holds it now.
+async fn act_on(state: &AppState, lease: &Lease, job: &jobs::Model) -> ApiResult<()> {
+    let payload: AccountMailJob = serde_json::from_str(&job.payload).map_err(ApiError::internal)?;
+    let Some(request) = account_mail_requests::Entity::find_by_id(payload.request_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Err(ApiError::internal(format!(
+            "no account mail request {}",
+            payload.request_id
+        )));
+    };
     // A new account's password is the hash of a secret nobody ever sees; argon2 is slow,
     // so it is computed before the transaction (the SQLite write gate is shared).
     let unusable_password = match request.purpose.as_str() {
@@ -123,14 +141,9 @@ async fn act_on(state: &AppState, request: account_mail_requests::Model) -> ApiR
     };
     let now = Utc::now();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
-    let mut claim = account_mail_requests::Entity::find_by_id(request.id)
-        .filter(account_mail_requests::Column::DoneAt.is_null());
-    if txn.get_database_backend() == DbBackend::Postgres {
-        claim = claim.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    if !queue::take(&txn, lease, job).await? {
+        return Ok(());
     }
-    let Some(request) = claim.one(&txn).await? else {
-        return Ok(false);
-    };
     match (request.purpose.as_str(), unusable_password) {
         (PURPOSE_ACCESS, Some(hash)) => grant_access(&txn, state, &request, hash, now).await?,
         _ => {
@@ -146,7 +159,7 @@ async fn act_on(state: &AppState, request: account_mail_requests::Model) -> ApiR
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 /// When the address is known for the company of the code, it gets a new customer account
@@ -323,7 +336,14 @@ async fn log_request(
     request.at = Set(now);
     request.accepted = Set(accepted);
     request.done_at = Set(None);
-    request.insert(&txn).await?;
+    let request = request.insert(&txn).await?;
+    if accepted {
+        let job = AccountMailJob {
+            request_id: request.id,
+        };
+        let payload = serde_json::to_string(&job).map_err(ApiError::internal)?;
+        queue::enqueue(&txn, JobKind::AccountMail, [payload], now).await?;
+    }
     // Old rows serve no purpose once acted upon; drop them as we go.
     account_mail_requests::Entity::delete_many()
         .filter(account_mail_requests::Column::At.lt(since))
@@ -335,7 +355,9 @@ async fn log_request(
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    if !accepted {
+    if accepted {
+        state.jobs.wake();
+    } else {
         tracing::info!(%ip, "account mail request throttled");
     }
     Ok(())

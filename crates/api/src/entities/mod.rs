@@ -12,6 +12,7 @@ pub mod companies;
 pub mod company_contacts;
 pub mod idempotency_keys;
 pub mod inbound_mails;
+pub mod jobs;
 pub mod login_failures;
 pub mod outbox_messages;
 pub mod refresh_tokens;

@@ -1,5 +1,6 @@
 use sea_orm::entity::prelude::*;
 
+/// A mail as written with the change it announces; its delivery is a `deliver_mail` job.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox_messages")]
 pub struct Model {
@@ -15,12 +16,7 @@ pub struct Model {
     pub message_id: String,
     pub thread_id: Option<String>,
     pub reply_to: Option<String>,
-    pub status: String,
-    pub attempts: i32,
-    pub next_attempt_at: DateTimeUtc,
-    pub leased_until: Option<DateTimeUtc>,
-    #[sea_orm(column_type = "Text", nullable)]
-    pub last_error: Option<String>,
+    /// When the SMTP server took it (or its file was written).
     pub sent_at: Option<DateTimeUtc>,
 }
 

@@ -1,9 +1,16 @@
-//! Background jobs: periodic tasks run beside the HTTP server, on its runtime.
+//! Background work, run beside the HTTP server on its runtime, in every instance.
 //!
-//! Every instance runs every job. A job must therefore be safe to run concurrently with
-//! itself on another instance: it claims its rows with `FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL (SQLite has one writer at a time) and changes each row conditionally, so each
-//! piece of work is done once. A failed run is logged and retried at the next tick.
+//! - The job queue (`queue.rs`, table `jobs`): work written in the transaction of the change
+//!   that asks for it, run by one worker per instance (`worker.rs`) that claims due jobs
+//!   under a lease, dispatches them by kind (`kind.rs`) and retries failures with backoff
+//!   until they are dead. Mail delivery and account mail are job kinds.
+//! - Periodic tasks (auto-close, the category cache's check): each claims its rows with `FOR UPDATE SKIP LOCKED` on
+//!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
+//!   piece of work is done once. A failed run is logged and retried at the next tick.
+pub mod kind;
+pub mod queue;
+mod worker;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -15,9 +22,7 @@ use crate::accounts::categories::CHECK_EVERY;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;
-
-/// The running jobs; dropping this stops them.
+/// The running background work; dropping this stops it.
 pub struct Jobs(Vec<JoinHandle<()>>);
 
 impl Drop for Jobs {
@@ -28,32 +33,34 @@ impl Drop for Jobs {
     }
 }
 
-/// Starts every job of the server.
+/// Starts the job worker and the periodic tasks of the server.
 pub fn start(state: Data<AppState>) -> Jobs {
+    let worker = {
+        let state = state.clone();
+        tokio::spawn(async move { worker::run(&state).await })
+    };
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let jobs: [(&'static str, Duration, Run); 4] = [
-        ("auto_close", auto_close_every, |state| {
-            Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
-        }),
-        ("deliver_mail", Duration::from_secs(1), |state| {
-            Box::pin(async move { crate::notifications::delivery::deliver_due(&state).await })
-        }),
-        ("account_mail", Duration::from_secs(1), |state| {
-            Box::pin(async move { crate::auth::recovery::act_on_pending(&state).await })
-        }),
-        ("category_check", CHECK_EVERY, |state| {
-            Box::pin(async move { state.categories.check(&state.db).await })
-        }),
-    ];
-    Jobs(
-        jobs.into_iter()
-            .map(|(name, every, run)| spawn(name, every, run, state.clone()))
-            .collect(),
-    )
+    let auto_close = periodic("auto_close", auto_close_every, state.clone(), |state| {
+        Box::pin(async move {
+            let done = crate::tickets::auto_close::close_expired(&state).await?;
+            if done > 0 {
+                // Their mails are queued: no need to wait for the worker's next tick.
+                state.jobs.wake();
+            }
+            Ok(done)
+        })
+    });
+    let category_check = periodic("category_check", CHECK_EVERY, state, |state| {
+        Box::pin(async move { state.categories.check(&state.db).await })
+    });
+    Jobs(vec![worker, auto_close, category_check])
 }
 
-fn spawn(name: &'static str, every: Duration, run: Run, state: Data<AppState>) -> JoinHandle<()> {
+type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;
+
+/// Runs `run` every `every`; a failed run is logged and retried at the next tick.
+fn periodic(name: &'static str, every: Duration, state: Data<AppState>, run: Run) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -1,212 +1,142 @@
-//! Delivering the outbox: over SMTP when `GUICHET_SMTP_URL` is set, else as `.eml` files
-//! under `GUICHET_DATA_DIR/outbox/`.
+//! The `deliver_mail` jobs: sending the outbox (`mailer.rs` says where to).
 //!
-//! Each run leases a batch of due messages in a short transaction (on PostgreSQL with
-//! `FOR UPDATE SKIP LOCKED`, so instances never take the same message), sends them outside
-//! any transaction, then marks each one sent, or schedules a retry with exponential
-//! backoff, or gives up (`dead`) after `MAX_ATTEMPTS`. If the process dies after the SMTP
-//! server accepted a message but before it was marked sent, the lease (`GUICHET_MAIL_LEASE`,
-//! 2 minutes by default) expires and that one message is sent again: at most one
-//! duplicate, never a loss. A message whose sending was cut before the server's answer
-//! was not accepted, and is sent once after the lease expires (tests/api/mail_crash.rs).
-use std::path::PathBuf;
-use std::time::Duration;
+//! A claimed batch is read in one query and each mail built once; the mails then go out
+//! side by side (`Mailer::concurrency`: pooled SMTP connections, or file writes), and what
+//! has finished is recorded while the rest is still sending, in one transaction per group
+//! (the messages' `sent_at`, the jobs done or failed). So a mail accepted by the SMTP server
+//! is marked within moments, even while another send hangs. If the process dies between
+//! the server's acceptance and that record, the job's lease (`GUICHET_MAIL_LEASE`, 2 minutes
+//! by default) passes and the mail is sent again: at most the mails in flight at the crash
+//! are sent twice, never one lost. A send cut before the server's answer was not accepted,
+//! and is sent once after the lease (tests/api/mail_crash.rs).
+use std::collections::HashMap;
 
 use chrono::{SubsecRound, Utc};
-use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use futures_util::stream::{self, StreamExt};
+use lettre::message::Mailbox;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tokio::sync::mpsc;
 
-use super::outbox::{DEAD, PENDING, SENT};
-use crate::config::Settings;
-use crate::entities::outbox_messages;
-use crate::error::{ApiError, ApiResult};
+use super::mailer::{self, Outgoing};
+use super::outbox::MailJob;
+use crate::entities::{jobs, outbox_messages};
+use crate::error::ApiResult;
+use crate::jobs::queue::{self, Lease, Outcome};
 use crate::state::AppState;
 
-const BATCH: u64 = 20;
-pub const MAX_ATTEMPTS: i32 = 8;
+/// A job's end, with the outbox row it sent.
+type Sent<'a> = (&'a jobs::Model, Option<i64>, Outcome);
 
-/// Where mail goes.
-pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(PathBuf),
-}
-
-impl Mailer {
-    pub fn from_settings(settings: &Settings) -> Result<Self, String> {
-        match &settings.smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| Mailer::Smtp(builder.timeout(Some(Duration::from_secs(30))).build()))
-                .map_err(|e| format!("GUICHET_SMTP_URL: {e}")),
-            None => Ok(Mailer::Files(settings.data_dir.join("outbox"))),
+/// Sends the mails of `jobs`, recording each as it ends.
+pub async fn deliver(state: &AppState, lease: &Lease, jobs: Vec<jobs::Model>) -> ApiResult<()> {
+    let mut ended: Vec<Sent<'_>> = Vec::new();
+    let mut wanted: Vec<(&jobs::Model, String)> = Vec::new();
+    for job in &jobs {
+        match serde_json::from_str::<MailJob>(&job.payload) {
+            Ok(payload) => wanted.push((job, payload.message_id)),
+            Err(error) => ended.push((job, None, Outcome::Failed(format!("payload: {error}")))),
         }
     }
+    let mut messages: HashMap<String, outbox_messages::Model> = outbox_messages::Entity::find()
+        .filter(outbox_messages::Column::MessageId.is_in(wanted.iter().map(|(_, id)| id.as_str())))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|message| (message.message_id.clone(), message))
+        .collect();
+    let from = state
+        .settings
+        .mail_from
+        .parse::<Mailbox>()
+        .map_err(|e| format!("GUICHET_MAIL_FROM: {e}"));
+    let ready_to_go = state.mailer.prepare().await.and(from);
+    let mut ready: Vec<(&jobs::Model, Outgoing)> = Vec::new();
+    for (job, message_id) in wanted {
+        let built = match (&ready_to_go, messages.remove(&message_id)) {
+            (Err(error), _) => Err(error.clone()),
+            (Ok(_), None) => Err(format!("no outbox message {message_id}")),
+            (Ok(from), Some(message)) => mailer::build(&message, from),
+        };
+        match built {
+            Ok(outgoing) => ready.push((job, outgoing)),
+            Err(error) => ended.push((job, None, Outcome::Failed(error))),
+        }
+    }
+    if !ended.is_empty() {
+        record(state, lease, &ended).await?;
+    }
 
-    async fn send(&self, message: &outbox_messages::Model, from: &str) -> Result<(), String> {
-        let email = build(message, from)?;
-        match self {
-            Mailer::Smtp(transport) => transport
-                .send(email)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Mailer::Files(dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let name = format!("{:010}.eml", message.id);
-                tokio::fs::write(dir.join(name), email.formatted())
-                    .await
-                    .map_err(|e| e.to_string())
+    let (ends, mut to_record) = mpsc::unbounded_channel::<Sent<'_>>();
+    let sends: Vec<_> = ready
+        .into_iter()
+        .map(|(job, outgoing)| send(state, lease, job, outgoing))
+        .collect();
+    let sending = async move {
+        let mut sends = stream::iter(sends).buffer_unordered(state.mailer.concurrency());
+        while let Some(end) = sends.next().await {
+            // The receiver lives until this sender is gone.
+            let _ = ends.send(end);
+        }
+    };
+    let recording = async {
+        let mut failure = Ok(());
+        while let Some(first) = to_record.recv().await {
+            let mut group = vec![first];
+            while let Ok(next) = to_record.try_recv() {
+                group.push(next);
+            }
+            if let Err(error) = record(state, lease, &group).await {
+                failure = Err(error);
             }
         }
-    }
+        failure
+    };
+    let ((), recorded) = tokio::join!(sending, recording);
+    recorded
 }
 
-fn build(message: &outbox_messages::Model, from: &str) -> Result<Message, String> {
-    let from: Mailbox = from
-        .parse()
-        .map_err(|e| format!("GUICHET_MAIL_FROM: {e}"))?;
-    let to: Mailbox = message
-        .recipient
-        .parse()
-        .map_err(|e| format!("recipient: {e}"))?;
-    let mut builder = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(message.subject.clone())
-        .message_id(Some(message.message_id.clone()))
-        .date(message.created_at.into());
-    if let Some(thread) = &message.thread_id {
-        builder = builder
-            .in_reply_to(thread.clone())
-            .references(thread.clone());
-    }
-    if let Some(reply_to) = &message.reply_to {
-        builder = builder.reply_to(reply_to.parse().map_err(|e| format!("reply-to: {e}"))?);
-    }
-    builder
-        .multipart(MultiPart::alternative_plain_html(
-            message.text_body.clone(),
-            message.html_body.clone(),
-        ))
-        .map_err(|e| e.to_string())
-}
-
-/// One run of the delivery job: returns how many messages were sent.
-pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
-    let leased_at = Utc::now();
-    let leased = lease(state).await?;
-    // Past half the lease, the rest of the batch is left for a later run: a message is
-    // never sent while its lease may already have passed to another instance.
-    let stop_at = leased_at + lease_length(&state.settings) / 2;
-    let mut sent = 0;
-    for message in leased {
-        if Utc::now() > stop_at {
-            break;
+/// Sends one mail, unless the lease has run short.
+async fn send<'a>(
+    state: &AppState,
+    lease: &Lease,
+    job: &'a jobs::Model,
+    outgoing: Outgoing,
+) -> Sent<'a> {
+    let id = outgoing.id;
+    let outcome = if !lease.may_start() {
+        Outcome::NotStarted
+    } else {
+        match state.mailer.send(outgoing).await {
+            Ok(()) => Outcome::Done,
+            Err(error) => Outcome::Failed(error),
         }
-        let outcome = state.mailer.send(&message, &state.settings.mail_from).await;
-        let now = Utc::now().trunc_subsecs(6);
-        let (txn, _turn) = state.writes.begin(&state.db).await?;
-        let mark = outbox_messages::Entity::update_many()
-            .filter(outbox_messages::Column::Id.eq(message.id));
-        match outcome {
-            Ok(()) => {
-                mark.col_expr(outbox_messages::Column::Status, Expr::value(SENT))
-                    .col_expr(outbox_messages::Column::SentAt, Expr::value(now))
-                    .col_expr(
-                        outbox_messages::Column::LeasedUntil,
-                        Expr::value(Option::<chrono::DateTime<Utc>>::None),
-                    )
-                    .exec(&txn)
-                    .await?;
-                sent += 1;
-            }
-            Err(error) => {
-                let attempts = message.attempts + 1;
-                let status = if attempts >= MAX_ATTEMPTS {
-                    DEAD
-                } else {
-                    PENDING
-                };
-                tracing::warn!(id = message.id, attempts, %error, "mail not delivered");
-                mark.col_expr(outbox_messages::Column::Status, Expr::value(status))
-                    .col_expr(outbox_messages::Column::Attempts, Expr::value(attempts))
-                    .col_expr(
-                        outbox_messages::Column::NextAttemptAt,
-                        Expr::value(now + backoff(attempts)),
-                    )
-                    .col_expr(
-                        outbox_messages::Column::LeasedUntil,
-                        Expr::value(Option::<chrono::DateTime<Utc>>::None),
-                    )
-                    .col_expr(outbox_messages::Column::LastError, Expr::value(error))
-                    .exec(&txn)
-                    .await?;
-            }
-        }
-        txn.commit().await?;
-    }
-    Ok(sent)
+    };
+    (job, Some(id), outcome)
 }
 
-fn lease_length(settings: &Settings) -> chrono::Duration {
-    chrono::Duration::from_std(settings.mail_lease).unwrap_or(chrono::Duration::minutes(2))
-}
-
-/// 5 s, 10 s, 20 s … capped at an hour.
-pub fn backoff(attempts: i32) -> chrono::Duration {
-    let seconds = 5i64.saturating_mul(1 << attempts.clamp(0, 20)) / 2;
-    chrono::Duration::seconds(seconds.clamp(5, 3_600))
-}
-
-async fn lease(state: &AppState) -> ApiResult<Vec<outbox_messages::Model>> {
+/// Records how the jobs of `group` ended, in one transaction: their messages' `sent_at`,
+/// then the jobs themselves.
+async fn record(state: &AppState, lease: &Lease, group: &[Sent<'_>]) -> ApiResult<()> {
     let now = Utc::now().trunc_subsecs(6);
+    let sent: Vec<i64> = group
+        .iter()
+        .filter(|(_, _, outcome)| *outcome == Outcome::Done)
+        .filter_map(|(_, id, _)| *id)
+        .collect();
+    let outcomes: Vec<_> = group
+        .iter()
+        .map(|(job, _, outcome)| (*job, outcome.clone()))
+        .collect();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
-    let mut due = outbox_messages::Entity::find()
-        .filter(outbox_messages::Column::Status.eq(PENDING))
-        .filter(outbox_messages::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox_messages::Column::LeasedUntil.is_null())
-                .add(outbox_messages::Column::LeasedUntil.lt(now)),
-        )
-        .order_by_asc(outbox_messages::Column::Id)
-        .limit(BATCH);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        due = due.lock_with_behavior(
-            sea_orm::sea_query::LockType::Update,
-            sea_orm::sea_query::LockBehavior::SkipLocked,
-        );
-    }
-    let due = due.all(&txn).await?;
-    if !due.is_empty() {
+    if !sent.is_empty() {
         outbox_messages::Entity::update_many()
-            .col_expr(
-                outbox_messages::Column::LeasedUntil,
-                Expr::value(now + lease_length(&state.settings)),
-            )
-            .filter(outbox_messages::Column::Id.is_in(due.iter().map(|m| m.id)))
+            .col_expr(outbox_messages::Column::SentAt, Expr::value(now))
+            .filter(outbox_messages::Column::Id.is_in(sent))
             .exec(&txn)
             .await?;
     }
-    txn.commit().await.map_err(ApiError::from)?;
-    Ok(due)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(1).num_seconds(), 5);
-        assert_eq!(backoff(2).num_seconds(), 10);
-        assert_eq!(backoff(3).num_seconds(), 20);
-        assert_eq!(backoff(30).num_seconds(), 3_600);
-    }
+    queue::finish(&txn, lease, &outcomes).await?;
+    txn.commit().await?;
+    Ok(())
 }

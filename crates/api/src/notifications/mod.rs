@@ -3,6 +3,7 @@
 //! signed Reply-To addresses that let a reply by mail become a follow-up (`crate::inbound`).
 pub mod account_mail;
 pub mod delivery;
+pub mod mailer;
 pub mod outbox;
 pub mod reply_address;
 pub mod templates;

@@ -1,15 +1,20 @@
-//! The transactional outbox. A mail is a row written with the change it announces, so a
-//! change is never committed without its mails, nor a mail sent for a change rolled back.
+//! The transactional outbox. A mail is a row written with the change it announces, with the
+//! `deliver_mail` job that sends it, so a change is never committed without its mails, nor a
+//! mail sent for a change rolled back.
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use serde::{Deserialize, Serialize};
 
 use crate::entities::outbox_messages;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::jobs::kind::JobKind;
+use crate::jobs::queue;
 
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-/// Given up after too many failed attempts; kept for the support team to look at.
-pub const DEAD: &str = "dead";
+/// The payload of a `deliver_mail` job: the message to send, by its Message-ID.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MailJob {
+    pub message_id: String,
+}
 
 /// A mail to write to the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +58,9 @@ pub fn deliverable(address: &str) -> bool {
         .ends_with(".invalid")
 }
 
-/// Writes `mail` to the outbox, to be delivered after the transaction commits; mail to an
-/// address that is not [`deliverable`] is dropped here.
+/// Writes `mail` to the outbox, to be delivered after the transaction commits (then
+/// `state.jobs.wake()` starts it at once); mail to an address that is not [`deliverable`] is
+/// dropped here.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     public_url: &str,
@@ -64,40 +70,40 @@ pub async fn enqueue(
     enqueue_all(db, public_url, vec![mail], now).await
 }
 
-/// [`enqueue`] for several mails, written in one statement.
+/// [`enqueue`] for several mails, written in two statements (the messages, their jobs).
 pub async fn enqueue_all(
     db: &impl ConnectionTrait,
     public_url: &str,
     mails: Vec<OutgoingMail>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let rows: Vec<_> = mails
-        .into_iter()
-        .filter(|mail| deliverable(&mail.to))
-        .map(|mail| row(public_url, mail, now))
-        .collect();
+    let mut rows = Vec::new();
+    let mut jobs = Vec::new();
+    for mail in mails.into_iter().filter(|mail| deliverable(&mail.to)) {
+        let message_id = new_message_id(public_url);
+        let job = MailJob {
+            message_id: message_id.clone(),
+        };
+        jobs.push(serde_json::to_string(&job).map_err(ApiError::internal)?);
+        rows.push(row(mail, message_id, now));
+    }
     if rows.is_empty() {
         return Ok(());
     }
     outbox_messages::Entity::insert_many(rows).exec(db).await?;
-    Ok(())
+    queue::enqueue(db, JobKind::DeliverMail, jobs, now).await
 }
 
-fn row(public_url: &str, mail: OutgoingMail, now: DateTime<Utc>) -> outbox_messages::ActiveModel {
+fn row(mail: OutgoingMail, message_id: String, now: DateTime<Utc>) -> outbox_messages::ActiveModel {
     outbox_messages::ActiveModel {
         created_at: Set(now),
         recipient: Set(mail.to),
         subject: Set(mail.subject),
         text_body: Set(mail.text),
         html_body: Set(mail.html),
-        message_id: Set(new_message_id(public_url)),
+        message_id: Set(message_id),
         thread_id: Set(mail.thread_id),
         reply_to: Set(mail.reply_to),
-        status: Set(PENDING.to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        leased_until: Set(None),
-        last_error: Set(None),
         sent_at: Set(None),
         ..Default::default()
     }

@@ -138,6 +138,7 @@ async fn apply(
         record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?
     };
     txn.commit().await?;
+    state.jobs.wake();
     let version = updated.version;
     let ticket = queries::resource(&state.db, &state.categories, updated.id, user.locale)
         .await?
@@ -672,6 +673,7 @@ pub async fn share(
     )
     .await?;
     txn.commit().await?;
+    state.jobs.wake();
     Ok(ShareOutcome { email, sees_ticket })
 }
 

@@ -279,6 +279,7 @@ pub async fn open(
     )
     .await?;
     txn.commit().await?;
+    state.jobs.wake();
     Ok(row)
 }
 

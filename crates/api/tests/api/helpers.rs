@@ -126,16 +126,27 @@ pub async fn spawn_without_demo(backend: Backend) -> TestApp {
     spawn_app(backend, &[], false).await
 }
 
+/// A new empty database: a SQLite file in `dir`, or a PostgreSQL database of its own
+/// (dropped with the returned handle). Returns its URL.
+pub async fn database(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (String, Option<PostgresDatabase>) {
+    match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}/guichet.db?mode=rwc", dir.display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let postgres = PostgresDatabase::create().await;
+            (postgres.url.clone(), Some(postgres))
+        }
+    }
+}
+
 async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let postgres = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(PostgresDatabase::create().await),
-    };
-    let database_url = match &postgres {
-        Some(pg) => pg.url.clone(),
-        None => format!("sqlite://{}/guichet.db?mode=rwc", dir.path().display()),
-    };
+    let (database_url, postgres) = database(backend, dir.path()).await;
     let mut values: HashMap<String, String> = [
         ("GUICHET_BIND", "127.0.0.1:0".to_owned()),
         ("GUICHET_DATABASE_URL", database_url.clone()),

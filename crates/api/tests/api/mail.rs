@@ -241,13 +241,13 @@ async fn undeliverable_mail_is_retried_later(backend: Backend) {
     app.create(&claire, "Pas de serveur").await;
     for _ in 0..100 {
         if app
-            .count("SELECT COUNT(*) FROM outbox_messages WHERE attempts >= 1")
+            .count("SELECT COUNT(*) FROM jobs WHERE kind = 'deliver_mail' AND attempts >= 1")
             .await
             >= 2
         {
-            assert_eq!(app.count("SELECT COUNT(*) FROM outbox_messages WHERE status = 'pending' AND last_error IS NOT NULL").await, 2);
+            assert_eq!(app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'deliver_mail' AND state = 'pending' AND last_error IS NOT NULL").await, 2);
             assert_eq!(
-                app.count("SELECT COUNT(*) FROM outbox_messages WHERE status = 'sent'")
+                app.count("SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NOT NULL")
                     .await,
                 0
             );
@@ -288,7 +288,7 @@ async fn two_instances_deliver_each_message_once() {
     assert_eq!(ids.len(), 200);
     assert_eq!(mails.len(), 200);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM outbox_messages WHERE status = 'sent'")
+        app.count("SELECT COUNT(*) FROM outbox_messages WHERE sent_at IS NOT NULL")
             .await,
         200
     );

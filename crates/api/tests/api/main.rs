@@ -9,6 +9,7 @@ mod auth;
 mod categories;
 mod inbound;
 mod isolation;
+mod jobs;
 mod life;
 mod lost_account;
 mod mail;

@@ -94,12 +94,12 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
     };
 
     // Creation: the session, the requester, then in the transaction the number, the ticket,
-    // its event, the people and watchers told, the mails; then the ticket's resource (its
-    // row with names, its watchers). A list or a ticket: the session, the rows with their
+    // its event, the people and watchers told, the mails and their delivery jobs; then the
+    // ticket's resource (its row with names, its watchers). A list or a ticket: the session, the rows with their
     // names, the watchers. The timeline: the session, the ticket, the events with their
     // actors. The categories come from memory.
     let ceiling = Costs {
-        creation: 10,
+        creation: 11,
         customer_list: 3,
         referent_company_list: 3,
         referent_requester_list: 3,
