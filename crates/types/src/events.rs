@@ -457,8 +457,9 @@ mod tests {
                 *event
             );
         }
-        // One fixture per variant: a variant added without one fails here.
+        // One fixture for each of the 17 events of SPEC.md.
         let mut names: Vec<&str> = fixtures.iter().map(|(e, _)| e.name()).collect();
+        names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), 17);
     }
@@ -515,6 +516,26 @@ mod tests {
             );
         }
         assert!(TicketEvent::from_parts("followup", "not json").is_err());
+    }
+
+    #[test]
+    fn a_timeline_entry_is_its_head_and_its_event_side_by_side() {
+        let wire = json!({
+            "id": 4, "at": "2026-11-21T09:30:00Z", "actor": null,
+            "event": "auto_closed", "from": "resolved", "to": "closed"
+        });
+        let entry: crate::TimelineEntry = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(
+            entry.event,
+            TicketEvent::AutoClosed {
+                from: TicketStatus::Resolved,
+                to: TicketStatus::Closed
+            }
+        );
+        assert_eq!(serde_json::to_value(&entry).unwrap(), wire);
+        let mut unknown = wire;
+        unknown["event"] = json!("escalated");
+        assert!(serde_json::from_value::<crate::TimelineEntry>(unknown).is_err());
     }
 
     #[test]
