@@ -440,20 +440,20 @@ mod tests {
         let fixtures = fixtures();
         for (event, wire) in &fixtures {
             assert_eq!(
-                &serde_json::to_value(event).unwrap(),
+                &serde_json::to_value(event).expect("valid JSON"),
                 wire,
                 "{}",
                 event.name()
             );
             assert_eq!(
-                &serde_json::from_value::<TicketEvent>(wire.clone()).unwrap(),
+                &serde_json::from_value::<TicketEvent>(wire.clone()).expect("valid JSON"),
                 event
             );
             assert_eq!(wire["event"], event.name());
-            let details = serde_json::to_string(&event.details()).unwrap();
+            let details = serde_json::to_string(&event.details()).expect("valid JSON");
             assert!(!details.contains("\"event\""), "{details}");
             assert_eq!(
-                TicketEvent::from_parts(event.name(), &details).unwrap(),
+                TicketEvent::from_parts(event.name(), &details).expect("valid JSON"),
                 *event
             );
         }
@@ -468,12 +468,13 @@ mod tests {
     fn absent_members_are_left_out_and_read_back_as_none() {
         let unassigned = TicketEvent::Assigned { assignee: None };
         assert_eq!(
-            serde_json::to_value(&unassigned).unwrap(),
+            serde_json::to_value(&unassigned).expect("valid JSON"),
             json!({"event": "assigned"})
         );
         // Rows written before nulls were dropped read the same.
         let with_null: TicketEvent =
-            serde_json::from_value(json!({"event": "assigned", "assignee": null})).unwrap();
+            serde_json::from_value(json!({"event": "assigned", "assignee": null}))
+                .expect("valid JSON");
         assert_eq!(with_null, unassigned);
         let by_mail = TicketEvent::Created {
             status: TicketStatus::New,
@@ -481,7 +482,7 @@ mod tests {
             by_mail: Some(true),
         };
         assert_eq!(
-            serde_json::to_value(&by_mail).unwrap(),
+            serde_json::to_value(&by_mail).expect("valid JSON"),
             json!({"event": "created", "status": "new", "by_mail": true})
         );
         assert_eq!(
@@ -490,7 +491,7 @@ mod tests {
                 from: TicketStatus::Resolved,
                 to: TicketStatus::Closed
             })
-            .unwrap(),
+            .expect("valid JSON"),
             json!({"event": "solution_approved", "from": "resolved", "to": "closed"})
         );
     }
@@ -524,7 +525,7 @@ mod tests {
             "id": 4, "at": "2026-11-21T09:30:00Z", "actor": null,
             "event": "auto_closed", "from": "resolved", "to": "closed"
         });
-        let entry: crate::TimelineEntry = serde_json::from_value(wire.clone()).unwrap();
+        let entry: crate::TimelineEntry = serde_json::from_value(wire.clone()).expect("valid JSON");
         assert_eq!(
             entry.event,
             TicketEvent::AutoClosed {
@@ -532,7 +533,7 @@ mod tests {
                 to: TicketStatus::Closed
             }
         );
-        assert_eq!(serde_json::to_value(&entry).unwrap(), wire);
+        assert_eq!(serde_json::to_value(&entry).expect("valid JSON"), wire);
         let mut unknown = wire;
         unknown["event"] = json!("escalated");
         assert!(serde_json::from_value::<crate::TimelineEntry>(unknown).is_err());
@@ -542,7 +543,7 @@ mod tests {
     fn new_members_are_ignored_by_readers() {
         let later: TicketEvent =
             serde_json::from_value(json!({"event": "followup", "body": "x", "channel": "chat"}))
-                .unwrap();
+                .expect("valid JSON");
         assert_eq!(later, TicketEvent::Followup { body: "x".into() });
     }
 }
