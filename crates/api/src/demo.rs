@@ -2,12 +2,13 @@
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_migrations::INTAKE_SERVICE_CODE;
-use guichet_types::{priority, Level, Locale, Role, TicketKind, TicketStatus};
+use guichet_types::{
+    priority, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserId, UserRef,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     PaginatorTrait, QueryFilter, Set,
 };
-use serde_json::json;
 
 use crate::auth::password::Passwords;
 use crate::db::WriteGate;
@@ -343,8 +344,11 @@ pub async fn seed(
             ticket.id,
             created,
             Some(user_ids[requester]),
-            "created",
-            json!({"status": "new"}),
+            &TicketEvent::Created {
+                status: TicketStatus::New,
+                on_behalf_of: None,
+                by_mail: None,
+            },
         )
         .await?;
         if worked {
@@ -353,8 +357,12 @@ pub async fn seed(
                 ticket.id,
                 created + Duration::minutes(10),
                 Some(agent),
-                "assigned",
-                json!({"assignee": {"id": agent, "name": "Agnès Support"}}),
+                &TicketEvent::Assigned {
+                    assignee: Some(UserRef {
+                        id: UserId(agent),
+                        name: "Agnès Support".into(),
+                    }),
+                },
             )
             .await?;
             record_event(
@@ -362,8 +370,10 @@ pub async fn seed(
                 ticket.id,
                 created + Duration::minutes(10),
                 Some(agent),
-                "status_changed",
-                json!({"from": "new", "to": "in_progress"}),
+                &TicketEvent::StatusChanged {
+                    from: TicketStatus::New,
+                    to: TicketStatus::InProgress,
+                },
             )
             .await?;
         }
@@ -373,8 +383,10 @@ pub async fn seed(
                 ticket.id,
                 created + Duration::minutes(12),
                 Some(agent),
-                "status_changed",
-                json!({"from": "in_progress", "to": "waiting"}),
+                &TicketEvent::StatusChanged {
+                    from: TicketStatus::InProgress,
+                    to: TicketStatus::Waiting,
+                },
             )
             .await?;
         }
@@ -385,8 +397,11 @@ pub async fn seed(
                 ticket.id,
                 created + Duration::minutes(15),
                 Some(agent),
-                "solution_proposed",
-                json!({"body": body, "from": "in_progress", "to": "resolved"}),
+                &TicketEvent::SolutionProposed {
+                    body: body.into(),
+                    from: TicketStatus::InProgress,
+                    to: TicketStatus::Resolved,
+                },
             )
             .await?;
         }
@@ -396,8 +411,11 @@ pub async fn seed(
                 ticket.id,
                 created + Duration::minutes(20),
                 Some(user_ids[requester]),
-                "solution_approved",
-                json!({"from": "resolved", "to": "closed"}),
+                &TicketEvent::SolutionApproved {
+                    comment: None,
+                    from: TicketStatus::Resolved,
+                    to: TicketStatus::Closed,
+                },
             )
             .await?;
         }

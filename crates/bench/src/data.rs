@@ -69,6 +69,14 @@ impl Shape {
     }
 }
 
+/// The first and last name of user number `user`.
+pub fn names(user: usize) -> (&'static str, &'static str) {
+    (
+        FIRST_NAMES[user % FIRST_NAMES.len()],
+        LAST_NAMES[(user / 7) % LAST_NAMES.len()],
+    )
+}
+
 pub const FIRST_NAMES: &[&str] = &[
     "Claire",
     "Rémi",

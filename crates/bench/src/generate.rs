@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use guichet_api::tickets::search;
-use guichet_types::{priority, Level, TicketNumber};
+use guichet_types::{priority, Level, TicketEvent, TicketNumber, TicketStatus, UserId, UserRef};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 
 use crate::data::{self, Shape};
 
@@ -58,6 +57,7 @@ pub struct EventRow {
     pub at: DateTime<Utc>,
     pub actor_id: Option<i64>,
     pub event: &'static str,
+    pub internal: bool,
     pub details: String,
 }
 
@@ -117,6 +117,15 @@ impl Tickets {
         self.bases.user + user as i64
     }
 
+    /// The user with this id, as an event names them.
+    fn user_ref(&self, id: i64) -> UserRef {
+        let (first, last) = data::names(usize::try_from(id - self.bases.user).unwrap_or_default());
+        UserRef {
+            id: UserId(id),
+            name: format!("{first} {last}"),
+        }
+    }
+
     fn agent_id(&mut self) -> i64 {
         let agent = self.rng.gen_range(0..data::AGENTS);
         self.user_id(self.shape.customers() + agent)
@@ -172,16 +181,16 @@ impl Tickets {
         ticket_id: i64,
         at: DateTime<Utc>,
         actor: Option<i64>,
-        event: &'static str,
-        details: serde_json::Value,
+        event: TicketEvent,
     ) {
         chunk.events.push(EventRow {
             id: self.next_event,
             ticket_id,
             at,
             actor_id: actor,
-            event,
-            details: details.to_string(),
+            event: event.name(),
+            internal: event.is_internal(),
+            details: serde_json::Value::Object(event.details()).to_string(),
         });
         self.next_event += 1;
     }
@@ -249,8 +258,11 @@ impl Tickets {
                 id,
                 at,
                 Some(requester_id),
-                "created",
-                json!({"status": "new"}),
+                TicketEvent::Created {
+                    status: TicketStatus::New,
+                    on_behalf_of: None,
+                    by_mail: None,
+                },
             );
             let assignee_id = (status != "new").then(|| self.agent_id());
             if let Some(agent) = assignee_id {
@@ -260,16 +272,19 @@ impl Tickets {
                     id,
                     at,
                     Some(agent),
-                    "assigned",
-                    json!({"assignee": {"id": agent}}),
+                    TicketEvent::Assigned {
+                        assignee: Some(self.user_ref(agent)),
+                    },
                 );
                 self.event(
                     &mut chunk,
                     id,
                     at,
                     Some(agent),
-                    "status_changed",
-                    json!({"from": "new", "to": "in_progress"}),
+                    TicketEvent::StatusChanged {
+                        from: TicketStatus::New,
+                        to: TicketStatus::InProgress,
+                    },
                 );
                 for turn in 0..self.rng.gen_range(0..4) {
                     step(&mut self.rng, &mut at);
@@ -280,8 +295,7 @@ impl Tickets {
                         id,
                         at,
                         Some(actor),
-                        "followup",
-                        json!({"body": body}),
+                        TicketEvent::Followup { body: body.into() },
                     );
                 }
                 if status == "waiting" {
@@ -291,8 +305,10 @@ impl Tickets {
                         id,
                         at,
                         Some(agent),
-                        "status_changed",
-                        json!({"from": "in_progress", "to": "waiting"}),
+                        TicketEvent::StatusChanged {
+                            from: TicketStatus::InProgress,
+                            to: TicketStatus::Waiting,
+                        },
                     );
                 }
             }
@@ -307,16 +323,21 @@ impl Tickets {
                     id,
                     at,
                     Some(agent),
-                    "solution_proposed",
-                    json!({"body": body}),
+                    TicketEvent::SolutionProposed {
+                        body: body.into(),
+                        from: TicketStatus::InProgress,
+                        to: TicketStatus::Resolved,
+                    },
                 );
                 self.event(
                     &mut chunk,
                     id,
                     at,
                     Some(agent),
-                    "status_changed",
-                    json!({"from": "in_progress", "to": "resolved"}),
+                    TicketEvent::StatusChanged {
+                        from: TicketStatus::InProgress,
+                        to: TicketStatus::Resolved,
+                    },
                 );
                 resolved_at = Some(at);
             }
@@ -329,19 +350,28 @@ impl Tickets {
                         id,
                         at,
                         Some(requester_id),
-                        "solution_approved",
-                        json!({}),
+                        TicketEvent::SolutionApproved {
+                            comment: None,
+                            from: TicketStatus::Resolved,
+                            to: TicketStatus::Closed,
+                        },
                     );
                 } else {
-                    self.event(&mut chunk, id, at, None, "auto_closed", json!({}));
+                    let closed = TicketEvent::AutoClosed {
+                        from: TicketStatus::Resolved,
+                        to: TicketStatus::Closed,
+                    };
+                    self.event(&mut chunk, id, at, None, closed);
                 }
                 self.event(
                     &mut chunk,
                     id,
                     at,
                     None,
-                    "status_changed",
-                    json!({"from": "resolved", "to": "closed"}),
+                    TicketEvent::StatusChanged {
+                        from: TicketStatus::Resolved,
+                        to: TicketStatus::Closed,
+                    },
                 );
                 closed_at = Some(at);
                 if self.rng.gen_bool(0.2) {

@@ -124,7 +124,7 @@ fn pg_lines(chunk: Chunk) -> [String; 3] {
             pg_time(e.at),
             pg_opt(e.actor_id),
             e.event,
-            if e.event == "internal_note" { "t" } else { "f" }
+            if e.internal { "t" } else { "f" }
         );
         copy_text(&mut events, &e.details);
         events.push('\n');
@@ -254,8 +254,7 @@ pub async fn pg_load(admin_url: &str, database: &str, tickets: usize) -> Result<
         .await?;
     let mut lines = String::new();
     for user in 0..shape.users {
-        let first = data::FIRST_NAMES[user % data::FIRST_NAMES.len()];
-        let last = data::LAST_NAMES[(user / 7) % data::LAST_NAMES.len()];
+        let (first, last) = data::names(user);
         let locale = if user % 3 == 0 { "en" } else { "fr" };
         let id = bases.user + user as i64;
         let (company, role, email) = if user < shape.customers() {
@@ -503,12 +502,13 @@ fn sqlite_statements(chunk: Chunk) -> Vec<String> {
             }
             let _ = write!(
                 sql,
-                "({},{},'{}',{},'{}',0,",
+                "({},{},'{}',{},'{}',{},",
                 e.id,
                 e.ticket_id,
                 sqlite_time(e.at),
                 sqlite_opt(e.actor_id),
-                e.event
+                e.event,
+                u8::from(e.internal)
             );
             sqlite_text(&mut sql, &e.details);
             sql.push(')');
@@ -652,12 +652,10 @@ pub async fn sqlite_load(path: &std::path::Path, tickets: usize) -> Result<LoadR
                 "({},{company},'{role}','{email}','{hash}',",
                 bases.user + user as i64
             );
-            sqlite_text(&mut sql, data::FIRST_NAMES[user % data::FIRST_NAMES.len()]);
+            let (first, last) = data::names(user);
+            sqlite_text(&mut sql, first);
             sql.push(',');
-            sqlite_text(
-                &mut sql,
-                data::LAST_NAMES[(user / 7) % data::LAST_NAMES.len()],
-            );
+            sqlite_text(&mut sql, last);
             let locale = if user % 3 == 0 { "en" } else { "fr" };
             let _ = write!(sql, ",'{locale}','{0}','{0}')", sqlite_time(now));
         }

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use crate::{
-    AssetId, CategoryId, CompanyRef, EventId, Level, Role, Scope, TicketKind, TicketNumber,
-    TicketSort, TicketStatus, UrgencyFor, UserId,
+    AssetId, CategoryId, CompanyRef, EventId, Level, Role, Scope, TicketEvent, TicketKind,
+    TicketNumber, TicketSort, TicketStatus, UrgencyFor, UserId,
 };
 
 pub const TITLE_MAX_CHARS: u64 = 200;
@@ -203,21 +203,13 @@ pub struct Actor {
     pub role: Role,
 }
 
-/// One entry of a ticket's history. The members beside `id`, `at`, `actor` and `event`
-/// depend on the event (e.g. `from` and `to` for `status_changed`).
+/// One entry of a ticket's history: which, when, by whom (`null` for the system), and the
+/// event with its members (`event` names it; see [`TicketEvent`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({
-    "id": 1, "at": "2026-11-21T09:30:00Z", "actor": {"id": 1, "name": "Claire Martin", "role": "customer"},
-    "event": "created", "status": "new"
-})))]
 pub struct TimelineEntry {
     pub id: EventId,
     pub at: DateTime<Utc>,
     pub actor: Option<Actor>,
-    /// `created`, `followup`, `internal_note`, `status_changed`, ...
-    pub event: String,
     #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub details: serde_json::Map<String, serde_json::Value>,
+    pub event: TicketEvent,
 }

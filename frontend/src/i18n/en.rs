@@ -167,7 +167,6 @@ pub const EN: Texts = Texts {
     ev_shared: "{actor} shared the ticket with {email}.",
     ev_unshared: "{actor} stopped sharing the ticket with {email}.",
     ev_rated: "{actor} rated the ticket {rating} out of 5.",
-    ev_other: "{actor}: {event}",
 
     attachments: "Attachments",
     no_attachments: "No attachments.",

@@ -169,7 +169,6 @@ pub const FR: Texts = Texts {
     ev_shared: "{actor} a partagé le ticket avec {email}.",
     ev_unshared: "{actor} a retiré le partage avec {email}.",
     ev_rated: "{actor} a donné la note de {rating} sur 5.",
-    ev_other: "{actor}\u{a0}: {event}",
 
     attachments: "Pièces jointes",
     no_attachments: "Aucune pièce jointe.",

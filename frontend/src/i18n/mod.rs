@@ -223,8 +223,6 @@ pub struct Texts {
     pub ev_unshared: &'static str,
     /// `{rating}`: 1 to 5.
     pub ev_rated: &'static str,
-    /// `{event}`: an event this version does not know.
-    pub ev_other: &'static str,
 
     // The ticket page: attachments.
     pub attachments: &'static str,

@@ -3,12 +3,11 @@
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use futures_util::stream::{Stream, StreamExt};
-use guichet_types::{AttachmentInfo, TicketNumber, TicketStatus};
+use guichet_types::{AttachmentInfo, TicketEvent, TicketNumber, TicketStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -136,7 +135,9 @@ async fn record(
         return Err(ApiError::InvalidTransition(TicketStatus::Closed));
     }
     let info = info(row.insert(&txn).await?);
-    let event = ("attachment_added", json!({ "attachment": info }));
+    let event = TicketEvent::AttachmentAdded {
+        attachment: info.clone(),
+    };
     record_and_notify(&txn, &state.settings, ticket, Some(user), now, vec![event]).await?;
     txn.commit().await?;
     state.jobs.wake();

@@ -10,9 +10,10 @@
 //! support team sees these tickets, as customers see their own and their company's.
 use chrono::Utc;
 use guichet_migrations::{INTAKE_CATEGORY, INTAKE_EMAIL};
-use guichet_types::{AccountRecoveryRequest, Level, TicketKind, TITLE_MAX_CHARS};
+use guichet_types::{
+    AccountRecoveryRequest, Level, TicketEvent, TicketKind, TicketStatus, TITLE_MAX_CHARS,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 
 use super::throttle;
 use crate::entities::{categories, users};
@@ -54,7 +55,11 @@ pub async fn request(state: &AppState, request: AccountRecoveryRequest, ip: &str
         state,
         opening,
         author,
-        json!({"status": "new"}),
+        TicketEvent::Created {
+            status: TicketStatus::New,
+            on_behalf_of: None,
+            by_mail: None,
+        },
         FromMail::default(),
     )
     .await?;

@@ -11,12 +11,14 @@
 //! mail delivered twice is added once.
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
-use guichet_types::{InboundOutcome, InboundResult, Level, RejectReason, TicketKind, TicketNumber};
+use guichet_types::{
+    InboundOutcome, InboundResult, Level, RejectReason, TicketEvent, TicketKind, TicketNumber,
+    TicketStatus,
+};
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::quoted;
@@ -385,8 +387,12 @@ async fn new_ticket(
         files: stored.clone(),
         message_id: Some(message_id.to_owned()),
     };
-    let details = json!({"status": "new", "by_mail": true});
-    match ticket_service::open(state, opening, Author::from(&user), details, from_mail).await {
+    let created = TicketEvent::Created {
+        status: TicketStatus::New,
+        on_behalf_of: None,
+        by_mail: Some(true),
+    };
+    match ticket_service::open(state, opening, Author::from(&user), created, from_mail).await {
         Ok(ticket) => {
             let number = TicketNumber::try_from(ticket.number)
                 .map_err(|_| ApiError::internal("malformed ticket number"))?;

@@ -1,7 +1,6 @@
 //! The words of the mails, in French and English, as plain text and HTML. Everything users
 //! wrote is escaped in the HTML part.
-use guichet_types::{Level, Locale, TicketKind, TicketStatus};
-use serde_json::Value;
+use guichet_types::{Level, Locale, TicketEvent, TicketKind, TicketStatus};
 
 /// A mail's subject and bodies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +32,7 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-pub fn status_label(status: &str, locale: Locale) -> &'static str {
-    let status = TicketStatus::parse(status).unwrap_or_default();
+pub fn status_label(status: TicketStatus, locale: Locale) -> &'static str {
     match (locale, status) {
         (Locale::Fr, TicketStatus::New) => "Nouveau",
         (Locale::Fr, TicketStatus::InProgress) => "En cours",
@@ -57,8 +55,7 @@ pub fn colon(locale: Locale) -> &'static str {
     }
 }
 
-pub fn level_label(level: &str, locale: Locale) -> &'static str {
-    let level = Level::parse(level).unwrap_or_default();
+pub fn level_label(level: Level, locale: Locale) -> &'static str {
     match (locale, level) {
         (Locale::Fr, Level::VeryLow) => "Très basse",
         (Locale::Fr, Level::Low) => "Basse",
@@ -104,7 +101,7 @@ pub fn summary_lines(summary: &Summary<'_>, locale: Locale) -> Vec<Line> {
     };
     let (kind, urgency) = (
         kind_label(summary.kind, locale),
-        level_label(summary.urgency.as_str(), locale),
+        level_label(summary.urgency, locale),
     );
     let mut description: String = summary
         .description
@@ -125,15 +122,10 @@ pub fn summary_lines(summary: &Summary<'_>, locale: Locale) -> Vec<Line> {
     ]
 }
 
-fn text(details: &Value, key: &str) -> String {
-    details[key].as_str().unwrap_or_default().to_owned()
-}
-
 /// The paragraphs telling one event, or `None` for events that send no mail.
 /// `acknowledgement` is true for the requester's copy of their own new ticket.
 pub fn event_lines(
-    event: &str,
-    details: &Value,
+    event: &TicketEvent,
     actor: &str,
     number: &str,
     locale: Locale,
@@ -141,72 +133,66 @@ pub fn event_lines(
 ) -> Option<Vec<Line>> {
     let fr = locale == Locale::Fr;
     let says = |french: String, english: String| Line::Says(if fr { french } else { english });
+    let quote = |text: &str| Line::Quote(text.to_owned());
     let lines = match event {
-        "created" if acknowledgement => vec![says(
+        TicketEvent::Created { .. } if acknowledgement => vec![says(
             format!("Nous avons bien reçu votre demande : elle est enregistrée sous le numéro {number}. Vous serez informé par mail de chacune de ses suites."),
             format!("We have received your request: its number is {number}. You will be told by email of everything that happens to it."),
         )],
-        "created" => vec![says(format!("{actor} a ouvert le ticket {number}."), format!("{actor} opened ticket {number}."))],
-        "followup" => vec![says(format!("{actor} a écrit :"), format!("{actor} wrote:")), Line::Quote(text(details, "body"))],
-        "internal_note" => vec![
+        TicketEvent::Created { .. } => vec![says(format!("{actor} a ouvert le ticket {number}."), format!("{actor} opened ticket {number}."))],
+        TicketEvent::Followup { body } => vec![says(format!("{actor} a écrit :"), format!("{actor} wrote:")), quote(body)],
+        TicketEvent::InternalNote { body } => vec![
             says(format!("{actor} a ajouté une note interne :"), format!("{actor} added an internal note:")),
-            Line::Quote(text(details, "body")),
+            quote(body),
         ],
-        "attachment_added" => {
-            let name = details["attachment"]["file_name"].as_str().unwrap_or_default();
+        TicketEvent::AttachmentAdded { attachment } => {
+            let name = &attachment.file_name;
             vec![says(format!("{actor} a ajouté le fichier « {name} »."), format!("{actor} attached the file \"{name}\"."))]
         }
-        "status_changed" => {
-            let (from, to) = (text(details, "from"), text(details, "to"));
-            vec![says(
-                format!("Statut : {} → {}.", status_label(&from, locale), status_label(&to, locale)),
-                format!("Status: {} → {}.", status_label(&from, locale), status_label(&to, locale)),
-            )]
+        TicketEvent::StatusChanged { from, to } => {
+            let (from, to) = (status_label(*from, locale), status_label(*to, locale));
+            vec![says(format!("Statut : {from} → {to}."), format!("Status: {from} → {to}."))]
         }
-        "assigned" => match details["assignee"]["name"].as_str() {
+        TicketEvent::Assigned { assignee } => match assignee.as_ref().map(|a| &a.name) {
             Some(name) => vec![says(format!("Le ticket est pris en charge par {name}."), format!("{name} is now handling the ticket."))],
             None => vec![says("Le ticket n'est plus attribué à personne.".to_owned(), "The ticket is no longer assigned to anyone.".to_owned())],
         },
-        "category_changed" => {
-            let (from, to) = (&details["from"]["name"], &details["to"]["name"]);
-            let (from, to) = (from.as_str().unwrap_or_default(), to.as_str().unwrap_or_default());
+        TicketEvent::CategoryChanged { from, to } => {
+            let (from, to) = (&from.name, &to.name);
             vec![says(format!("Catégorie : {from} → {to}."), format!("Category: {from} → {to}."))]
         }
-        "impact_changed" => {
-            let (from, to) = (text(details, "from"), text(details, "to"));
-            vec![says(
-                format!("Impact : {} → {}.", level_label(&from, locale), level_label(&to, locale)),
-                format!("Impact: {} → {}.", level_label(&from, locale), level_label(&to, locale)),
-            )]
+        TicketEvent::ImpactChanged { from, to } => {
+            let (from, to) = (level_label(*from, locale), level_label(*to, locale));
+            vec![says(format!("Impact : {from} → {to}."), format!("Impact: {from} → {to}."))]
         }
-        "solution_proposed" => vec![
+        TicketEvent::SolutionProposed { body, .. } => vec![
             says(format!("{actor} propose une solution :"), format!("{actor} proposes a solution:")),
-            Line::Quote(text(details, "body")),
+            quote(body),
             says(
                 "Approuvez-la ou refusez-la sur la page du ticket.".to_owned(),
                 "Approve or reject it on the ticket's page.".to_owned(),
             ),
         ],
-        "solution_approved" => {
+        TicketEvent::SolutionApproved { comment, .. } => {
             let mut lines = vec![says(format!("{actor} a approuvé la solution : le ticket est clos."), format!("{actor} approved the solution: the ticket is closed."))];
-            lines.extend(details["comment"].as_str().map(|c| Line::Quote(c.to_owned())));
+            lines.extend(comment.as_deref().map(quote));
             lines
         }
-        "solution_rejected" => vec![
+        TicketEvent::SolutionRejected { reason, .. } => vec![
             says(format!("{actor} a refusé la solution :"), format!("{actor} rejected the solution:")),
-            Line::Quote(text(details, "reason")),
+            quote(reason),
         ],
-        "withdrawn" => vec![says(format!("{actor} a clos le ticket :"), format!("{actor} closed the ticket:")), Line::Quote(text(details, "reason"))],
-        "auto_closed" => vec![says(
+        TicketEvent::Withdrawn { reason, .. } => vec![says(format!("{actor} a clos le ticket :"), format!("{actor} closed the ticket:")), quote(reason)],
+        TicketEvent::AutoClosed { .. } => vec![says(
             "La solution proposée n'ayant pas reçu de réponse, le ticket a été clos automatiquement.".to_owned(),
             "The proposed solution got no answer, so the ticket was closed automatically.".to_owned(),
         )],
-        "reopened" => vec![says(format!("{actor} a rouvert le ticket :"), format!("{actor} reopened the ticket:")), Line::Quote(text(details, "reason"))],
-        "shared" => {
-            let email = text(details, "email");
+        TicketEvent::Reopened { reason, .. } => vec![says(format!("{actor} a rouvert le ticket :"), format!("{actor} reopened the ticket:")), quote(reason)],
+        TicketEvent::Shared { email } => {
             vec![says(format!("{actor} a partagé le ticket avec {email}."), format!("{actor} shared the ticket with {email}."))]
         }
-        _ => return None,
+        // Nobody is mailed about a watcher's removal or a rating.
+        TicketEvent::Unshared { .. } | TicketEvent::Rated { .. } => return None,
     };
     Some(lines)
 }
@@ -282,19 +268,14 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn user_text_is_escaped_in_html_and_quoted_in_text() {
-        let lines = event_lines(
-            "followup",
-            &json!({"body": "<script>alert(1)</script>\nligne 2"}),
-            "Claire",
-            "T20261121.0001",
-            Locale::Fr,
-            false,
-        )
-        .expect("notifies");
+        let followup = TicketEvent::Followup {
+            body: "<script>alert(1)</script>\nligne 2".into(),
+        };
+        let lines = event_lines(&followup, "Claire", "T20261121.0001", Locale::Fr, false)
+            .expect("notifies");
         let mail = render(
             Locale::Fr,
             "T20261121.0001",
@@ -343,17 +324,15 @@ mod tests {
                 Line::Quote(format!("{}…", "é".repeat(SUMMARY_DESCRIPTION_CHARS)))
             );
         }
-        for line in event_lines(
-            "solution_proposed",
-            &json!({"body": "b"}),
-            "A",
-            "T1",
-            Locale::En,
-            false,
-        )
-        .into_iter()
-        .flatten()
-        .chain(summary_lines(&summary, Locale::En))
+        let solution = TicketEvent::SolutionProposed {
+            body: "b".into(),
+            from: TicketStatus::InProgress,
+            to: TicketStatus::Resolved,
+        };
+        for line in event_lines(&solution, "A", "T1", Locale::En, false)
+            .into_iter()
+            .flatten()
+            .chain(summary_lines(&summary, Locale::En))
         {
             if let Line::Says(sentence) = line {
                 for mark in [" :", " ?", " !", " ;"] {
@@ -365,9 +344,12 @@ mod tests {
 
     #[test]
     fn both_languages() {
-        let details = json!({"from": "in_progress", "to": "waiting"});
-        let fr = event_lines("status_changed", &details, "Agnès", "T1", Locale::Fr, false);
-        let en = event_lines("status_changed", &details, "Agnès", "T1", Locale::En, false);
+        let moved = TicketEvent::StatusChanged {
+            from: TicketStatus::InProgress,
+            to: TicketStatus::Waiting,
+        };
+        let fr = event_lines(&moved, "Agnès", "T1", Locale::Fr, false);
+        let en = event_lines(&moved, "Agnès", "T1", Locale::En, false);
         assert_eq!(
             fr,
             Some(vec![Line::Says("Statut : En cours → En attente.".into())])
@@ -377,7 +359,16 @@ mod tests {
             Some(vec![Line::Says("Status: In progress → Waiting.".into())])
         );
         assert_eq!(
-            event_lines("rated", &details, "A", "T1", Locale::Fr, false),
+            event_lines(
+                &TicketEvent::Rated {
+                    rating: 5,
+                    comment: None
+                },
+                "A",
+                "T1",
+                Locale::Fr,
+                false
+            ),
             None
         );
     }

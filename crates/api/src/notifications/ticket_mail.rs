@@ -5,12 +5,11 @@
 //! messages on unassigned tickets. Never the author of the change, except the requester's
 //! acknowledgement of a new ticket. Internal notes reach the support team only.
 use chrono::{DateTime, Utc};
-use guichet_types::Locale;
+use guichet_types::{Locale, TicketEvent};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
 };
-use serde_json::Value;
 
 use super::outbox::{self, mail_host, OutgoingMail};
 use super::reply_address;
@@ -28,6 +27,56 @@ pub struct Author<'a> {
     pub is_staff: bool,
 }
 
+/// What an event means for the mails of its change.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bearing {
+    /// A new ticket: the support address hears of it, the requester gets an acknowledgement.
+    opens: bool,
+    /// A public message, which the support address hears of when nobody has the ticket.
+    message: bool,
+    /// The mails lead to the box where the solution is approved.
+    proposes_solution: bool,
+    /// The requester is invited to rate the service.
+    closes: bool,
+}
+
+/// Every event is weighed here: a new variant does not compile until it is.
+fn bearing(event: &TicketEvent) -> Bearing {
+    let none = Bearing::default();
+    match event {
+        TicketEvent::Created { .. } => Bearing {
+            opens: true,
+            ..none
+        },
+        TicketEvent::Followup { .. } => Bearing {
+            message: true,
+            ..none
+        },
+        TicketEvent::SolutionProposed { .. } => Bearing {
+            proposes_solution: true,
+            ..none
+        },
+        // After any closing, withdrawal included.
+        TicketEvent::SolutionApproved { .. }
+        | TicketEvent::AutoClosed { .. }
+        | TicketEvent::Withdrawn { .. } => Bearing {
+            closes: true,
+            ..none
+        },
+        TicketEvent::InternalNote { .. }
+        | TicketEvent::AttachmentAdded { .. }
+        | TicketEvent::StatusChanged { .. }
+        | TicketEvent::Assigned { .. }
+        | TicketEvent::CategoryChanged { .. }
+        | TicketEvent::ImpactChanged { .. }
+        | TicketEvent::SolutionRejected { .. }
+        | TicketEvent::Reopened { .. }
+        | TicketEvent::Shared { .. }
+        | TicketEvent::Unshared { .. }
+        | TicketEvent::Rated { .. } => none,
+    }
+}
+
 struct Recipient {
     email: String,
     locale: Locale,
@@ -42,13 +91,14 @@ pub async fn ticket_changed(
     settings: &Settings,
     ticket: &tickets::Model,
     author: Option<Author<'_>>,
-    events: &[(&str, Value)],
+    events: &[TicketEvent],
     summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let has = |name: &str| events.iter().any(|(event, _)| *event == name);
-    let internal_only = events.iter().all(|(event, _)| *event == "internal_note");
-    let customer_message = author.is_some_and(|a| !a.is_staff) && has("followup");
+    let has = |of: fn(Bearing) -> bool| events.iter().map(bearing).any(of);
+    let opens = has(|b| b.opens);
+    let internal_only = events.iter().all(TicketEvent::is_internal);
+    let customer_message = author.is_some_and(|a| !a.is_staff) && has(|b| b.message);
 
     let people = users::Entity::find()
         .filter(
@@ -109,7 +159,7 @@ pub async fn ticket_changed(
         });
     }
     let unassigned = assignee.is_none();
-    if has("created") || (unassigned && (customer_message || internal_only)) {
+    if opens || (unassigned && (customer_message || internal_only)) {
         recipients.push(Recipient {
             email: settings.support_email.clone(),
             locale: Locale::Fr,
@@ -131,7 +181,7 @@ pub async fn ticket_changed(
     ));
     for recipient in recipients {
         let address = recipient.email.to_lowercase();
-        let acknowledgement = recipient.is_requester && author_is_requester && has("created");
+        let acknowledgement = recipient.is_requester && author_is_requester && opens;
         let is_author = author_email.as_deref() == Some(address.as_str())
             || (recipient.is_requester && author_is_requester);
         if told.contains(&address) || (is_author && !acknowledgement) {
@@ -140,10 +190,9 @@ pub async fn ticket_changed(
         let name = author.map(|a| a.name).unwrap_or_default();
         let mut lines: Vec<Line> = events
             .iter()
-            .filter_map(|(event, details)| {
+            .filter_map(|event| {
                 event_lines(
                     event,
-                    details,
                     name,
                     &ticket.number,
                     recipient.locale,
@@ -155,7 +204,7 @@ pub async fn ticket_changed(
         if lines.is_empty() {
             continue;
         }
-        if let (true, Some(summary)) = (has("created"), summary) {
+        if let (true, Some(summary)) = (opens, summary) {
             lines.extend(summary_lines(summary, recipient.locale));
         }
         // Replying to the mail writes a follow-up on the ticket as this recipient.
@@ -168,7 +217,7 @@ pub async fn ticket_changed(
             &ticket.number,
             &ticket.title,
             &lines,
-            if has("solution_proposed") {
+            if has(|b| b.proposes_solution) {
                 &solution_link
             } else {
                 &link
@@ -185,9 +234,8 @@ pub async fn ticket_changed(
         told.push(address);
     }
 
-    // After any closing, withdrawal included, the requester is invited to rate the service.
-    let closed = has("solution_approved") || has("auto_closed") || has("withdrawn");
-    if let (true, Some(requester)) = (closed, requester) {
+    // After any closing, the requester is invited to rate the service.
+    if let (true, Some(requester)) = (has(|b| b.closes), requester) {
         let locale = locale_of(requester);
         let mail = templates::rating_invitation(locale, &ticket.number, &ticket.title, &link);
         let to = if ticket.notify {

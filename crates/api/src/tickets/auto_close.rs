@@ -1,11 +1,10 @@
 //! Closing resolved tickets nobody answered within `GUICHET_AUTO_CLOSE_AFTER`.
 use chrono::{SubsecRound, Utc};
-use guichet_types::TicketStatus;
+use guichet_types::{TicketEvent, TicketStatus};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
 
 use super::service::record_and_notify;
 use crate::entities::tickets;
@@ -47,7 +46,10 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {
-            let event = ("auto_closed", json!({"from": "resolved", "to": "closed"}));
+            let event = TicketEvent::AutoClosed {
+                from: TicketStatus::Resolved,
+                to: TicketStatus::Closed,
+            };
             record_and_notify(&txn, &state.settings, &ticket, None, now, vec![event]).await?;
             closed += 1;
         }

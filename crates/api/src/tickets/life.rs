@@ -4,15 +4,15 @@
 //! timeline entries.
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, FieldError, Level, NewFollowup, Role, SatisfactionRequest, ShareOutcome, Ticket,
-    TicketKind, TicketNumber, TicketStatus, TicketUpdate, TimelineEntry,
+    priority, CategoryId, CategoryRef, FieldError, Level, NewFollowup, Role, SatisfactionRequest,
+    ShareOutcome, Ticket, TicketEvent, TicketKind, TicketNumber, TicketStatus, TicketUpdate,
+    TimelineEntry, UserId, UserRef,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QuerySelect, Set,
 };
-use serde_json::{json, Value};
 
 use super::lifecycle::{next_status, Move};
 use super::queries;
@@ -52,8 +52,8 @@ struct Change {
     /// The requester's notification choice: whether, and where.
     notify: Option<(bool, String)>,
     satisfaction: Option<(i16, Option<String>)>,
-    /// Timeline entries, in order: (event, details).
-    events: Vec<(&'static str, Value)>,
+    /// Timeline entries, in order.
+    events: Vec<TicketEvent>,
     /// What came with the change when it came by mail.
     from_mail: FromMail,
 }
@@ -166,8 +166,8 @@ fn parse_status(ticket: &tickets::Model) -> ApiResult<TicketStatus> {
     TicketStatus::parse(&ticket.status).ok_or_else(|| ApiError::internal("unknown status"))
 }
 
-fn status_event(from: TicketStatus, to: TicketStatus) -> Option<(&'static str, Value)> {
-    (from != to).then(|| ("status_changed", json!({"from": from, "to": to})))
+fn status_event(from: TicketStatus, to: TicketStatus) -> Option<TicketEvent> {
+    (from != to).then_some(TicketEvent::StatusChanged { from, to })
 }
 
 fn staff_only(user: &SessionUser) -> ApiResult<()> {
@@ -231,12 +231,13 @@ pub async fn add_followup(
             (false, false) => Move::CustomerFollowup,
         };
         let status = next_status(current, requested)?;
+        let body = input.body;
         let event = if internal {
-            "internal_note"
+            TicketEvent::InternalNote { body }
         } else {
-            "followup"
+            TicketEvent::Followup { body }
         };
-        let mut events = vec![(event, json!({"body": input.body}))];
+        let mut events = vec![event];
         events.extend(status_event(current, status));
         Ok(Change {
             status: Some(status),
@@ -283,7 +284,7 @@ pub async fn add_mail_reply(
                 Move::CustomerFollowup
             };
             status = next_status(current, requested)?;
-            events.push(("followup", json!({ "body": body })));
+            events.push(TicketEvent::Followup { body });
             events.extend(status_event(current, status));
         }
         Ok(Change {
@@ -455,11 +456,11 @@ async fn agent_update(
                     status = next_status(status, Move::Assign)?;
                 }
                 change.assignee_id = Some(assignee_id);
-                let details = match assignee {
-                    Some((id, name)) => json!({"assignee": {"id": id, "name": name}}),
-                    None => json!({"assignee": null}),
-                };
-                change.events.push(("assigned", details));
+                let assignee = assignee.map(|(id, name)| UserRef {
+                    id: UserId(id),
+                    name,
+                });
+                change.events.push(TicketEvent::Assigned { assignee });
             }
         }
         if let Some(requested) = input.status {
@@ -467,22 +468,42 @@ async fn agent_update(
         }
         if let Some(category) = &category {
             let kind = TicketKind::parse(&ticket.kind);
-            if category.kind.as_deref().and_then(TicketKind::parse).is_some_and(|k| Some(k) != kind) {
-                return Err(ApiError::field("category_id", "kind_mismatch", "this category is for the other kind of ticket"));
+            if category
+                .kind
+                .as_deref()
+                .and_then(TicketKind::parse)
+                .is_some_and(|k| Some(k) != kind)
+            {
+                return Err(ApiError::field(
+                    "category_id",
+                    "kind_mismatch",
+                    "this category is for the other kind of ticket",
+                ));
             }
             if category.id != ticket.category_id {
                 change.category_id = Some(category.id);
-                let name = |id: i64| categories.name(id, user.locale).unwrap_or_default();
-                change.events.push((
-                    "category_changed",
-                    json!({"from": {"id": ticket.category_id, "name": name(ticket.category_id)}, "to": {"id": category.id, "name": name(category.id)}}),
-                ));
+                let named = |id: i64| CategoryRef {
+                    id: CategoryId(id),
+                    name: categories
+                        .name(id, user.locale)
+                        .unwrap_or_default()
+                        .to_owned(),
+                };
+                change.events.push(TicketEvent::CategoryChanged {
+                    from: named(ticket.category_id),
+                    to: named(category.id),
+                });
             }
         }
         if let Some(impact) = input.impact {
-            if impact.as_str() != ticket.impact {
+            let current =
+                Level::parse(&ticket.impact).ok_or_else(|| ApiError::internal("unknown impact"))?;
+            if impact != current {
                 change.impact = Some(impact);
-                change.events.push(("impact_changed", json!({"from": ticket.impact, "to": impact})));
+                change.events.push(TicketEvent::ImpactChanged {
+                    from: current,
+                    to: impact,
+                });
             }
         }
         change.events.extend(status_event(current, status));
@@ -505,8 +526,7 @@ pub async fn propose_solution(
         user,
         number,
         Move::ProposeSolution,
-        "solution_proposed",
-        json!({"body": body}),
+        |from, to| TicketEvent::SolutionProposed { body, from, to },
         |_| Ok(()),
     )
     .await
@@ -518,14 +538,13 @@ pub async fn approve_solution(
     number: &TicketNumber,
     comment: Option<String>,
 ) -> ApiResult<Ticket> {
-    let details = json!({"comment": comment.filter(|c| !c.trim().is_empty())});
+    let comment = comment.filter(|c| !c.trim().is_empty());
     transition(
         state,
         user,
         number,
         Move::ApproveSolution,
-        "solution_approved",
-        details,
+        |from, to| TicketEvent::SolutionApproved { comment, from, to },
         |t| requester_side(user, t),
     )
     .await
@@ -542,8 +561,7 @@ pub async fn reject_solution(
         user,
         number,
         Move::RejectSolution,
-        "solution_rejected",
-        json!({"reason": reason}),
+        |from, to| TicketEvent::SolutionRejected { reason, from, to },
         |t| requester_side(user, t),
     )
     .await
@@ -560,8 +578,7 @@ pub async fn withdraw(
         user,
         number,
         Move::Withdraw,
-        "withdrawn",
-        json!({"reason": reason}),
+        |from, to| TicketEvent::Withdrawn { reason, from, to },
         |ticket| {
             if ticket.requester_id == user.id {
                 Ok(())
@@ -587,32 +604,28 @@ pub async fn reopen(
         user,
         number,
         Move::Reopen,
-        "reopened",
-        json!({"reason": reason}),
+        |from, to| TicketEvent::Reopened { reason, from, to },
         |_| Ok(()),
     )
     .await
 }
 
-/// A move whose event carries the new status.
+/// A move whose event carries the status it left and the new one: `event(from, to)`.
 async fn transition(
     state: &AppState,
     user: &SessionUser,
     number: &TicketNumber,
     requested: Move,
-    event: &'static str,
-    mut details: Value,
+    event: impl FnOnce(TicketStatus, TicketStatus) -> TicketEvent,
     allowed: impl FnOnce(&tickets::Model) -> ApiResult<()>,
 ) -> ApiResult<Ticket> {
     let (versioned, _) = apply(state, user, number, None, |ticket| {
         allowed(ticket)?;
         let current = parse_status(ticket)?;
         let status = next_status(current, requested)?;
-        details["from"] = json!(current);
-        details["to"] = json!(status);
         Ok(Change {
             status: Some(status),
-            events: vec![(event, details)],
+            events: vec![event(current, status)],
             ..Default::default()
         })
     })
@@ -669,7 +682,9 @@ pub async fn share(
         &ticket,
         Some(user),
         now,
-        vec![("shared", json!({"email": email}))],
+        vec![TicketEvent::Shared {
+            email: email.clone(),
+        }],
     )
     .await?;
     txn.commit().await?;
@@ -701,8 +716,7 @@ pub async fn unshare(
             ticket.id,
             now,
             Some(user.id),
-            "unshared",
-            json!({"email": email}),
+            &TicketEvent::Unshared { email },
         )
         .await?;
     }
@@ -751,7 +765,10 @@ pub async fn rate(
         let comment = input.comment.filter(|c| !c.trim().is_empty());
         Ok(Change {
             satisfaction: Some((i16::from(input.rating), comment.clone())),
-            events: vec![("rated", json!({"rating": input.rating, "comment": comment}))],
+            events: vec![TicketEvent::Rated {
+                rating: input.rating,
+                comment,
+            }],
             ..Default::default()
         })
     })

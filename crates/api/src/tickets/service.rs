@@ -4,15 +4,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
     priority, Actor, CompanyId, EventId, FieldError, Level, NewTicket, Role, Scope, Ticket,
-    TicketKind, TicketListQuery, TicketNumber, TicketPage, TicketSort, TicketStatus, TimelineEntry,
-    UserId, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
+    TicketEvent, TicketKind, TicketListQuery, TicketNumber, TicketPage, TicketSort, TicketStatus,
+    TimelineEntry, UserId, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
 };
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TryIntoModel,
 };
-use serde_json::json;
 
 use super::cursor::Cursor;
 use super::queries::{self, ListFilter, Reach};
@@ -137,8 +136,11 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         notify: input.notify.unwrap_or(true),
         notify_email,
     };
-    let created =
-        json!({"status": "new", "on_behalf_of": (requester.id != user.id).then_some(requester.id)});
+    let created = TicketEvent::Created {
+        status: TicketStatus::New,
+        on_behalf_of: (requester.id != user.id).then_some(UserId(requester.id)),
+        by_mail: None,
+    };
     let row = open(
         state,
         opening,
@@ -176,19 +178,19 @@ pub struct FromMail {
 }
 
 /// Writes the rows of `from_mail` for ticket `ticket_id` in the caller's transaction, and
-/// returns the `attachment_added` entries to record.
+/// returns the `attachment_added` events to record.
 pub async fn write_from_mail(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     now: DateTime<Utc>,
     from_mail: FromMail,
-) -> ApiResult<Vec<(&'static str, serde_json::Value)>> {
+) -> ApiResult<Vec<TicketEvent>> {
     let mut events = Vec::new();
     for mut file in from_mail.files {
         file.ticket_id = Set(ticket_id);
         file.created_at = Set(now);
-        let info = crate::attachments::service::info(file.insert(db).await?);
-        events.push(("attachment_added", json!({ "attachment": info })));
+        let attachment = crate::attachments::service::info(file.insert(db).await?);
+        events.push(TicketEvent::AttachmentAdded { attachment });
     }
     if let Some(message_id) = from_mail.message_id {
         inbound_mails::ActiveModel {
@@ -203,14 +205,14 @@ pub async fn write_from_mail(
     Ok(events)
 }
 
-/// Writes a new ticket in one transaction: its number, the row, its `created` event (with
-/// `details`), what came with it by mail, and the mails announcing it. Every way of
-/// opening a ticket ends here.
+/// Writes a new ticket in one transaction: its number, the row, its `created` event,
+/// what came with it by mail, and the mails announcing it. Every way of opening a ticket
+/// ends here.
 pub async fn open(
     state: &AppState,
     opening: Opening,
     author: Author<'_>,
-    details: serde_json::Value,
+    created: TicketEvent,
     from_mail: FromMail,
 ) -> ApiResult<tickets::Model> {
     let db = &state.db;
@@ -259,7 +261,7 @@ pub async fn open(
         .last_insert_id;
     row.id = Set(id);
     let row = row.try_into_model()?;
-    let mut events = vec![("created", details)];
+    let mut events = vec![created];
     events.extend(write_from_mail(&txn, row.id, now, from_mail).await?);
     let summary = Summary {
         kind: opening.kind,
@@ -302,7 +304,7 @@ pub async fn record_and_notify(
     ticket: &tickets::Model,
     author: Option<&SessionUser>,
     now: DateTime<Utc>,
-    events: Vec<(&'static str, serde_json::Value)>,
+    events: Vec<TicketEvent>,
 ) -> ApiResult<Vec<i64>> {
     let author = author.map(Author::from);
     record_and_notify_as(db, settings, ticket, author, None, now, events).await
@@ -317,48 +319,31 @@ pub async fn record_and_notify_as(
     author: Option<Author<'_>>,
     summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
-    events: Vec<(&'static str, serde_json::Value)>,
+    events: Vec<TicketEvent>,
 ) -> ApiResult<Vec<i64>> {
     let mut ids = Vec::with_capacity(events.len());
-    for (event, details) in &events {
-        ids.push(
-            record_event(
-                db,
-                ticket.id,
-                now,
-                author.map(|a| a.id),
-                event,
-                details.clone(),
-            )
-            .await?,
-        );
+    for event in &events {
+        ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
     }
     ticket_changed(db, settings, ticket, author, &events, summary, now).await?;
     Ok(ids)
 }
 
-/// Appends an entry to a ticket's timeline.
+/// Appends an entry to a ticket's timeline: the only writer of `ticket_events`.
 pub async fn record_event(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     at: DateTime<Utc>,
     actor_id: Option<i64>,
-    event: &str,
-    details: serde_json::Value,
+    event: &TicketEvent,
 ) -> ApiResult<i64> {
-    let details = match details {
-        serde_json::Value::Object(map) => {
-            serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-        }
-        other => other,
-    };
     let row = ticket_events::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
         actor_id: Set(actor_id),
-        event: Set(event.to_owned()),
-        internal: Set(event == "internal_note"),
-        details: Set(details.to_string()),
+        event: Set(event.name().to_owned()),
+        internal: Set(event.is_internal()),
+        details: Set(serde_json::Value::Object(event.details()).to_string()),
         ..Default::default()
     };
     // Only the id is read back (SQLite would read the whole row).
@@ -614,8 +599,7 @@ pub async fn timeline(
         .into_model::<EntryRow>()
         .all(&state.db)
         .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let actor = row.actor_id.zip(row.actor_email).map(|(id, email)| Actor {
                 id: UserId(id),
@@ -630,9 +614,9 @@ pub async fn timeline(
                     .and_then(Role::parse)
                     .unwrap_or_default(),
             });
-            entry(row.id, row.at, actor, row.event, &row.details)
+            entry(row.id, row.at, actor, &row.event, &row.details)
         })
-        .collect())
+        .collect()
 }
 
 /// A timeline entry with its actor's name, as [`timeline`] reads it.
@@ -662,7 +646,7 @@ pub async fn to_entries(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    Ok(events
+    events
         .into_iter()
         .map(|event| {
             let actor = event
@@ -673,27 +657,30 @@ pub async fn to_entries(
                     name: display_name(u),
                     role: Role::parse(&u.role).unwrap_or_default(),
                 });
-            entry(event.id, event.at, actor, event.event, &event.details)
+            entry(event.id, event.at, actor, &event.event, &event.details)
         })
-        .collect())
+        .collect()
 }
 
+/// A row of `ticket_events` as the API shows it. A row that does not read as a
+/// [`TicketEvent`] fails the answer (and is logged with its id) rather than vanish from
+/// the history.
 fn entry(
     id: i64,
     at: DateTime<Utc>,
     actor: Option<Actor>,
-    event: String,
+    event: &str,
     details: &str,
-) -> TimelineEntry {
-    let details = match serde_json::from_str(details) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    TimelineEntry {
+) -> ApiResult<TimelineEntry> {
+    let event = TicketEvent::from_parts(event, details).map_err(|error| {
+        ApiError::internal(format!(
+            "timeline entry {id} ({event}) does not read: {error}"
+        ))
+    })?;
+    Ok(TimelineEntry {
         id: EventId(id),
         at,
         actor,
         event,
-        details,
-    }
+    })
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use guichet_client::Client;
-use guichet_types::{Scope, TicketListQuery, TicketNumber, TicketStatus};
+use guichet_types::{Scope, TicketEvent, TicketListQuery, TicketNumber, TicketStatus};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{spawn, spawn_with, Backend, TestApp};
@@ -154,15 +154,15 @@ async fn files_go_up_and_come_back_unchanged(backend: Backend) {
     let timeline = claire.timeline(&ticket.number).await.expect("timeline");
     let added: Vec<_> = timeline
         .iter()
-        .filter(|e| e.event == "attachment_added")
+        .filter_map(|e| match &e.event {
+            TicketEvent::AttachmentAdded { attachment } => Some((e, attachment)),
+            _ => None,
+        })
         .collect();
     assert_eq!(added.len(), 2);
+    assert_eq!(added[0].1, &pdf);
     assert_eq!(
-        added[0].details["attachment"],
-        serde_json::to_value(&pdf).expect("json")
-    );
-    assert_eq!(
-        added[1].actor.as_ref().map(|a| a.id.0),
+        added[1].0.actor.as_ref().map(|a| a.id.0),
         Some(remi.me().await.expect("me").id.0)
     );
 }

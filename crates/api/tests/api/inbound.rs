@@ -6,7 +6,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use guichet_types::{
-    InboundOutcome, InboundResult, NewFollowup, RejectReason, TicketNumber, TicketStatus,
+    InboundOutcome, InboundResult, NewFollowup, RejectReason, TicketEvent, TicketNumber,
+    TicketStatus,
 };
 
 use crate::helpers::{spawn_with, Backend, TestApp, TOKEN_KEY};
@@ -136,13 +137,16 @@ async fn a_reply_by_mail_becomes_a_followup_once(backend: Backend) {
         }
     );
     let timeline = claire.timeline(&ticket.number).await.expect("timeline");
-    let followups: Vec<_> = timeline.iter().filter(|e| e.event == "followup").collect();
+    let followups: Vec<_> = timeline
+        .iter()
+        .filter_map(|e| match &e.event {
+            TicketEvent::Followup { body } => Some((e, body)),
+            _ => None,
+        })
+        .collect();
     assert_eq!(followups.len(), 2);
-    let by_mail = followups.last().expect("the reply");
-    assert_eq!(
-        by_mail.details["body"],
-        "Le câble est bien branché, toujours en panne."
-    );
+    let (by_mail, body) = followups.last().expect("the reply");
+    assert_eq!(*body, "Le câble est bien branché, toujours en panne.");
     assert_eq!(
         by_mail.actor.as_ref().map(|a| a.name.as_str()),
         Some("Claire Martin")

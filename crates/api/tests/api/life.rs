@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use guichet_client::{Client, ClientError};
 use guichet_types::{
-    CategoryId, Level, NewFollowup, Scope, ShareOutcome, TicketListQuery, TicketNumber,
-    TicketStatus, TicketUpdate,
+    CategoryId, Level, NewFollowup, Scope, ShareOutcome, TicketEvent, TicketListQuery,
+    TicketNumber, TicketStatus, TicketUpdate,
 };
 use serde_json::json;
 
@@ -49,7 +49,7 @@ async fn events(client: &Client, number: &TicketNumber) -> Vec<String> {
         .await
         .expect("timeline")
         .into_iter()
-        .map(|e| e.event)
+        .map(|e| e.event.name().to_owned())
         .collect()
 }
 
@@ -163,14 +163,14 @@ async fn a_ticket_lives_from_opening_to_rating(backend: Backend) {
         ]
     );
     let timeline = claire.timeline(&number).await.expect("timeline");
-    let rejection = timeline
+    let (rejection, reason) = timeline
         .iter()
-        .find(|e| e.event == "solution_rejected")
+        .find_map(|e| match &e.event {
+            TicketEvent::SolutionRejected { reason, .. } => Some((e, reason)),
+            _ => None,
+        })
         .expect("rejection");
-    assert_eq!(
-        rejection.details["reason"],
-        "Le câble est neuf, rien ne change."
-    );
+    assert_eq!(reason, "Le câble est neuf, rien ne change.");
     assert_eq!(
         rejection.actor.as_ref().map(|a| a.name.as_str()),
         Some("Claire Martin")
@@ -190,7 +190,7 @@ async fn internal_notes_never_reach_customers(backend: Backend) {
         internal: Some(true),
     };
     let entry = agent.add_followup(&number, &note).await.expect("note");
-    assert_eq!(entry.event, "internal_note");
+    assert!(matches!(entry.event, TicketEvent::InternalNote { .. }));
     assert_eq!(
         claire.ticket(&number).await.expect("get").status,
         TicketStatus::New,
@@ -751,7 +751,7 @@ async fn resolved_tickets_close_by_themselves(backend: Backend) {
         let timeline = claire.timeline(number).await.expect("timeline");
         let closings: Vec<_> = timeline
             .iter()
-            .filter(|e| e.event == "auto_closed")
+            .filter(|e| matches!(e.event, TicketEvent::AutoClosed { .. }))
             .collect();
         assert_eq!(closings.len(), 1, "closed once by one of the two instances");
         assert!(closings[0].actor.is_none());
@@ -942,12 +942,11 @@ async fn a_customers_answer_is_the_actor_of_the_move_it_causes(backend: Backend)
             .await
             .expect("timeline")
             .into_iter()
-            .filter(|e| e.event == "status_changed" && e.details["from"] != json!("new"))
-            .map(|e| {
-                (
-                    e.details["to"].as_str().unwrap_or_default().to_owned(),
-                    e.actor.map(|a| a.id.0),
-                )
+            .filter_map(|e| match e.event {
+                TicketEvent::StatusChanged { from, to } if from != TicketStatus::New => {
+                    Some((to.as_str().to_owned(), e.actor.map(|a| a.id.0)))
+                }
+                _ => None,
             })
             .collect();
         let by_claire: Vec<&(String, Option<i64>)> = moves
@@ -1023,14 +1022,16 @@ async fn the_demos_resolved_tickets_carry_their_solution(backend: Backend) {
     assert!(!resolved.is_empty(), "the demo has a resolved ticket");
     for ticket in resolved {
         let timeline = claire.timeline(&ticket.number).await.expect("timeline");
-        let solution = timeline
+        let (solution, body, to) = timeline
             .iter()
             .rev()
-            .find(|e| e.event == "solution_proposed")
+            .find_map(|e| match &e.event {
+                TicketEvent::SolutionProposed { body, to, .. } => Some((e, body, *to)),
+                _ => None,
+            })
             .unwrap_or_else(|| panic!("{}: no solution in {timeline:?}", ticket.number));
         assert_eq!(solution.actor.as_ref().map(|a| a.id), Some(agent_id));
-        let body = solution.details["body"].as_str().unwrap_or_default();
         assert!(body.len() > 40, "a real solution: {body}");
-        assert_eq!(solution.details["to"], json!("resolved"));
+        assert_eq!(to, TicketStatus::Resolved);
     }
 }

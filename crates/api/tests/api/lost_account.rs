@@ -95,7 +95,7 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
         );
     }
     let timeline = agent.timeline(&ticket.number).await.expect("timeline");
-    let events: Vec<&str> = timeline.iter().map(|e| e.event.as_str()).collect();
+    let events: Vec<&str> = timeline.iter().map(|e| e.event.name()).collect();
     assert_eq!(events, ["created"]);
 
     // Customers of the demo companies, referents included, never see it.

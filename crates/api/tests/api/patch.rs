@@ -1,7 +1,9 @@
 //! `PATCH /tickets/{number}`: the requester's notification choice, and assignment by agents
 //! (left out, `null`, an agent; taking a ticket by setting it in progress).
 use guichet_client::{Client, ClientError};
-use guichet_types::{CategoryId, Level, TicketNumber, TicketStatus, TicketUpdate, UserId};
+use guichet_types::{
+    CategoryId, Level, TicketEvent, TicketNumber, TicketStatus, TicketUpdate, UserId,
+};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 
@@ -57,8 +59,10 @@ async fn assignments(client: &Client, number: &TicketNumber) -> Vec<Option<i64>>
         .await
         .expect("timeline")
         .into_iter()
-        .filter(|e| e.event == "assigned")
-        .map(|e| e.details.get("assignee").and_then(|a| a["id"].as_i64()))
+        .filter_map(|e| match e.event {
+            TicketEvent::Assigned { assignee } => Some(assignee.map(|a| a.id.0)),
+            _ => None,
+        })
         .collect()
 }
 
@@ -305,7 +309,7 @@ async fn setting_an_unassigned_ticket_in_progress_takes_it(backend: Backend) {
     assert_eq!(taken.status, TicketStatus::InProgress);
     assert_eq!(taken.assignee.map(|a| a.id), Some(me.0));
     let timeline = agent.timeline(&number).await.expect("timeline");
-    let events: Vec<&str> = timeline.iter().map(|e| e.event.as_str()).collect();
+    let events: Vec<&str> = timeline.iter().map(|e| e.event.name()).collect();
     assert_eq!(events, ["created", "assigned", "status_changed"]);
     assert!(timeline[1..]
         .iter()

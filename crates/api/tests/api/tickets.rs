@@ -110,7 +110,7 @@ async fn a_customer_opens_a_ticket_and_finds_it(backend: Backend) {
     );
     let timeline = claire.timeline(&ticket.number).await.expect("timeline");
     assert_eq!(timeline.len(), 1);
-    assert_eq!(timeline[0].event, "created");
+    assert_eq!(timeline[0].event.name(), "created");
     assert_eq!(
         timeline[0].actor.as_ref().map(|a| a.name.as_str()),
         Some("Claire Martin")

@@ -34,7 +34,7 @@ pub fn DecideBox() -> impl IntoView {
         state.timeline.with(|loaded| match loaded {
             None => None,
             Some(Err(_)) => Some(None),
-            Some(Ok(entries)) => Some(pending_solution(entries, resolved).map(|entry| {
+            Some(Ok(entries)) => Some(pending_solution(entries, resolved).map(|(entry, body)| {
                 Proposal {
                     by: entry
                         .actor
@@ -42,12 +42,7 @@ pub fn DecideBox() -> impl IntoView {
                         .map(|a| a.name.clone())
                         .unwrap_or_default(),
                     at: entry.at.to_rfc3339(),
-                    body: entry
-                        .details
-                        .get("body")
-                        .and_then(|b| b.as_str())
-                        .unwrap_or_default()
-                        .to_owned(),
+                    body: body.to_owned(),
                 }
             })),
         })

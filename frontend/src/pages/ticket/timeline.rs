@@ -1,4 +1,4 @@
-use guichet_types::{AttachmentInfo, TicketStatus, TimelineEntry};
+use guichet_types::{AttachmentInfo, TicketEvent, TicketStatus, TimelineEntry};
 use leptos::prelude::*;
 
 use super::{
@@ -78,9 +78,9 @@ fn TimelineItem(
     let at = entry.at.to_rfc3339();
     let shown_at = at.clone();
     let staff = entry.actor.as_ref().is_some_and(|a| a.role.is_staff());
-    let internal = entry.event == "internal_note";
-    let solution = entry.event == "solution_proposed";
-    let mut class = format!("event event-{}", entry.event);
+    let internal = entry.event.is_internal();
+    let solution = matches!(entry.event, TicketEvent::SolutionProposed { .. });
+    let mut class = format!("event event-{}", entry.event.name());
     if let Some(outcome) = outcome {
         class.push_str(match outcome {
             SolutionOutcome::Pending => " solution-pending",
