@@ -26,11 +26,16 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
-  const errors = watchForFaults(context);
+  const excused = [];
+  const errors = watchForFaults(context, excused);
   return {
     context,
     page,
     errors,
+    /** A fault the test causes on purpose (e.g. a dropped upload): `pattern` matches its line. */
+    excuse(pattern) {
+      excused.push(pattern);
+    },
     /** Closes the browser, then fails the test if any page of it met a fault. */
     async close() {
       await context.close();
@@ -47,27 +52,31 @@ export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, 
  * outside the API). The API's 4xx answers are expected (a refused form, a missing ticket)
  * and ignored, as are the browser's own "Failed to load resource" lines, which repeat them.
  */
-function watchForFaults(context) {
+function watchForFaults(context, excused) {
   const errors = [];
+  const fault = (line) => {
+    if (!excused.some((pattern) => pattern.test(line))) errors.push(line);
+  };
   const isApi = (url) => new URL(url).pathname.startsWith('/api/');
   const watch = (page) => {
-    page.on('pageerror', (error) => errors.push(`page error: ${error}`));
+    page.on('pageerror', (error) => fault(`page error: ${error}`));
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        errors.push(`console: ${message.text()}`);
+        fault(`console: ${message.text()}`);
       }
     });
     page.on('response', (response) => {
       const status = response.status();
       if (status >= 500 || (status >= 400 && !isApi(response.url()))) {
-        errors.push(`${status} ${response.request().method()} ${response.url()}`);
+        fault(`${status} ${response.request().method()} ${response.url()}`);
       }
     });
     page.on('requestfailed', (request) => {
-      // An aborted request is one the page no longer wanted (it navigated away).
+      // An aborted request is one the page no longer wanted (it navigated away); a blob: URL
+      // is the page's own object, revoked when it is no longer shown, not a file of the server.
       const failure = request.failure()?.errorText ?? '';
-      if (!failure.includes('ERR_ABORTED')) {
-        errors.push(`failed ${request.method()} ${request.url()}: ${failure}`);
+      if (!failure.includes('ERR_ABORTED') && /^https?:/.test(request.url())) {
+        fault(`failed ${request.method()} ${request.url()}: ${failure}`);
       }
     });
   };

@@ -60,7 +60,12 @@ pub fn start(state: Data<AppState>) -> Jobs {
 type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;
 
 /// Runs `run` every `every`; a failed run is logged and retried at the next tick.
-fn periodic(name: &'static str, every: Duration, state: Data<AppState>, run: Run) -> JoinHandle<()> {
+fn periodic(
+    name: &'static str,
+    every: Duration,
+    state: Data<AppState>,
+    run: Run,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
