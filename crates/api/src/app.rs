@@ -25,7 +25,7 @@ where
             .service(auth::recovery_routes::inspect_password_link)
             .service(auth::recovery_routes::confirm_password_reset)
             .service(auth::recovery_routes::request_access)
-            .service(auth::recovery_routes::request_account_recovery)
+            .service(tickets::routes::request_account_recovery)
             .service(accounts::routes::me)
             .service(accounts::routes::update_me)
             .service(accounts::routes::categories)
@@ -83,11 +83,15 @@ pub fn build(
     let query_errors = web::QueryConfig::default().error_handler(|error, _| {
         ApiError::field("query", "invalid_type", &error.to_string()).into()
     });
+    // A path segment of the wrong shape (a malformed ticket number, an id that is not a
+    // number) names nothing that exists: 404, as for a missing ticket.
+    let path_errors = web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into());
     let (app, mut openapi) =
         routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     crate::openapi::complete(&mut openapi);
     app.app_data(state)
         .app_data(query_errors)
+        .app_data(path_errors)
         // Only `POST /inbound-email` reads a whole raw body; JSON has its own limit.
         .app_data(inbound::routes::raw_mail_limit())
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi))

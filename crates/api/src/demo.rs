@@ -16,7 +16,7 @@ use crate::entities::{
     announcements, assets, categories, companies, company_contacts, tickets, users,
 };
 use crate::error::ApiResult;
-use crate::tickets::{number, search, service::record_event};
+use crate::tickets::{number, search, timeline::record_event};
 
 pub const DEMO_PASSWORD: &str = "Demo-Guichet-2026!";
 

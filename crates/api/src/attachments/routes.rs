@@ -11,7 +11,7 @@ use actix_web::http::header::{self, ContentDisposition, HeaderMap};
 use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::stream::{Stream, StreamExt};
-use guichet_types::{AttachmentInfo, Problem};
+use guichet_types::{AttachmentInfo, Problem, TicketNumber};
 
 use super::service;
 use super::storage::StorageKey;
@@ -19,7 +19,6 @@ use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
 use crate::openapi::NotSignedIn;
 use crate::state::AppState;
-use crate::tickets::routes::parse_number;
 
 /// Room for the multipart framing around the file: boundaries, part headers, small fields.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -75,7 +74,7 @@ pub struct FileBytes(Vec<u8>);
 pub async fn upload(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
@@ -91,11 +90,11 @@ pub async fn upload(
 async fn receive(
     state: &AppState,
     user: &SessionUser,
-    number: &str,
+    number: &TicketNumber,
     headers: &HeaderMap,
     body: SharedBody,
 ) -> ApiResult<AttachmentInfo> {
-    let ticket = service::ticket_taking_files(state, user, &parse_number(number)?).await?;
+    let ticket = service::ticket_taking_files(state, user, number).await?;
     let limit = state.settings.attachment_max_bytes;
     if declared_length(headers).is_some_and(|length| length > body.cap) {
         return Err(too_large(limit));
@@ -227,11 +226,9 @@ impl Stream for SharedBody {
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
 ) -> ApiResult<web::Json<Vec<AttachmentInfo>>> {
-    Ok(web::Json(
-        service::list(&state, &user, &parse_number(&number)?).await?,
-    ))
+    Ok(web::Json(service::list(&state, &user, &number).await?))
 }
 
 /// Download a file, under its original name.
@@ -255,10 +252,10 @@ pub async fn list(
 pub async fn download(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.parse().map_err(|_| ApiError::NotFound)?;
-    let attachment = service::find_visible(&state, &user, id).await?;
+    let id = id.into_inner();
+    let attachment = service::visible_attachment(&state, &user, id).await?;
     let key = StorageKey::parse(&attachment.storage_key).ok_or_else(|| {
         ApiError::internal(format!("attachment {id} has a malformed storage key"))
     })?;

@@ -17,7 +17,8 @@ use crate::auth::SessionUser;
 use crate::entities::{attachments, tickets};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tickets::{queries, service::record_and_notify};
+use crate::tickets::timeline::{attachment_info, record_and_notify};
+use crate::tickets::visibility::{find_visible, Lock, TicketKey};
 
 const FILE_NAME_MAX_CHARS: usize = 255;
 const FALLBACK_FILE_NAME: &str = "file";
@@ -28,9 +29,7 @@ pub async fn ticket_taking_files(
     user: &SessionUser,
     number: &TicketNumber,
 ) -> ApiResult<tickets::Model> {
-    let ticket = queries::find_visible(&state.db, user, number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let ticket = find_visible(&state.db, user, number, Lock::No).await?;
     if ticket.status == TicketStatus::Closed.as_str() {
         return Err(ApiError::InvalidTransition(TicketStatus::Closed));
     }
@@ -134,7 +133,7 @@ async fn record(
     if touched.rows_affected == 0 {
         return Err(ApiError::InvalidTransition(TicketStatus::Closed));
     }
-    let info = info(row.insert(&txn).await?);
+    let info = attachment_info(row.insert(&txn).await?);
     let event = TicketEvent::AttachmentAdded {
         attachment: info.clone(),
     };
@@ -150,21 +149,19 @@ pub async fn list(
     user: &SessionUser,
     number: &TicketNumber,
 ) -> ApiResult<Vec<AttachmentInfo>> {
-    let ticket = queries::find_visible(&state.db, user, number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let ticket = find_visible(&state.db, user, number, Lock::No).await?;
     Ok(attachments::Entity::find()
         .filter(attachments::Column::TicketId.eq(ticket.id))
         .order_by_asc(attachments::Column::Id)
         .all(&state.db)
         .await?
         .into_iter()
-        .map(info)
+        .map(attachment_info)
         .collect())
 }
 
 /// The attachment `id`, if `user` may see its ticket.
-pub async fn find_visible(
+pub async fn visible_attachment(
     state: &AppState,
     user: &SessionUser,
     id: i64,
@@ -173,26 +170,15 @@ pub async fn find_visible(
         .one(&state.db)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let ticket = tickets::Entity::find_by_id(attachment.ticket_id)
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let number = TicketNumber::try_from(ticket.number)
-        .map_err(|_| ApiError::internal(format!("ticket {} has a bad number", ticket.id)))?;
     // Visibility is the ticket's, decided in one place.
-    queries::find_visible(&state.db, user, &number)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    find_visible(
+        &state.db,
+        user,
+        TicketKey::Id(attachment.ticket_id),
+        Lock::No,
+    )
+    .await?;
     Ok(attachment)
-}
-
-pub fn info(row: attachments::Model) -> AttachmentInfo {
-    AttachmentInfo {
-        id: row.id,
-        file_name: row.file_name,
-        size: u64::try_from(row.size).unwrap_or_default(),
-        content_type: row.content_type,
-    }
 }
 
 /// The uploaded name, kept for display and download only: no directories (`/` or `\`), no

@@ -1,7 +1,5 @@
-//! Sign-in, access and refresh tokens, password rules, throttling, accounts by email (and
-//! the lost-account form), and the `AuthUser` extractor every protected handler takes.
+//! Sign-in, access and refresh tokens, password rules, throttling, accounts by email, and the `AuthUser` extractor every protected handler takes.
 pub mod extractor;
-pub mod lost_account;
 pub mod password;
 pub mod recovery;
 pub mod recovery_routes;

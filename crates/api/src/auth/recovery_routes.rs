@@ -1,27 +1,22 @@
 //! HTTP layer of accounts by email: `/auth/password-reset`, `/auth/password-reset/inspect`,
-//! `/auth/password-reset/confirm`, `/access-requests` and `/account-recovery-requests`.
+//! `/auth/password-reset/confirm`, and `/access-requests` (the lost-account form,
+//! `/account-recovery-requests`, opens a ticket: `tickets::lost_account`).
 //!
 //! The password-reset and access requests store the request and answer 202; the
 //! `account_mail` job acts on it. Whether the address has an account, is known, or is
 //! throttled changes neither the answer nor its timing, and a crash after the answer loses
-//! nothing. The lost-account request depends on no address, so it does its work before
-//! answering, and says when it is throttled.
+//! nothing.
 use actix_web::{http::header, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
-    AccessRequest, AccountRecoveryRequest, Locale, PasswordLinkAccount, PasswordLinkToken,
-    PasswordResetConfirm, PasswordResetRequest, Problem,
+    AccessRequest, Locale, PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm,
+    PasswordResetRequest, Problem,
 };
 
-use super::{lost_account, recovery};
+use super::recovery;
+use super::throttle::client_ip;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
 use crate::state::AppState;
-
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
-}
 
 /// The language of a new account's mail: English when the browser prefers it.
 fn preferred_locale(req: &HttpRequest) -> Locale {
@@ -131,33 +126,5 @@ pub async fn request_access(
 ) -> ApiResult<HttpResponse> {
     let locale = preferred_locale(&req);
     recovery::request_access(&state, &body.0, &client_ip(&req), locale).await?;
-    Ok(HttpResponse::Accepted().finish())
-}
-
-/// Tell the support team that one's support account is lost, without signing in.
-///
-/// For someone who lost their sign-in address and everything that would recover it (seed
-/// 001). The support team gets a ticket (a request in the company "Demandes sans compte")
-/// listing every submitted detail, and the new-ticket mail at the support address; they
-/// contact the person. The person cannot follow the ticket, so the answer has no body. At
-/// most 5 requests per client address within an hour are taken; past that, 429.
-#[utoipa::path(
-    tag = "auth",
-    request_body = AccountRecoveryRequest,
-    responses(
-        (status = 202, description = "Accepted: the support team has the ticket and will contact the person"),
-        (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every invalid member, named: `full_name` and `company_name` (one line, 1 to 200 characters), `email`, `phone` (optional; digits, spaces and `+ ( ) . - /`, at most 40), `message` (1 to 5000 characters); nothing is written", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this client; nothing is written", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-    )
-)]
-#[post("/account-recovery-requests")]
-pub async fn request_account_recovery(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: ValidJson<AccountRecoveryRequest>,
-) -> ApiResult<HttpResponse> {
-    lost_account::request(&state, body.0, &client_ip(&req)).await?;
     Ok(HttpResponse::Accepted().finish())
 }

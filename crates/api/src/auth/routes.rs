@@ -30,10 +30,7 @@ pub async fn login(
     req: HttpRequest,
     body: ValidJson<LoginRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let ip = super::throttle::client_ip(&req);
     Ok(web::Json(service::login(&state, body.0, &ip).await?))
 }
 

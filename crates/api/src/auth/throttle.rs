@@ -40,6 +40,13 @@ const KEPT_MINUTES: i64 = 60;
 /// The window of the per-address sign-in limit, whose count is a setting.
 pub const SIGN_IN_ADDRESS_WINDOW_MINUTES: i64 = 15;
 
+/// The client address of a request, the key of its per-address limits.
+pub fn client_ip(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
 /// The sign-in limits of one attempt: the account's, then the client address's.
 pub fn sign_in_keys(email: &str, ip: &str, address_max: u64) -> [(String, Limit); 2] {
     [

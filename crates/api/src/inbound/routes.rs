@@ -123,9 +123,9 @@ pub async fn list_rejected(
 pub async fn rejected_raw(
     state: web::Data<AppState>,
     user: AuthUser,
-    id: web::Path<String>,
+    id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let id = id.into_inner();
     let raw = super::rejected::raw(&state, &user, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/octet-stream")

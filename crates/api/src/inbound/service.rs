@@ -30,8 +30,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::notifications::reply_address;
 use crate::notifications::ticket_mail::Author;
 use crate::state::AppState;
-use crate::tickets::service::{self as ticket_service, FromMail, Opening};
-use crate::tickets::{life, queries};
+use crate::tickets::actions::add_mail_reply;
+use crate::tickets::open::{self as ticket_open, FromMail, Opening};
+use crate::tickets::visibility::{find_visible, Lock};
 
 /// The largest mail taken: room for several attachments at the default size limit.
 pub const INBOUND_MAX_BYTES: usize = 25 * 1024 * 1024;
@@ -268,11 +269,10 @@ async fn reply(
     let Some(user) = author(state, sender, ticket.as_ref()).await? else {
         return Ok(Verdict::Rejected(RejectReason::UnknownSender));
     };
-    if queries::find_visible(&state.db, &user, &number)
-        .await?
-        .is_none()
-    {
-        return Ok(Verdict::Rejected(RejectReason::NotAllowed));
+    match find_visible(&state.db, &user, &number, Lock::No).await {
+        Ok(_) => {}
+        Err(ApiError::NotFound) => return Ok(Verdict::Rejected(RejectReason::NotAllowed)),
+        Err(error) => return Err(error),
     }
     let text = match new_text(message) {
         Ok(text) => text,
@@ -285,7 +285,7 @@ async fn reply(
     if text.is_none() && stored.is_empty() {
         return Ok(Verdict::Rejected(RejectReason::Empty));
     }
-    let written = life::add_mail_reply(
+    let written = add_mail_reply(
         state,
         &user,
         &number,
@@ -392,7 +392,7 @@ async fn new_ticket(
         on_behalf_of: None,
         by_mail: Some(true),
     };
-    match ticket_service::open(state, opening, Author::from(&user), created, from_mail).await {
+    match ticket_open::open(state, opening, Author::from(&user), created, from_mail).await {
         Ok(ticket) => {
             let number = TicketNumber::try_from(ticket.number)
                 .map_err(|_| ApiError::internal("malformed ticket number"))?;

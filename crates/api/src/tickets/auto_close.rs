@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::service::record_and_notify;
+use super::timeline::record_and_notify;
 use crate::entities::tickets;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use guichet_types::{
-    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Role, Satisfaction,
-    Ticket, TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
+    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Satisfaction, Ticket,
+    TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
 };
 use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
@@ -16,86 +16,11 @@ use sea_orm::{
 
 use super::cursor::Cursor;
 use super::search;
+use super::visibility::Reach;
 use crate::accounts::categories::CategoryCache;
 use crate::auth::extractor::person_name;
-use crate::auth::SessionUser;
 use crate::entities::{assets, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
-
-/// The tickets `user` may see at all: the ones they requested or that were shared with them,
-/// their company's for a referent, every ticket for the support team. The same sets as a
-/// list's [`Reach`], all of them at once.
-pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
-    let reaches = match (user.role, user.company_id) {
-        (Role::Agent | Role::Admin, _) => return Condition::all(),
-        (Role::Referent, Some(company)) => {
-            vec![Reach::RequestedOrShared(user.id), Reach::Company(company)]
-        }
-        _ => vec![Reach::RequestedOrShared(user.id)],
-    };
-    reaches
-        .iter()
-        .flat_map(|reach| reach.branches(backend))
-        .fold(Condition::any(), Condition::add)
-}
-
-/// The ticket `number` if `user` may see it; `None` whether it is hidden or absent.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    number: &TicketNumber,
-) -> ApiResult<Option<tickets::Model>> {
-    Ok(tickets::Entity::find()
-        .filter(tickets::Column::Number.eq(number.as_str()))
-        .filter(visible_to(user, db.get_database_backend()))
-        .one(db)
-        .await?)
-}
-
-/// The tickets a list may show, as sets that are each found through an index of their own
-/// (a single ticket is looked up through all the sets its reader may see: [`visible_to`]).
-pub enum Reach {
-    Everything,
-    Company(i64),
-    AssignedTo(i64),
-    /// Requested by the user, or shared with them.
-    RequestedOrShared(i64),
-}
-
-impl Reach {
-    /// The sets, to be OR-ed. Each one gets every filter of the list, so that PostgreSQL
-    /// plans each on its own index (a filter outside an OR with a sub-query read every open
-    /// ticket: docs/BENCHMARKS.md).
-    fn branches(&self, backend: DbBackend) -> Vec<Condition> {
-        let one = |expr: SimpleExpr| vec![Condition::all().add(expr)];
-        match *self {
-            Reach::Everything => vec![Condition::all()],
-            Reach::Company(company) => one(tickets::Column::CompanyId.eq(company)),
-            Reach::AssignedTo(user) => one(tickets::Column::AssigneeId.eq(user)),
-            Reach::RequestedOrShared(user) => {
-                let shared = match backend {
-                    // An array computed once, so that the primary key finds the rows; an
-                    // `IN (sub-query)` under an OR is checked row by row instead.
-                    DbBackend::Postgres => Expr::cust_with_values(
-                        r#""tickets"."id" = ANY(ARRAY(SELECT "ticket_id" FROM "ticket_watchers" WHERE "user_id" = $1))"#,
-                        [user],
-                    ),
-                    _ => tickets::Column::Id.in_subquery(
-                        Query::select()
-                            .column(ticket_watchers::Column::TicketId)
-                            .from(ticket_watchers::Entity)
-                            .and_where(ticket_watchers::Column::UserId.eq(user))
-                            .to_owned(),
-                    ),
-                };
-                vec![
-                    Condition::all().add(tickets::Column::RequesterId.eq(user)),
-                    Condition::all().add(shared),
-                ]
-            }
-        }
-    }
-}
 
 /// A validated list request.
 pub struct ListFilter {
@@ -239,35 +164,12 @@ async fn searched(
     rows_of(db, reach, &conditions, sort, limit).await
 }
 
-/// The row of ticket `number` if `user` may see it; `None` whether it is hidden or absent.
-pub async fn find_visible_row(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    number: &TicketNumber,
-) -> ApiResult<Option<TicketRow>> {
-    let mut page = page_of(
-        Condition::all()
-            .add(tickets::Column::Number.eq(number.as_str()))
-            .add(visible_to(user, db.get_database_backend())),
-    );
+/// The ticket resource's row of the ticket `condition` selects (one, or none), its names
+/// included: [`super::visibility::visible`] says which ticket a caller may read.
+pub async fn row(db: &impl ConnectionTrait, condition: Condition) -> ApiResult<Option<TicketRow>> {
+    let mut page = page_of(condition);
     page.limit(1);
     Ok(with_names(db, page, &[]).await?.pop())
-}
-
-/// The id of ticket `number` if `user` may see it.
-pub async fn find_visible_id(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    number: &TicketNumber,
-) -> ApiResult<Option<i64>> {
-    Ok(tickets::Entity::find()
-        .select_only()
-        .column(tickets::Column::Id)
-        .filter(tickets::Column::Number.eq(number.as_str()))
-        .filter(visible_to(user, db.get_database_backend()))
-        .into_tuple()
-        .one(db)
-        .await?)
 }
 
 /// The resource of ticket `id`, in two statements.

@@ -3,12 +3,14 @@ use std::collections::HashMap;
 
 use actix_web::{delete, get, http::header, patch, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
-    ApproveRequest, Level, NewFollowup, NewTicket, Problem, ReasonRequest, SatisfactionRequest,
-    Scope, ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketKind, TicketNumber,
-    TicketPage, TicketSort, TicketUpdate, TimelineEntry,
+    AccountRecoveryRequest, ApproveRequest, Level, NewFollowup, NewTicket, Problem, ReasonRequest,
+    SatisfactionRequest, Scope, ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketKind,
+    TicketNumber, TicketPage, TicketSort, TicketUpdate, TimelineEntry,
 };
 
-use super::{life, service};
+use super::lost_account;
+use super::{actions, change, open, read, sharing};
+use crate::auth::throttle::client_ip;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Answer, IdempotencyKey};
@@ -21,7 +23,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 #[expect(
     dead_code,
-    reason = "documents the query string, which is parsed leniently by service::parse_list_query"
+    reason = "documents the query string, which is parsed leniently by read::parse_list_query"
 )]
 pub struct ListParams {
     /// Comma-separated statuses, e.g. `new,in_progress`.
@@ -59,11 +61,6 @@ pub struct ListParams {
     limit: Option<u64>,
 }
 
-/// A ticket number from a path; a malformed one is a ticket that does not exist.
-pub(crate) fn parse_number(raw: &str) -> ApiResult<TicketNumber> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 /// Open a ticket.
 ///
 /// Customers open tickets for themselves; agents name the customer with `requester_id`.
@@ -93,7 +90,7 @@ pub async fn create(
     body: ValidJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
     let answer = idempotency::once(&state, user.id, "tickets.create", &key, &body.0, || async {
-        let ticket = service::create(&state, &user, body.0.clone()).await?;
+        let ticket = open::create(&state, &user, body.0.clone()).await?;
         Ok(Answer {
             status: 201,
             body: serde_json::to_value(ticket).map_err(ApiError::internal)?,
@@ -128,8 +125,8 @@ pub async fn list(
     user: AuthUser,
     query: web::Query<HashMap<String, String>>,
 ) -> ApiResult<web::Json<TicketPage>> {
-    let query = service::parse_list_query(&query).map_err(ApiError::Validation)?;
-    Ok(web::Json(service::list(&state, &user, query).await?))
+    let query = read::parse_list_query(&query).map_err(ApiError::Validation)?;
+    Ok(web::Json(read::list(&state, &user, query).await?))
 }
 
 /// One ticket. A ticket the caller may not see is a 404, like one that does not exist.
@@ -149,9 +146,9 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
 ) -> ApiResult<HttpResponse> {
-    let versioned = life::get(&state, &user, &parse_number(&number)?).await?;
+    let versioned = read::get(&state, &user, &number).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, versioned.etag()))
         .json(versioned.ticket))
@@ -173,10 +170,10 @@ pub async fn get(
 pub async fn timeline(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
 ) -> ApiResult<web::Json<Vec<TimelineEntry>>> {
     Ok(web::Json(
-        service::timeline(&state, &user, &parse_number(&number)?).await?,
+        super::timeline::timeline(&state, &user, &number).await?,
     ))
 }
 
@@ -217,14 +214,13 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
 pub async fn add_followup(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     key: IdempotencyKey,
     body: ValidJson<NewFollowup>,
 ) -> ApiResult<HttpResponse> {
-    let number = parse_number(&number)?;
     let scope = format!("followups:{number}");
     let answer = idempotency::once(&state, user.id, &scope, &key, &body.0, || async {
-        let entry = life::add_followup(&state, &user, &number, body.0.clone()).await?;
+        let entry = actions::add_followup(&state, &user, &number, body.0.clone()).await?;
         Ok(Answer {
             status: 201,
             body: serde_json::to_value(entry).map_err(ApiError::internal)?,
@@ -269,13 +265,12 @@ pub async fn add_followup(
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     req: HttpRequest,
     body: ValidJson<TicketUpdate>,
 ) -> ApiResult<HttpResponse> {
-    let number = parse_number(&number)?;
     let if_match = parse_if_match(&req)?;
-    let versioned = life::update(&state, &user, &number, body.0, if_match).await?;
+    let versioned = change::update(&state, &user, &number, body.0, if_match).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, versioned.etag()))
         .json(versioned.ticket))
@@ -299,11 +294,11 @@ pub async fn update(
 pub async fn propose_solution(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<SolutionRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::propose_solution(&state, &user, &parse_number(&number)?, body.0.body).await?,
+        actions::propose_solution(&state, &user, &number, body.0.body).await?,
     ))
 }
 
@@ -324,11 +319,11 @@ pub async fn propose_solution(
 pub async fn approve_solution(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<ApproveRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::approve_solution(&state, &user, &parse_number(&number)?, body.0.comment).await?,
+        actions::approve_solution(&state, &user, &number, body.0.comment).await?,
     ))
 }
 
@@ -350,11 +345,11 @@ pub async fn approve_solution(
 pub async fn reject_solution(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::reject_solution(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+        actions::reject_solution(&state, &user, &number, body.0.reason).await?,
     ))
 }
 
@@ -377,11 +372,11 @@ pub async fn reject_solution(
 pub async fn withdraw(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::withdraw(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+        actions::withdraw(&state, &user, &number, body.0.reason).await?,
     ))
 }
 
@@ -404,11 +399,11 @@ pub async fn withdraw(
 pub async fn reopen(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::reopen(&state, &user, &parse_number(&number)?, body.0.reason).await?,
+        actions::reopen(&state, &user, &number, body.0.reason).await?,
     ))
 }
 
@@ -432,10 +427,10 @@ pub async fn reopen(
 pub async fn share(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<ShareRequest>,
 ) -> ApiResult<HttpResponse> {
-    let outcome = life::share(&state, &user, &parse_number(&number)?, &body.0.email).await?;
+    let outcome = sharing::share(&state, &user, &number, &body.0.email).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
 
@@ -457,10 +452,10 @@ pub async fn share(
 pub async fn unshare(
     state: web::Data<AppState>,
     user: AuthUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(TicketNumber, String)>,
 ) -> ApiResult<HttpResponse> {
     let (number, email) = path.into_inner();
-    life::unshare(&state, &user, &parse_number(&number)?, &email).await?;
+    sharing::unshare(&state, &user, &number, &email).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -483,10 +478,38 @@ pub async fn unshare(
 pub async fn rate(
     state: web::Data<AppState>,
     user: AuthUser,
-    number: web::Path<String>,
+    number: web::Path<TicketNumber>,
     body: ValidJson<SatisfactionRequest>,
 ) -> ApiResult<web::Json<Ticket>> {
     Ok(web::Json(
-        life::rate(&state, &user, &parse_number(&number)?, body.0).await?,
+        actions::rate(&state, &user, &number, body.0).await?,
     ))
+}
+
+/// Tell the support team that one's support account is lost, without signing in.
+///
+/// For someone who lost their sign-in address and everything that would recover it (seed
+/// 001). The support team gets a ticket (a request in the company "Demandes sans compte")
+/// listing every submitted detail, and the new-ticket mail at the support address; they
+/// contact the person. The person cannot follow the ticket, so the answer has no body. At
+/// most 5 requests per client address within an hour are taken; past that, 429.
+#[utoipa::path(
+    tag = "auth",
+    request_body = AccountRecoveryRequest,
+    responses(
+        (status = 202, description = "Accepted: the support team has the ticket and will contact the person"),
+        (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid member, named: `full_name` and `company_name` (one line, 1 to 200 characters), `email`, `phone` (optional; digits, spaces and `+ ( ) . - /`, at most 40), `message` (1 to 5000 characters); nothing is written", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this client; nothing is written", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/account-recovery-requests")]
+pub async fn request_account_recovery(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<AccountRecoveryRequest>,
+) -> ApiResult<HttpResponse> {
+    lost_account::request(&state, body.0, &client_ip(&req)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }

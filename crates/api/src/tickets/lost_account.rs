@@ -15,12 +15,12 @@ use guichet_types::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::throttle;
+use super::open::{open, FromMail, Opening};
+use crate::auth::throttle;
 use crate::entities::{categories, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::ticket_mail::Author;
 use crate::state::AppState;
-use crate::tickets::service::{open, FromMail, Opening};
 
 /// Opens the support team's ticket for `request`, sent from the client address `ip`;
 /// 429 past [`throttle::ACCOUNT_RECOVERY`] requests from that address.

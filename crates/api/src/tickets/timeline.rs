@@ -1,0 +1,210 @@
+//! The timeline: [`record_event`], the only writer of `ticket_events`, with the mails each
+//! event sends, and reading the history back as the API shows it.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use guichet_types::{
+    Actor, AttachmentInfo, EventId, Role, TicketEvent, TicketNumber, TimelineEntry, UserId,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef, Set,
+};
+
+use super::visibility::{find_visible, Lock};
+use crate::auth::extractor::{display_name, person_name};
+use crate::auth::SessionUser;
+use crate::config::Settings;
+use crate::entities::{attachments, ticket_events, tickets, users};
+use crate::error::{ApiError, ApiResult};
+use crate::notifications::templates::Summary;
+use crate::notifications::ticket_mail::{ticket_changed, Author};
+use crate::state::AppState;
+
+/// Appends `events` to the ticket's timeline and writes the mails that announce them, in
+/// the caller's transaction. `ticket` is the ticket as the change left it.
+pub async fn record_and_notify(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    ticket: &tickets::Model,
+    author: Option<&SessionUser>,
+    now: DateTime<Utc>,
+    events: Vec<TicketEvent>,
+) -> ApiResult<Vec<i64>> {
+    let author = author.map(Author::from);
+    record_and_notify_as(db, settings, ticket, author, None, now, events).await
+}
+
+/// [`record_and_notify`] for an author who is not a signed-in caller, and with the summary
+/// of a new ticket for the mails announcing it.
+pub async fn record_and_notify_as(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    ticket: &tickets::Model,
+    author: Option<Author<'_>>,
+    summary: Option<&Summary<'_>>,
+    now: DateTime<Utc>,
+    events: Vec<TicketEvent>,
+) -> ApiResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for event in &events {
+        ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
+    }
+    ticket_changed(db, settings, ticket, author, &events, summary, now).await?;
+    Ok(ids)
+}
+
+/// Appends an entry to a ticket's timeline: the only writer of `ticket_events`.
+pub async fn record_event(
+    db: &impl ConnectionTrait,
+    ticket_id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    event: &TicketEvent,
+) -> ApiResult<i64> {
+    let row = ticket_events::ActiveModel {
+        ticket_id: Set(ticket_id),
+        at: Set(at),
+        actor_id: Set(actor_id),
+        event: Set(event.name().to_owned()),
+        internal: Set(event.is_internal()),
+        details: Set(serde_json::Value::Object(event.details()).to_string()),
+        ..Default::default()
+    };
+    // Only the id is read back (SQLite would read the whole row).
+    Ok(ticket_events::Entity::insert(row)
+        .exec(db)
+        .await?
+        .last_insert_id)
+}
+
+/// The ticket's history, oldest first; customers get its public part only.
+pub async fn timeline(
+    state: &AppState,
+    user: &SessionUser,
+    number: &TicketNumber,
+) -> ApiResult<Vec<TimelineEntry>> {
+    let ticket_id = find_visible(&state.db, user, number, Lock::No).await?.id;
+    // The actors are joined rather than read by a second query.
+    let actor: RelationDef = ticket_events::Entity::belongs_to(users::Entity)
+        .from(ticket_events::Column::ActorId)
+        .to(users::Column::Id)
+        .into();
+    let mut query = ticket_events::Entity::find()
+        .select_only()
+        .columns([
+            ticket_events::Column::Id,
+            ticket_events::Column::At,
+            ticket_events::Column::ActorId,
+            ticket_events::Column::Event,
+            ticket_events::Column::Details,
+        ])
+        .column_as(users::Column::FirstName, "actor_first_name")
+        .column_as(users::Column::LastName, "actor_last_name")
+        .column_as(users::Column::Email, "actor_email")
+        .column_as(users::Column::Role, "actor_role")
+        .join(JoinType::LeftJoin, actor)
+        .filter(ticket_events::Column::TicketId.eq(ticket_id));
+    if !user.is_staff() {
+        query = query.filter(ticket_events::Column::Internal.eq(false));
+    }
+    let rows = query
+        .order_by_asc(ticket_events::Column::Id)
+        .into_model::<EntryRow>()
+        .all(&state.db)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let actor = row.actor_id.zip(row.actor_email).map(|(id, email)| Actor {
+                id: UserId(id),
+                name: person_name(
+                    row.actor_first_name.as_deref().unwrap_or_default(),
+                    row.actor_last_name.as_deref().unwrap_or_default(),
+                    &email,
+                ),
+                role: row
+                    .actor_role
+                    .as_deref()
+                    .and_then(Role::parse)
+                    .unwrap_or_default(),
+            });
+            entry(row.id, row.at, actor, &row.event, &row.details)
+        })
+        .collect()
+}
+
+/// A timeline entry with its actor's name, as [`timeline`] reads it.
+#[derive(FromQueryResult)]
+struct EntryRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    event: String,
+    details: String,
+    actor_first_name: Option<String>,
+    actor_last_name: Option<String>,
+    actor_email: Option<String>,
+    actor_role: Option<String>,
+}
+
+/// Timeline entries of `events`, their actors loaded in one query.
+pub async fn to_entries(
+    db: &impl ConnectionTrait,
+    events: Vec<ticket_events::Model>,
+) -> ApiResult<Vec<TimelineEntry>> {
+    let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+    let actors: HashMap<i64, users::Model> = users::Entity::find()
+        .filter(users::Column::Id.is_in(actor_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    events
+        .into_iter()
+        .map(|event| {
+            let actor = event
+                .actor_id
+                .and_then(|id| actors.get(&id))
+                .map(|u| Actor {
+                    id: UserId(u.id),
+                    name: display_name(u),
+                    role: Role::parse(&u.role).unwrap_or_default(),
+                });
+            entry(event.id, event.at, actor, &event.event, &event.details)
+        })
+        .collect()
+}
+
+/// A row of `ticket_events` as the API shows it. A row that does not read as a
+/// [`TicketEvent`] fails the answer (and is logged with its id) rather than vanish from
+/// the history.
+fn entry(
+    id: i64,
+    at: DateTime<Utc>,
+    actor: Option<Actor>,
+    event: &str,
+    details: &str,
+) -> ApiResult<TimelineEntry> {
+    let event = TicketEvent::from_parts(event, details).map_err(|error| {
+        ApiError::internal(format!(
+            "timeline entry {id} ({event}) does not read: {error}"
+        ))
+    })?;
+    Ok(TimelineEntry {
+        id: EventId(id),
+        at,
+        actor,
+        event,
+    })
+}
+
+/// An attachment's row as the API and its `attachment_added` event show it.
+pub fn attachment_info(row: attachments::Model) -> AttachmentInfo {
+    AttachmentInfo {
+        id: row.id,
+        file_name: row.file_name,
+        size: u64::try_from(row.size).unwrap_or_default(),
+        content_type: row.content_type,
+    }
+}
