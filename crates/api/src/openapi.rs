@@ -65,6 +65,47 @@ impl Modify for BearerScheme {
 #[allow(dead_code)]
 pub struct NotSignedIn(guichet_types::Problem);
 
+/// The answer about a ticket the caller may not see, the same as about one that does not
+/// exist, shared by every operation on a ticket.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 404,
+    description = "No such ticket, or not visible to the caller",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct TicketNotFound(guichet_types::Problem);
+
+/// The refusal of any signed-in operation while the caller's password must be changed.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "The password must be changed first (`password_change_required`)",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct PasswordChangeRequired(guichet_types::Problem);
+
+/// The refusal of the support team's operations to anyone else.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "Support team only; or the password must be changed first",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct SupportTeamOnly(guichet_types::Problem);
+
+/// The refusal of the administrators' operations to anyone else.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "Administrators only; or the password must be changed first",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct AdminsOnly(guichet_types::Problem);
+
 /// The problem answers every operation can give by its traits, added to the collected routes
 /// (the `modifiers` of `ApiDoc` run before the route table adds its paths):
 /// a JSON body → 400 (unparsable), 413 (over 256 KB), 415 (not sent as JSON), 422 (invalid

@@ -1,12 +1,13 @@
 //! What every request handler can reach: the database, the settings, the auth keys and the
 //! handles built once at start (mailer, category copy, attachment store).
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use crate::accounts::categories::CategoryCache;
 use crate::attachments::storage::Storage;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
 use crate::config::Settings;
 use crate::db::WriteGate;
+use crate::error::ApiResult;
 use crate::jobs::queue::JobQueue;
 use crate::notifications::mailer::Mailer;
 
@@ -19,10 +20,21 @@ pub struct AppState {
     pub writes: WriteGate,
     /// Where the outbox is delivered.
     pub mailer: Mailer,
-    /// Wakes the job worker after a commit that wrote jobs.
+    /// The job worker's bell, rung by [`AppState::commit`].
     pub jobs: JobQueue,
     /// The category tree, which every ticket resource names.
     pub categories: CategoryCache,
     /// Where attachment bytes live, built once from the settings.
     pub storage: Storage,
+}
+
+impl AppState {
+    /// Commits the transaction of a change (a ticket's, an account mail's, an
+    /// announcement's…). Whatever it queued (its mails) starts at once: the job worker is
+    /// woken here, for every change, rather than by each writer that knows it queued work.
+    pub async fn commit(&self, txn: DatabaseTransaction) -> ApiResult<()> {
+        txn.commit().await?;
+        self.jobs.wake();
+        Ok(())
+    }
 }

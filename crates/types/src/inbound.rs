@@ -31,10 +31,4 @@ pub struct RejectedMail {
 }
 
 /// One page of rejected mails, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RejectedMailPage {
-    pub items: Vec<RejectedMail>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+pub type RejectedMailPage = crate::Page<RejectedMail>;

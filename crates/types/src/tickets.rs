@@ -10,8 +10,6 @@ use crate::{
 
 pub const TITLE_MAX_CHARS: u64 = 200;
 pub const DESCRIPTION_MAX_CHARS: u64 = 20_000;
-pub const LIST_LIMIT_DEFAULT: u64 = 25;
-pub const LIST_LIMIT_MAX: u64 = 100;
 
 /// `POST /tickets`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
@@ -138,13 +136,7 @@ pub struct Ticket {
 }
 
 /// One page of tickets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TicketPage {
-    pub items: Vec<Ticket>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+pub type TicketPage = crate::Page<Ticket>;
 
 /// Filters of `GET /tickets`; `None` leaves a filter out.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -7,7 +7,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
-use crate::openapi::NotSignedIn;
+use crate::openapi::{NotSignedIn, PasswordChangeRequired, SupportTeamOnly};
 use crate::state::AppState;
 
 /// The caller's own profile.
@@ -35,6 +35,7 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
     responses(
         (status = 200, description = "The updated profile", body = Profile),
         NotSignedIn,
+        PasswordChangeRequired,
         (status = 422, description = "Invalid members, or an email another account uses (`taken`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -56,6 +57,7 @@ pub async fn update_me(
     responses(
         (status = 200, description = "Top-level categories with their children", body = Vec<CategoryNode>),
         NotSignedIn,
+        PasswordChangeRequired,
     )
 )]
 #[get("/categories")]
@@ -82,6 +84,7 @@ pub struct AssetQuery {
     responses(
         (status = 200, description = "The company's assets", body = Vec<Asset>),
         NotSignedIn,
+        PasswordChangeRequired,
         (status = 404, description = "Agents: no such company", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -103,7 +106,7 @@ pub async fn assets(
     responses(
         (status = 200, description = "The companies", body = Vec<CompanyRef>),
         NotSignedIn,
-        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
+        SupportTeamOnly,
     )
 )]
 #[get("/companies")]
@@ -121,7 +124,7 @@ pub async fn companies(
     responses(
         (status = 200, description = "The support team", body = Vec<Actor>),
         NotSignedIn,
-        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
+        SupportTeamOnly,
     )
 )]
 #[get("/staff")]

@@ -7,7 +7,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::ValidJson;
-use crate::openapi::NotSignedIn;
+use crate::openapi::{AdminsOnly, NotSignedIn};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -53,7 +53,7 @@ pub async fn list(
         (status = 201, description = "Published", body = Announcement,
             headers(("Location" = String, description = "/api/v1/announcements/{id}"))),
         NotSignedIn,
-        (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 422, description = "Invalid members (`ends_at` must be after `starts_at`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -82,9 +82,8 @@ pub async fn create(
     responses(
         (status = 200, description = "Rewritten", body = Announcement),
         NotSignedIn,
-        (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such announcement", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid members", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/announcements/{id}")]
@@ -109,7 +108,7 @@ pub async fn replace(
     responses(
         (status = 204, description = "Removed"),
         NotSignedIn,
-        (status = 403, description = "Admins only", body = Problem, content_type = "application/problem+json"),
+        AdminsOnly,
         (status = 404, description = "No such announcement", body = Problem, content_type = "application/problem+json"),
     )
 )]

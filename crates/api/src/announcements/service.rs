@@ -91,7 +91,7 @@ pub async fn create(
     fields(&mut row, input, now);
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let saved = row.insert(&txn).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(to_resource(saved))
 }
 
@@ -112,7 +112,7 @@ pub async fn replace(
     let mut row: announcements::ActiveModel = found.into();
     fields(&mut row, input, now);
     let saved = row.update(&txn).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(to_resource(saved))
 }
 
@@ -120,7 +120,7 @@ pub async fn delete(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<
     admin_only(user)?;
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let deleted = announcements::Entity::delete_by_id(id).exec(&txn).await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     if deleted.rows_affected == 0 {
         return Err(ApiError::NotFound);
     }

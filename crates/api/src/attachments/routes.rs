@@ -17,7 +17,7 @@ use super::service;
 use super::storage::StorageKey;
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::NotSignedIn;
+use crate::openapi::{NotSignedIn, PasswordChangeRequired, TicketNotFound};
 use crate::state::AppState;
 
 /// Room for the multipart framing around the file: boundaries, part headers, small fields.
@@ -63,8 +63,8 @@ pub struct FileBytes(Vec<u8>);
     responses(
         (status = 201, description = "Stored", body = AttachmentInfo),
         NotSignedIn,
-        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+        TicketNotFound,
         (status = 409, description = "The ticket is closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is over the limit; nothing is stored", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No `file` part, or a malformed multipart body", body = Problem, content_type = "application/problem+json"),
@@ -218,8 +218,8 @@ impl Stream for SharedBody {
     responses(
         (status = 200, description = "The files", body = Vec<AttachmentInfo>),
         NotSignedIn,
-        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+        TicketNotFound,
     )
 )]
 #[get("/tickets/{number}/attachments")]
@@ -244,7 +244,7 @@ pub async fn list(
         (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = inline(FileBytes),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"; filename*=UTF-8''…"))),
         NotSignedIn,
-        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
         (status = 404, description = "No such file, or its ticket is not visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]

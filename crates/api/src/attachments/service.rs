@@ -138,8 +138,7 @@ async fn record(
         attachment: info.clone(),
     };
     record_and_notify(&txn, &state.settings, ticket, Some(user), now, vec![event]).await?;
-    txn.commit().await?;
-    state.jobs.wake();
+    state.commit(txn).await?;
     Ok(info)
 }
 

@@ -158,7 +158,7 @@ async fn act_on(state: &AppState, lease: &Lease, job: &jobs::Model) -> ApiResult
         .filter(account_mail_requests::Column::Id.eq(request.id))
         .exec(&txn)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -260,7 +260,7 @@ pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResu
         .filter(sessions::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }
 
@@ -354,10 +354,8 @@ async fn log_request(
         )
         .exec(&txn)
         .await?;
-    txn.commit().await?;
-    if accepted {
-        state.jobs.wake();
-    } else {
+    state.commit(txn).await?;
+    if !accepted {
         tracing::info!(%ip, "account mail request throttled");
     }
     Ok(())

@@ -46,7 +46,6 @@ fn preferred_locale(req: &HttpRequest) -> Locale {
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "Accepted; a mail follows if the address has an account"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/password-reset")]

@@ -20,7 +20,6 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -43,7 +42,6 @@ pub async fn login(
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
         (status = 401, description = "Unknown, used, expired or revoked refresh token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -62,7 +60,6 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out"),
-        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]

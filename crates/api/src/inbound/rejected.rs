@@ -1,15 +1,14 @@
 //! The rejected mails, for the support team: a keyset-paginated list, newest first, and
 //! each one whole.
-use guichet_types::{FieldError, RejectReason, RejectedMail, RejectedMailPage};
+use guichet_types::{
+    page_limit, FieldError, RejectReason, RejectedMail, RejectedMailPage, LIST_LIMIT_DEFAULT,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::SessionUser;
 use crate::entities::rejected_mails;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-const LIMIT_DEFAULT: u64 = 25;
-const LIMIT_MAX: u64 = 100;
 
 fn staff_only(user: &SessionUser) -> ApiResult<()> {
     if user.is_staff() {
@@ -24,7 +23,7 @@ pub async fn page(
     state: &AppState,
     user: &SessionUser,
     cursor: Option<&str>,
-    limit: Option<u64>,
+    limit: Option<&str>,
 ) -> ApiResult<RejectedMailPage> {
     staff_only(user)?;
     let mut errors = Vec::new();
@@ -40,10 +39,10 @@ pub async fn page(
             None
         }
     };
-    let limit = limit.unwrap_or(LIMIT_DEFAULT);
-    if !(1..=LIMIT_MAX).contains(&limit) {
-        errors.push(FieldError::new("limit", "out_of_range", "must be 1 to 100"));
-    }
+    let limit = page_limit(limit).unwrap_or_else(|error| {
+        errors.push(error);
+        LIST_LIMIT_DEFAULT
+    });
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }

@@ -10,7 +10,7 @@ use super::service::{self, INBOUND_MAX_BYTES};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::read_limited;
-use crate::openapi::NotSignedIn;
+use crate::openapi::{NotSignedIn, PasswordChangeRequired, SupportTeamOnly};
 use crate::state::AppState;
 
 /// Whether the request carries the gateway's token. Compared as digests, so the time taken
@@ -80,8 +80,9 @@ pub fn raw_mail_limit() -> web::PayloadConfig {
 pub struct RejectedQuery {
     /// From `next_cursor` of the previous page.
     cursor: Option<String>,
-    /// 1 to 100, default 25.
-    limit: Option<u64>,
+    /// Page size, 1 to 100 (default 25); anything else is a 422 naming `limit`.
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
+    limit: Option<String>,
 }
 
 /// Support team: mails that created nothing, newest first.
@@ -92,7 +93,7 @@ pub struct RejectedQuery {
     responses(
         (status = 200, description = "A page of rejected mails", body = RejectedMailPage),
         NotSignedIn,
-        (status = 403, description = "Support team only", body = Problem, content_type = "application/problem+json"),
+        SupportTeamOnly,
         (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -104,7 +105,13 @@ pub async fn list_rejected(
 ) -> ApiResult<web::Json<RejectedMailPage>> {
     let query = query.into_inner();
     Ok(web::Json(
-        super::rejected::page(&state, &user, query.cursor.as_deref(), query.limit).await?,
+        super::rejected::page(
+            &state,
+            &user,
+            query.cursor.as_deref(),
+            query.limit.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -116,6 +123,7 @@ pub async fn list_rejected(
     responses(
         (status = 200, description = "The raw message", content_type = "application/octet-stream", body = inline(RawMail)),
         NotSignedIn,
+        PasswordChangeRequired,
         (status = 404, description = "No such mail, or not the support team (customers are told nothing more)", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -446,7 +446,7 @@ async fn reject(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
+    state.commit(txn).await?;
     tracing::info!(reason = reason.as_str(), "mail rejected");
     Ok(InboundResult {
         outcome: InboundOutcome::Rejected,

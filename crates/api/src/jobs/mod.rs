@@ -42,14 +42,7 @@ pub fn start(state: Data<AppState>) -> Jobs {
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
     let auto_close = periodic("auto_close", auto_close_every, state.clone(), |state| {
-        Box::pin(async move {
-            let done = crate::tickets::auto_close::close_expired(&state).await?;
-            if done > 0 {
-                // Their mails are queued: no need to wait for the worker's next tick.
-                state.jobs.wake();
-            }
-            Ok(done)
-        })
+        Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
     });
     let category_check = periodic("category_check", CHECK_EVERY, state, |state| {
         Box::pin(async move { state.categories.check(&state.db).await })

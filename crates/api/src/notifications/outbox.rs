@@ -59,7 +59,7 @@ pub fn deliverable(address: &str) -> bool {
 }
 
 /// Writes `mail` to the outbox, to be delivered after the transaction commits (then
-/// `state.jobs.wake()` starts it at once); mail to an address that is not [`deliverable`] is
+/// `AppState::commit` starts it at once); mail to an address that is not [`deliverable`] is
 /// dropped here.
 pub async fn enqueue(
     db: &impl ConnectionTrait,

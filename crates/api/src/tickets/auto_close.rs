@@ -54,6 +54,6 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
             closed += 1;
         }
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(closed)
 }

@@ -135,8 +135,7 @@ pub(super) async fn apply(
     } else {
         record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?
     };
-    txn.commit().await?;
-    state.jobs.wake();
+    state.commit(txn).await?;
     let version = updated.version;
     let ticket = queries::resource(&state.db, &state.categories, updated.id, user.locale)
         .await?

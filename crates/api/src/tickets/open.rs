@@ -272,8 +272,7 @@ pub async fn open(
         events,
     )
     .await?;
-    txn.commit().await?;
-    state.jobs.wake();
+    state.commit(txn).await?;
     Ok(row)
 }
 

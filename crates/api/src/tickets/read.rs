@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use guichet_types::{
-    CompanyId, FieldError, Level, Role, Scope, TicketKind, TicketListQuery, TicketNumber,
-    TicketPage, TicketSort, TicketStatus, UserId, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX,
+    page_limit, CompanyId, FieldError, Level, Role, Scope, TicketKind, TicketListQuery,
+    TicketNumber, TicketPage, TicketSort, TicketStatus, UserId, LIST_LIMIT_DEFAULT,
 };
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait};
@@ -118,14 +118,9 @@ pub fn parse_list_query(
                     "expected 1 to 5",
                 )),
             },
-            // An int64, as the document says; larger limits are clamped rather than refused.
-            "limit" => match value.parse::<i64>().map(u64::try_from) {
-                Ok(Ok(n)) if n > 0 => query.limit = Some(n.min(LIST_LIMIT_MAX)),
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    "invalid_type",
-                    "expected a positive number",
-                )),
+            "limit" => match page_limit(Some(value)) {
+                Ok(limit) => query.limit = Some(limit),
+                Err(error) => errors.push(error),
             },
             other => errors.push(FieldError::new(
                 other,
@@ -233,10 +228,7 @@ pub async fn list(
         conditions,
         sort,
         after,
-        limit: query
-            .limit
-            .unwrap_or(LIST_LIMIT_DEFAULT)
-            .clamp(1, LIST_LIMIT_MAX),
+        limit: query.limit.unwrap_or(LIST_LIMIT_DEFAULT),
         search: words,
         search_walk: state.settings.search_walk,
     };

@@ -15,7 +15,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::json::ValidJson;
-use crate::openapi::NotSignedIn;
+use crate::openapi::{NotSignedIn, PasswordChangeRequired, TicketNotFound};
 use crate::state::AppState;
 
 /// Filters of the ticket list (documentation of the query string).
@@ -56,8 +56,8 @@ pub struct ListParams {
     priority: Option<u8>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-    /// Page size, 1 to 100 (default 25; larger values are clamped to 100).
-    #[param(minimum = 1)]
+    /// Page size, 1 to 100 (default 25); anything else is a 422 naming `limit`.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -74,10 +74,8 @@ pub struct ListParams {
     responses(
         (status = 201, description = "Created; `Location` gives its URL. Retried with the same `Idempotency-Key` and body, the first answer comes back and nothing more is created", body = Ticket,
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
-        (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
         NotSignedIn,
-        (status = 403, description = "The password must be changed first", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 256 KB", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
         (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid member, named; or a key reused for another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -139,7 +137,8 @@ pub async fn list(
         (status = 200, description = "The ticket; `ETag` is its version, for `If-Match` on PATCH", body = Ticket,
             headers(("ETag" = String, description = "The ticket's version"))),
         NotSignedIn,
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+        TicketNotFound,
     )
 )]
 #[get("/tickets/{number}")]
@@ -163,7 +162,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The timeline", body = Vec<TimelineEntry>),
         NotSignedIn,
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+        TicketNotFound,
     )
 )]
 #[get("/tickets/{number}/timeline")]
@@ -205,7 +205,8 @@ fn parse_if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
     responses(
         (status = 201, description = "The new timeline entry", body = TimelineEntry),
         NotSignedIn,
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+        TicketNotFound,
         (status = 409, description = "The ticket is closed (`invalid_transition`, with `current_status`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members; `internal` from a customer", body = Problem, content_type = "application/problem+json"),
     )
@@ -254,7 +255,7 @@ pub async fn add_followup(
         (status = 200, description = "The changed ticket, with its new ETag", body = Ticket, headers(("ETag" = String, description = "The new version"))),
         NotSignedIn,
         (status = 403, description = "A customer who is not the ticket's requester", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "A status change the lifecycle forbids (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The ticket changed since that ETag (`precondition_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid members, named; members that are not the caller's are `not_allowed`", body = Problem, content_type = "application/problem+json"),
@@ -285,9 +286,8 @@ pub async fn update(
     responses(
         (status = 200, description = "The resolved ticket", body = Ticket),
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not open (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid members", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tickets/{number}/solution")]
@@ -311,7 +311,7 @@ pub async fn propose_solution(
     responses(
         (status = 200, description = "The closed ticket", body = Ticket),
         (status = 403, description = "Neither the requester nor a referent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not `resolved` (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -336,7 +336,7 @@ pub async fn approve_solution(
     responses(
         (status = 200, description = "The ticket, in progress again", body = Ticket),
         (status = 403, description = "Neither the requester nor a referent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not `resolved` (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
     )
@@ -363,7 +363,7 @@ pub async fn reject_solution(
     responses(
         (status = 200, description = "The closed ticket", body = Ticket),
         (status = 403, description = "Not the requester", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not open (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
     )
@@ -390,7 +390,7 @@ pub async fn withdraw(
     responses(
         (status = 200, description = "The reopened ticket", body = Ticket),
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),
     )
@@ -418,8 +418,9 @@ pub async fn reopen(
     params(("number" = String, Path, description = "Ticket number", example = "T20261121.0001")),
     request_body = ShareRequest,
     responses(
+        PasswordChangeRequired,
         (status = 200, description = "Shared (or shared already: the same answer). `sees_ticket` is true for an account of the ticket's company, which now sees the ticket; false for any other address (another company's account or none), which only receives its notifications", body = ShareOutcome),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -444,8 +445,9 @@ pub async fn share(
         ("email" = String, Path, description = "The address to remove"),
     ),
     responses(
+        PasswordChangeRequired,
         (status = 204, description = "No longer shared with that address"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
     )
 )]
 #[delete("/tickets/{number}/watchers/{email}")]
@@ -469,7 +471,7 @@ pub async fn unshare(
     responses(
         (status = 200, description = "The rated ticket", body = Ticket),
         (status = 403, description = "Not the requester", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket", body = Problem, content_type = "application/problem+json"),
+        TicketNotFound,
         (status = 409, description = "Not closed (`invalid_transition`) or rated already (`already_rated`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A rating outside 1 to 5", body = Problem, content_type = "application/problem+json"),
     )
@@ -498,7 +500,6 @@ pub async fn rate(
     request_body = AccountRecoveryRequest,
     responses(
         (status = 202, description = "Accepted: the support team has the ticket and will contact the person"),
-        (status = 400, description = "Unparsable JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid member, named: `full_name` and `company_name` (one line, 1 to 200 characters), `email`, `phone` (optional; digits, spaces and `+ ( ) . - /`, at most 40), `message` (1 to 5000 characters); nothing is written", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this client; nothing is written", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

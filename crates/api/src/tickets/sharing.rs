@@ -65,8 +65,7 @@ pub async fn share(
         }],
     )
     .await?;
-    txn.commit().await?;
-    state.jobs.wake();
+    state.commit(txn).await?;
     Ok(ShareOutcome { email, sees_ticket })
 }
 
@@ -96,6 +95,6 @@ pub async fn unshare(
         )
         .await?;
     }
-    txn.commit().await?;
+    state.commit(txn).await?;
     Ok(())
 }

@@ -320,6 +320,20 @@ async fn forged_and_unauthorised_mail_creates_nothing(backend: Backend) {
             .err(),
         Some(Some(422))
     );
+    // The same limit rule as every list: past 100 is named, never cut.
+    let answer = agent
+        .raw("GET", "/api/v1/rejected-mails?limit=101", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(answer.status, 422);
+    let problem: guichet_types::Problem = answer.json().expect("problem");
+    let fields: Vec<&str> = problem
+        .errors
+        .iter()
+        .flatten()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, vec!["limit"]);
 
     // The gateway's token is required.
     let wrong = app

@@ -688,27 +688,20 @@ async fn agent_filters_narrow_the_list(backend: Backend) {
         vec!["colour", "limit", "priority", "scope", "status"]
     );
 
-    // Found by the conformance run: past the document's int64, a limit was clamped to 100.
-    let answer = agent
-        .raw(
-            "GET",
-            "/api/v1/tickets?limit=9223372036854775808",
-            None,
-            None,
-        )
-        .await
-        .expect("answer");
-    assert_eq!(answer.status, 422);
-    let answer = agent
-        .raw(
-            "GET",
-            "/api/v1/tickets?limit=9223372036854775807",
-            None,
-            None,
-        )
-        .await
-        .expect("answer");
-    assert_eq!(answer.status, 200, "a large int64 is clamped");
+    // One rule for every list's limit: 1 to 100, anything else named in a 422, never cut.
+    for (limit, status) in [
+        ("9223372036854775808", 422),
+        ("9223372036854775807", 422),
+        ("101", 422),
+        ("100", 200),
+        ("1", 200),
+    ] {
+        let answer = agent
+            .raw("GET", &format!("/api/v1/tickets?limit={limit}"), None, None)
+            .await
+            .expect("answer");
+        assert_eq!(answer.status, status, "limit={limit}");
+    }
 }
 
 async fn full_text_search_ignores_case_and_accents_and_matches_word_starts(backend: Backend) {
@@ -988,12 +981,21 @@ async fn pages_follow_each_other_without_duplicates_or_gaps(backend: Backend) {
         .await
         .expect("answer");
     assert_eq!(bad.status, 422);
-    let clamped = claire
+    let largest = claire
+        .list_tickets(&TicketListQuery {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await
+        .expect("the largest page");
+    assert_eq!(largest.items.len(), 28);
+    let too_large = claire
         .list_tickets(&TicketListQuery {
             limit: Some(1000),
             ..Default::default()
         })
         .await
-        .expect("clamped");
-    assert_eq!(clamped.items.len(), 28);
+        .map_err(|e| e.status())
+        .err();
+    assert_eq!(too_large, Some(Some(422)), "a limit past 100 is refused, not cut");
 }
