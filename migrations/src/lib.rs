@@ -15,6 +15,7 @@ mod m20261121_000009_list_indexes;
 mod m20261121_000010_ticket_number_sequence;
 mod m20261203_000011_cache_versions;
 mod m20261203_000012_job_queue;
+mod m20261203_000014_enum_checks;
 
 pub use m20261121_000006_account_recovery::{
     INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_ticket_number_sequence::Migration),
             Box::new(m20261203_000011_cache_versions::Migration),
             Box::new(m20261203_000012_job_queue::Migration),
+            Box::new(m20261203_000014_enum_checks::Migration),
         ]
     }
 }

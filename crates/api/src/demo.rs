@@ -3,7 +3,7 @@
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_migrations::INTAKE_SERVICE_CODE;
 use guichet_types::{
-    priority, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserId, UserRef,
+    priority, CategoryId, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserRef,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
@@ -201,7 +201,7 @@ pub async fn seed(
         announcements::ActiveModel {
             title: Set(title.into()),
             body: Set(body.into()),
-            locale: Set(Some(locale.as_str().into())),
+            locale: Set(Some(locale)),
             starts_at: Set(now),
             ends_at: Set(None),
             created_at: Set(now),
@@ -215,13 +215,13 @@ pub async fn seed(
     for (account, hash) in ACCOUNTS.iter().zip(hashes) {
         let user = users::ActiveModel {
             company_id: Set(account.company.map(|i| company_ids[i])),
-            role: Set(account.role.as_str().into()),
+            role: Set(account.role),
             email: Set(account.email.into()),
             password_hash: Set(hash),
             must_change_password: Set(account.must_change_password),
             first_name: Set(account.first_name.into()),
             last_name: Set(account.last_name.into()),
-            locale: Set(account.locale.as_str().into()),
+            locale: Set(account.locale),
             show_landing_page: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
@@ -232,7 +232,7 @@ pub async fn seed(
         user_ids.push(user.id);
     }
 
-    let mut leaves: Vec<(i64, &str)> = Vec::new();
+    let mut leaves: Vec<(CategoryId, &str)> = Vec::new();
     for (position, (fr, en, kind, children)) in CATEGORIES.iter().enumerate() {
         let parent = insert_category(&txn, None, fr, en, *kind, position).await?;
         for (position, (fr, en, grandchildren)) in children.iter().enumerate() {
@@ -310,10 +310,10 @@ pub async fn seed(
         let number = number::allocate(&txn, time_zone, created).await?;
         let ticket = tickets::ActiveModel {
             number: Set(number.to_string()),
-            kind: Set(kind.as_str().into()),
-            status: Set(status.as_str().into()),
-            urgency: Set(urgency.as_str().into()),
-            impact: Set(impact.as_str().into()),
+            kind: Set(kind),
+            status: Set(status),
+            urgency: Set(urgency),
+            impact: Set(impact),
             priority: Set(i16::from(priority(urgency, impact))),
             title: Set(title.into()),
             description: Set(description.into()),
@@ -359,7 +359,7 @@ pub async fn seed(
                 Some(agent),
                 &TicketEvent::Assigned {
                     assignee: Some(UserRef {
-                        id: UserId(agent),
+                        id: agent,
                         name: "Agnès Support".into(),
                     }),
                 },
@@ -426,15 +426,15 @@ pub async fn seed(
 
 async fn insert_category(
     db: &impl ConnectionTrait,
-    parent: Option<i64>,
+    parent: Option<CategoryId>,
     fr: &str,
     en: &str,
     kind: Option<TicketKind>,
     position: usize,
-) -> ApiResult<i64> {
+) -> ApiResult<CategoryId> {
     let row = categories::ActiveModel {
         parent_id: Set(parent),
-        kind: Set(kind.map(|k| k.as_str().to_owned())),
+        kind: Set(kind),
         name_fr: Set(fr.into()),
         name_en: Set(en.into()),
         position: Set(position as i32),

@@ -5,6 +5,7 @@
 //! The key is reserved before the work runs, so two concurrent retries cannot both run it:
 //! the second sees the reservation and gets a 409 until the first has answered. A
 //! reservation left by a crash is taken over after a minute.
+use guichet_types::UserId;
 use std::future::Future;
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
@@ -63,7 +64,7 @@ pub struct Answer {
 /// Runs `work` unless this key already answered, in which case its answer is returned.
 pub async fn once<Work, Done>(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     scope: &str,
     key: &IdempotencyKey,
     request: &impl Serialize,
@@ -156,7 +157,7 @@ enum Reserved {
 
 async fn reserve(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     scope: &str,
     key: &str,
     request_hash: &str,

@@ -1,4 +1,6 @@
 //! The closed vocabularies of SPEC.md. Each serialises as its snake_case name.
+#[cfg(feature = "db")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 
 // `$wire` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
@@ -8,8 +10,15 @@ macro_rules! wire_enum {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Stored as its wire name (a CHECK constraint keeps the column to these values).
+        #[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
         pub enum $name {
-            $(#[serde(rename = $wire)] $variant,)+
+            $(
+                #[serde(rename = $wire)]
+                #[cfg_attr(feature = "db", sea_orm(string_value = $wire))]
+                $variant,
+            )+
         }
 
         impl $name {

@@ -7,7 +7,16 @@ macro_rules! id_newtype {
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
+        #[cfg_attr(feature = "db", derive(sea_orm::DeriveValueType))]
         pub struct $name(pub i64);
+
+        // A primary key of this type is read back from an insert's last id.
+        #[cfg(feature = "db")]
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(n: u64) -> Result<Self, sea_orm::DbErr> {
+                i64::try_from_u64(n).map($name)
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

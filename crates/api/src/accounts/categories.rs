@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use guichet_types::Locale;
+use guichet_types::{CategoryId, Locale};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -30,16 +30,16 @@ const COUNTER: &str = "categories";
 
 /// The categories by id, as read at one moment.
 pub struct Categories {
-    by_id: HashMap<i64, categories::Model>,
+    by_id: HashMap<CategoryId, categories::Model>,
 }
 
 impl Categories {
-    pub fn get(&self, id: i64) -> Option<&categories::Model> {
+    pub fn get(&self, id: CategoryId) -> Option<&categories::Model> {
         self.by_id.get(&id)
     }
 
     /// The category's name in `locale`.
-    pub fn name(&self, id: i64, locale: Locale) -> Option<&str> {
+    pub fn name(&self, id: CategoryId, locale: Locale) -> Option<&str> {
         self.get(id).map(|c| match locale {
             Locale::Fr => c.name_fr.as_str(),
             Locale::En => c.name_en.as_str(),
@@ -113,7 +113,7 @@ impl CategoryCache {
     pub async fn with(
         &self,
         db: &impl ConnectionTrait,
-        ids: impl IntoIterator<Item = i64>,
+        ids: impl IntoIterator<Item = CategoryId>,
     ) -> ApiResult<Arc<Categories>> {
         let categories = self.get(db).await?;
         if ids.into_iter().all(|id| categories.get(id).is_some()) {

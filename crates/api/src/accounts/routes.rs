@@ -1,6 +1,8 @@
 //! HTTP layer of accounts: `/me`, `/categories`, `/assets`.
 use actix_web::{get, patch, web};
-use guichet_types::{Actor, Asset, CategoryNode, CompanyRef, Problem, Profile, ProfileUpdate};
+use guichet_types::{
+    Actor, Asset, CategoryNode, CompanyId, CompanyRef, Problem, Profile, ProfileUpdate,
+};
 use serde::Deserialize;
 
 use super::service;
@@ -73,7 +75,8 @@ pub async fn categories(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AssetQuery {
     /// Agents only: whose assets. Customers always get their own company's.
-    company_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    company_id: Option<CompanyId>,
 }
 
 /// The assets of the caller's company ("Mes matériels").

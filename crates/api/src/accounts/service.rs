@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use guichet_types::{
-    Actor, Asset, AssetId, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile,
-    ProfileUpdate, Role, TicketForm, TicketKind, UserId,
+    Actor, Asset, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile, ProfileUpdate,
+    Role, TicketForm, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -39,7 +39,7 @@ pub fn permissions(role: Role) -> Vec<String> {
 pub async fn profile(
     db: &impl ConnectionTrait,
     ticket_form: TicketForm,
-    user_id: i64,
+    user_id: UserId,
 ) -> ApiResult<Profile> {
     let user = users::Entity::find_by_id(user_id)
         .one(db)
@@ -50,14 +50,14 @@ pub async fn profile(
             .one(db)
             .await?
             .map(|c| CompanyRef {
-                id: CompanyId(c.id),
+                id: c.id,
                 name: c.name,
             }),
         None => None,
     };
-    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
+    let role = user.role;
     Ok(Profile {
-        id: UserId(user.id),
+        id: user.id,
         role,
         company,
         permissions: permissions(role),
@@ -71,7 +71,7 @@ pub async fn profile(
         mobile_phone: user.mobile_phone,
         fax: user.fax,
         email: user.email,
-        locale: Locale::parse(&user.locale).unwrap_or_default(),
+        locale: user.locale,
         show_landing_page: user.show_landing_page,
         must_change_password: user.must_change_password,
         ticket_form,
@@ -126,7 +126,7 @@ pub async fn update_profile(
         }
     }
     if let Some(locale) = update.locale {
-        active.locale = Set(locale.as_str().to_owned());
+        active.locale = Set(locale);
     }
     if let Some(show) = update.show_landing_page {
         active.show_landing_page = Set(show);
@@ -146,13 +146,13 @@ pub async fn category_tree(
         .order_by_asc(categories::Column::Id)
         .all(db)
         .await?;
-    let mut children: HashMap<Option<i64>, Vec<&categories::Model>> = HashMap::new();
+    let mut children: HashMap<Option<CategoryId>, Vec<&categories::Model>> = HashMap::new();
     for row in &rows {
         children.entry(row.parent_id).or_default().push(row);
     }
     fn build(
-        parent: Option<i64>,
-        children: &HashMap<Option<i64>, Vec<&categories::Model>>,
+        parent: Option<CategoryId>,
+        children: &HashMap<Option<CategoryId>, Vec<&categories::Model>>,
         locale: Locale,
     ) -> Vec<CategoryNode> {
         children
@@ -160,12 +160,12 @@ pub async fn category_tree(
             .map(|rows| {
                 rows.iter()
                     .map(|row| CategoryNode {
-                        id: CategoryId(row.id),
+                        id: row.id,
                         name: match locale {
                             Locale::Fr => row.name_fr.clone(),
                             Locale::En => row.name_en.clone(),
                         },
-                        kind: row.kind.as_deref().and_then(TicketKind::parse),
+                        kind: row.kind,
                         children: build(Some(row.id), children, locale),
                     })
                     .collect()
@@ -179,7 +179,7 @@ pub async fn category_tree(
 pub async fn company_assets(
     db: &impl ConnectionTrait,
     user: &SessionUser,
-    company_id: Option<i64>,
+    company_id: Option<CompanyId>,
 ) -> ApiResult<Vec<Asset>> {
     let company = match (user.is_staff(), company_id) {
         (true, Some(id)) => Some(id),
@@ -197,7 +197,7 @@ pub async fn company_assets(
     Ok(rows
         .into_iter()
         .map(|a| Asset {
-            id: AssetId(a.id),
+            id: a.id,
             name: a.name,
             reference: a.reference,
         })
@@ -224,7 +224,7 @@ pub async fn companies(
         .await?
         .into_iter()
         .map(|c| CompanyRef {
-            id: CompanyId(c.id),
+            id: c.id,
             name: c.name,
         })
         .collect())
@@ -240,9 +240,9 @@ pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<V
         .await?
         .into_iter()
         .map(|u| Actor {
-            id: UserId(u.id),
+            id: u.id,
             name: crate::auth::extractor::display_name(&u),
-            role: Role::parse(&u.role).unwrap_or_default(),
+            role: u.role,
         })
         .collect();
     people.sort_by_key(|a| a.name.to_lowercase());

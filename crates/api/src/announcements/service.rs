@@ -1,6 +1,6 @@
 //! Announcement rules as plain functions.
 use chrono::{DateTime, SubsecRound, Utc};
-use guichet_types::{Announcement, AnnouncementInput, Locale, Role};
+use guichet_types::{Announcement, AnnouncementInput, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -23,7 +23,7 @@ fn to_resource(row: announcements::Model) -> Announcement {
         id: row.id,
         title: row.title,
         body: row.body,
-        locale: row.locale.as_deref().and_then(Locale::parse),
+        locale: row.locale,
         starts_at: row.starts_at,
         ends_at: row.ends_at,
         created_at: row.created_at,
@@ -71,7 +71,7 @@ fn checked(input: &AnnouncementInput, now: DateTime<Utc>) -> ApiResult<()> {
 fn fields(row: &mut announcements::ActiveModel, input: AnnouncementInput, now: DateTime<Utc>) {
     row.title = Set(input.title.trim().to_owned());
     row.body = Set(input.body.trim().to_owned());
-    row.locale = Set(input.locale.map(|l| l.as_str().to_owned()));
+    row.locale = Set(input.locale);
     row.starts_at = Set(input.starts_at.unwrap_or(now).trunc_subsecs(6));
     row.ends_at = Set(input.ends_at.map(|at| at.trunc_subsecs(6)));
 }

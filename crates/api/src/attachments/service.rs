@@ -3,7 +3,7 @@
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use futures_util::stream::{Stream, StreamExt};
-use guichet_types::{AttachmentInfo, TicketEvent, TicketNumber, TicketStatus};
+use guichet_types::{AttachmentInfo, TicketEvent, TicketNumber, TicketStatus, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -30,7 +30,7 @@ pub async fn ticket_taking_files(
     number: &TicketNumber,
 ) -> ApiResult<tickets::Model> {
     let ticket = find_visible(&state.db, user, number, Lock::No).await?;
-    if ticket.status == TicketStatus::Closed.as_str() {
+    if ticket.status == TicketStatus::Closed {
         return Err(ApiError::InvalidTransition(TicketStatus::Closed));
     }
     Ok(ticket)
@@ -59,7 +59,7 @@ pub async fn attach(
 /// caller writes the row, or calls [`forget`] when it cannot.
 pub async fn store(
     state: &AppState,
-    uploaded_by: i64,
+    uploaded_by: UserId,
     file_name: &str,
     body: impl Stream<Item = ApiResult<Bytes>>,
 ) -> ApiResult<attachments::ActiveModel> {
@@ -127,7 +127,7 @@ async fn record(
     let touched = tickets::Entity::update_many()
         .col_expr(tickets::Column::UpdatedAt, Expr::value(now))
         .filter(tickets::Column::Id.eq(ticket.id))
-        .filter(tickets::Column::Status.ne(TicketStatus::Closed.as_str()))
+        .filter(tickets::Column::Status.ne(TicketStatus::Closed))
         .exec(&txn)
         .await?;
     if touched.rows_affected == 0 {

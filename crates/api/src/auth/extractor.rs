@@ -1,7 +1,7 @@
 //! Extractors for signed-in callers. An absent, invalid, expired or revoked token is a 401,
 //! never an anonymous call.
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use guichet_types::{Locale, Role};
+use guichet_types::{CompanyId, Locale, Role, UserId};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -13,10 +13,10 @@ use crate::state::AppState;
 /// Only the password-change endpoint takes this; everything else takes [`AuthUser`].
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub id: i64,
+    pub id: UserId,
     pub session_id: i64,
     pub role: Role,
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     pub email: String,
     pub name: String,
     pub locale: Locale,
@@ -29,10 +29,10 @@ impl SessionUser {
         Ok(SessionUser {
             id: user.id,
             session_id,
-            role: Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?,
+            role: user.role,
             company_id: user.company_id,
             name: display_name(&user),
-            locale: Locale::parse(&user.locale).unwrap_or_default(),
+            locale: user.locale,
             must_change_password: user.must_change_password,
             email: user.email,
         })
@@ -87,7 +87,7 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         .tokens
         .verify_access(token.trim())
         .ok_or(ApiError::Unauthenticated)?;
-    let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
+    let user_id = UserId(claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?);
     // The user, if the token's session is still live: one query, of the columns a caller needs
     // (it runs on every request; the password hash and the profile stay in the database).
     let live_session = Query::select()
@@ -117,10 +117,10 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
     Ok(SessionUser {
         id,
         session_id: claims.sid,
-        role: Role::parse(&role).ok_or_else(|| ApiError::internal("unknown role"))?,
+        role,
         company_id,
         name: person_name(&first_name, &last_name, &email),
-        locale: Locale::parse(&locale).unwrap_or_default(),
+        locale,
         must_change_password,
         email,
     })
@@ -128,13 +128,13 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
 
 /// id, role, company, email, first and last name, locale, must change password.
 type CallerColumns = (
-    i64,
-    String,
-    Option<i64>,
-    String,
-    String,
+    UserId,
+    Role,
+    Option<CompanyId>,
     String,
     String,
+    String,
+    Locale,
     bool,
 );
 

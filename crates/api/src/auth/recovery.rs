@@ -12,7 +12,9 @@
 //! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
 //! are acted upon; the others are stored as refused and send nothing.
 use chrono::{DateTime, Duration, Utc};
-use guichet_types::{AccessRequest, Locale, PasswordLinkAccount, PasswordResetConfirm, Role};
+use guichet_types::{
+    AccessRequest, CompanyId, Locale, PasswordLinkAccount, PasswordResetConfirm, Role,
+};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction,
@@ -97,7 +99,7 @@ pub async fn request_access(
         email: Set(normalize_email(&request.email)),
         full_name: Set(request.full_name.trim().to_owned()),
         service_code: Set(request.service_code.clone()),
-        locale: Set(locale.as_str().to_owned()),
+        locale: Set(locale),
         ..Default::default()
     };
     log_request(state, request, ip, Utc::now()).await
@@ -189,16 +191,13 @@ async fn grant_access(
             let (first_name, last_name) = split_name(&request.full_name);
             let user = users::ActiveModel {
                 company_id: Set(Some(company.id)),
-                role: Set(Role::Customer.as_str().to_owned()),
+                role: Set(Role::Customer),
                 email: Set(request.email.clone()),
                 password_hash: Set(unusable_password),
                 must_change_password: Set(false),
                 first_name: Set(first_name),
                 last_name: Set(last_name),
-                locale: Set(Locale::parse(&request.locale)
-                    .unwrap_or_default()
-                    .as_str()
-                    .to_owned()),
+                locale: Set(request.locale),
                 show_landing_page: Set(true),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -378,7 +377,7 @@ fn lower(column: impl sea_orm::sea_query::IntoColumnRef) -> Expr {
 /// address that has sent or followed its tickets (requester or notification address).
 async fn is_known(
     db: &impl ConnectionTrait,
-    company_id: i64,
+    company_id: CompanyId,
     email: &str,
     user: Option<&users::Model>,
 ) -> ApiResult<bool> {
@@ -432,7 +431,7 @@ async fn send_link(
         "" => user.email.as_str(),
         name => name,
     };
-    let locale = Locale::parse(&user.locale).unwrap_or_default();
+    let locale = user.locale;
     let mail = account_mail::render(kind, locale, name, company, &link);
     outbox::enqueue(
         db,

@@ -4,6 +4,8 @@ use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use guichet_types::UserId;
+
 use crate::config::Secret;
 
 pub const ACCESS_TOKEN_SECONDS: u64 = 15 * 60;
@@ -47,7 +49,7 @@ impl TokenKeys {
 
     pub fn issue_access(
         &self,
-        user_id: i64,
+        user_id: UserId,
         session_id: i64,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
@@ -101,7 +103,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_forged_ones_do_not() {
         let keys = keys("an-example-key-that-is-long-enough-1234");
-        let token = keys.issue_access(7, 3).expect("token");
+        let token = keys.issue_access(UserId(7), 3).expect("token");
         let claims = keys.verify_access(&token).expect("valid");
         assert_eq!((claims.sub.as_str(), claims.sid), ("7", 3));
         let other = self::keys("another-example-key-that-is-long-enough");

@@ -1,3 +1,4 @@
+use guichet_types::Locale;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     pub purpose: String,
     pub full_name: String,
     pub service_code: String,
-    pub locale: String,
+    pub locale: Locale,
     /// When the job acted on it; `None` while pending (or for refused requests).
     pub done_at: Option<DateTimeUtc>,
 }

@@ -1,3 +1,4 @@
+use guichet_types::Locale;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,
-    pub locale: Option<String>,
+    pub locale: Option<Locale>,
     pub starts_at: DateTimeUtc,
     pub ends_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -1,3 +1,4 @@
+use guichet_types::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,11 +12,30 @@ pub struct Model {
     pub size: i64,
     pub sha256: String,
     pub storage_key: String,
-    pub uploaded_by: i64,
+    pub uploaded_by: UserId,
     pub created_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tickets::Entity",
+        from = "Column::TicketId",
+        to = "super::tickets::Column::Id"
+    )]
+    Ticket,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UploadedBy",
+        to = "super::users::Column::Id"
+    )]
+    Uploader,
+}
+
+impl Related<super::tickets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Ticket.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,18 +1,22 @@
+use guichet_types::{CategoryId, TicketKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "categories")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub kind: Option<String>,
+    pub id: CategoryId,
+    pub parent_id: Option<CategoryId>,
+    pub kind: Option<TicketKind>,
     pub name_fr: String,
     pub name_en: String,
     pub position: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "Entity", from = "Column::ParentId", to = "Column::Id")]
+    Parent,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,16 +1,34 @@
+use guichet_types::CompanyId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "companies")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: CompanyId,
     pub name: String,
     pub service_code: String,
     pub created_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::users::Entity")]
+    Users,
+    #[sea_orm(has_many = "super::assets::Entity")]
+    Assets,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Users.def()
+    }
+}
+
+impl Related<super::assets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Assets.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

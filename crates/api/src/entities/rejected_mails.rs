@@ -1,3 +1,4 @@
+use guichet_types::RejectReason;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +12,7 @@ pub struct Model {
     pub recipients: String,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
-    pub reason: String,
+    pub reason: RejectReason,
     pub raw: Vec<u8>,
     pub received_at: DateTimeUtc,
 }

@@ -1,3 +1,4 @@
+use guichet_types::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,11 +8,30 @@ pub struct Model {
     pub id: i64,
     pub ticket_id: i64,
     pub email: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tickets::Entity",
+        from = "Column::TicketId",
+        to = "super::tickets::Column::Id"
+    )]
+    Ticket,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::tickets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Ticket.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

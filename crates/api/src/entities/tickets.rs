@@ -1,3 +1,4 @@
+use guichet_types::{AssetId, CategoryId, CompanyId, Level, TicketKind, TicketStatus, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,21 +7,21 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub number: String,
-    pub kind: String,
-    pub status: String,
-    pub urgency: String,
-    pub impact: String,
+    pub kind: TicketKind,
+    pub status: TicketStatus,
+    pub urgency: Level,
+    pub impact: Level,
     pub priority: i16,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
-    pub category_id: i64,
-    pub asset_id: Option<i64>,
-    pub requester_id: i64,
-    pub company_id: i64,
-    pub assignee_id: Option<i64>,
+    pub category_id: CategoryId,
+    pub asset_id: Option<AssetId>,
+    pub requester_id: UserId,
+    pub company_id: CompanyId,
+    pub assignee_id: Option<UserId>,
     pub notify: bool,
     pub notify_email: String,
     pub created_at: DateTimeUtc,
@@ -34,6 +35,79 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::RequesterId",
+        to = "super::users::Column::Id"
+    )]
+    Requester,
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::AssigneeId",
+        to = "super::users::Column::Id"
+    )]
+    Assignee,
+    #[sea_orm(
+        belongs_to = "super::companies::Entity",
+        from = "Column::CompanyId",
+        to = "super::companies::Column::Id"
+    )]
+    Company,
+    #[sea_orm(
+        belongs_to = "super::categories::Entity",
+        from = "Column::CategoryId",
+        to = "super::categories::Column::Id"
+    )]
+    Category,
+    #[sea_orm(
+        belongs_to = "super::assets::Entity",
+        from = "Column::AssetId",
+        to = "super::assets::Column::Id"
+    )]
+    Asset,
+    #[sea_orm(has_many = "super::ticket_events::Entity")]
+    Events,
+    #[sea_orm(has_many = "super::ticket_watchers::Entity")]
+    Watchers,
+    #[sea_orm(has_many = "super::attachments::Entity")]
+    Attachments,
+}
+
+impl Related<super::companies::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Company.def()
+    }
+}
+
+impl Related<super::categories::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Category.def()
+    }
+}
+
+impl Related<super::assets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Asset.def()
+    }
+}
+
+impl Related<super::ticket_events::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Events.def()
+    }
+}
+
+impl Related<super::ticket_watchers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Watchers.def()
+    }
+}
+
+impl Related<super::attachments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Attachments.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

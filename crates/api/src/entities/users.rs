@@ -1,12 +1,13 @@
+use guichet_types::{CompanyId, Locale, Role, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub company_id: Option<i64>,
-    pub role: String,
+    pub id: UserId,
+    pub company_id: Option<CompanyId>,
+    pub role: Role,
     pub email: String,
     pub password_hash: String,
     pub must_change_password: bool,
@@ -19,13 +20,26 @@ pub struct Model {
     pub extension: String,
     pub mobile_phone: String,
     pub fax: String,
-    pub locale: String,
+    pub locale: Locale,
     pub show_landing_page: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::companies::Entity",
+        from = "Column::CompanyId",
+        to = "super::companies::Column::Id"
+    )]
+    Company,
+}
+
+impl Related<super::companies::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Company.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,7 +13,7 @@ use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use guichet_types::{
     InboundOutcome, InboundResult, Level, RejectReason, TicketEvent, TicketKind, TicketNumber,
-    TicketStatus,
+    TicketStatus, UserId,
 };
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use sea_orm::{
@@ -225,7 +225,7 @@ fn new_text(message: &Message) -> Result<Option<String>, RejectReason> {
 async fn store_files(
     state: &AppState,
     message: &Message<'_>,
-    uploader: i64,
+    uploader: UserId,
 ) -> ApiResult<Result<Vec<attachments::ActiveModel>, RejectReason>> {
     let mut stored = Vec::new();
     for part in message.attachments() {
@@ -367,11 +367,7 @@ async fn new_ticket(
         Err(reason) => return Ok(Verdict::Rejected(reason)),
     };
     let opening = Opening {
-        kind: category
-            .kind
-            .as_deref()
-            .and_then(TicketKind::parse)
-            .unwrap_or(TicketKind::Request),
+        kind: category.kind.unwrap_or(TicketKind::Request),
         category_id: category.id,
         urgency: Level::Medium,
         title,
@@ -439,7 +435,7 @@ async fn reject(
         sender: Set(sender),
         recipients: Set(recipients),
         subject: Set(subject),
-        reason: Set(reason.as_str().to_owned()),
+        reason: Set(reason),
         raw: Set(raw.to_vec()),
         received_at: Set(now),
         ..Default::default()

@@ -5,7 +5,7 @@
 //! messages on unassigned tickets. Never the author of the change, except the requester's
 //! acknowledgement of a new ticket. Internal notes reach the support team only.
 use chrono::{DateTime, Utc};
-use guichet_types::{Locale, TicketEvent};
+use guichet_types::{Locale, TicketEvent, UserId};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
@@ -21,7 +21,7 @@ use crate::error::ApiResult;
 /// Who made a change; `None` for the system (auto-close).
 #[derive(Debug, Clone, Copy)]
 pub struct Author<'a> {
-    pub id: i64,
+    pub id: UserId,
     pub name: &'a str,
     pub email: &'a str,
     pub is_staff: bool,
@@ -129,7 +129,7 @@ pub async fn ticket_changed(
         .into_tuple()
         .all(db)
         .await?;
-    let locale_of = |user: &users::Model| Locale::parse(&user.locale).unwrap_or_default();
+    let locale_of = |user: &users::Model| user.locale;
 
     let mut recipients: Vec<Recipient> = Vec::new();
     if !internal_only {

@@ -8,7 +8,7 @@ use guichet_types::{
 };
 use sea_orm::EntityTrait;
 
-use super::change::{apply, parse_status, status_event, Change};
+use super::change::{apply, status_event, Change};
 use super::lifecycle::{next_status, Move};
 use super::open::FromMail;
 use super::timeline::to_entries;
@@ -55,7 +55,7 @@ pub async fn add_followup(
         ));
     }
     let (_, event_ids) = apply(state, user, number, None, |ticket| {
-        let current = parse_status(ticket)?;
+        let current = ticket.status;
         let requested = match (internal, user.is_staff()) {
             (true, _) => Move::InternalNote,
             (false, true) => Move::AgentFollowup,
@@ -102,7 +102,7 @@ pub async fn add_mail_reply(
     message_id: String,
 ) -> ApiResult<()> {
     apply(state, user, number, None, |ticket| {
-        let current = parse_status(ticket)?;
+        let current = ticket.status;
         if current == TicketStatus::Closed {
             return Err(ApiError::InvalidTransition(current));
         }
@@ -239,7 +239,7 @@ async fn transition(
 ) -> ApiResult<Ticket> {
     let (versioned, _) = apply(state, user, number, None, |ticket| {
         allowed(ticket)?;
-        let current = parse_status(ticket)?;
+        let current = ticket.status;
         let status = next_status(current, requested)?;
         Ok(Change {
             status: Some(status),
@@ -264,7 +264,7 @@ pub async fn rate(
                 "only the requester rates a ticket".into(),
             ));
         }
-        let current = parse_status(ticket)?;
+        let current = ticket.status;
         if current != TicketStatus::Closed {
             return Err(ApiError::InvalidTransition(current));
         }

@@ -22,7 +22,7 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
             .map_err(ApiError::internal)?;
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let mut due = tickets::Entity::find()
-        .filter(tickets::Column::Status.eq(TicketStatus::Resolved.as_str()))
+        .filter(tickets::Column::Status.eq(TicketStatus::Resolved))
         .filter(tickets::Column::ResolvedAt.lte(cutoff))
         .order_by_asc(tickets::Column::ResolvedAt)
         .limit(BATCH);
@@ -34,15 +34,12 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
     let mut closed = 0;
     for ticket in due {
         let changed = tickets::Entity::update_many()
-            .col_expr(
-                tickets::Column::Status,
-                Expr::value(TicketStatus::Closed.as_str()),
-            )
+            .col_expr(tickets::Column::Status, Expr::value(TicketStatus::Closed))
             .col_expr(tickets::Column::ClosedAt, Expr::value(now))
             .col_expr(tickets::Column::UpdatedAt, Expr::value(now))
             .col_expr(tickets::Column::Version, Expr::value(ticket.version + 1))
             .filter(tickets::Column::Id.eq(ticket.id))
-            .filter(tickets::Column::Status.eq(TicketStatus::Resolved.as_str()))
+            .filter(tickets::Column::Status.eq(TicketStatus::Resolved))
             .exec(&txn)
             .await?;
         if changed.rows_affected == 1 {

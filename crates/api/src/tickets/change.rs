@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, CategoryId, CategoryRef, FieldError, Level, Role, Ticket, TicketEvent, TicketKind,
+    priority, CategoryId, CategoryRef, EventId, FieldError, Level, Ticket, TicketEvent,
     TicketNumber, TicketStatus, TicketUpdate, UserId, UserRef,
 };
 use sea_orm::sea_query::Expr;
@@ -46,8 +46,8 @@ pub fn etag(version: i64) -> String {
 pub(super) struct Change {
     pub(super) status: Option<TicketStatus>,
     /// `Some(None)` unassigns.
-    pub(super) assignee_id: Option<Option<i64>>,
-    pub(super) category_id: Option<i64>,
+    pub(super) assignee_id: Option<Option<UserId>>,
+    pub(super) category_id: Option<CategoryId>,
     pub(super) impact: Option<Level>,
     /// The requester's notification choice: whether, and where.
     pub(super) notify: Option<(bool, String)>,
@@ -66,7 +66,7 @@ pub(super) async fn apply(
     number: &TicketNumber,
     expected_version: Option<i64>,
     decide: impl FnOnce(&tickets::Model) -> ApiResult<Change>,
-) -> ApiResult<(Versioned, Vec<i64>)> {
+) -> ApiResult<(Versioned, Vec<EventId>)> {
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let ticket = find_visible(&txn, user, number, Lock::ForUpdate).await?;
     if expected_version.is_some_and(|v| v != ticket.version) {
@@ -74,7 +74,7 @@ pub(super) async fn apply(
     }
     let change = decide(&ticket)?;
     let now = Utc::now().trunc_subsecs(6);
-    let current = parse_status(&ticket)?;
+    let current = ticket.status;
     let status = change.status.unwrap_or(current);
 
     let mut update = tickets::Entity::update_many()
@@ -83,7 +83,7 @@ pub(super) async fn apply(
         .filter(tickets::Column::Id.eq(ticket.id))
         .filter(tickets::Column::Version.eq(ticket.version));
     if status != current {
-        update = update.col_expr(tickets::Column::Status, Expr::value(status.as_str()));
+        update = update.col_expr(tickets::Column::Status, Expr::value(status));
         let (resolved_at, closed_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = match status
         {
             TicketStatus::Resolved => (Some(now), None),
@@ -101,9 +101,9 @@ pub(super) async fn apply(
         update = update.col_expr(tickets::Column::CategoryId, Expr::value(category));
     }
     if let Some(impact) = change.impact {
-        let urgency = Level::parse(&ticket.urgency).unwrap_or_default();
+        let urgency = ticket.urgency;
         update = update
-            .col_expr(tickets::Column::Impact, Expr::value(impact.as_str()))
+            .col_expr(tickets::Column::Impact, Expr::value(impact))
             .col_expr(
                 tickets::Column::Priority,
                 Expr::value(i16::from(priority(urgency, impact))),
@@ -141,10 +141,6 @@ pub(super) async fn apply(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((Versioned { ticket, version }, event_ids))
-}
-
-pub(super) fn parse_status(ticket: &tickets::Model) -> ApiResult<TicketStatus> {
-    TicketStatus::parse(&ticket.status).ok_or_else(|| ApiError::internal("unknown status"))
 }
 
 pub(super) fn status_event(from: TicketStatus, to: TicketStatus) -> Option<TicketEvent> {
@@ -217,7 +213,7 @@ async fn requester_update(
 enum Assignment {
     Unchanged,
     Nobody,
-    Agent { id: i64, name: String },
+    Agent { id: UserId, name: String },
 }
 
 async fn agent_update(
@@ -232,10 +228,9 @@ async fn agent_update(
         None => Assignment::Unchanged,
         Some(None) => Assignment::Nobody,
         Some(Some(id)) => {
-            let found = users::Entity::find_by_id(id.0).one(&state.db).await?;
-            let active_staff = found.filter(|u| {
-                Role::parse(&u.role).is_some_and(Role::is_staff) && u.password_hash != LOCKED_HASH
-            });
+            let found = users::Entity::find_by_id(id).one(&state.db).await?;
+            let active_staff =
+                found.filter(|u| u.role.is_staff() && u.password_hash != LOCKED_HASH);
             match active_staff {
                 Some(agent) => Assignment::Agent {
                     id: agent.id,
@@ -257,9 +252,9 @@ async fn agent_update(
         Some(id) => {
             let found = state
                 .categories
-                .with(&state.db, [id.0])
+                .with(&state.db, [id])
                 .await?
-                .get(id.0)
+                .get(id)
                 .cloned();
             if found.is_none() {
                 errors.push(FieldError::new(
@@ -285,7 +280,7 @@ async fn agent_update(
     }
     let categories = state.categories.get(&state.db).await?;
     let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
-        let current = parse_status(ticket)?;
+        let current = ticket.status;
         let mut status = current;
         let mut change = Change::default();
         // Whoever sets an unassigned ticket in progress takes it, unless the same change
@@ -306,10 +301,7 @@ async fn agent_update(
                     status = next_status(status, Move::Assign)?;
                 }
                 change.assignee_id = Some(assignee_id);
-                let assignee = assignee.map(|(id, name)| UserRef {
-                    id: UserId(id),
-                    name,
-                });
+                let assignee = assignee.map(|(id, name)| UserRef { id, name });
                 change.events.push(TicketEvent::Assigned { assignee });
             }
         }
@@ -317,13 +309,7 @@ async fn agent_update(
             status = next_status(status, Move::SetStatus(requested))?;
         }
         if let Some(category) = &category {
-            let kind = TicketKind::parse(&ticket.kind);
-            if category
-                .kind
-                .as_deref()
-                .and_then(TicketKind::parse)
-                .is_some_and(|k| Some(k) != kind)
-            {
+            if category.kind.is_some_and(|kind| kind != ticket.kind) {
                 return Err(ApiError::field(
                     "category_id",
                     "kind_mismatch",
@@ -332,8 +318,8 @@ async fn agent_update(
             }
             if category.id != ticket.category_id {
                 change.category_id = Some(category.id);
-                let named = |id: i64| CategoryRef {
-                    id: CategoryId(id),
+                let named = |id: CategoryId| CategoryRef {
+                    id,
                     name: categories
                         .name(id, user.locale)
                         .unwrap_or_default()
@@ -346,8 +332,7 @@ async fn agent_update(
             }
         }
         if let Some(impact) = input.impact {
-            let current =
-                Level::parse(&ticket.impact).ok_or_else(|| ApiError::internal("unknown impact"))?;
+            let current = ticket.impact;
             if impact != current {
                 change.impact = Some(impact);
                 change.events.push(TicketEvent::ImpactChanged {

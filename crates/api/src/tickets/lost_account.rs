@@ -11,7 +11,8 @@
 use chrono::Utc;
 use guichet_migrations::{INTAKE_CATEGORY, INTAKE_EMAIL};
 use guichet_types::{
-    AccountRecoveryRequest, Level, TicketEvent, TicketKind, TicketStatus, TITLE_MAX_CHARS,
+    AccountRecoveryRequest, CategoryId, Level, TicketEvent, TicketKind, TicketStatus,
+    TITLE_MAX_CHARS,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -67,7 +68,7 @@ pub async fn request(state: &AppState, request: AccountRecoveryRequest, ip: &str
 }
 
 /// The intake account and the id of the intake category.
-async fn intake(db: &impl ConnectionTrait) -> ApiResult<(users::Model, i64)> {
+async fn intake(db: &impl ConnectionTrait) -> ApiResult<(users::Model, CategoryId)> {
     let account = users::Entity::find()
         .filter(users::Column::Email.eq(INTAKE_EMAIL))
         .one(db)

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, FieldError, Level, NewTicket, Ticket, TicketEvent, TicketKind, TicketStatus, UserId,
+    priority, AssetId, CategoryId, CompanyId, FieldError, Level, NewTicket, Ticket, TicketEvent,
+    TicketKind, TicketStatus, UserId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TryIntoModel};
 
@@ -42,7 +43,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
             None
         }
         (true, Some(id)) => {
-            let found = users::Entity::find_by_id(id.0)
+            let found = users::Entity::find_by_id(id)
                 .one(db)
                 .await?
                 .filter(|u| u.company_id.is_some());
@@ -57,19 +58,15 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         }
     };
 
-    let categories = state.categories.with(db, [input.category_id.0]).await?;
-    match categories.get(input.category_id.0) {
+    let categories = state.categories.with(db, [input.category_id]).await?;
+    match categories.get(input.category_id) {
         None => errors.push(FieldError::new(
             "category_id",
             "not_found",
             "no category has this id",
         )),
         Some(category) => {
-            if category
-                .kind
-                .as_deref()
-                .is_some_and(|kind| kind != input.kind.as_str())
-            {
+            if category.kind.is_some_and(|kind| kind != input.kind) {
                 errors.push(FieldError::new(
                     "category_id",
                     "kind_mismatch",
@@ -93,7 +90,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
 
     let company_id = requester.as_ref().and_then(|r| r.company_id);
     if let (Some(asset_id), Some(company_id)) = (input.asset_id, company_id) {
-        let asset = assets::Entity::find_by_id(asset_id.0).one(db).await?;
+        let asset = assets::Entity::find_by_id(asset_id).one(db).await?;
         if asset.is_none_or(|a| a.company_id != company_id) {
             errors.push(FieldError::new(
                 "asset_id",
@@ -118,11 +115,11 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         .to_owned();
     let opening = Opening {
         kind: input.kind,
-        category_id: input.category_id.0,
+        category_id: input.category_id,
         urgency,
         title: input.title,
         description: input.description,
-        asset_id: input.asset_id.map(|a| a.0),
+        asset_id: input.asset_id,
         requester_id: requester.id,
         company_id,
         notify: input.notify.unwrap_or(true),
@@ -130,7 +127,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     };
     let created = TicketEvent::Created {
         status: TicketStatus::New,
-        on_behalf_of: (requester.id != user.id).then_some(UserId(requester.id)),
+        on_behalf_of: (requester.id != user.id).then_some(requester.id),
         by_mail: None,
     };
     let row = open(
@@ -150,13 +147,13 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
 /// A new ticket whose fields are checked, as [`open`] writes it.
 pub struct Opening {
     pub kind: TicketKind,
-    pub category_id: i64,
+    pub category_id: CategoryId,
     pub urgency: Level,
     pub title: String,
     pub description: String,
-    pub asset_id: Option<i64>,
-    pub requester_id: i64,
-    pub company_id: i64,
+    pub asset_id: Option<AssetId>,
+    pub requester_id: UserId,
+    pub company_id: CompanyId,
     pub notify: bool,
     pub notify_email: String,
 }
@@ -222,10 +219,10 @@ pub async fn open(
     let number = number::allocate(&txn, state.settings.time_zone, now).await?;
     let mut row = tickets::ActiveModel {
         number: Set(number.to_string()),
-        kind: Set(opening.kind.as_str().to_owned()),
-        status: Set(TicketStatus::New.as_str().to_owned()),
-        urgency: Set(opening.urgency.as_str().to_owned()),
-        impact: Set(impact.as_str().to_owned()),
+        kind: Set(opening.kind),
+        status: Set(TicketStatus::New),
+        urgency: Set(opening.urgency),
+        impact: Set(impact),
         priority: Set(i16::from(priority(opening.urgency, impact))),
         search_text: Set(search::search_text(&opening.title, &opening.description)),
         title: Set(opening.title),

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use guichet_types::{
-    priority, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef, Satisfaction, Ticket,
-    TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
+    priority, AssetId, CategoryId, CompanyId, CompanyRef, Level, Locale, NamedRef, PersonRef,
+    Satisfaction, Ticket, TicketKind, TicketNumber, TicketSort, TicketStatus, UserId,
 };
 use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
@@ -191,17 +191,17 @@ pub async fn resource(
 pub struct TicketRow {
     pub id: i64,
     pub number: String,
-    pub kind: String,
-    pub status: String,
-    pub urgency: String,
-    pub impact: String,
+    pub kind: TicketKind,
+    pub status: TicketStatus,
+    pub urgency: Level,
+    pub impact: Level,
     pub title: String,
     pub description: String,
-    pub category_id: i64,
-    pub asset_id: Option<i64>,
-    pub requester_id: i64,
-    pub company_id: i64,
-    pub assignee_id: Option<i64>,
+    pub category_id: CategoryId,
+    pub asset_id: Option<AssetId>,
+    pub requester_id: UserId,
+    pub company_id: CompanyId,
+    pub assignee_id: Option<UserId>,
     pub notify: bool,
     pub notify_email: String,
     pub created_at: DateTime<Utc>,
@@ -380,8 +380,7 @@ pub async fn to_resources(
             else {
                 return Err(missing());
             };
-            let urgency = Level::parse(&row.urgency).ok_or_else(missing)?;
-            let impact = Level::parse(&row.impact).ok_or_else(missing)?;
+            let (urgency, impact) = (row.urgency, row.impact);
             let name = |first: Option<String>, last: Option<String>, email: &str| {
                 person_name(
                     first.as_deref().unwrap_or_default(),
@@ -391,23 +390,23 @@ pub async fn to_resources(
             };
             Ok(Ticket {
                 number: TicketNumber::try_from(row.number.clone()).map_err(|_| missing())?,
-                kind: TicketKind::parse(&row.kind).ok_or_else(missing)?,
-                status: TicketStatus::parse(&row.status).ok_or_else(missing)?,
+                kind: row.kind,
+                status: row.status,
                 urgency,
                 impact,
                 priority: priority(urgency, impact),
                 title: row.title,
                 description: row.description,
                 category: NamedRef {
-                    id: row.category_id,
+                    id: row.category_id.0,
                     name: category.to_owned(),
                 },
                 asset: row
                     .asset_id
                     .zip(row.asset_name)
-                    .map(|(id, name)| NamedRef { id, name }),
+                    .map(|(id, name)| NamedRef { id: id.0, name }),
                 requester: PersonRef {
-                    id: UserId(row.requester_id),
+                    id: row.requester_id,
                     name: name(
                         row.requester_first_name,
                         row.requester_last_name,
@@ -416,14 +415,14 @@ pub async fn to_resources(
                     email: requester_email,
                 },
                 company: CompanyRef {
-                    id: CompanyId(row.company_id),
+                    id: row.company_id,
                     name: company_name,
                 },
                 assignee: row
                     .assignee_id
                     .zip(row.assignee_email)
                     .map(|(id, email)| NamedRef {
-                        id,
+                        id: id.0,
                         name: name(row.assignee_first_name, row.assignee_last_name, &email),
                     }),
                 watchers: watchers.remove(&row.id).unwrap_or_default(),

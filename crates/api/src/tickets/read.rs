@@ -182,23 +182,23 @@ pub async fn list(
 
     let mut conditions: Vec<SimpleExpr> = Vec::new();
     if !query.status.is_empty() {
-        conditions.push(tickets::Column::Status.is_in(query.status.iter().map(|s| s.as_str())));
+        conditions.push(tickets::Column::Status.is_in(query.status.iter().copied()));
     }
     if let Some(kind) = query.kind {
-        conditions.push(tickets::Column::Kind.eq(kind.as_str()));
+        conditions.push(tickets::Column::Kind.eq(kind));
     }
     if let Some(company) = query.company_id {
-        conditions.push(tickets::Column::CompanyId.eq(company.0));
+        conditions.push(tickets::Column::CompanyId.eq(company));
     }
     if let Some(assignee) = query.assignee_id {
-        conditions.push(tickets::Column::AssigneeId.eq(assignee.0));
+        conditions.push(tickets::Column::AssigneeId.eq(assignee));
     }
     // Within the scope's reach: another company's requester finds nothing.
     if let Some(requester) = query.requester_id {
-        conditions.push(tickets::Column::RequesterId.eq(requester.0));
+        conditions.push(tickets::Column::RequesterId.eq(requester));
     }
     if let Some(urgency) = query.urgency {
-        conditions.push(tickets::Column::Urgency.eq(urgency.as_str()));
+        conditions.push(tickets::Column::Urgency.eq(urgency));
     }
     if let Some(priority) = query.priority {
         conditions.push(tickets::Column::Priority.eq(i16::from(priority)));

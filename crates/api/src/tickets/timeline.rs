@@ -30,7 +30,7 @@ pub async fn record_and_notify(
     author: Option<&SessionUser>,
     now: DateTime<Utc>,
     events: Vec<TicketEvent>,
-) -> ApiResult<Vec<i64>> {
+) -> ApiResult<Vec<EventId>> {
     let author = author.map(Author::from);
     record_and_notify_as(db, settings, ticket, author, None, now, events).await
 }
@@ -45,7 +45,7 @@ pub async fn record_and_notify_as(
     summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
     events: Vec<TicketEvent>,
-) -> ApiResult<Vec<i64>> {
+) -> ApiResult<Vec<EventId>> {
     let mut ids = Vec::with_capacity(events.len());
     for event in &events {
         ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
@@ -59,9 +59,9 @@ pub async fn record_event(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     at: DateTime<Utc>,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     event: &TicketEvent,
-) -> ApiResult<i64> {
+) -> ApiResult<EventId> {
     let row = ticket_events::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
@@ -116,17 +116,13 @@ pub async fn timeline(
     rows.into_iter()
         .map(|row| {
             let actor = row.actor_id.zip(row.actor_email).map(|(id, email)| Actor {
-                id: UserId(id),
+                id,
                 name: person_name(
                     row.actor_first_name.as_deref().unwrap_or_default(),
                     row.actor_last_name.as_deref().unwrap_or_default(),
                     &email,
                 ),
-                role: row
-                    .actor_role
-                    .as_deref()
-                    .and_then(Role::parse)
-                    .unwrap_or_default(),
+                role: row.actor_role.unwrap_or_default(),
             });
             entry(row.id, row.at, actor, &row.event, &row.details)
         })
@@ -136,15 +132,15 @@ pub async fn timeline(
 /// A timeline entry with its actor's name, as [`timeline`] reads it.
 #[derive(FromQueryResult)]
 struct EntryRow {
-    id: i64,
+    id: EventId,
     at: DateTime<Utc>,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     event: String,
     details: String,
     actor_first_name: Option<String>,
     actor_last_name: Option<String>,
     actor_email: Option<String>,
-    actor_role: Option<String>,
+    actor_role: Option<Role>,
 }
 
 /// Timeline entries of `events`, their actors loaded in one query.
@@ -152,8 +148,8 @@ pub async fn to_entries(
     db: &impl ConnectionTrait,
     events: Vec<ticket_events::Model>,
 ) -> ApiResult<Vec<TimelineEntry>> {
-    let actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-    let actors: HashMap<i64, users::Model> = users::Entity::find()
+    let actor_ids: Vec<UserId> = events.iter().filter_map(|e| e.actor_id).collect();
+    let actors: HashMap<UserId, users::Model> = users::Entity::find()
         .filter(users::Column::Id.is_in(actor_ids))
         .all(db)
         .await?
@@ -167,9 +163,9 @@ pub async fn to_entries(
                 .actor_id
                 .and_then(|id| actors.get(&id))
                 .map(|u| Actor {
-                    id: UserId(u.id),
+                    id: u.id,
                     name: display_name(u),
-                    role: Role::parse(&u.role).unwrap_or_default(),
+                    role: u.role,
                 });
             entry(event.id, event.at, actor, &event.event, &event.details)
         })
@@ -180,7 +176,7 @@ pub async fn to_entries(
 /// [`TicketEvent`] fails the answer (and is logged with its id) rather than vanish from
 /// the history.
 fn entry(
-    id: i64,
+    id: EventId,
     at: DateTime<Utc>,
     actor: Option<Actor>,
     event: &str,
@@ -192,7 +188,7 @@ fn entry(
         ))
     })?;
     Ok(TimelineEntry {
-        id: EventId(id),
+        id,
         at,
         actor,
         event,

@@ -2,7 +2,7 @@
 //! sets a list shows as [`Reach`]), and "the ticket this request names, if this caller may
 //! see it" ([`visible`], [`find_visible`]). A ticket the caller may not see answers exactly
 //! as one that does not exist: 404.
-use guichet_types::{Role, TicketNumber};
+use guichet_types::{CompanyId, Role, TicketNumber, UserId};
 use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
@@ -77,10 +77,10 @@ pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
 /// (a single ticket is looked up through all the sets its reader may see: [`visible_to`]).
 pub enum Reach {
     Everything,
-    Company(i64),
-    AssignedTo(i64),
+    Company(CompanyId),
+    AssignedTo(UserId),
     /// Requested by the user, or shared with them.
-    RequestedOrShared(i64),
+    RequestedOrShared(UserId),
 }
 
 impl Reach {

@@ -18,7 +18,7 @@ on_both_databases!(a_renamed_category_shows_at_once_here_and_soon_on_another_ins
 /// counter in one transaction.
 async fn rename(state: &AppState, id: i64, name_fr: &str, name_en: &str) {
     let (txn, _turn) = state.writes.begin(&state.db).await.expect("begin");
-    let row = categories::Entity::find_by_id(id)
+    let row = categories::Entity::find_by_id(guichet_types::CategoryId(id))
         .one(&txn)
         .await
         .expect("read")

@@ -15,6 +15,7 @@ on_both_databases!(
     unknown_api_paths_are_problems,
     the_openapi_document_is_served_and_committed,
     bodies_are_refused_exactly_past_their_limits,
+    enum_columns_hold_only_their_vocabulary,
 );
 
 async fn health_checks_answer(backend: Backend) {
@@ -474,4 +475,90 @@ fn the_download_documents_the_types_it_is_served_with() {
     for content_type in ["image/png", "application/pdf", "application/octet-stream"] {
         assert!(served.get(content_type).is_some(), "{content_type}");
     }
+}
+
+/// Every value of each closed vocabulary is accepted by its column, and nothing else is: a
+/// CHECK constraint on PostgreSQL, triggers on SQLite (migration 000014). The values come
+/// from `crates/types`, so a variant added without its migration fails here.
+async fn enum_columns_hold_only_their_vocabulary(backend: Backend) {
+    use guichet_types::{Level, Locale, Role, TicketKind, TicketStatus};
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+
+    let app = spawn(backend).await;
+    let columns: [(&str, &str, Vec<&str>); 8] = [
+        (
+            "tickets",
+            "kind",
+            TicketKind::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "tickets",
+            "status",
+            TicketStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "tickets",
+            "urgency",
+            Level::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "tickets",
+            "impact",
+            Level::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "users",
+            "role",
+            Role::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "users",
+            "locale",
+            Locale::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "categories",
+            "kind",
+            TicketKind::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "announcements",
+            "locale",
+            Locale::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+    ];
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    let run = |sql: String| Statement::from_string(backend, sql);
+    for (table, column, values) in columns {
+        let txn = db.begin().await.expect("begin");
+        let first = format!(r#"(SELECT MIN("id") FROM "{table}")"#);
+        for value in values {
+            txn.execute(run(format!(
+                r#"UPDATE "{table}" SET "{column}" = '{value}' WHERE "id" = {first}"#
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("{table}.{column} = {value}: {e}"));
+        }
+        let refused = txn
+            .execute(run(format!(
+                r#"UPDATE "{table}" SET "{column}" = 'bogus' WHERE "id" = {first}"#
+            )))
+            .await;
+        assert!(refused.is_err(), "{table}.{column} took 'bogus'");
+        txn.rollback().await.expect("rollback");
+    }
+    // A new row is held to the same list.
+    let insert = |kind: &str| {
+        run(format!(
+            r#"INSERT INTO "categories" ("parent_id", "kind", "name_fr", "name_en", "position") VALUES (NULL, '{kind}', 'x', 'x', 0)"#
+        ))
+    };
+    let txn = db.begin().await.expect("begin");
+    txn.execute(insert("request")).await.expect("a known kind");
+    assert!(
+        txn.execute(insert("bogus")).await.is_err(),
+        "a new category took 'bogus'"
+    );
+    txn.rollback().await.expect("rollback");
 }
