@@ -1,12 +1,20 @@
 //! The closed vocabularies of SPEC.md. Each serialises as its snake_case name.
-use serde::{Deserialize, Serialize};
 
 // `$wire` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
 // invisible group, which serde reads but utoipa ignores (it published the variant names).
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? } default $default:ident) => {
+        wire_enum!($(#[$doc])* $name { $($variant = $wire),+ });
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$default
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $wire)] $variant,)+
@@ -25,12 +33,6 @@ macro_rules! wire_enum {
             }
         }
 
-        impl Default for $name {
-            fn default() -> Self {
-                $name::$default
-            }
-        }
-
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -38,6 +40,7 @@ macro_rules! wire_enum {
         }
     };
 }
+pub(crate) use wire_enum;
 
 wire_enum!(
     /// What a user is to the support provider.
