@@ -7,7 +7,7 @@ use std::{future::Future, sync::Arc};
 
 use futures::lock::Mutex;
 use guichet_client::Client;
-use guichet_types::{Locale, Profile, ProfileUpdate, Role, TokenPair};
+use guichet_types::{Locale, Permission, Profile, ProfileUpdate, TokenPair};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{dom, failure::Failure, i18n::I18n};
@@ -102,28 +102,27 @@ impl Session {
         }
     }
 
+    /// Whether the signed-in user's profile lists `permission`.
+    fn can(&self, permission: Permission) -> bool {
+        self.profile.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| p.permissions.contains(&permission))
+        })
+    }
+
     /// Support staff (agents, admins) work tickets of every company.
     pub fn is_staff(&self) -> bool {
-        self.profile
-            .with(|p| p.as_ref().is_some_and(|p| p.role.is_staff()))
+        self.can(Permission::TicketsWork)
     }
 
     /// Administrators also write the announcements of the landing page.
     pub fn is_admin(&self) -> bool {
-        self.profile
-            .with(|p| p.as_ref().is_some_and(|p| p.role == Role::Admin))
+        self.can(Permission::Admin)
     }
 
     /// Referents may list every ticket of their company.
     pub fn sees_company(&self) -> bool {
-        self.profile.with(|p| {
-            p.as_ref().is_some_and(|p| {
-                p.role == Role::Referent
-                    || p.permissions
-                        .iter()
-                        .any(|perm| perm == "tickets.view_company")
-            })
-        })
+        self.can(Permission::TicketsViewCompany)
     }
 
     fn client(&self, token: Option<String>) -> Result<Client, Failure> {

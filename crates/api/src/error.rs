@@ -3,6 +3,7 @@
 //! 5xx answers are logged, never sent.
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use guichet_types::policy::{Forbidden, InvalidTransition};
 use guichet_types::{FieldError, Problem, TicketStatus};
 
 #[derive(Debug, thiserror::Error)]
@@ -146,4 +147,62 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     }
 }
 
+/// The policy's first layer: who the caller is to the ticket (403, with its reason).
+impl From<Forbidden> for ApiError {
+    fn from(refusal: Forbidden) -> Self {
+        ApiError::Forbidden(refusal.reason.to_owned())
+    }
+}
+
+/// The policy's second layer: the state machine (409, with the current status).
+impl From<InvalidTransition> for ApiError {
+    fn from(refusal: InvalidTransition) -> Self {
+        ApiError::InvalidTransition(refusal.current)
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use guichet_types::policy::{next_status, who_may, Action, Move, TicketFacts, Viewer};
+    use guichet_types::{CompanyId, Role, TicketStatus, UserId};
+
+    use super::*;
+
+    #[test]
+    fn the_policy_s_refusals_become_403_and_409() {
+        let colleague = Viewer {
+            id: UserId(3),
+            role: Role::Customer,
+            company: Some(CompanyId(1)),
+        };
+        let ticket = TicketFacts {
+            status: TicketStatus::Closed,
+            requester: UserId(1),
+            company: CompanyId(1),
+            assignee: None,
+            rated: false,
+        };
+        let forbidden = who_may(&colleague, &ticket, Action::Withdraw)
+            .map_err(ApiError::from)
+            .err()
+            .map(|e| e.problem());
+        assert_eq!(
+            forbidden.map(|p| (p.status, p.code, p.detail)),
+            Some((
+                403,
+                "forbidden".to_owned(),
+                Some("only the requester withdraws a ticket".to_owned())
+            ))
+        );
+        let conflict = next_status(ticket.status, Move::Withdraw)
+            .map_err(ApiError::from)
+            .err()
+            .map(|e| e.problem());
+        assert_eq!(
+            conflict.map(|p| (p.status, p.current_status)),
+            Some((409, Some(TicketStatus::Closed)))
+        );
+    }
+}

@@ -2,7 +2,7 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::{AssetId, CategoryId, CompanyId, Locale, Role, TicketForm, UserId};
+use crate::{AssetId, CategoryId, CompanyId, Locale, Permission, Role, TicketForm, UserId};
 
 /// A company as shown beside a user or a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct Profile {
     /// The user's company; `null` for the support team.
     pub company: Option<CompanyRef>,
     /// What this account may do, e.g. `tickets.create`, `tickets.view_company`.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Permission>,
     pub prefix: String,
     pub first_name: String,
     pub last_name: String,

@@ -1,18 +1,24 @@
 //! The closed vocabularies of SPEC.md. Each serialises as its snake_case name.
-#[cfg(feature = "db")]
-use sea_orm::sea_query::StringLen;
-use serde::{Deserialize, Serialize};
 
 // `$wire` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
 // invisible group, which serde reads but utoipa ignores (it published the variant names).
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? } default $default:ident) => {
+        wire_enum!($(#[$doc])* $name { $($variant = $wire),+ });
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::$default
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         // Stored as its wire name (a CHECK constraint keeps the column to these values).
         #[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
         pub enum $name {
             $(
                 #[serde(rename = $wire)]
@@ -34,12 +40,6 @@ macro_rules! wire_enum {
             }
         }
 
-        impl Default for $name {
-            fn default() -> Self {
-                $name::$default
-            }
-        }
-
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -47,6 +47,7 @@ macro_rules! wire_enum {
         }
     };
 }
+pub(crate) use wire_enum;
 
 wire_enum!(
     /// What a user is to the support provider.

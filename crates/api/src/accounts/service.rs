@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use guichet_types::{
-    Actor, Asset, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Profile, ProfileUpdate,
-    Role, TicketForm, UserId,
+    Actor, Asset, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Permission, Profile,
+    ProfileUpdate, Role, TicketForm, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -14,26 +14,6 @@ use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{assets, categories, companies, users};
 use crate::error::{ApiError, ApiResult};
-
-/// What each role may do; the SPA shows or hides actions by these names.
-pub fn permissions(role: Role) -> Vec<String> {
-    let names: &[&str] = match role {
-        Role::Customer => &["tickets.create", "tickets.view_own"],
-        Role::Referent => &["tickets.create", "tickets.view_own", "tickets.view_company"],
-        Role::Agent => &[
-            "tickets.view_all",
-            "tickets.create_for_customer",
-            "tickets.work",
-        ],
-        Role::Admin => &[
-            "tickets.view_all",
-            "tickets.create_for_customer",
-            "tickets.work",
-            "admin",
-        ],
-    };
-    names.iter().map(|n| (*n).to_owned()).collect()
-}
 
 /// The profile of `user_id`, with the provider's `ticket_form` set-up.
 pub async fn profile(
@@ -60,7 +40,7 @@ pub async fn profile(
         id: user.id,
         role,
         company,
-        permissions: permissions(role),
+        permissions: role.permissions().to_vec(),
         prefix: user.prefix,
         first_name: user.first_name,
         last_name: user.last_name,
@@ -181,7 +161,7 @@ pub async fn company_assets(
     user: &SessionUser,
     company_id: Option<CompanyId>,
 ) -> ApiResult<Vec<Asset>> {
-    let company = match (user.is_staff(), company_id) {
+    let company = match (user.can(Permission::TicketsViewAll), company_id) {
         (true, Some(id)) => Some(id),
         (false, Some(id)) if Some(id) != user.company_id => return Err(ApiError::NotFound),
         _ => user.company_id,
@@ -204,20 +184,12 @@ pub async fn company_assets(
         .collect())
 }
 
-fn staff_only(user: &SessionUser) -> ApiResult<()> {
-    if user.is_staff() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("support team only".into()))
-    }
-}
-
 /// Support team: every client company, by name (the queue's company filter).
 pub async fn companies(
     db: &impl ConnectionTrait,
     user: &SessionUser,
 ) -> ApiResult<Vec<CompanyRef>> {
-    staff_only(user)?;
+    user.require(Permission::TicketsWork)?;
     Ok(companies::Entity::find()
         .order_by_asc(companies::Column::Name)
         .all(db)
@@ -232,7 +204,7 @@ pub async fn companies(
 
 /// Support team: the agents and admins, by name (assignment and the assignee filter).
 pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<Vec<Actor>> {
-    staff_only(user)?;
+    user.require(Permission::TicketsWork)?;
     let roles = [Role::Agent.as_str(), Role::Admin.as_str()];
     let mut people: Vec<Actor> = users::Entity::find()
         .filter(users::Column::Role.is_in(roles))

@@ -1,6 +1,6 @@
 //! Announcement rules as plain functions.
 use chrono::{DateTime, SubsecRound, Utc};
-use guichet_types::{Announcement, AnnouncementInput, Role};
+use guichet_types::{Announcement, AnnouncementInput, Permission};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -9,14 +9,6 @@ use crate::auth::SessionUser;
 use crate::entities::announcements;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-fn admin_only(user: &SessionUser) -> ApiResult<()> {
-    if user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("administrators only".into()))
-    }
-}
 
 fn to_resource(row: announcements::Model) -> Announcement {
     Announcement {
@@ -37,7 +29,7 @@ pub async fn list(state: &AppState, user: &SessionUser, all: bool) -> ApiResult<
         .order_by_desc(announcements::Column::StartsAt)
         .order_by_desc(announcements::Column::Id);
     if all {
-        admin_only(user)?;
+        user.require(Permission::Admin)?;
     } else {
         let now = Utc::now();
         query = query
@@ -81,7 +73,7 @@ pub async fn create(
     user: &SessionUser,
     input: AnnouncementInput,
 ) -> ApiResult<Announcement> {
-    admin_only(user)?;
+    user.require(Permission::Admin)?;
     let now = Utc::now().trunc_subsecs(6);
     checked(&input, now)?;
     let mut row = announcements::ActiveModel {
@@ -101,7 +93,7 @@ pub async fn replace(
     id: i64,
     input: AnnouncementInput,
 ) -> ApiResult<Announcement> {
-    admin_only(user)?;
+    user.require(Permission::Admin)?;
     let now = Utc::now().trunc_subsecs(6);
     checked(&input, now)?;
     let (txn, _turn) = state.writes.begin(&state.db).await?;
@@ -117,7 +109,7 @@ pub async fn replace(
 }
 
 pub async fn delete(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<()> {
-    admin_only(user)?;
+    user.require(Permission::Admin)?;
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let deleted = announcements::Entity::delete_by_id(id).exec(&txn).await?;
     state.commit(txn).await?;

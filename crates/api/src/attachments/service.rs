@@ -17,8 +17,10 @@ use crate::auth::SessionUser;
 use crate::entities::{attachments, tickets};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::tickets::change::allowed;
 use crate::tickets::timeline::{attachment_info, record_and_notify};
 use crate::tickets::visibility::{find_visible, Lock, TicketKey};
+use guichet_types::policy::Action;
 
 const FILE_NAME_MAX_CHARS: usize = 255;
 const FALLBACK_FILE_NAME: &str = "file";
@@ -30,9 +32,7 @@ pub async fn ticket_taking_files(
     number: &TicketNumber,
 ) -> ApiResult<tickets::Model> {
     let ticket = find_visible(&state.db, user, number, Lock::No).await?;
-    if ticket.status == TicketStatus::Closed {
-        return Err(ApiError::InvalidTransition(TicketStatus::Closed));
-    }
+    allowed(user, &ticket, Action::Attach)?;
     Ok(ticket)
 }
 

@@ -1,7 +1,8 @@
 //! Extractors for signed-in callers. An absent, invalid, expired or revoked token is a 401,
 //! never an anonymous call.
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use guichet_types::{CompanyId, Locale, Role, UserId};
+use guichet_types::policy::Viewer;
+use guichet_types::{CompanyId, Locale, Permission, Role, UserId};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -38,8 +39,28 @@ impl SessionUser {
         })
     }
 
-    pub fn is_staff(&self) -> bool {
-        self.role.is_staff()
+    /// The caller as the shared policy sees them (`guichet_types::policy`).
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.id,
+            role: self.role,
+            company: self.company_id,
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
+
+    /// The one guard of a whole operation: a 403 naming the permission the caller lacks.
+    pub fn require(&self, permission: Permission) -> ApiResult<()> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this needs the permission {permission}"
+            )))
+        }
     }
 }
 
@@ -160,5 +181,47 @@ impl FromRequest for AuthUser {
             }
             Ok(AuthUser(user))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> SessionUser {
+        SessionUser {
+            id: UserId(1),
+            session_id: 1,
+            role,
+            company_id: None,
+            email: "someone@example.test".to_owned(),
+            name: "Someone".to_owned(),
+            locale: Locale::Fr,
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn a_missing_permission_is_a_403_naming_it() {
+        let refused = |role, permission| {
+            caller(role)
+                .require(permission)
+                .err()
+                .map(|e| e.problem())
+                .map(|p| (p.status, p.detail))
+        };
+        assert_eq!(
+            refused(Role::Referent, Permission::TicketsWork),
+            Some((
+                403,
+                Some("this needs the permission tickets.work".to_owned())
+            ))
+        );
+        assert_eq!(
+            refused(Role::Agent, Permission::Admin),
+            Some((403, Some("this needs the permission admin".to_owned())))
+        );
+        assert_eq!(refused(Role::Agent, Permission::TicketsWork), None);
+        assert_eq!(refused(Role::Admin, Permission::Admin), None);
     }
 }

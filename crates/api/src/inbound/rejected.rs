@@ -1,7 +1,8 @@
 //! The rejected mails, for the support team: a keyset-paginated list, newest first, and
 //! each one whole.
 use guichet_types::{
-    page_limit, FieldError, RejectReason, RejectedMail, RejectedMailPage, LIST_LIMIT_DEFAULT,
+    page_limit, FieldError, Permission, RejectReason, RejectedMail, RejectedMailPage,
+    LIST_LIMIT_DEFAULT,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -10,14 +11,6 @@ use crate::entities::rejected_mails;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-fn staff_only(user: &SessionUser) -> ApiResult<()> {
-    if user.is_staff() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("support team only".into()))
-    }
-}
-
 /// A page of rejected mails after `cursor` (the id of the last one seen).
 pub async fn page(
     state: &AppState,
@@ -25,7 +18,7 @@ pub async fn page(
     cursor: Option<&str>,
     limit: Option<&str>,
 ) -> ApiResult<RejectedMailPage> {
-    staff_only(user)?;
+    user.require(Permission::TicketsWork)?;
     let mut errors = Vec::new();
     let before = match cursor.map(str::parse::<i64>) {
         None => None,
@@ -98,7 +91,7 @@ pub async fn page(
 /// The raw message of rejected mail `id`. To anyone but the support team it does not exist
 /// (404 like a wrong id): a customer may not even learn that a mail was kept.
 pub async fn raw(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<Vec<u8>> {
-    if !user.is_staff() {
+    if !user.can(Permission::TicketsWork) {
         return Err(ApiError::NotFound);
     }
     let mail = rejected_mails::Entity::find_by_id(id)

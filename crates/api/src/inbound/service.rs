@@ -12,8 +12,8 @@
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use guichet_types::{
-    InboundOutcome, InboundResult, Level, RejectReason, TicketEvent, TicketKind, TicketNumber,
-    TicketStatus, UserId,
+    InboundOutcome, InboundResult, Level, Permission, RejectReason, TicketEvent, TicketKind,
+    TicketNumber, TicketStatus, UserId,
 };
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use sea_orm::{
@@ -337,7 +337,10 @@ async fn new_ticket(
     let Some(user) = author(state, sender, None).await? else {
         return Ok(Verdict::Rejected(RejectReason::UnknownSender));
     };
-    let Some(company_id) = user.company_id.filter(|_| !user.is_staff()) else {
+    let Some(company_id) = user
+        .company_id
+        .filter(|_| !user.can(Permission::TicketsWork))
+    else {
         return Ok(Verdict::Rejected(RejectReason::NotAllowed));
     };
     let Some(category) = mail_category(state).await? else {

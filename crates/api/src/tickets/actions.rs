@@ -3,41 +3,19 @@
 //! withdrawal, reopening and the satisfaction rating.
 
 use guichet_types::{
-    NewFollowup, Role, SatisfactionRequest, Ticket, TicketEvent, TicketNumber, TicketStatus,
+    NewFollowup, Permission, SatisfactionRequest, Ticket, TicketEvent, TicketNumber, TicketStatus,
     TimelineEntry,
 };
 use sea_orm::EntityTrait;
 
-use super::change::{apply, status_event, Change};
-use super::lifecycle::{next_status, Move};
+use super::change::{allowed, apply, status_event, Change};
 use super::open::FromMail;
 use super::timeline::to_entries;
 use crate::auth::SessionUser;
-use crate::entities::{attachments, ticket_events, tickets};
+use crate::entities::{attachments, ticket_events};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-fn staff_only(user: &SessionUser) -> ApiResult<()> {
-    if user.is_staff() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only the support team can do this".into(),
-        ))
-    }
-}
-
-/// The requester, or a referent of the ticket's company: who answers a solution.
-fn requester_side(user: &SessionUser, ticket: &tickets::Model) -> ApiResult<()> {
-    let referent = user.role == Role::Referent && user.company_id == Some(ticket.company_id);
-    if ticket.requester_id == user.id || referent {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only the requester or a referent of the company can do this".into(),
-        ))
-    }
-}
+use guichet_types::policy::Action;
 
 /// Adds a public follow-up, or (agents) an internal note. Returns its timeline entry.
 pub async fn add_followup(
@@ -47,7 +25,7 @@ pub async fn add_followup(
     input: NewFollowup,
 ) -> ApiResult<TimelineEntry> {
     let internal = input.internal.unwrap_or(false);
-    if internal && !user.is_staff() {
+    if internal && !user.can(Permission::TicketsWork) {
         return Err(ApiError::field(
             "internal",
             "not_allowed",
@@ -56,12 +34,12 @@ pub async fn add_followup(
     }
     let (_, event_ids) = apply(state, user, number, None, |ticket| {
         let current = ticket.status;
-        let requested = match (internal, user.is_staff()) {
-            (true, _) => Move::InternalNote,
-            (false, true) => Move::AgentFollowup,
-            (false, false) => Move::CustomerFollowup,
+        let action = if internal {
+            Action::InternalNote
+        } else {
+            Action::Followup
         };
-        let status = next_status(current, requested)?;
+        let status = allowed(user, ticket, action)?;
         let body = input.body;
         let event = if internal {
             TicketEvent::InternalNote { body }
@@ -103,18 +81,15 @@ pub async fn add_mail_reply(
 ) -> ApiResult<()> {
     apply(state, user, number, None, |ticket| {
         let current = ticket.status;
-        if current == TicketStatus::Closed {
-            return Err(ApiError::InvalidTransition(current));
-        }
-        let mut status = current;
+        // Files alone are attached; a text is a follow-up (both refused once closed).
+        let action = if body.is_some() {
+            Action::Followup
+        } else {
+            Action::Attach
+        };
+        let status = allowed(user, ticket, action)?;
         let mut events = Vec::new();
         if let Some(body) = body {
-            let requested = if user.is_staff() {
-                Move::AgentFollowup
-            } else {
-                Move::CustomerFollowup
-            };
-            status = next_status(current, requested)?;
             events.push(TicketEvent::Followup { body });
             events.extend(status_event(current, status));
         }
@@ -138,15 +113,9 @@ pub async fn propose_solution(
     number: &TicketNumber,
     body: String,
 ) -> ApiResult<Ticket> {
-    staff_only(user)?;
-    transition(
-        state,
-        user,
-        number,
-        Move::ProposeSolution,
-        |from, to| TicketEvent::SolutionProposed { body, from, to },
-        |_| Ok(()),
-    )
+    transition(state, user, number, Action::ProposeSolution, |from, to| {
+        TicketEvent::SolutionProposed { body, from, to }
+    })
     .await
 }
 
@@ -157,14 +126,9 @@ pub async fn approve_solution(
     comment: Option<String>,
 ) -> ApiResult<Ticket> {
     let comment = comment.filter(|c| !c.trim().is_empty());
-    transition(
-        state,
-        user,
-        number,
-        Move::ApproveSolution,
-        |from, to| TicketEvent::SolutionApproved { comment, from, to },
-        |t| requester_side(user, t),
-    )
+    transition(state, user, number, Action::ApproveSolution, |from, to| {
+        TicketEvent::SolutionApproved { comment, from, to }
+    })
     .await
 }
 
@@ -174,14 +138,9 @@ pub async fn reject_solution(
     number: &TicketNumber,
     reason: String,
 ) -> ApiResult<Ticket> {
-    transition(
-        state,
-        user,
-        number,
-        Move::RejectSolution,
-        |from, to| TicketEvent::SolutionRejected { reason, from, to },
-        |t| requester_side(user, t),
-    )
+    transition(state, user, number, Action::RejectSolution, |from, to| {
+        TicketEvent::SolutionRejected { reason, from, to }
+    })
     .await
 }
 
@@ -191,22 +150,9 @@ pub async fn withdraw(
     number: &TicketNumber,
     reason: String,
 ) -> ApiResult<Ticket> {
-    transition(
-        state,
-        user,
-        number,
-        Move::Withdraw,
-        |from, to| TicketEvent::Withdrawn { reason, from, to },
-        |ticket| {
-            if ticket.requester_id == user.id {
-                Ok(())
-            } else {
-                Err(ApiError::Forbidden(
-                    "only the requester withdraws a ticket".into(),
-                ))
-            }
-        },
-    )
+    transition(state, user, number, Action::Withdraw, |from, to| {
+        TicketEvent::Withdrawn { reason, from, to }
+    })
     .await
 }
 
@@ -216,31 +162,23 @@ pub async fn reopen(
     number: &TicketNumber,
     reason: String,
 ) -> ApiResult<Ticket> {
-    staff_only(user)?;
-    transition(
-        state,
-        user,
-        number,
-        Move::Reopen,
-        |from, to| TicketEvent::Reopened { reason, from, to },
-        |_| Ok(()),
-    )
+    transition(state, user, number, Action::Reopen, |from, to| {
+        TicketEvent::Reopened { reason, from, to }
+    })
     .await
 }
 
-/// A move whose event carries the status it left and the new one: `event(from, to)`.
+/// An action whose event carries the status it left and the new one: `event(from, to)`.
 async fn transition(
     state: &AppState,
     user: &SessionUser,
     number: &TicketNumber,
-    requested: Move,
+    action: Action,
     event: impl FnOnce(TicketStatus, TicketStatus) -> TicketEvent,
-    allowed: impl FnOnce(&tickets::Model) -> ApiResult<()>,
 ) -> ApiResult<Ticket> {
     let (versioned, _) = apply(state, user, number, None, |ticket| {
-        allowed(ticket)?;
         let current = ticket.status;
-        let status = next_status(current, requested)?;
+        let status = allowed(user, ticket, action)?;
         Ok(Change {
             status: Some(status),
             events: vec![event(current, status)],
@@ -259,15 +197,7 @@ pub async fn rate(
     input: SatisfactionRequest,
 ) -> ApiResult<Ticket> {
     let (versioned, _) = apply(state, user, number, None, |ticket| {
-        if ticket.requester_id != user.id {
-            return Err(ApiError::Forbidden(
-                "only the requester rates a ticket".into(),
-            ));
-        }
-        let current = ticket.status;
-        if current != TicketStatus::Closed {
-            return Err(ApiError::InvalidTransition(current));
-        }
+        allowed(user, ticket, Action::Rate)?;
         if ticket.satisfaction_rating.is_some() {
             return Err(ApiError::Conflict {
                 code: "already_rated",

@@ -6,13 +6,12 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, CategoryId, CategoryRef, EventId, FieldError, Level, Ticket, TicketEvent,
+    priority, CategoryId, CategoryRef, EventId, FieldError, Level, Permission, Ticket, TicketEvent,
     TicketNumber, TicketStatus, TicketUpdate, UserId, UserRef,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::lifecycle::{next_status, Move};
 use super::open::{write_from_mail, FromMail};
 use super::queries::{self};
 use super::timeline::record_and_notify;
@@ -24,6 +23,7 @@ use crate::auth::SessionUser;
 use crate::entities::{tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use guichet_types::policy::{next_status, who_may, Action, Move, TicketFacts};
 
 /// A ticket with the version its ETag is made of.
 pub struct Versioned {
@@ -143,6 +143,33 @@ pub(super) async fn apply(
     Ok((Versioned { ticket, version }, event_ids))
 }
 
+/// What the shared policy needs to know of a ticket row.
+pub fn facts(ticket: &tickets::Model) -> TicketFacts {
+    TicketFacts {
+        status: ticket.status,
+        requester: ticket.requester_id,
+        company: ticket.company_id,
+        assignee: ticket.assignee_id,
+        rated: ticket.satisfaction_rating.is_some(),
+    }
+}
+
+/// The shared policy's two questions about `action` on `ticket` by `user`: is it theirs to
+/// take (else 403), and does the ticket's status take it (else 409, naming the status).
+/// Returns the status the action leaves the ticket in.
+pub fn allowed(
+    user: &SessionUser,
+    ticket: &tickets::Model,
+    action: Action,
+) -> ApiResult<TicketStatus> {
+    let viewer = user.viewer();
+    who_may(&viewer, &facts(ticket), action)?;
+    match action.requested_move(&viewer) {
+        Some(requested) => Ok(next_status(ticket.status, requested)?),
+        None => Ok(ticket.status),
+    }
+}
+
 pub(super) fn status_event(from: TicketStatus, to: TicketStatus) -> Option<TicketEvent> {
     (from != to).then_some(TicketEvent::StatusChanged { from, to })
 }
@@ -158,7 +185,8 @@ pub async fn update(
     if_match: Option<i64>,
 ) -> ApiResult<Versioned> {
     let if_match = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let (not_theirs, why) = if user.is_staff() {
+    let works = user.can(Permission::TicketsWork);
+    let (not_theirs, why) = if works {
         (
             input.requester_members(),
             "only the requester chooses their notifications",
@@ -174,7 +202,7 @@ pub async fn update(
                 .collect(),
         ));
     }
-    if user.is_staff() {
+    if works {
         agent_update(state, user, number, input, if_match).await
     } else {
         requester_update(state, user, number, input, if_match).await
@@ -190,11 +218,7 @@ async fn requester_update(
     if_match: i64,
 ) -> ApiResult<Versioned> {
     let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
-        if ticket.requester_id != user.id {
-            return Err(ApiError::Forbidden(
-                "only the requester changes the ticket's notifications".into(),
-            ));
-        }
+        allowed(user, ticket, Action::ChangeNotifications)?;
         let notify_email = input
             .notify_email
             .as_deref()
@@ -280,6 +304,7 @@ async fn agent_update(
     }
     let categories = state.categories.get(&state.db).await?;
     let (versioned, _) = apply(state, user, number, Some(if_match), |ticket| {
+        let (viewer, facts) = (user.viewer(), facts(ticket));
         let current = ticket.status;
         let mut status = current;
         let mut change = Change::default();
@@ -297,6 +322,7 @@ async fn agent_update(
         if let Some(assignee) = new_assignee {
             let assignee_id = assignee.as_ref().map(|(id, _)| *id);
             if ticket.assignee_id != assignee_id {
+                who_may(&viewer, &facts, Action::Assign)?;
                 if assignee_id.is_some() {
                     status = next_status(status, Move::Assign)?;
                 }
@@ -306,7 +332,11 @@ async fn agent_update(
             }
         }
         if let Some(requested) = input.status {
+            who_may(&viewer, &facts, Action::SetStatus(requested))?;
             status = next_status(status, Move::SetStatus(requested))?;
+        }
+        if category.is_some() || input.impact.is_some() {
+            who_may(&viewer, &facts, Action::Classify)?;
         }
         if let Some(category) = &category {
             if category.kind.is_some_and(|kind| kind != ticket.kind) {

@@ -9,7 +9,8 @@
 //! - `actions.rs`: follow-ups, the solution, withdrawal, reopening, rating.
 //! - `sharing.rs`: watchers.
 //! - `timeline.rs`: recording events (and their mails), reading the history.
-//! - `lifecycle.rs`: the state machine, pure; `auto_close.rs`: the periodic auto-close.
+//! - `auto_close.rs`: the periodic auto-close (the state machine and who may do what are
+//!   the shared policy, `guichet_types::policy`).
 //! - `queries.rs`: the list and resource queries (a page with its names in one statement);
 //!   `search.rs`, `cursor.rs`, `number.rs`: full text, keyset cursors, ticket numbers.
 //! - `lost_account.rs`: the lost-account form, which opens a ticket without signing in.
@@ -17,7 +18,6 @@ pub mod actions;
 pub mod auto_close;
 pub mod change;
 pub mod cursor;
-pub mod lifecycle;
 pub mod lost_account;
 pub mod number;
 pub mod open;

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, AssetId, CategoryId, CompanyId, FieldError, Level, NewTicket, Ticket, TicketEvent,
-    TicketKind, TicketStatus, UserId,
+    priority, AssetId, CategoryId, CompanyId, FieldError, Level, NewTicket, Permission, Ticket,
+    TicketEvent, TicketKind, TicketStatus, UserId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TryIntoModel};
 
@@ -24,7 +24,10 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     let db = &state.db;
     let mut errors = Vec::new();
 
-    let requester = match (user.is_staff(), input.requester_id) {
+    let requester = match (
+        user.can(Permission::TicketsCreateForCustomer),
+        input.requester_id,
+    ) {
         (false, Some(_)) => {
             errors.push(FieldError::new(
                 "requester_id",
@@ -279,7 +282,7 @@ impl<'a> From<&'a SessionUser> for Author<'a> {
             id: user.id,
             name: &user.name,
             email: &user.email,
-            is_staff: user.is_staff(),
+            is_staff: user.can(Permission::TicketsWork),
         }
     }
 }

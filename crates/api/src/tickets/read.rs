@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use guichet_types::{
-    page_limit, CompanyId, FieldError, Level, Role, Scope, TicketKind, TicketListQuery,
+    page_limit, CompanyId, FieldError, Level, Permission, Scope, TicketKind, TicketListQuery,
     TicketNumber, TicketPage, TicketSort, TicketStatus, UserId, LIST_LIMIT_DEFAULT,
 };
 use sea_orm::sea_query::SimpleExpr;
@@ -142,7 +142,7 @@ pub async fn list(
     user: &SessionUser,
     query: TicketListQuery,
 ) -> ApiResult<TicketPage> {
-    let staff = user.is_staff();
+    let staff = user.can(Permission::TicketsViewAll);
     let agent_only = [
         ("company_id", query.company_id.is_some()),
         ("assignee_id", query.assignee_id.is_some()),
@@ -168,11 +168,13 @@ pub async fn list(
         .scope
         .unwrap_or(if staff { Scope::All } else { Scope::Mine });
     // What the scope shows, within what the user may see.
-    let reach = match (scope, user.role, user.company_id) {
-        (Scope::Mine, Role::Agent | Role::Admin, _) => Reach::AssignedTo(user.id),
-        (Scope::Mine, _, _) => Reach::RequestedOrShared(user.id),
-        (Scope::Company, Role::Referent, Some(company)) => Reach::Company(company),
-        (Scope::All, Role::Agent | Role::Admin, _) => Reach::Everything,
+    let reach = match (scope, user.company_id) {
+        (Scope::Mine, _) if user.can(Permission::TicketsWork) => Reach::AssignedTo(user.id),
+        (Scope::Mine, _) => Reach::RequestedOrShared(user.id),
+        (Scope::Company, Some(company)) if user.can(Permission::TicketsViewCompany) => {
+            Reach::Company(company)
+        }
+        (Scope::All, _) if user.can(Permission::TicketsViewAll) => Reach::Everything,
         _ => {
             return Err(ApiError::Forbidden(format!(
                 "the scope {scope} is not open to you"

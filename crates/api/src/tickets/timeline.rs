@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use guichet_types::{
-    Actor, AttachmentInfo, EventId, Role, TicketEvent, TicketNumber, TimelineEntry, UserId,
+    Actor, AttachmentInfo, EventId, Permission, Role, TicketEvent, TicketNumber, TimelineEntry,
+    UserId,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
@@ -105,7 +106,7 @@ pub async fn timeline(
         .column_as(users::Column::Role, "actor_role")
         .join(JoinType::LeftJoin, actor)
         .filter(ticket_events::Column::TicketId.eq(ticket_id));
-    if !user.is_staff() {
+    if !user.can(Permission::TicketsWork) {
         query = query.filter(ticket_events::Column::Internal.eq(false));
     }
     let rows = query

@@ -2,7 +2,7 @@
 //! sets a list shows as [`Reach`]), and "the ticket this request names, if this caller may
 //! see it" ([`visible`], [`find_visible`]). A ticket the caller may not see answers exactly
 //! as one that does not exist: 404.
-use guichet_types::{CompanyId, Role, TicketNumber, UserId};
+use guichet_types::{CompanyId, Permission, TicketNumber, UserId};
 use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
@@ -60,9 +60,11 @@ pub async fn find_visible(
 /// their company's for a referent, every ticket for the support team. The same sets as a
 /// list's [`Reach`], all of them at once.
 pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
-    let reaches = match (user.role, user.company_id) {
-        (Role::Agent | Role::Admin, _) => return Condition::all(),
-        (Role::Referent, Some(company)) => {
+    if user.can(Permission::TicketsViewAll) {
+        return Condition::all();
+    }
+    let reaches = match user.company_id {
+        Some(company) if user.can(Permission::TicketsViewCompany) => {
             vec![Reach::RequestedOrShared(user.id), Reach::Company(company)]
         }
         _ => vec![Reach::RequestedOrShared(user.id)],

@@ -1,8 +1,8 @@
+use guichet_types::policy::Actions;
 use guichet_types::{Actor, CategoryId, Level, Role, TicketStatus, TicketUpdate, UserId};
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
-    life::Actions,
     state::expect_ticket_state,
     text_action::{TextAction, TextActionForm},
 };

@@ -5,7 +5,6 @@ mod attachments;
 mod details;
 mod followup;
 mod history;
-mod life;
 mod linked_text;
 mod notice;
 mod notifications;
@@ -17,12 +16,12 @@ mod state;
 mod text_action;
 mod timeline;
 
+use guichet_types::policy::{available, Actions, TicketFacts, Viewer};
 use guichet_types::{Ticket, TicketNumber};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 pub use attachments::UploadProgress;
-use life::{available, Actions, Viewer};
 
 use self::{
     agent_panel::AgentPanel,
@@ -120,9 +119,9 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
         now
     });
 
-    let viewer = Memo::new(move |_| session.profile().map(|p| Viewer::of(&p)));
+    let viewer = Memo::new(move |_| session.profile().map(|p| Viewer::from(&p)));
     let actions = Memo::new(move |_| match viewer.get() {
-        Some(viewer) => ticket.with(|t| available(t, &viewer)),
+        Some(viewer) => ticket.with(|t| available(&TicketFacts::from(t), &viewer)),
         None => Actions::default(),
     });
     let when = move |pick: fn(&Actions) -> bool| move || actions.with(pick);

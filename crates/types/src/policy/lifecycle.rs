@@ -1,9 +1,8 @@
 //! The ticket's state machine (SPEC.md, "Status"), as a pure function: given the current
-//! status and a move, the next status or a 409 naming the current one. Who may make which
-//! move is checked by the caller; this module only knows the statuses.
-use guichet_types::TicketStatus::{self, Closed, InProgress, New, Resolved, Waiting};
-
-use crate::error::{ApiError, ApiResult};
+//! status and a move, the next status, or [`InvalidTransition`] naming the current one (the
+//! server's 409). Who may make which move is [`super::who_may`]'s question; this module only
+//! knows the statuses.
+use crate::TicketStatus::{self, Closed, InProgress, New, Resolved, Waiting};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
@@ -14,6 +13,8 @@ pub enum Move {
     /// A public message from the customer side: back to work if the team was waiting or had
     /// proposed a solution.
     CustomerFollowup,
+    /// A file added to the ticket: changes nothing.
+    Attach,
     /// An agent sets the status by hand (`in_progress` or `waiting`).
     SetStatus(TicketStatus),
     /// An agent takes or is given the ticket.
@@ -24,16 +25,36 @@ pub enum Move {
     Withdraw,
     AutoClose,
     Reopen,
+    /// The requester's satisfaction rating: of a closed ticket, which stays closed.
+    Rate,
 }
 
-pub fn next_status(current: TicketStatus, requested: Move) -> ApiResult<TicketStatus> {
-    let refused = Err(ApiError::InvalidTransition(current));
+/// The status a move leads to; refused moves carry the status the ticket is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidTransition {
+    pub current: TicketStatus,
+}
+
+impl std::fmt::Display for InvalidTransition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not possible while the ticket is {}", self.current)
+    }
+}
+
+impl std::error::Error for InvalidTransition {}
+
+pub fn next_status(
+    current: TicketStatus,
+    requested: Move,
+) -> Result<TicketStatus, InvalidTransition> {
+    let refused = Err(InvalidTransition { current });
     match (current, requested) {
         (Closed, Move::Reopen) => Ok(InProgress),
+        (Closed, Move::Rate) => Ok(Closed),
         (Closed, _) => refused,
         (_, Move::Reopen) => refused,
         (New, Move::AgentFollowup | Move::Assign) => Ok(InProgress),
-        (_, Move::AgentFollowup | Move::Assign | Move::InternalNote) => Ok(current),
+        (_, Move::AgentFollowup | Move::Assign | Move::InternalNote | Move::Attach) => Ok(current),
         (Waiting | Resolved, Move::CustomerFollowup) => Ok(InProgress),
         (_, Move::CustomerFollowup) => Ok(current),
         (from, Move::SetStatus(to)) if from == to => Ok(current),
@@ -83,6 +104,16 @@ mod tests {
     }
 
     #[test]
+    fn files_change_nothing_until_the_ticket_closes_and_only_a_closed_one_is_rated() {
+        for status in [New, InProgress, Waiting, Resolved] {
+            assert_eq!(allowed(status, Move::Attach), Some(status));
+            assert_eq!(allowed(status, Move::Rate), None);
+        }
+        assert_eq!(allowed(Closed, Move::Attach), None);
+        assert_eq!(allowed(Closed, Move::Rate), Some(Closed));
+    }
+
+    #[test]
     fn everything_else_is_refused_with_the_current_status() {
         let refused = [
             (Closed, Move::CustomerFollowup),
@@ -102,10 +133,11 @@ mod tests {
             (InProgress, Move::AutoClose),
         ];
         for (from, requested) in refused {
-            match next_status(from, requested) {
-                Err(ApiError::InvalidTransition(current)) => assert_eq!(current, from),
-                other => panic!("{from} {requested:?}: {other:?}"),
-            }
+            assert_eq!(
+                next_status(from, requested),
+                Err(InvalidTransition { current: from }),
+                "{from} {requested:?}"
+            );
         }
     }
 }

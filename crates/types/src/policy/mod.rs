@@ -1,0 +1,22 @@
+//! Who may do what: the one policy the server's guards and the SPA both call, so what the
+//! page offers is what the server accepts.
+//!
+//! - [`Permission`]: what a role may do in general (`GET /me` lists them);
+//! - [`next_status`]: the ticket's state machine, statuses only;
+//! - [`who_may`] and [`available`]: which actions a viewer may take on one ticket. The server
+//!   asks in two layers because it answers them differently: who the caller is to the
+//!   ticket ([`who_may`], a 403 with its reason), then whether the status allows the move
+//!   ([`next_status`], a 409 with the current status). [`available`] asks both for every
+//!   action, for the SPA to show only what will be accepted.
+//!
+//! Seeing a ticket at all is the visibility rule of the server's queries, checked before
+//! any of these (a ticket the caller may not see answers 404).
+mod lifecycle;
+mod permission;
+mod ticket_actions;
+
+pub use lifecycle::{next_status, InvalidTransition, Move};
+pub use permission::Permission;
+pub use ticket_actions::{
+    available, may, who_may, Action, Actions, Forbidden, TicketFacts, Viewer,
+};
