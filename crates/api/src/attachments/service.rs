@@ -3,6 +3,7 @@
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use futures_util::stream::{Stream, StreamExt};
+use guichet_types::policy::Action;
 use guichet_types::{AttachmentInfo, TicketEvent, TicketNumber, TicketStatus, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -20,7 +21,6 @@ use crate::state::AppState;
 use crate::tickets::change::allowed;
 use crate::tickets::timeline::{attachment_info, record_and_notify};
 use crate::tickets::visibility::{find_visible, Lock, TicketKey};
-use guichet_types::policy::Action;
 
 const FILE_NAME_MAX_CHARS: usize = 255;
 const FALLBACK_FILE_NAME: &str = "file";

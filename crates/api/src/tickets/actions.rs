@@ -1,7 +1,7 @@
 //! What people do to a ticket, each through [`super::change::apply`]: follow-ups and
 //! internal notes (and replies by mail), the solution (proposed, approved, rejected),
 //! withdrawal, reopening and the satisfaction rating.
-
+use guichet_types::policy::Action;
 use guichet_types::{
     NewFollowup, Permission, SatisfactionRequest, Ticket, TicketEvent, TicketNumber, TicketStatus,
     TimelineEntry,
@@ -15,7 +15,6 @@ use crate::auth::SessionUser;
 use crate::entities::{attachments, ticket_events};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use guichet_types::policy::Action;
 
 /// Adds a public follow-up, or (agents) an internal note. Returns its timeline entry.
 pub async fn add_followup(

@@ -3,8 +3,8 @@
 //! (bumping the version, the ETag) with its timeline entries and their mails. Also the
 //! `PATCH` of a ticket: agents' status, assignee, category and impact; the requester's
 //! notification choice.
-
 use chrono::{DateTime, SubsecRound, Utc};
+use guichet_types::policy::{next_status, who_may, Action, Move, TicketFacts};
 use guichet_types::{
     priority, CategoryId, CategoryRef, EventId, FieldError, Level, Permission, Ticket, TicketEvent,
     TicketNumber, TicketStatus, TicketUpdate, UserId, UserRef,
@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::open::{write_from_mail, FromMail};
-use super::queries::{self};
+use super::queries;
 use super::timeline::record_and_notify;
 use super::visibility::{find_visible, Lock};
 use crate::auth::extractor::display_name;
@@ -23,7 +23,6 @@ use crate::auth::SessionUser;
 use crate::entities::{tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use guichet_types::policy::{next_status, who_may, Action, Move, TicketFacts};
 
 /// A ticket with the version its ETag is made of.
 pub struct Versioned {

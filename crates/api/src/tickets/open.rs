@@ -1,6 +1,5 @@
 //! Opening a ticket: checked input ([`create`]), then [`open`], the one writer of new
 //! tickets, which every way in (the API, a mail, the lost-account form) ends at.
-
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
     priority, AssetId, CategoryId, CompanyId, FieldError, Level, NewTicket, Permission, Ticket,
@@ -8,7 +7,7 @@ use guichet_types::{
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TryIntoModel};
 
-use super::queries::{self};
+use super::queries;
 use super::timeline::{attachment_info, record_and_notify_as};
 use super::{number, search};
 use crate::auth::SessionUser;

@@ -1,5 +1,4 @@
 //! Sharing a ticket with an address (a watcher), and taking it back.
-
 use chrono::{SubsecRound, Utc};
 use guichet_types::{ShareOutcome, TicketEvent, TicketNumber};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
