@@ -205,7 +205,11 @@ pub async fn companies(
 /// Support team: the agents and admins, by name (assignment and the assignee filter).
 pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<Vec<Actor>> {
     user.require(Permission::TicketsWork)?;
-    let roles = [Role::Agent.as_str(), Role::Admin.as_str()];
+    // Whoever may work tickets may be given one.
+    let roles = Role::ALL
+        .iter()
+        .copied()
+        .filter(|role| role.can(Permission::TicketsWork));
     let mut people: Vec<Actor> = users::Entity::find()
         .filter(users::Column::Role.is_in(roles))
         .all(db)
