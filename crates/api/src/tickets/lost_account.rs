@@ -3,13 +3,14 @@
 //! their details, and the support team gets a ticket to contact them.
 //!
 //! A ticket needs a requester, a company and a category, and nobody is signed in. Migration
-//! 000006 writes them into every database; they are found here by their markers: the
-//! system account [`INTAKE_EMAIL`] as requester (its company, "Demandes sans compte", is
-//! the ticket's) and the root category [`INTAKE_CATEGORY`]. The account is locked and told
-//! nothing: `notify` is off, and its `.invalid` address receives no mail anyway. Only the
-//! support team sees these tickets, as customers see their own and their company's.
+//! 000006 writes them into every database and 000013 keys them [`LOST_ACCOUNT_INTAKE`]; they
+//! are found here by that key, whatever they are named: the system account as requester
+//! (its company, "Demandes sans compte", is the ticket's) and the intake category. The
+//! account is locked and told nothing: `notify` is off, and its `.invalid` address receives
+//! no mail anyway. Only the support team sees these tickets, as customers see their own and
+//! their company's.
 use chrono::Utc;
-use guichet_migrations::{INTAKE_CATEGORY, INTAKE_EMAIL};
+use guichet_migrations::LOST_ACCOUNT_INTAKE;
 use guichet_types::{
     AccountRecoveryRequest, Level, TicketEvent, TicketKind, TicketStatus, TITLE_MAX_CHARS,
 };
@@ -66,21 +67,20 @@ pub async fn request(state: &AppState, request: AccountRecoveryRequest, ip: &str
     Ok(())
 }
 
-/// The intake account and the id of the intake category.
+/// The intake account and the id of the intake category, by their key.
 async fn intake(db: &impl ConnectionTrait) -> ApiResult<(users::Model, i64)> {
     let account = users::Entity::find()
-        .filter(users::Column::Email.eq(INTAKE_EMAIL))
+        .filter(users::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
     let category = categories::Entity::find()
-        .filter(categories::Column::NameFr.eq(INTAKE_CATEGORY))
-        .filter(categories::Column::ParentId.is_null())
+        .filter(categories::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
     match (account, category) {
         (Some(account), Some(category)) => Ok((account, category.id)),
         _ => Err(ApiError::internal(
-            "the intake rows of migration 000006 are missing",
+            "the lost-account intake rows (migrations 000006 and 000013) are missing",
         )),
     }
 }

@@ -90,6 +90,14 @@ impl TestApp {
         Self::count_on(&self.database_url, sql).await
     }
 
+    /// Runs SQL on the test's database, as an administrator at the console would.
+    pub async fn execute(&self, sql: &str) {
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect");
+        db.execute_unprepared(sql).await.expect("execute");
+    }
+
     pub async fn count_on(database_url: &str, sql: &str) -> i64 {
         let db = Database::connect(database_url).await.expect("connect");
         let row = db

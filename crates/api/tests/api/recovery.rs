@@ -2,7 +2,6 @@
 //! the mails delivered to a real SMTP server on loopback.
 use guichet_client::ClientError;
 use guichet_types::{AccessRequest, Role};
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 
 use crate::helpers::{spawn, spawn_with, Backend, TestApp, PASSWORD};
@@ -98,11 +97,6 @@ pub(crate) async fn handled(app: &TestApp, count: i64) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("the server did not handle {count} requests");
-}
-
-async fn execute(app: &TestApp, sql: &str) {
-    let db = Database::connect(&app.database_url).await.expect("connect");
-    db.execute_unprepared(sql).await.expect("execute");
 }
 
 pub(crate) async fn with_smtp(backend: Backend) -> (TestApp, SmtpServer) {
@@ -269,7 +263,8 @@ async fn expired_links_are_refused_and_a_reset_lifts_a_forced_change(backend: Ba
         .await
         .expect("202");
     let expired = token_in(&smtp.wait_for(1).await[0], "reset-password");
-    execute(&app, "UPDATE account_tokens SET expires_at = created_at").await;
+    app.execute("UPDATE account_tokens SET expires_at = created_at")
+        .await;
     for token in [expired.as_str(), "not-a-token-we-gave"] {
         let dead = app
             .anonymous

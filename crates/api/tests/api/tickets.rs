@@ -997,5 +997,9 @@ async fn pages_follow_each_other_without_duplicates_or_gaps(backend: Backend) {
         .await
         .map_err(|e| e.status())
         .err();
-    assert_eq!(too_large, Some(Some(422)), "a limit past 100 is refused, not cut");
+    assert_eq!(
+        too_large,
+        Some(Some(422)),
+        "a limit past 100 is refused, not cut"
+    );
 }
