@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{assets, categories, companies, users};
 use crate::error::{ApiError, ApiResult};
@@ -89,7 +88,6 @@ pub async fn update_profile(
         .await?
         .ok_or(ApiError::NotFound)?;
     if let Some(email) = &update.email {
-        let email = normalize_email(email);
         let taken = users::Entity::find()
             .filter(users::Column::Email.eq(email.as_str()))
             .filter(users::Column::Id.ne(user.id))
@@ -115,15 +113,14 @@ pub async fn update_profile(
         (update.extension, users::Column::Extension),
         (update.mobile_phone, users::Column::MobilePhone),
         (update.fax, users::Column::Fax),
-        (
-            update.email.as_deref().map(normalize_email),
-            users::Column::Email,
-        ),
     ];
     for (value, column) in text_fields {
         if let Some(value) = value {
             active.set(column, value.trim().to_owned().into());
         }
+    }
+    if let Some(email) = update.email {
+        active.email = Set(email.into());
     }
     if let Some(locale) = update.locale {
         active.locale = Set(locale.as_str().to_owned());

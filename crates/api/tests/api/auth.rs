@@ -4,7 +4,7 @@ use guichet_types::{Locale, ProfileUpdate, Role};
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_with, Backend, PASSWORD, TOKEN_KEY};
+use crate::helpers::{address, spawn, spawn_with, Backend, PASSWORD, TOKEN_KEY};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -407,7 +407,7 @@ async fn the_profile_can_be_read_and_updated(backend: Backend) {
 
     let taken = client
         .update_me(&ProfileUpdate {
-            email: Some("remi@acme.test".into()),
+            email: Some(address("remi@acme.test")),
             ..Default::default()
         })
         .await

@@ -6,7 +6,7 @@ use guichet_types::{
 };
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_without_demo, Backend, TestApp};
+use crate::helpers::{address, spawn, spawn_without_demo, Backend, TestApp};
 use crate::on_both_databases;
 use crate::recovery::{decoded, handled, with_smtp};
 
@@ -24,7 +24,7 @@ fn agnes() -> AccountRecoveryRequest {
     AccountRecoveryRequest {
         full_name: " Agnès Martin ".to_owned(),
         company_name: "Acme Industrie".to_owned(),
-        email: "agnes.martin@example.com".to_owned(),
+        email: address("agnes.martin@example.com"),
         phone: Some("+33 1 23 45 67 89".to_owned()),
         message: "J'ai perdu mon identifiant et l'adresse de mon compte.\nMerci de me rappeler."
             .to_owned(),
@@ -128,7 +128,7 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
         .expect_err("locked");
     assert_eq!(login.status(), Some(401));
     app.anonymous
-        .request_password_reset("intake@guichet.invalid")
+        .request_password_reset(&address("intake@guichet.invalid"))
         .await
         .expect("202");
     handled(&app, 1).await;
