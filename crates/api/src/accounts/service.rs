@@ -87,21 +87,6 @@ pub async fn update_profile(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if let Some(email) = &update.email {
-        let taken = users::Entity::find()
-            .filter(users::Column::Email.eq(email.as_str()))
-            .filter(users::Column::Id.ne(user.id))
-            .one(db)
-            .await?
-            .is_some();
-        if taken {
-            return Err(ApiError::field(
-                "email",
-                "taken",
-                "another account uses this address",
-            ));
-        }
-    }
     let mut active: users::ActiveModel = account.into();
     let text_fields = [
         (update.prefix, users::Column::Prefix),
@@ -119,6 +104,8 @@ pub async fn update_profile(
             active.set(column, value.trim().to_owned().into());
         }
     }
+    // An address another account uses is refused by the unique index, concurrent changes
+    // included: `ApiError` names it (`email`, `taken`).
     if let Some(email) = update.email {
         active.email = Set(email.into());
     }
