@@ -130,15 +130,23 @@ impl SendOnce {
         }
     }
 
-    /// Checks `request` with the rules the server applies; `is_empty` as for
-    /// [`FieldErrors::new`]. False, with the errors shown, when something is wrong.
-    pub fn check(self, request: &impl Validate, is_empty: impl Fn(&str) -> bool) -> bool {
+    /// Checks `request` with the rules the server applies; `unread` is the error of a field
+    /// that could not be read into it (an address that is not one: `request` then holds a
+    /// stand-in, and is not sent); `is_empty` as for [`FieldErrors::new`]. False, with the
+    /// errors shown, when something is wrong.
+    pub fn check(
+        self,
+        request: &impl Validate,
+        unread: Option<FieldError>,
+        is_empty: impl Fn(&str) -> bool,
+    ) -> bool {
         self.general.set(None);
-        let found = request
+        let mut found = request
             .validate()
             .err()
             .map(|e| validation_errors(&e))
             .unwrap_or_default();
+        found.extend(unread);
         let found = FieldErrors::new(found, is_empty);
         let valid = found.is_empty();
         self.show_errors(found);

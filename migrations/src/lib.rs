@@ -15,11 +15,10 @@ mod m20261121_000009_list_indexes;
 mod m20261121_000010_ticket_number_sequence;
 mod m20261203_000011_cache_versions;
 mod m20261203_000012_job_queue;
+mod m20261203_000013_system_keys;
 mod m20261203_000014_enum_checks;
 
-pub use m20261121_000006_account_recovery::{
-    INTAKE_CATEGORY, INTAKE_COMPANY, INTAKE_EMAIL, INTAKE_SERVICE_CODE,
-};
+pub use m20261203_000013_system_keys::LOST_ACCOUNT_INTAKE;
 
 pub struct Migrator;
 
@@ -39,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_ticket_number_sequence::Migration),
             Box::new(m20261203_000011_cache_versions::Migration),
             Box::new(m20261203_000012_job_queue::Migration),
+            Box::new(m20261203_000013_system_keys::Migration),
             Box::new(m20261203_000014_enum_checks::Migration),
         ]
     }

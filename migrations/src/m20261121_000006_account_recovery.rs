@@ -9,7 +9,8 @@
 //!   password hash `!` is no hash at all: no password ever opens it, and no link recovers it;
 //! - the root request category [`INTAKE_CATEGORY`], placed after the usual top categories.
 //!
-//! The server finds them again by these markers (`auth::lost_account`).
+//! Migration 000013 keys them `lost_account_intake`; the server finds them by that key, so
+//! these markers may change.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

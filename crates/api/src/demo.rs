@@ -1,7 +1,6 @@
 //! The demo data of SPEC.md, seeded by `guichet serve --demo` into an empty database.
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
-use guichet_migrations::INTAKE_SERVICE_CODE;
 use guichet_types::{
     priority, CategoryId, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserRef,
 };
@@ -130,11 +129,11 @@ const CATEGORIES: &[CategorySeed] = &[
     ),
 ];
 
-/// Whether the database has client companies: the intake company of the migrations, which
-/// has no service code, does not count.
+/// Whether the database has client companies: the system companies of the migrations (the
+/// lost-account intake) do not count.
 async fn has_clients(db: &impl ConnectionTrait) -> ApiResult<bool> {
     let clients = companies::Entity::find()
-        .filter(companies::Column::ServiceCode.ne(INTAKE_SERVICE_CODE))
+        .filter(companies::Column::SystemKey.is_null())
         .count(db)
         .await?;
     Ok(clients > 0)

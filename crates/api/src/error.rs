@@ -1,6 +1,7 @@
 //! The server's one error type. Handlers and services return `Result<_, ApiError>`; the
 //! conversion to an HTTP answer happens here only, as RFC 9457 problem+json. Causes of
-//! 5xx answers are logged, never sent.
+//! 5xx answers are logged, never sent. A database error is a 500, except the violation of
+//! a unique index that [`UNIQUE_MEMBERS`] names: that is the client's, answered as such.
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use guichet_types::policy::{Forbidden, InvalidTransition};
@@ -134,8 +135,48 @@ impl ResponseError for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
+        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(message)) = error.sql_err() {
+            if let Some(named) = unique_violation(&message) {
+                return named;
+            }
+        }
         ApiError::Internal(error.to_string())
     }
+}
+
+/// A unique index whose violation is the client's doing, by its names on each database,
+/// and the answer that names the member.
+struct UniqueMember {
+    /// The constraint or index, as PostgreSQL names it.
+    postgres: &'static str,
+    /// The indexed columns, as SQLite names them (`table.column, table.column`).
+    sqlite: &'static str,
+    answer: fn() -> ApiError,
+}
+
+/// The unique indexes a request can run into, found by reading the migrations. The others
+/// (ticket numbers, tokens, Message-IDs, idempotency keys, a watcher of a ticket) are
+/// checked or retried by the code that writes them, so a violation there is a bug: a 500.
+const UNIQUE_MEMBERS: &[UniqueMember] = &[UniqueMember {
+    postgres: "users_email_key",
+    sqlite: "users.email",
+    // As `PATCH /me` answers: concurrent changes to one address meet here.
+    answer: || ApiError::field("email", "taken", "another account uses this address"),
+}];
+
+/// The answer naming the member of a unique violation, from the database's message:
+/// PostgreSQL `duplicate key value violates unique constraint "users_email_key"`, SQLite
+/// `UNIQUE constraint failed: users.email`.
+fn unique_violation(message: &str) -> Option<ApiError> {
+    let postgres = message
+        .split_once("unique constraint \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(name, _)| name);
+    let sqlite = message.strip_prefix("UNIQUE constraint failed: ");
+    UNIQUE_MEMBERS
+        .iter()
+        .find(|member| postgres == Some(member.postgres) || sqlite == Some(member.sqlite))
+        .map(|member| (member.answer)())
 }
 
 impl From<sea_orm::TransactionError<ApiError>> for ApiError {
@@ -165,10 +206,9 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use guichet_types::policy::{next_status, who_may, Action, Move, TicketFacts, Viewer};
     use guichet_types::{CompanyId, Role, TicketStatus, UserId};
-
-    use super::*;
 
     #[test]
     fn the_policy_s_refusals_become_403_and_409() {
@@ -204,5 +244,39 @@ mod tests {
             conflict.map(|p| (p.status, p.current_status)),
             Some((409, Some(TicketStatus::Closed)))
         );
+    }
+
+    fn named(message: &str) -> Option<Vec<FieldError>> {
+        match unique_violation(message)? {
+            ApiError::Validation(errors) => Some(errors),
+            other => panic!("a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_taken_address_is_named_on_both_databases() {
+        let taken = vec![FieldError::new(
+            "email",
+            "taken",
+            "another account uses this address",
+        )];
+        for message in [
+            "duplicate key value violates unique constraint \"users_email_key\"",
+            "UNIQUE constraint failed: users.email",
+        ] {
+            assert_eq!(named(message), Some(taken.clone()), "{message}");
+        }
+    }
+
+    #[test]
+    fn other_unique_indexes_stay_internal() {
+        for message in [
+            "duplicate key value violates unique constraint \"tickets_number_key\"",
+            "UNIQUE constraint failed: ticket_watchers.ticket_id, ticket_watchers.email",
+            "UNIQUE constraint failed: users.email_backup",
+            "duplicate key value violates unique constraint \"users_email_key_old\"",
+        ] {
+            assert!(unique_violation(message).is_none(), "{message}");
+        }
     }
 }

@@ -12,8 +12,8 @@
 //! ```
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
-    Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, InboundResult,
-    LoginRequest, NewFollowup, NewTicket, PasswordLinkAccount, PasswordLinkToken,
+    Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, EmailAddress,
+    InboundResult, LoginRequest, NewFollowup, NewTicket, PasswordLinkAccount, PasswordLinkToken,
     PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
     RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome, ShareRequest,
     SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
@@ -447,10 +447,10 @@ impl Client {
     pub async fn share(
         &self,
         number: &TicketNumber,
-        email: &str,
+        email: &EmailAddress,
     ) -> Result<ShareOutcome, ClientError> {
         let request = ShareRequest {
-            email: email.to_owned(),
+            email: email.clone(),
         };
         Self::send(
             self.request(Method::POST, &format!("/api/v1/tickets/{number}/watchers"))
@@ -530,9 +530,9 @@ impl Client {
     // --- accounts by email ---------------------------------------------------------------
 
     /// Asks for a password-reset link; accepted (202) whatever the address.
-    pub async fn request_password_reset(&self, email: &str) -> Result<(), ClientError> {
+    pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), ClientError> {
         let body = PasswordResetRequest {
-            email: email.to_owned(),
+            email: email.clone(),
         };
         Self::send_empty(
             self.request(Method::POST, "/api/v1/auth/password-reset")

@@ -2,7 +2,9 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::{AssetId, CategoryId, CompanyId, Locale, Permission, Role, TicketForm, UserId};
+use crate::{
+    AssetId, CategoryId, CompanyId, EmailAddress, Locale, Permission, Role, TicketForm, UserId,
+};
 
 /// A company as shown beside a user or a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,9 +73,7 @@ pub struct ProfileUpdate {
     #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     #[validate(length(max = 40, message = "at most 40 characters"))]
     pub fax: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(format = Email))]
-    #[validate(custom(function = "crate::email::validate_email"))]
-    pub email: Option<String>,
+    pub email: Option<EmailAddress>,
     pub locale: Option<Locale>,
     pub show_landing_page: Option<bool>,
 }

@@ -7,11 +7,13 @@
 //!
 //! A request type takes part by deriving `Default` (its default value lists its members;
 //! optional members are `Option`s serialised as `null`), `Serialize`, `Deserialize` and
-//! `Validate`.
+//! `Validate`. Each member's default must read back (a checked type such as `EmailAddress`
+//! defaults to a valid stand-in): the members are checked one by one beside the others'.
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use crate::email::{InvalidEmail, EMAIL_ERROR_CODE};
 use crate::FieldError;
 
 /// Parses and validates `body` as a `T`, or lists every invalid field.
@@ -111,6 +113,9 @@ fn type_error(name: &str, error: &serde_json::Error) -> FieldError {
         .to_owned();
     let code = if message.starts_with("unknown variant") {
         "invalid_choice"
+    } else if InvalidEmail::is_message(&message) {
+        // An `EmailAddress` member: the code it had as a validated string.
+        EMAIL_ERROR_CODE
     } else {
         "invalid_type"
     };

@@ -24,7 +24,9 @@ pub mod tickets;
 pub use accounts::*;
 pub use announcements::*;
 pub use auth::*;
-pub use email::{is_valid_email, EMAIL_MAX_CHARS};
+pub use email::{
+    is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
+};
 pub use enums::*;
 pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_VERSION};
 pub use ids::*;

@@ -154,9 +154,7 @@ pub struct ReasonRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"email": "remi@acme.test"})))]
 pub struct ShareRequest {
-    #[cfg_attr(feature = "openapi", schema(format = Email))]
-    #[validate(custom(function = "crate::email::validate_email"))]
-    pub email: String,
+    pub email: crate::EmailAddress,
 }
 
 /// The answer to `POST /tickets/{number}/watchers`: the address as stored and which of the two

@@ -1,4 +1,4 @@
-use guichet_types::{AccessRequest, EMAIL_MAX_CHARS};
+use guichet_types::{AccessRequest, EmailAddress, EMAIL_MAX_CHARS};
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
@@ -31,13 +31,16 @@ pub fn AccessRequestPage() -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let typed_email = email.get_untracked().trim().to_owned();
+        let address = EmailAddress::parse(&typed_email);
         let request = AccessRequest {
             full_name: full_name.get_untracked().trim().to_owned(),
-            email: email.get_untracked().trim().to_owned(),
+            email: address.clone().unwrap_or_default(),
             service_code: service_code.get_untracked().trim().to_owned(),
         };
-        let valid = form.check(&request, |field| match field {
-            "email" => request.email.is_empty(),
+        let unread = address.err().map(|invalid| invalid.field_error("email"));
+        let valid = form.check(&request, unread, |field| match field {
+            "email" => typed_email.is_empty(),
             "service_code" => request.service_code.is_empty(),
             _ => request.full_name.is_empty(),
         });

@@ -1,4 +1,4 @@
-use guichet_types::{PasswordResetRequest, EMAIL_MAX_CHARS};
+use guichet_types::{EmailAddress, PasswordResetRequest, EMAIL_MAX_CHARS};
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
@@ -20,10 +20,13 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let typed = email.get_untracked().trim().to_owned();
+        let address = EmailAddress::parse(&typed);
         let request = PasswordResetRequest {
-            email: email.get_untracked().trim().to_owned(),
+            email: address.clone().unwrap_or_default(),
         };
-        if form.check(&request, |_| request.email.is_empty()) {
+        let unread = address.err().map(|invalid| invalid.field_error("email"));
+        if form.check(&request, unread, |_| typed.is_empty()) {
             form.send(
                 move |client| async move { client.request_password_reset(&request.email).await },
             );

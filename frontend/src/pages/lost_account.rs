@@ -1,5 +1,6 @@
 use guichet_types::{
-    AccountRecoveryRequest, EMAIL_MAX_CHARS, PHONE_MAX_CHARS, RECOVERY_MESSAGE_MAX_CHARS,
+    AccountRecoveryRequest, EmailAddress, EMAIL_MAX_CHARS, PHONE_MAX_CHARS,
+    RECOVERY_MESSAGE_MAX_CHARS,
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 
@@ -38,17 +39,20 @@ pub fn LostAccountPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let trimmed = |value: RwSignal<String>| value.get_untracked().trim().to_owned();
+        let typed_email = trimmed(email);
+        let address = EmailAddress::parse(&typed_email);
         let request = AccountRecoveryRequest {
             full_name: trimmed(full_name),
             company_name: trimmed(company_name),
-            email: trimmed(email),
+            email: address.clone().unwrap_or_default(),
             phone: Some(trimmed(phone)).filter(|p| !p.is_empty()),
             message: trimmed(message),
         };
-        let valid = form.check(&request, |field| match field {
+        let unread = address.err().map(|invalid| invalid.field_error("email"));
+        let valid = form.check(&request, unread, |field| match field {
             "full_name" => request.full_name.is_empty(),
             "company_name" => request.company_name.is_empty(),
-            "email" => request.email.is_empty(),
+            "email" => typed_email.is_empty(),
             "message" => request.message.is_empty(),
             _ => false,
         });

@@ -1,4 +1,6 @@
-use guichet_types::{validation_errors, Locale, Profile, ProfileUpdate, EMAIL_MAX_CHARS};
+use guichet_types::{
+    validation_errors, EmailAddress, Locale, Profile, ProfileUpdate, EMAIL_MAX_CHARS,
+};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use validator::Validate;
 
@@ -65,41 +67,45 @@ fn texts_of(profile: &Profile) -> [String; 10] {
 }
 
 /// The `PATCH /me` of what the form holds: every text trimmed, as the server keeps them. The
-/// language is not in it: the language field saves itself as soon as it changes.
-fn update_of(texts: [String; 10], show_landing_page: bool) -> ProfileUpdate {
+/// language is not in it: the language field saves itself as soon as it changes. Or what the
+/// server would refuse in it, field by field, in the form's order.
+fn update_of(texts: [String; 10], show_landing_page: bool) -> Result<ProfileUpdate, FieldErrors> {
     let [prefix, first_name, last_name, suffix, title, office_phone, extension, mobile_phone, fax, email] =
-        texts.map(|text| Some(text.trim().to_owned()));
-    ProfileUpdate {
-        prefix,
-        first_name,
-        last_name,
-        suffix,
-        title,
-        office_phone,
-        extension,
-        mobile_phone,
-        fax,
-        email,
+        texts.map(|text| text.trim().to_owned());
+    let address = EmailAddress::parse(&email);
+    let update = ProfileUpdate {
+        prefix: Some(prefix),
+        first_name: Some(first_name),
+        last_name: Some(last_name),
+        suffix: Some(suffix),
+        title: Some(title),
+        office_phone: Some(office_phone),
+        extension: Some(extension),
+        mobile_phone: Some(mobile_phone),
+        fax: Some(fax),
+        email: address.clone().ok(),
         locale: None,
         show_landing_page: Some(show_landing_page),
-    }
-}
-
-/// What the server would refuse in `update`, field by field, in the form's order.
-fn problems(update: &ProfileUpdate) -> FieldErrors {
-    let found = update
+    };
+    let mut found = update
         .validate()
         .err()
         .map(|e| validation_errors(&e))
         .unwrap_or_default();
+    found.extend(address.err().map(|invalid| invalid.field_error("email")));
     let blank = |value: &Option<String>| value.as_deref() == Some("");
-    FieldErrors::new(found, |field| match field {
+    let found = FieldErrors::new(found, |field| match field {
         "first_name" => blank(&update.first_name),
         "last_name" => blank(&update.last_name),
-        "email" => blank(&update.email),
+        "email" => email.is_empty(),
         _ => false,
     })
-    .sorted(&ORDER)
+    .sorted(&ORDER);
+    if found.is_empty() {
+        Ok(update)
+    } else {
+        Err(found)
+    }
 }
 
 /// "Mon profil" (seed 004, "Edit Profile"): names, phones, email address, language and the
@@ -137,15 +143,16 @@ pub fn ProfilePage() -> impl IntoView {
         }
         general.set(None);
         saved.set(false);
-        let update = update_of(
+        let update = match update_of(
             values.map(|value| value.get_untracked()),
             show_landing_page.get_untracked(),
-        );
-        let found = problems(&update);
-        if !found.is_empty() {
-            show_errors(found);
-            return;
-        }
+        ) {
+            Ok(update) => update,
+            Err(found) => {
+                show_errors(found);
+                return;
+            }
+        };
         errors.set(FieldErrors::default());
         pending.set(true);
         spawn_local(async move {
@@ -392,23 +399,26 @@ mod tests {
 
     #[test]
     fn the_update_is_trimmed_and_leaves_the_language_alone() {
-        let update = update_of(texts("  Claire ", "claire@acme.test"), false);
+        let update = update_of(texts("  Claire ", " Claire@ACME.test "), false).expect("valid");
         assert_eq!(update.first_name.as_deref(), Some("Claire"));
         assert_eq!(update.title.as_deref(), Some("Comptable"));
         assert_eq!(update.suffix.as_deref(), Some(""));
+        assert_eq!(
+            update.email.as_ref().map(|e| e.as_str()),
+            Some("claire@acme.test")
+        );
         assert_eq!(update.locale, None);
         assert_eq!(update.show_landing_page, Some(false));
-        assert!(problems(&update).is_empty());
     }
 
     #[test]
     fn names_and_address_are_required_and_the_address_checked() {
-        let errors = problems(&update_of(texts("   ", "claire@"), true));
+        let errors = update_of(texts("   ", "claire@"), true).expect_err("invalid");
         assert_eq!(
             errors.listed(),
             vec![("first_name", "required"), ("email", "email")]
         );
-        let errors = problems(&update_of(texts("Claire", ""), true));
+        let errors = update_of(texts("Claire", ""), true).expect_err("invalid");
         assert_eq!(errors.listed(), vec![("email", "required")]);
     }
 

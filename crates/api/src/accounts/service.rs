@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{assets, categories, companies, users};
 use crate::error::{ApiError, ApiResult};
@@ -68,22 +67,6 @@ pub async fn update_profile(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if let Some(email) = &update.email {
-        let email = normalize_email(email);
-        let taken = users::Entity::find()
-            .filter(users::Column::Email.eq(email.as_str()))
-            .filter(users::Column::Id.ne(user.id))
-            .one(db)
-            .await?
-            .is_some();
-        if taken {
-            return Err(ApiError::field(
-                "email",
-                "taken",
-                "another account uses this address",
-            ));
-        }
-    }
     let mut active: users::ActiveModel = account.into();
     let text_fields = [
         (update.prefix, users::Column::Prefix),
@@ -95,15 +78,16 @@ pub async fn update_profile(
         (update.extension, users::Column::Extension),
         (update.mobile_phone, users::Column::MobilePhone),
         (update.fax, users::Column::Fax),
-        (
-            update.email.as_deref().map(normalize_email),
-            users::Column::Email,
-        ),
     ];
     for (value, column) in text_fields {
         if let Some(value) = value {
             active.set(column, value.trim().to_owned().into());
         }
+    }
+    // An address another account uses is refused by the unique index, concurrent changes
+    // included: `ApiError` names it (`email`, `taken`).
+    if let Some(email) = update.email {
+        active.email = Set(email.into());
     }
     if let Some(locale) = update.locale {
         active.locale = Set(locale);

@@ -13,7 +13,7 @@
 //! are acted upon; the others are stored as refused and send nothing.
 use chrono::{DateTime, Duration, Utc};
 use guichet_types::{
-    AccessRequest, CompanyId, Locale, PasswordLinkAccount, PasswordResetConfirm, Role,
+    AccessRequest, CompanyId, EmailAddress, Locale, PasswordLinkAccount, PasswordResetConfirm, Role,
 };
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -23,7 +23,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::password::LOCKED_HASH;
-use super::service::normalize_email;
 use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::config::Settings;
 use crate::entities::{
@@ -78,10 +77,14 @@ pub struct AccountMailJob {
 
 /// A forgotten password: stores the request; the job mails a reset link if `email` has an
 /// account.
-pub async fn request_password_reset(state: &AppState, email: &str, ip: &str) -> ApiResult<()> {
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: &str,
+) -> ApiResult<()> {
     let request = account_mail_requests::ActiveModel {
         purpose: Set(PURPOSE_RESET.to_owned()),
-        email: Set(normalize_email(email)),
+        email: Set(email.to_string()),
         ..Default::default()
     };
     log_request(state, request, ip, Utc::now()).await
@@ -96,7 +99,7 @@ pub async fn request_access(
 ) -> ApiResult<()> {
     let request = account_mail_requests::ActiveModel {
         purpose: Set(PURPOSE_ACCESS.to_owned()),
-        email: Set(normalize_email(&request.email)),
+        email: Set(request.email.to_string()),
         full_name: Set(request.full_name.trim().to_owned()),
         service_code: Set(request.service_code.clone()),
         locale: Set(locale),

@@ -12,9 +12,9 @@ use crate::entities::{refresh_tokens, sessions, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
+/// Addresses are normalised in one place, `guichet_types`; this name is the one the ticket
+/// modules (notification address, watchers) still call.
+pub use guichet_types::normalize_email;
 
 pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResult<TokenPair> {
     let now = Utc::now();

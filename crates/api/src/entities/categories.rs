@@ -11,6 +11,9 @@ pub struct Model {
     pub name_fr: String,
     pub name_en: String,
     pub position: i32,
+    /// The stable key of a row the server relies on (migration 000013); `None` for the others.
+    #[sea_orm(unique)]
+    pub system_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,9 @@ pub struct Model {
     pub name: String,
     pub service_code: String,
     pub created_at: DateTimeUtc,
+    /// The stable key of a row the server relies on (migration 000013); `None` for the others.
+    #[sea_orm(unique)]
+    pub system_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,9 @@ pub struct Model {
     pub show_landing_page: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The stable key of a row the server relies on (migration 000013); `None` for the others.
+    #[sea_orm(unique)]
+    pub system_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -323,7 +323,7 @@ async fn mail_category(state: &AppState) -> ApiResult<Option<categories::Model>>
         .await?;
     let preferred = candidates
         .iter()
-        .position(|c| c.name_fr != guichet_migrations::INTAKE_CATEGORY)
+        .position(|c| c.system_key.as_deref() != Some(guichet_migrations::LOST_ACCOUNT_INTAKE))
         .unwrap_or(0);
     Ok(candidates.into_iter().nth(preferred))
 }

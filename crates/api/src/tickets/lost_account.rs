@@ -3,13 +3,14 @@
 //! their details, and the support team gets a ticket to contact them.
 //!
 //! A ticket needs a requester, a company and a category, and nobody is signed in. Migration
-//! 000006 writes them into every database; they are found here by their markers: the
-//! system account [`INTAKE_EMAIL`] as requester (its company, "Demandes sans compte", is
-//! the ticket's) and the root category [`INTAKE_CATEGORY`]. The account is locked and told
-//! nothing: `notify` is off, and its `.invalid` address receives no mail anyway. Only the
-//! support team sees these tickets, as customers see their own and their company's.
+//! 000006 writes them into every database and 000013 keys them [`LOST_ACCOUNT_INTAKE`]; they
+//! are found here by that key, whatever they are named: the system account as requester
+//! (its company, "Demandes sans compte", is the ticket's) and the intake category. The
+//! account is locked and told nothing: `notify` is off, and its `.invalid` address receives
+//! no mail anyway. Only the support team sees these tickets, as customers see their own and
+//! their company's.
 use chrono::Utc;
-use guichet_migrations::{INTAKE_CATEGORY, INTAKE_EMAIL};
+use guichet_migrations::LOST_ACCOUNT_INTAKE;
 use guichet_types::{
     AccountRecoveryRequest, CategoryId, Level, TicketEvent, TicketKind, TicketStatus,
     TITLE_MAX_CHARS,
@@ -67,21 +68,20 @@ pub async fn request(state: &AppState, request: AccountRecoveryRequest, ip: &str
     Ok(())
 }
 
-/// The intake account and the id of the intake category.
+/// The intake account and the id of the intake category, by their key.
 async fn intake(db: &impl ConnectionTrait) -> ApiResult<(users::Model, CategoryId)> {
     let account = users::Entity::find()
-        .filter(users::Column::Email.eq(INTAKE_EMAIL))
+        .filter(users::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
     let category = categories::Entity::find()
-        .filter(categories::Column::NameFr.eq(INTAKE_CATEGORY))
-        .filter(categories::Column::ParentId.is_null())
+        .filter(categories::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
     match (account, category) {
         (Some(account), Some(category)) => Ok((account, category.id)),
         _ => Err(ApiError::internal(
-            "the intake rows of migration 000006 are missing",
+            "the lost-account intake rows (migrations 000006 and 000013) are missing",
         )),
     }
 }
@@ -90,7 +90,7 @@ fn trimmed(request: AccountRecoveryRequest) -> AccountRecoveryRequest {
     AccountRecoveryRequest {
         full_name: request.full_name.trim().to_owned(),
         company_name: request.company_name.trim().to_owned(),
-        email: request.email.trim().to_owned(),
+        email: request.email,
         phone: request
             .phone
             .map(|p| p.trim().to_owned())
@@ -136,7 +136,7 @@ mod tests {
         AccountRecoveryRequest {
             full_name: full_name.to_owned(),
             company_name: company_name.to_owned(),
-            email: " agnes@example.com ".to_owned(),
+            email: "Agnes@Example.com".parse().expect("an address"),
             phone: Some("   ".to_owned()),
             message: "\n Plus d'accès.\nMerci. ".to_owned(),
         }

@@ -4,7 +4,7 @@ use guichet_types::{Locale, ProfileUpdate, Role};
 use jsonwebtoken::{encode, EncodingKey, Header};
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_with, Backend, PASSWORD, TOKEN_KEY};
+use crate::helpers::{address, spawn, spawn_with, Backend, PASSWORD, TOKEN_KEY};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -19,6 +19,7 @@ on_both_databases!(
     a_generic_password_must_be_changed_before_anything_else,
     changing_the_password_applies_the_policy_and_signs_out_other_sessions,
     the_profile_can_be_read_and_updated,
+    two_accounts_taking_one_address_at_once_get_200_and_taken,
 );
 
 fn problem_code(error: &ClientError) -> (u16, String) {
@@ -407,7 +408,7 @@ async fn the_profile_can_be_read_and_updated(backend: Backend) {
 
     let taken = client
         .update_me(&ProfileUpdate {
-            email: Some("remi@acme.test".into()),
+            email: Some(address("remi@acme.test")),
             ..Default::default()
         })
         .await
@@ -419,4 +420,42 @@ async fn the_profile_can_be_read_and_updated(backend: Backend) {
             .map(|e| e.code.as_str()),
         Some("taken")
     );
+}
+
+/// Two accounts change to one new address at the same moment: the unique index decides, and
+/// the other is told the address is taken, as if it had come second, never a 500.
+async fn two_accounts_taking_one_address_at_once_get_200_and_taken(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let paul = app.client_for("paul@boreal.test").await;
+    let update = ProfileUpdate {
+        email: Some(address("accueil@example.test")),
+        ..Default::default()
+    };
+    let (first, second) = tokio::join!(claire.update_me(&update), paul.update_me(&update));
+
+    let mut changed = 0;
+    for answer in [first, second] {
+        match answer {
+            Ok(profile) => {
+                assert_eq!(profile.email, "accueil@example.test");
+                changed += 1;
+            }
+            Err(error) => {
+                let problem = error
+                    .problem()
+                    .unwrap_or_else(|| panic!("a problem answer, got {error}"));
+                let taken = problem
+                    .field_error("email")
+                    .map(|e| (e.code.as_str(), e.message.as_str()));
+                assert_eq!(
+                    (problem.status, taken),
+                    (422, Some(("taken", "another account uses this address")))
+                );
+            }
+        }
+    }
+    assert_eq!(changed, 1, "exactly one account has the address");
+    let holders = "SELECT COUNT(*) FROM users WHERE email = 'accueil@example.test'";
+    assert_eq!(app.count(holders).await, 1);
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use actix_web::web::Data;
 use guichet_api::{config::Settings, state::AppState, Application};
 use guichet_client::Client;
-use guichet_types::{CategoryId, Level, NewTicket, Ticket, TicketKind, TokenPair};
+use guichet_types::{CategoryId, EmailAddress, Level, NewTicket, Ticket, TicketKind, TokenPair};
 use sea_orm::{ConnectionTrait, Database};
 
 pub const PASSWORD: &str = "Demo-Guichet-2026!";
@@ -90,6 +90,14 @@ impl TestApp {
         Self::count_on(&self.database_url, sql).await
     }
 
+    /// Runs SQL on the test's database, as an administrator at the console would.
+    pub async fn execute(&self, sql: &str) {
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect");
+        db.execute_unprepared(sql).await.expect("execute");
+    }
+
     pub async fn count_on(database_url: &str, sql: &str) -> i64 {
         let db = Database::connect(database_url).await.expect("connect");
         let row = db
@@ -102,6 +110,12 @@ impl TestApp {
             .expect("a row");
         row.try_get_by_index::<i64>(0).expect("a number")
     }
+}
+
+/// `text` as an address, for the typed client's calls.
+pub fn address(text: &str) -> EmailAddress {
+    text.parse()
+        .unwrap_or_else(|_| panic!("{text:?} is an address"))
 }
 
 pub async fn first_category(client: &Client, kind: TicketKind) -> CategoryId {

@@ -10,7 +10,7 @@ use guichet_types::{
     TicketStatus,
 };
 
-use crate::helpers::{spawn_with, Backend, TestApp, TOKEN_KEY};
+use crate::helpers::{address, spawn_with, Backend, TestApp, TOKEN_KEY};
 use crate::mail::text_of;
 use crate::on_both_databases;
 use crate::smtp::{Received, SmtpServer};
@@ -191,7 +191,7 @@ async fn forged_and_unauthorised_mail_creates_nothing(backend: Backend) {
     let agent = app.client_for("agent@guichet.test").await;
     let ticket = app.create(&claire, "Écran noir").await;
     claire
-        .share(&ticket.number, "prestataire@example.com")
+        .share(&ticket.number, &address("prestataire@example.com"))
         .await
         .expect("shared");
     agent

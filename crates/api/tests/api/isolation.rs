@@ -5,7 +5,7 @@ use guichet_client::{Client, RawResponse};
 use guichet_types::{InboundOutcome, TicketNumber};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_with, Backend, TestApp};
+use crate::helpers::{address, spawn_with, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -111,7 +111,7 @@ async fn another_companys_ticket_is_missing_for_every_action(backend: Backend) {
     );
     // Boreal's tickets: one with a solution waiting for Paul, one closed.
     let open = app.create(&paul, "Chez Boréal, en attente").await.number;
-    paul.share(&open, "exterieur@example.test")
+    paul.share(&open, &address("exterieur@example.test"))
         .await
         .expect("shared outside");
     agent

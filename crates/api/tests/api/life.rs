@@ -9,7 +9,7 @@ use guichet_types::{
 };
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_with, Backend, TestApp, PASSWORD};
+use crate::helpers::{address, spawn, spawn_with, Backend, TestApp, PASSWORD};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -599,27 +599,28 @@ async fn sharing_shows_the_ticket_to_colleagues_only(backend: Backend) {
         answers[1], answers[2],
         "another company's account and an unknown address get the same answer"
     );
-    // Sharing again gives the first answer, the address as stored.
-    assert_eq!(
-        claire
-            .share(&number, "NOUVEAU@acme.test")
+    // Sharing again gives the first answer, the address as stored (in lower case).
+    for (given, stored, sees_ticket) in [
+        ("NOUVEAU@acme.test", "nouveau@acme.test", true),
+        ("Paul@Boreal.test", "paul@boreal.test", false),
+    ] {
+        let again = claire
+            .raw_json(
+                "POST",
+                &format!("/api/v1/tickets/{number}/watchers"),
+                &json!({"email": given}),
+            )
             .await
-            .expect("twice is once"),
-        ShareOutcome {
-            email: "nouveau@acme.test".to_owned(),
-            sees_ticket: true
-        }
-    );
-    assert_eq!(
-        claire
-            .share(&number, "Paul@Boreal.test")
-            .await
-            .expect("twice is once"),
-        ShareOutcome {
-            email: "paul@boreal.test".to_owned(),
-            sees_ticket: false
-        }
-    );
+            .expect("answer");
+        assert_eq!(again.status, 200, "twice is once: {given}");
+        assert_eq!(
+            again.json::<ShareOutcome>().expect("an outcome"),
+            ShareOutcome {
+                email: stored.to_owned(),
+                sees_ticket
+            }
+        );
+    }
     let ticket = claire.ticket(&number).await.expect("get");
     assert_eq!(
         ticket.watchers,
@@ -688,24 +689,28 @@ async fn sharing_another_companys_ticket_or_a_bad_address_writes_nothing(backend
     );
 
     let refused = paul
-        .share(&number, "paul@boreal.test")
+        .share(&number, &address("paul@boreal.test"))
         .await
         .expect_err("another company's ticket");
     assert_eq!(status_of(&refused).0, 404);
     let bad = claire
-        .share(&number, "pas une adresse")
+        .raw_json(
+            "POST",
+            &format!("/api/v1/tickets/{number}/watchers"),
+            &json!({"email": "pas une adresse"}),
+        )
         .await
-        .expect_err("not an address");
-    let problem = bad.problem().expect("problem");
+        .expect("answer");
+    let problem: guichet_types::Problem = bad.json().expect("problem");
     assert_eq!(problem.status, 422);
     assert_eq!(
         problem
             .errors
             .iter()
             .flatten()
-            .map(|e| e.field.as_str())
+            .map(|e| (e.field.as_str(), e.code.as_str(), e.message.as_str()))
             .collect::<Vec<_>>(),
-        ["email"]
+        [("email", "email", "not a valid email address")]
     );
     let after = (
         app.count(shares).await,

@@ -6,7 +6,7 @@ use guichet_types::{
 };
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_without_demo, Backend, TestApp};
+use crate::helpers::{address, spawn, spawn_without_demo, Backend, TestApp};
 use crate::on_both_databases;
 use crate::recovery::{decoded, handled, with_smtp};
 
@@ -15,6 +15,7 @@ on_both_databases!(
     a_production_database_takes_requests_too,
     every_bad_member_is_named_and_nothing_is_written,
     requests_are_throttled_per_client,
+    renamed_intake_rows_still_take_requests,
 );
 
 const PATH: &str = "/api/v1/account-recovery-requests";
@@ -23,7 +24,7 @@ fn agnes() -> AccountRecoveryRequest {
     AccountRecoveryRequest {
         full_name: " Agnès Martin ".to_owned(),
         company_name: "Acme Industrie".to_owned(),
-        email: "agnes.martin@example.com".to_owned(),
+        email: address("agnes.martin@example.com"),
         phone: Some("+33 1 23 45 67 89".to_owned()),
         message: "J'ai perdu mon identifiant et l'adresse de mon compte.\nMerci de me rappeler."
             .to_owned(),
@@ -127,7 +128,7 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
         .expect_err("locked");
     assert_eq!(login.status(), Some(401));
     app.anonymous
-        .request_password_reset("intake@guichet.invalid")
+        .request_password_reset(&address("intake@guichet.invalid"))
         .await
         .expect("202");
     handled(&app, 1).await;
@@ -278,4 +279,36 @@ async fn requests_are_throttled_per_client(backend: Backend) {
     );
     // Sign-in keeps its own counts.
     app.login("claire@acme.test").await;
+}
+
+/// The administration screens will rename companies and categories and change addresses:
+/// the form finds its rows by their key, whatever they are called.
+async fn renamed_intake_rows_still_take_requests(backend: Backend) {
+    let app = spawn(backend).await;
+    for statement in [
+        "UPDATE companies SET name = 'Accès perdus' WHERE name = 'Demandes sans compte'",
+        "UPDATE categories SET name_fr = 'Compte perdu', name_en = 'Lost account' \
+         WHERE name_fr = 'Accès au support'",
+        "UPDATE users SET email = 'formulaire@guichet.invalid' \
+         WHERE email = 'intake@guichet.invalid'",
+    ] {
+        app.execute(statement).await;
+    }
+    app.anonymous
+        .request_account_recovery(&agnes())
+        .await
+        .expect("202");
+
+    let agent = app.client_for("agent@guichet.test").await;
+    let ticket = lost_account_ticket(&agent).await;
+    assert_eq!(ticket.company.name, "Accès perdus");
+    assert_eq!(ticket.requester.email, "formulaire@guichet.invalid");
+    // By id: the server's copy of the category tree learns of names written behind its back
+    // only later.
+    let category = app
+        .count(
+            "SELECT id FROM categories WHERE name_fr = 'Compte perdu' AND name_en = 'Lost account'",
+        )
+        .await;
+    assert_eq!(ticket.category.id, category);
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use guichet_types::{Level, NewFollowup, TicketKind, TicketStatus, TicketUpdate};
 
-use crate::helpers::{spawn, spawn_with, Backend, TestApp};
+use crate::helpers::{address, spawn, spawn_with, Backend, TestApp};
 use crate::on_both_databases;
 use crate::smtp::{Received, SmtpServer};
 
@@ -485,7 +485,7 @@ async fn watchers_hear_the_customers_replies_and_never_internal_notes(backend: B
     let remi = app.client_for("remi@acme.test").await;
     let ticket = app.create(&claire, "Suivi par le référent").await;
     // The referent follows the ticket: he shares it with himself.
-    remi.share(&ticket.number, "remi@acme.test")
+    remi.share(&ticket.number, &address("remi@acme.test"))
         .await
         .expect("shared");
     // Claire hears of it; Rémi, its author, does not.

@@ -7,7 +7,7 @@ use guichet_api::db_work::statements_in;
 use guichet_client::Client;
 use guichet_types::{NewFollowup, TicketNumber, TicketUpdate, UserId};
 
-use crate::helpers::{spawn, Backend, TestApp};
+use crate::helpers::{address, spawn, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(busy_requests_run_as_many_statements_whatever_the_data);
@@ -178,7 +178,10 @@ async fn surround(
     assignee: Option<UserId>,
 ) {
     for email in [colleague, "prestataire@example.com"] {
-        requester.share(number, email).await.expect("shared");
+        requester
+            .share(number, &address(email))
+            .await
+            .expect("shared");
     }
     let Some(assignee) = assignee else {
         return;

@@ -1,6 +1,5 @@
-use guichet_types::{validation_errors, FieldError, ShareOutcome, ShareRequest};
+use guichet_types::{EmailAddress, ShareOutcome};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use validator::Validate;
 
 use super::{notice::Notice, state::expect_ticket_state};
 use crate::{
@@ -32,27 +31,16 @@ pub fn Sharing() -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        let request = ShareRequest {
-            email: email.get_untracked().trim().to_owned(),
+        let typed = email.get_untracked().trim().to_owned();
+        let address = match EmailAddress::parse(&typed) {
+            Ok(address) => address,
+            Err(invalid) => {
+                let found = vec![invalid.field_error("email")];
+                errors.set(FieldErrors::new(found, |_| typed.is_empty()));
+                dom::focus_soon(ID);
+                return;
+            }
         };
-        let found = if request.email.is_empty() {
-            vec![FieldError::new(
-                "email",
-                "required",
-                "an address is required",
-            )]
-        } else {
-            request
-                .validate()
-                .err()
-                .map(|e| validation_errors(&e))
-                .unwrap_or_default()
-        };
-        if !found.is_empty() {
-            errors.set(FieldErrors::new(found, |_| false));
-            dom::focus_soon(ID);
-            return;
-        }
         errors.set(FieldErrors::default());
         notice.set(None);
         told.set(None);
@@ -61,7 +49,7 @@ pub fn Sharing() -> impl IntoView {
         spawn_local(async move {
             let result = session
                 .call(|client| {
-                    let (number, address) = (number.clone(), request.email.clone());
+                    let (number, address) = (number.clone(), address.clone());
                     async move { client.share(&number, &address).await }
                 })
                 .await;
