@@ -66,6 +66,15 @@ impl Problem {
     pub fn field_error(&self, field: &str) -> Option<&FieldError> {
         self.errors.as_ref()?.iter().find(|e| e.field == field)
     }
+
+    /// The members the problem names, in its order.
+    pub fn fields(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .flatten()
+            .map(|e| e.field.as_str())
+            .collect()
+    }
 }
 
 /// One invalid member of a request, named by its JSON name (`a.b` when nested).

@@ -14,7 +14,7 @@ use crate::state::AppState;
 
 /// Addresses are normalised in one place, `guichet_types`; this name is the one the ticket
 /// modules (notification address, watchers) still call.
-pub use guichet_types::normalize_email;
+use guichet_types::normalize_email;
 
 pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResult<TokenPair> {
     let now = Utc::now();

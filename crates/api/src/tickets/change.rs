@@ -18,7 +18,6 @@ use super::timeline::record_and_notify;
 use super::visibility::{find_visible, Lock};
 use crate::auth::extractor::display_name;
 use crate::auth::password::LOCKED_HASH;
-use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{tickets, users};
 use crate::error::{ApiError, ApiResult};
@@ -221,7 +220,7 @@ async fn requester_update(
         let notify_email = input
             .notify_email
             .as_deref()
-            .map(normalize_email)
+            .map(guichet_types::normalize_email)
             .unwrap_or_else(|| ticket.notify_email.clone());
         Ok(Change {
             notify: Some((input.notify.unwrap_or(ticket.notify), notify_email)),

@@ -87,7 +87,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: ValidJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
-    let answer = idempotency::once(&state, user.id, "tickets.create", &key, &body.0, || async {
+    let answer = idempotency::once(&state, user.id, "open_ticket", &key, &body.0, || async {
         let ticket = open::create(&state, &user, body.0.clone()).await?;
         Ok(Answer {
             status: 201,

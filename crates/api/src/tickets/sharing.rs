@@ -1,12 +1,11 @@
 //! Sharing a ticket with an address (a watcher), and taking it back.
 use chrono::{SubsecRound, Utc};
-use guichet_types::{ShareOutcome, TicketEvent, TicketNumber};
+use guichet_types::{normalize_email, EmailAddress, ShareOutcome, TicketEvent, TicketNumber};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::change::touch;
 use super::timeline::{record_and_notify, record_event};
 use super::visibility::{find_visible, Lock};
-use crate::auth::service::normalize_email;
 use crate::auth::SessionUser;
 use crate::entities::{ticket_watchers, users};
 use crate::error::ApiResult;
@@ -19,9 +18,9 @@ pub async fn share(
     state: &AppState,
     user: &SessionUser,
     number: &TicketNumber,
-    email: &str,
+    email: &EmailAddress,
 ) -> ApiResult<ShareOutcome> {
-    let email = normalize_email(email);
+    let email = email.as_str().to_owned();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let ticket = find_visible(&txn, user, number, Lock::ForUpdate).await?;
     let existing = ticket_watchers::Entity::find()
@@ -74,6 +73,7 @@ pub async fn unshare(
     number: &TicketNumber,
     email: &str,
 ) -> ApiResult<()> {
+    // A path segment, not a checked address: it only has to match the share's.
     let email = normalize_email(email);
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let ticket = find_visible(&txn, user, number, Lock::ForUpdate).await?;

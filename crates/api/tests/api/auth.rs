@@ -397,12 +397,7 @@ async fn the_profile_can_be_read_and_updated(backend: Backend) {
         .expect("answer");
     assert_eq!(bad.status, 422);
     let problem: guichet_types::Problem = bad.json().expect("problem");
-    let fields: Vec<&str> = problem
-        .errors
-        .iter()
-        .flatten()
-        .map(|e| e.field.as_str())
-        .collect();
+    let fields = problem.fields();
     assert_eq!(fields, vec!["email", "first_name", "locale", "role"]);
     assert_eq!(client.me().await.expect("me"), profile, "nothing changed");
 

@@ -327,12 +327,7 @@ async fn forged_and_unauthorised_mail_creates_nothing(backend: Backend) {
         .expect("answer");
     assert_eq!(answer.status, 422);
     let problem: guichet_types::Problem = answer.json().expect("problem");
-    let fields: Vec<&str> = problem
-        .errors
-        .iter()
-        .flatten()
-        .map(|e| e.field.as_str())
-        .collect();
+    let fields = problem.fields();
     assert_eq!(fields, vec!["limit"]);
 
     // The gateway's token is required.

@@ -677,12 +677,7 @@ async fn agent_filters_narrow_the_list(backend: Backend) {
         .expect("answer");
     assert_eq!(answer.status, 422);
     let problem: guichet_types::Problem = answer.json().expect("problem");
-    let fields: Vec<&str> = problem
-        .errors
-        .iter()
-        .flatten()
-        .map(|e| e.field.as_str())
-        .collect();
+    let fields = problem.fields();
     assert_eq!(
         fields,
         vec!["colour", "limit", "priority", "scope", "status"]
