@@ -9,7 +9,7 @@ use crate::{
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     lazy_pages::{Deferred, Screen},
-    pages::{ForgotPasswordPage, LandingPage, NotFoundPage, SignInPage},
+    pages::{LandingPage, NotFoundPage, SignInPage},
     session::provide_session,
 };
 
@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Protected access=Access::SignedIn><LandingPage /></Protected> }
                     />
                     <Route path=path!("/login") view=SignInPage />
-                    <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("/forgot-password") view=|| view! { <Deferred screen=Screen::ForgotPassword /> } />
                     <Route
                         path=path!("/reset-password")
                         view=|| view! { <Deferred screen=Screen::ResetPassword /> }

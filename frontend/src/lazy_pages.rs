@@ -10,8 +10,9 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, LinkKind, LostAccountPage,
-        NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage, TicketPage, TicketsPage,
+        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, ForgotPasswordPage, LinkKind,
+        LostAccountPage, NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage,
+        TicketPage, TicketsPage,
     },
     reactive::dynamic,
 };
@@ -24,6 +25,7 @@ pub enum Screen {
     NewTicket,
     Profile,
     ChangePassword,
+    ForgotPassword,
     ResetPassword,
     FirstPassword,
     AccessRequest,
@@ -51,6 +53,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::NewTicket => new_ticket().await,
         Screen::Profile => profile().await,
         Screen::ChangePassword => change_password().await,
+        Screen::ForgotPassword => forgot_password().await,
         Screen::ResetPassword => reset_password().await,
         Screen::FirstPassword => first_password().await,
         Screen::AccessRequest => access_request().await,
@@ -83,6 +86,11 @@ fn profile() -> AnyView {
 #[lazy]
 fn change_password() -> AnyView {
     view! { <ChangePasswordPage /> }.into_any()
+}
+
+#[lazy]
+fn forgot_password() -> AnyView {
+    view! { <ForgotPasswordPage /> }.into_any()
 }
 
 #[lazy]

@@ -1,22 +1,23 @@
 //! Where mail goes: an SMTP server when `GUICHET_SMTP_URL` is set (over a pool of reused
-//! connections), else `.eml` files under `GUICHET_DATA_DIR/outbox/`.
+//! connections, `smtp.rs`), else `.eml` files under `GUICHET_DATA_DIR/outbox/`.
 use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
+
+use super::smtp::SmtpPool;
 
 use crate::config::Settings;
 use crate::entities::outbox_messages;
 
 /// SMTP connections kept open, and so mails sent at once.
-const SMTP_CONNECTIONS: u32 = 8;
+const SMTP_CONNECTIONS: usize = 8;
 /// Files written at once.
 const FILE_WRITES: usize = 32;
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     Files(PathBuf),
 }
 
@@ -30,15 +31,8 @@ pub struct Outgoing {
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> Result<Self, String> {
         match &settings.smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| {
-                    Mailer::Smtp(
-                        builder
-                            .timeout(Some(Duration::from_secs(30)))
-                            .pool_config(PoolConfig::new().max_size(SMTP_CONNECTIONS))
-                            .build(),
-                    )
-                })
+            Some(url) => SmtpPool::from_url(url, SMTP_CONNECTIONS, Duration::from_secs(30))
+                .map(Mailer::Smtp)
                 .map_err(|e| format!("GUICHET_SMTP_URL: {e}")),
             None => Ok(Mailer::Files(settings.data_dir.join("outbox"))),
         }
@@ -47,7 +41,7 @@ impl Mailer {
     /// How many mails to send at once.
     pub fn concurrency(&self) -> usize {
         match self {
-            Mailer::Smtp(_) => SMTP_CONNECTIONS as usize,
+            Mailer::Smtp(_) => SMTP_CONNECTIONS,
             Mailer::Files(_) => FILE_WRITES,
         }
     }
@@ -64,11 +58,7 @@ impl Mailer {
 
     pub async fn send(&self, message: Outgoing) -> Result<(), String> {
         match self {
-            Mailer::Smtp(transport) => transport
-                .send(message.email)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Mailer::Smtp(pool) => pool.send(&message.email).await,
             Mailer::Files(dir) => {
                 let name = format!("{:010}.eml", message.id);
                 tokio::fs::write(dir.join(name), message.email.formatted())

@@ -6,5 +6,6 @@ pub mod delivery;
 pub mod mailer;
 pub mod outbox;
 pub mod reply_address;
+pub mod smtp;
 pub mod templates;
 pub mod ticket_mail;
