@@ -37,6 +37,28 @@ enum Command {
     /// ticket, anything else is kept as a rejected mail. Prints the outcome as JSON. Exits
     /// with 75 (EX_TEMPFAIL) when the mail could not be taken, so the MTA tries again.
     MailIngest,
+    /// Administration of the install, from the machine it runs on.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator (the first one of a new install, say) and print their
+    /// single-use set-password link (valid 24 hours; it is also mailed to them).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// The language of their mails and screens: fr or en.
+        #[arg(long, default_value = "fr")]
+        locale: String,
+    },
 }
 
 /// sysexits' EX_TEMPFAIL: MTAs keep the mail and deliver it again later.
@@ -89,9 +111,50 @@ async fn mail_ingest() -> Result<(), String> {
     Ok(())
 }
 
+/// `guichet admin create`: refuses an address another account uses, or a malformed one.
+async fn create_admin(
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    locale: &str,
+) -> Result<(), String> {
+    let email = guichet_types::EmailAddress::parse(email)
+        .map_err(|_| format!("{email} is not an e-mail address"))?;
+    let locale = guichet_types::Locale::parse(locale)
+        .ok_or_else(|| format!("unknown language {locale}: fr or en"))?;
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let state = guichet_api::open(settings, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    let link =
+        guichet_api::auth::recovery::create_admin(&state, &email, first_name, last_name, locale)
+            .await
+            .map_err(|error| match error {
+                guichet_api::error::ApiError::Validation(_) => {
+                    format!("{email} is already the address of an account")
+                }
+                other => other.to_string(),
+            })?;
+    println!("{link}");
+    eprintln!(
+        "Administrator {email} created: they set their password at the link above (valid 24 hours, \
+         single use; it is also mailed to them once the server runs)."
+    );
+    Ok(())
+}
+
 async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::MailIngest => mail_ingest().await,
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    first_name,
+                    last_name,
+                    locale,
+                },
+        } => create_admin(&email, &first_name, &last_name, &locale).await,
         Command::Openapi => {
             let document = app::openapi().to_pretty_json().map_err(|e| e.to_string())?;
             println!("{document}");

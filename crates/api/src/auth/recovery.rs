@@ -215,7 +215,8 @@ async fn grant_access(
         AccountLink::SetPassword => company.name.as_str(),
         AccountLink::PasswordReset => "",
     };
-    send_link(txn, &state.settings, &user, link, company, now).await
+    send_link(txn, &state.settings, &user, link, company, now).await?;
+    Ok(())
 }
 
 /// Sets the password with the token of a reset or set-password link. The token works once;
@@ -407,6 +408,48 @@ async fn is_known(
     Ok(tickets > 0)
 }
 
+/// An administrator of a new install (`guichet admin create`): the account, with a password
+/// nobody knows, and its single-use set-password link (24 h), mailed and returned so that
+/// the command can print it. An address another account uses is a 422 `taken` on `email`.
+pub async fn create_admin(
+    state: &AppState,
+    email: &EmailAddress,
+    first_name: &str,
+    last_name: &str,
+    locale: Locale,
+) -> ApiResult<String> {
+    let unusable_password = state.passwords.hash(&new_refresh_token()).await?;
+    let now = Utc::now();
+    let (txn, _turn) = state.writes.begin(&state.db).await?;
+    let user = users::ActiveModel {
+        company_id: Set(None),
+        role: Set(Role::Admin),
+        email: Set(email.as_str().to_owned()),
+        password_hash: Set(unusable_password),
+        must_change_password: Set(false),
+        first_name: Set(first_name.trim().to_owned()),
+        last_name: Set(last_name.trim().to_owned()),
+        locale: Set(locale),
+        show_landing_page: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let link = send_link(
+        &txn,
+        &state.settings,
+        &user,
+        AccountLink::SetPassword,
+        "",
+        now,
+    )
+    .await?;
+    state.commit(txn).await?;
+    Ok(link)
+}
+
 /// Stores a new token for `user` and writes the mail carrying its link to the outbox.
 async fn send_link(
     db: &impl ConnectionTrait,
@@ -415,7 +458,7 @@ async fn send_link(
     kind: AccountLink,
     company: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> ApiResult<String> {
     let token = new_refresh_token();
     account_tokens::ActiveModel {
         user_id: Set(user.id),
@@ -449,7 +492,8 @@ async fn send_link(
         },
         now,
     )
-    .await
+    .await?;
+    Ok(link)
 }
 
 /// "Agnès Martin-Durand" → ("Agnès", "Martin-Durand"); each part at most 100 characters.

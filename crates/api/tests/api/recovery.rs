@@ -4,7 +4,7 @@ use guichet_client::ClientError;
 use guichet_types::{AccessRequest, Role};
 use serde_json::json;
 
-use crate::helpers::{address, spawn, spawn_with, Backend, TestApp, PASSWORD};
+use crate::helpers::{address, spawn, spawn_with, spawn_without_demo, Backend, TestApp, PASSWORD};
 use crate::on_both_databases;
 use crate::smtp::{Received, SmtpServer};
 
@@ -16,6 +16,7 @@ on_both_databases!(
     an_address_that_sent_tickets_gets_an_account_too,
     unknown_or_foreign_access_requests_create_nothing,
     requests_are_throttled_per_address_and_per_client,
+    a_new_install_gets_its_first_administrator_from_the_command_line,
 );
 
 const NEW_PASSWORD: &str = "Un-Nouveau-Secret-42";
@@ -497,4 +498,67 @@ async fn requests_are_throttled_per_address_and_per_client(backend: Backend) {
             .await,
         0
     );
+}
+
+/// `guichet admin create` on a database without demo data: the administrator sets a
+/// password from the printed link (also mailed), once, then has the admin's permissions; an
+/// address already taken is refused and adds nothing.
+async fn a_new_install_gets_its_first_administrator_from_the_command_line(backend: Backend) {
+    use guichet_api::auth::recovery::create_admin;
+    use guichet_api::error::ApiError;
+    use guichet_types::{EmailAddress, Locale, Permission};
+
+    let app = spawn_without_demo(backend).await;
+    let email = EmailAddress::parse("Patronne@Prestataire.test").expect("an address");
+    let link = create_admin(&app.state, &email, "Ana", "Dupont", Locale::Fr)
+        .await
+        .expect("created");
+    let token = link
+        .split_once("/set-password#token=")
+        .map(|(_, token)| token.to_owned())
+        .expect("a set-password link");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM outbox_messages WHERE recipient = 'patronne@prestataire.test'"
+        )
+        .await,
+        1,
+        "the link is mailed too"
+    );
+    app.anonymous
+        .confirm_password_reset(&token, NEW_PASSWORD)
+        .await
+        .expect("the password is set");
+    assert!(
+        app.anonymous
+            .confirm_password_reset(&token, NEW_PASSWORD)
+            .await
+            .is_err(),
+        "the link works once"
+    );
+    let mut admin = app.anonymous.clone();
+    let tokens = admin
+        .login("patronne@prestataire.test", NEW_PASSWORD)
+        .await
+        .expect("signed in");
+    admin.set_access_token(Some(tokens.access_token));
+    let profile = admin.me().await.expect("profile");
+    assert_eq!(profile.role, Role::Admin);
+    assert!(profile.permissions.contains(&Permission::Admin));
+
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let again = create_admin(&app.state, &email, "Autre", "Personne", Locale::En).await;
+    match again {
+        Err(ApiError::Validation(errors)) => {
+            assert_eq!(
+                errors
+                    .iter()
+                    .map(|e| (e.field.as_str(), e.code.as_str()))
+                    .collect::<Vec<_>>(),
+                vec![("email", "taken")]
+            );
+        }
+        other => panic!("a taken address must be refused: {other:?}"),
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
 }
