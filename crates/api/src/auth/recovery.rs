@@ -192,22 +192,15 @@ async fn grant_access(
         Some(user) => (user, AccountLink::PasswordReset),
         None => {
             let (first_name, last_name) = split_name(&request.full_name);
-            let user = users::ActiveModel {
-                company_id: Set(Some(company.id)),
-                role: Set(Role::Customer),
-                email: Set(request.email.clone()),
-                password_hash: Set(unusable_password),
-                must_change_password: Set(false),
-                first_name: Set(first_name),
-                last_name: Set(last_name),
-                locale: Set(request.locale),
-                show_landing_page: Set(true),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
+            let account = NewAccount {
+                company_id: Some(company.id),
+                role: Role::Customer,
+                email: &request.email,
+                first_name: &first_name,
+                last_name: &last_name,
+                locale: request.locale,
+            };
+            let user = account.insert(txn, unusable_password, now).await?;
             (user, AccountLink::SetPassword)
         }
     };
@@ -408,6 +401,43 @@ async fn is_known(
     Ok(tickets > 0)
 }
 
+/// An account created by the portal itself (an accepted access request, `guichet admin
+/// create`), whose password is a hash of a secret nobody knows until a link sets one.
+struct NewAccount<'a> {
+    company_id: Option<CompanyId>,
+    role: Role,
+    email: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    locale: Locale,
+}
+
+impl NewAccount<'_> {
+    async fn insert(
+        self,
+        db: &impl ConnectionTrait,
+        unusable_password: String,
+        now: DateTime<Utc>,
+    ) -> ApiResult<users::Model> {
+        Ok(users::ActiveModel {
+            company_id: Set(self.company_id),
+            role: Set(self.role),
+            email: Set(self.email.to_owned()),
+            password_hash: Set(unusable_password),
+            must_change_password: Set(false),
+            first_name: Set(self.first_name.to_owned()),
+            last_name: Set(self.last_name.to_owned()),
+            locale: Set(self.locale),
+            show_landing_page: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?)
+    }
+}
+
 /// An administrator of a new install (`guichet admin create`): the account, with a password
 /// nobody knows, and its single-use set-password link (24 h), mailed and returned so that
 /// the command can print it. An address another account uses is a 422 `taken` on `email`.
@@ -421,22 +451,15 @@ pub async fn create_admin(
     let unusable_password = state.passwords.hash(&new_refresh_token()).await?;
     let now = Utc::now();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
-    let user = users::ActiveModel {
-        company_id: Set(None),
-        role: Set(Role::Admin),
-        email: Set(email.as_str().to_owned()),
-        password_hash: Set(unusable_password),
-        must_change_password: Set(false),
-        first_name: Set(first_name.trim().to_owned()),
-        last_name: Set(last_name.trim().to_owned()),
-        locale: Set(locale),
-        show_landing_page: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let account = NewAccount {
+        company_id: None,
+        role: Role::Admin,
+        email: email.as_str(),
+        first_name: first_name.trim(),
+        last_name: last_name.trim(),
+        locale,
+    };
+    let user = account.insert(&txn, unusable_password, now).await?;
     let link = send_link(
         &txn,
         &state.settings,

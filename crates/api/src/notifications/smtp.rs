@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 // lettre's own TLS upgrade of a socket is the only way to start TLS before EHLO on a socket of
@@ -47,9 +47,14 @@ pub struct SmtpPool {
     hello: ClientId,
     credentials: Option<Credentials>,
     timeout: Duration,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    /// Open connections not in use, with when each was last used.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
     slots: Semaphore,
 }
+
+/// Past this, an idle connection is asked `NOOP` before use: servers close quiet ones, and a
+/// mail sent on a dead connection would wait for its job's retry.
+const IDLE_CHECK_AFTER: Duration = Duration::from_secs(30);
 
 impl SmtpPool {
     pub fn from_url(url: &str, size: usize, timeout: Duration) -> Result<Self, String> {
@@ -100,7 +105,17 @@ impl SmtpPool {
         let _slot = self.slots.acquire().await.map_err(|e| e.to_string())?;
         let idle = self.idle.lock().await.pop();
         let mut connection = match idle {
-            Some(connection) if !connection.has_broken() => connection,
+            Some((mut connection, since)) if !connection.has_broken() => {
+                let alive = since.elapsed() < IDLE_CHECK_AFTER
+                    || tokio::time::timeout(self.timeout, connection.test_connected())
+                        .await
+                        .unwrap_or(false);
+                if alive {
+                    connection
+                } else {
+                    self.connect().await?
+                }
+            }
             _ => self.connect().await?,
         };
         let sent = tokio::time::timeout(
@@ -111,7 +126,7 @@ impl SmtpPool {
         .map_err(|_| "the SMTP server did not answer in time".to_owned())
         .and_then(|answer| answer.map_err(|e| e.to_string()));
         if sent.is_ok() && !connection.has_broken() {
-            self.idle.lock().await.push(connection);
+            self.idle.lock().await.push((connection, Instant::now()));
         }
         sent.map(|_| ())
     }
