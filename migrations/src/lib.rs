@@ -17,6 +17,7 @@ mod m20261203_000011_cache_versions;
 mod m20261203_000012_job_queue;
 mod m20261203_000013_system_keys;
 mod m20261203_000014_enum_checks;
+mod m20261204_000015_administration;
 
 pub use m20261203_000013_system_keys::LOST_ACCOUNT_INTAKE;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_job_queue::Migration),
             Box::new(m20261203_000013_system_keys::Migration),
             Box::new(m20261203_000014_enum_checks::Migration),
+            Box::new(m20261204_000015_administration::Migration),
         ]
     }
 }

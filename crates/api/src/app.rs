@@ -8,7 +8,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{accounts, announcements, attachments, auth, db_work, inbound, tickets, web as site};
+use crate::{
+    accounts, announcements, attachments, audit, auth, db_work, inbound, tickets, web as site,
+};
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
 fn routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
@@ -55,7 +57,8 @@ where
             .service(tickets::routes::rate)
             .service(inbound::routes::receive)
             .service(inbound::routes::list_rejected)
-            .service(inbound::routes::rejected_raw),
+            .service(inbound::routes::rejected_raw)
+            .service(audit::routes::list_events),
     )
 }
 

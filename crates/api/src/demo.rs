@@ -171,6 +171,7 @@ pub async fn seed(
             name: Set(name.into()),
             service_code: Set(code.into()),
             created_at: Set(now),
+            search_text: Set(guichet_types::company_search_text(name, code)),
             ..Default::default()
         }
         .insert(&txn)
@@ -224,6 +225,12 @@ pub async fn seed(
             show_landing_page: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
+            search_text: Set(guichet_types::person_search_text(
+                account.first_name,
+                account.last_name,
+                account.email,
+                &[],
+            )),
             ..Default::default()
         }
         .insert(&txn)

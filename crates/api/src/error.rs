@@ -29,6 +29,10 @@ pub enum ApiError {
     NotFound,
     #[error("invalid transition from {0}")]
     InvalidTransition(TicketStatus),
+    /// A unique value another row holds (a service code, an address): 409 `conflict`
+    /// naming the member.
+    #[error("{0} taken")]
+    Taken(&'static str),
     /// A state conflict other than a transition, e.g. `already_rated`.
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
@@ -86,6 +90,15 @@ impl ApiError {
                 current_status: Some(*current),
                 ..Problem::new(409, "invalid_transition", "This change is not possible now")
                     .with_detail(format!("the ticket is {current}"))
+            },
+            ApiError::Taken(member) => Problem {
+                errors: Some(vec![FieldError::new(
+                    *member,
+                    "taken",
+                    "another one already has this value",
+                )]),
+                ..Problem::new(409, "conflict", "This value is taken")
+                    .with_detail(format!("another one already has this {member}"))
             },
             ApiError::Conflict { code, detail } => {
                 Problem::new(409, code, "Conflict").with_detail(detail.clone())
@@ -157,12 +170,25 @@ struct UniqueMember {
 /// The unique indexes a request can run into, found by reading the migrations. The others
 /// (ticket numbers, tokens, Message-IDs, idempotency keys, a watcher of a ticket) are
 /// checked or retried by the code that writes them, so a violation there is a bug: a 500.
-const UNIQUE_MEMBERS: &[UniqueMember] = &[UniqueMember {
-    postgres: "users_email_key",
-    sqlite: "users.email",
-    // As `PATCH /me` answers: concurrent changes to one address meet here.
-    answer: || ApiError::field("email", "taken", "another account uses this address"),
-}];
+const UNIQUE_MEMBERS: &[UniqueMember] = &[
+    // Two accounts, or a change of address, meeting on one address (also at once).
+    UniqueMember {
+        postgres: "users_email_key",
+        sqlite: "users.email",
+        answer: || ApiError::Taken("email"),
+    },
+    UniqueMember {
+        postgres: "companies_service_code_key",
+        sqlite: "companies.service_code",
+        answer: || ApiError::Taken("service_code"),
+    },
+    // A known contact is once per company.
+    UniqueMember {
+        postgres: "company_contacts_company_id_email_key",
+        sqlite: "company_contacts.company_id, company_contacts.email",
+        answer: || ApiError::Taken("email"),
+    },
+];
 
 /// The answer naming the member of a unique violation, from the database's message:
 /// PostgreSQL `duplicate key value violates unique constraint "users_email_key"`, SQLite
@@ -246,25 +272,36 @@ mod tests {
         );
     }
 
-    fn named(message: &str) -> Option<Vec<FieldError>> {
-        match unique_violation(message)? {
-            ApiError::Validation(errors) => Some(errors),
-            other => panic!("a validation error, got {other:?}"),
-        }
+    fn named(message: &str) -> Option<(u16, String, Vec<FieldError>)> {
+        let problem = unique_violation(message)?.problem();
+        Some((
+            problem.status,
+            problem.code,
+            problem.errors.unwrap_or_default(),
+        ))
     }
 
     #[test]
-    fn a_taken_address_is_named_on_both_databases() {
-        let taken = vec![FieldError::new(
-            "email",
-            "taken",
-            "another account uses this address",
-        )];
-        for message in [
-            "duplicate key value violates unique constraint \"users_email_key\"",
-            "UNIQUE constraint failed: users.email",
+    fn a_taken_value_is_a_409_naming_it_on_both_databases() {
+        for (message, member) in [
+            (
+                "duplicate key value violates unique constraint \"users_email_key\"",
+                "email",
+            ),
+            ("UNIQUE constraint failed: users.email", "email"),
+            (
+                "duplicate key value violates unique constraint \"companies_service_code_key\"",
+                "service_code",
+            ),
+            (
+                "UNIQUE constraint failed: companies.service_code",
+                "service_code",
+            ),
         ] {
-            assert_eq!(named(message), Some(taken.clone()), "{message}");
+            let (status, code, errors) = named(message).expect(message);
+            assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, [member], "{message}");
         }
     }
 

@@ -130,7 +130,7 @@ async fn create_admin(
         guichet_api::auth::recovery::create_admin(&state, &email, first_name, last_name, locale)
             .await
             .map_err(|error| match error {
-                guichet_api::error::ApiError::Validation(_) => {
+                guichet_api::error::ApiError::Taken(_) => {
                     format!("{email} is already the address of an account")
                 }
                 other => other.to_string(),

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "announcements", description = "News of the support team on the landing page"),
         (name = "tickets", description = "Opening, following and searching tickets"),
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
+        (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "operations", description = "Health checks"),
     )
 )]

@@ -103,6 +103,22 @@ wire_enum!(
     } default Unreadable
 );
 
+wire_enum!(
+    /// The level of an assistance contract; `gold` and above reach the account manager by phone.
+    ContractLevel { Standard = "standard", Silver = "silver", Gold = "gold", Platinum = "platinum" } default Standard
+);
+wire_enum!(
+    /// How a ticket came in: opened on the portal, taken by phone by an agent, or by mail.
+    Channel { Portal = "portal", Phone = "phone", Mail = "mail" } default Portal
+);
+
+impl ContractLevel {
+    /// Whether customers under this contract see the account manager's name and phone line.
+    pub fn reaches_account_manager(self) -> bool {
+        matches!(self, ContractLevel::Gold | ContractLevel::Platinum)
+    }
+}
+
 impl UrgencyFor {
     /// The urgency stored for a ticket whose form does not ask for one.
     pub const REQUEST_URGENCY: Level = Level::Medium;

@@ -47,6 +47,19 @@ id_newtype!(
     EventId
 );
 
+id_newtype!(
+    /// An assistance contract of a company.
+    ContractId
+);
+id_newtype!(
+    /// A known contact of a company: an address without an account.
+    ContactId
+);
+id_newtype!(
+    /// An entry of the audit log.
+    AuditEventId
+);
+
 /// A ticket number, `T` + `YYYYMMDD` + `.` + a daily sequence of at least 4 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

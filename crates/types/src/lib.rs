@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod announcements;
+pub mod audit;
 pub mod auth;
 pub mod email;
 pub mod enums;
@@ -19,10 +20,12 @@ pub mod password;
 pub mod policy;
 pub mod problem;
 pub mod recovery;
+pub mod text;
 pub mod tickets;
 
 pub use accounts::*;
 pub use announcements::*;
+pub use audit::*;
 pub use auth::*;
 pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
@@ -38,4 +41,5 @@ pub use password::{PasswordRule, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use policy::Permission;
 pub use problem::{FieldError, Problem};
 pub use recovery::*;
+pub use text::{company_search_text, fold, person_search_text};
 pub use tickets::*;

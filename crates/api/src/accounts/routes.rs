@@ -38,7 +38,8 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Js
         (status = 200, description = "The updated profile", body = Profile),
         NotSignedIn,
         PasswordChangeRequired,
-        (status = 422, description = "Invalid members, or an email another account uses (`taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another account uses this email (`conflict`, naming `email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid members", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/me")]

@@ -85,7 +85,7 @@ pub async fn update_profile(
         }
     }
     // An address another account uses is refused by the unique index, concurrent changes
-    // included: `ApiError` names it (`email`, `taken`).
+    // included: `ApiError` names it (409 `conflict` on `email`).
     if let Some(email) = update.email {
         active.email = Set(email.into());
     }

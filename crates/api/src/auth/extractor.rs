@@ -22,6 +22,8 @@ pub struct SessionUser {
     pub name: String,
     pub locale: Locale,
     pub must_change_password: bool,
+    /// The client address of the request (the audit log's `actor_address`); empty for mail.
+    pub address: String,
 }
 
 impl SessionUser {
@@ -36,6 +38,7 @@ impl SessionUser {
             locale: user.locale,
             must_change_password: user.must_change_password,
             email: user.email,
+            address: String::new(),
         })
     }
 
@@ -144,6 +147,7 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         locale,
         must_change_password,
         email,
+        address: super::throttle::client_ip(&req),
     })
 }
 
@@ -198,6 +202,7 @@ mod tests {
             name: "Someone".to_owned(),
             locale: Locale::Fr,
             must_change_password: false,
+            address: String::new(),
         }
     }
 

@@ -431,6 +431,12 @@ impl NewAccount<'_> {
             show_landing_page: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
+            search_text: Set(guichet_types::person_search_text(
+                self.first_name,
+                self.last_name,
+                self.email,
+                &[],
+            )),
             ..Default::default()
         }
         .insert(db)
@@ -440,7 +446,7 @@ impl NewAccount<'_> {
 
 /// An administrator of a new install (`guichet admin create`): the account, with a password
 /// nobody knows, and its single-use set-password link (24 h), mailed and returned so that
-/// the command can print it. An address another account uses is a 422 `taken` on `email`.
+/// the command can print it. An address another account uses is [`ApiError::Taken`] (`email`).
 pub async fn create_admin(
     state: &AppState,
     email: &EmailAddress,

@@ -2,13 +2,16 @@
 use chrono::{Duration, Utc};
 use guichet_types::{ChangePasswordRequest, FieldError, LoginRequest, TokenPair};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 
 use super::tokens::{
     hash_refresh_token, new_refresh_token, ACCESS_TOKEN_SECONDS, REFRESH_TOKEN_DAYS,
 };
 use super::{throttle, SessionUser};
-use crate::entities::{refresh_tokens, sessions, users};
+use crate::audit::{self, Actor, Changes, Target};
+use crate::entities::{companies, refresh_tokens, sessions, users};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -28,12 +31,32 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
         .one(&state.db)
         .await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
-    if !state.passwords.verify(hash, &request.password).await? {
-        let _turn = state.writes.turn().await;
-        throttle::record(&state.db, &keys, now).await?;
+    let verified = state.passwords.verify(hash, &request.password).await?;
+    // A deactivated person, or one of a deactivated company, gets the answer of a wrong
+    // password: the portal tells nobody which accounts exist.
+    let usable = match &user {
+        Some(user) if verified => may_sign_in(&state.db, user).await?,
+        _ => false,
+    };
+    let target = match &user {
+        Some(user) => Target::new("user", user.id),
+        None => Target::new("email", &email),
+    };
+    let actor = Actor::anonymous(ip);
+    let (Some(user), true) = (user, usable) else {
+        let (txn, _turn) = state.writes.begin(&state.db).await?;
+        throttle::record(&txn, &keys, now).await?;
+        let reason = if verified {
+            "inactive"
+        } else {
+            "wrong_credentials"
+        };
+        let mut changes = Changes::new();
+        changes.set("reason", (), reason);
+        audit::record(&txn, &actor, "auth.login_failed", target, &changes).await?;
+        txn.commit().await?;
         return Err(ApiError::InvalidCredentials);
-    }
-    let user = user.ok_or(ApiError::InvalidCredentials)?;
+    };
 
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     throttle::clear_account(&txn, &keys[0]).await?;
@@ -45,8 +68,30 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
     .insert(&txn)
     .await?;
     let pair = issue_pair(state, &txn, &user, session.id).await?;
+    let actor = Actor {
+        id: Some(user.id),
+        address: ip.to_owned(),
+    };
+    audit::record(&txn, &actor, "auth.login", target, &Changes::new()).await?;
     txn.commit().await?;
     Ok(pair)
+}
+
+/// Whether `user` may sign in: active, and of an active company (or of the support team).
+async fn may_sign_in(db: &impl ConnectionTrait, user: &users::Model) -> ApiResult<bool> {
+    if !user.active {
+        return Ok(false);
+    }
+    let Some(company) = user.company_id else {
+        return Ok(true);
+    };
+    Ok(companies::Entity::find_by_id(company)
+        .select_only()
+        .column(companies::Column::Active)
+        .into_tuple::<bool>()
+        .one(db)
+        .await?
+        .unwrap_or(false))
 }
 
 async fn issue_pair(

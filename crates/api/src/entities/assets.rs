@@ -9,6 +9,9 @@ pub struct Model {
     pub company_id: CompanyId,
     pub name: String,
     pub reference: String,
+    pub kind: String,
+    pub location: String,
+    pub active: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

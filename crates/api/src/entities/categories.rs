@@ -14,6 +14,8 @@ pub struct Model {
     /// The stable key of a row the server relies on (migration 000013); `None` for the others.
     #[sea_orm(unique)]
     pub system_key: Option<String>,
+    /// A retired category is no longer offered for new tickets; tickets keep it.
+    pub active: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

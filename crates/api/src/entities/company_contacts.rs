@@ -1,13 +1,15 @@
-use guichet_types::CompanyId;
+use guichet_types::{CompanyId, ContactId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "company_contacts")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: ContactId,
     pub company_id: CompanyId,
     pub email: String,
+    pub full_name: String,
+    pub phone: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,10 @@ pub struct Model {
     /// The stable key of a row the server relies on (migration 000013); `None` for the others.
     #[sea_orm(unique)]
     pub system_key: Option<String>,
+    /// A deactivated person cannot sign in; deactivating ends their sessions.
+    pub active: bool,
+    /// Names, address and phones, folded (`guichet_types::person_search_text`).
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,45 +5,12 @@
 //! letters and digits turned into one space. A query is folded the same way, and each of its
 //! words must be the start of a word of the ticket (`ORDINATEUR DEMARRE` finds "ordinateurs
 //! ne démarre plus"). The engines then only see plain words, so they split them alike.
+pub use guichet_types::fold;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::DbBackend;
-use unicode_normalization::UnicodeNormalization;
 
 /// At most this many words of a query are used.
 const MAX_QUERY_WORDS: usize = 16;
-
-pub fn fold(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-    {
-        let expanded: &str = match c {
-            'œ' | 'Œ' => "oe",
-            'æ' | 'Æ' => "ae",
-            'ß' => "ss",
-            'ø' | 'Ø' => "o",
-            'đ' | 'Đ' => "d",
-            'ł' | 'Ł' => "l",
-            _ => "",
-        };
-        if !expanded.is_empty() || c.is_alphanumeric() {
-            if pending_space && !folded.is_empty() {
-                folded.push(' ');
-            }
-            pending_space = false;
-            if expanded.is_empty() {
-                folded.extend(c.to_lowercase());
-            } else {
-                folded.push_str(expanded);
-            }
-        } else {
-            pending_space = true;
-        }
-    }
-    folded
-}
 
 /// The text a ticket is found by.
 pub fn search_text(title: &str, description: &str) -> String {

@@ -19,7 +19,7 @@ on_both_databases!(
     a_generic_password_must_be_changed_before_anything_else,
     changing_the_password_applies_the_policy_and_signs_out_other_sessions,
     the_profile_can_be_read_and_updated,
-    two_accounts_taking_one_address_at_once_get_200_and_taken,
+    two_accounts_taking_one_address_at_once_get_200_and_409,
 );
 
 fn problem_code(error: &ClientError) -> (u16, String) {
@@ -418,8 +418,9 @@ async fn the_profile_can_be_read_and_updated(backend: Backend) {
 }
 
 /// Two accounts change to one new address at the same moment: the unique index decides, and
-/// the other is told the address is taken, as if it had come second, never a 500.
-async fn two_accounts_taking_one_address_at_once_get_200_and_taken(backend: Backend) {
+/// the other is told the address is taken (409 `conflict` naming `email`), as if it had come
+/// second, never a 500.
+async fn two_accounts_taking_one_address_at_once_get_200_and_409(backend: Backend) {
     let app = spawn(backend).await;
     let claire = app.client_for("claire@acme.test").await;
     let paul = app.client_for("paul@boreal.test").await;
@@ -444,8 +445,12 @@ async fn two_accounts_taking_one_address_at_once_get_200_and_taken(backend: Back
                     .field_error("email")
                     .map(|e| (e.code.as_str(), e.message.as_str()));
                 assert_eq!(
-                    (problem.status, taken),
-                    (422, Some(("taken", "another account uses this address")))
+                    (problem.status, problem.code.as_str(), taken),
+                    (
+                        409,
+                        "conflict",
+                        Some(("taken", "another one already has this value"))
+                    )
                 );
             }
         }
