@@ -100,6 +100,10 @@ mod tests {
             id: CategoryId(id),
             name: name.to_owned(),
             kind,
+            active: true,
+            position: 0,
+            name_fr: None,
+            name_en: None,
             children,
         }
     }

@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    accounts, announcements, attachments, audit, auth, db_work, inbound, tickets, web as site,
+    accounts, announcements, assets, attachments, audit, auth, categories, db_work, inbound,
+    tickets, web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -30,8 +31,13 @@ where
             .service(tickets::routes::request_account_recovery)
             .service(accounts::routes::me)
             .service(accounts::routes::update_me)
-            .service(accounts::routes::categories)
-            .service(accounts::routes::assets)
+            .service(categories::routes::list)
+            .service(categories::routes::create)
+            .service(categories::routes::update)
+            .service(assets::routes::list)
+            .service(assets::routes::create)
+            .service(assets::routes::update)
+            .service(assets::routes::import)
             .service(accounts::routes::companies)
             .service(accounts::routes::staff)
             .service(announcements::routes::list)

@@ -15,8 +15,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("body too large")]
     PayloadTooLarge { limit: usize },
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// The body is not of the one type the endpoint reads.
+    #[error("unsupported media type, expected {0}")]
+    UnsupportedMediaType(&'static str),
     #[error("authentication required")]
     Unauthenticated,
     #[error("invalid credentials")]
@@ -66,9 +67,9 @@ impl ApiError {
                 Problem::new(413, "payload_too_large", "The body is too large")
                     .with_detail(format!("at most {limit} bytes"))
             }
-            ApiError::UnsupportedMediaType => {
+            ApiError::UnsupportedMediaType(expected) => {
                 Problem::new(415, "unsupported_media_type", "Unsupported media type")
-                    .with_detail("send application/json")
+                    .with_detail(format!("send {expected}"))
             }
             ApiError::Unauthenticated => {
                 Problem::new(401, "unauthenticated", "Authentication required")

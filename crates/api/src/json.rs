@@ -42,7 +42,7 @@ where
         Box::pin(async move {
             let body = read_limited(&mut payload, JSON_LIMIT, ApiError::MalformedJson).await?;
             if !is_json {
-                return Err(ApiError::UnsupportedMediaType);
+                return Err(ApiError::UnsupportedMediaType("application/json"));
             }
             let value: serde_json::Value = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::MalformedJson(e.to_string()))?;

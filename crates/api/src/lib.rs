@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod announcements;
 pub mod app;
+pub mod assets;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod categories;
 pub mod config;
 pub mod db;
 pub mod db_work;
@@ -81,7 +83,7 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
         notifications::mailer::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
     let storage = attachments::storage::Storage::from_settings(&settings)?;
     // Read now, after the demo data, so that no request pays for it.
-    let categories = accounts::categories::CategoryCache::default();
+    let categories = categories::cache::CategoryCache::default();
     categories.reload(&db).await?;
     Ok(AppState {
         writes,

@@ -2,9 +2,9 @@
 //! handles built once at start (mailer, category copy, attachment store).
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
-use crate::accounts::categories::CategoryCache;
 use crate::attachments::storage::Storage;
 use crate::auth::{password::Passwords, tokens::TokenKeys};
+use crate::categories::cache::CategoryCache;
 use crate::config::Settings;
 use crate::db::WriteGate;
 use crate::error::ApiResult;

@@ -12,11 +12,12 @@
 //! ```
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
-    Asset, AttachmentInfo, CategoryNode, ChangePasswordRequest, CompanyRef, EmailAddress,
-    InboundResult, LoginRequest, NewFollowup, NewTicket, PasswordLinkAccount, PasswordLinkToken,
-    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
-    RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome, ShareRequest,
-    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    Asset, AssetId, AssetImport, AssetUpdate, AttachmentInfo, Category, CategoryId, CategoryNode,
+    CategoryUpdate, ChangePasswordRequest, CompanyId, CompanyRef, EmailAddress, InboundResult,
+    LoginRequest, NewAsset, NewCategory, NewFollowup, NewTicket, PasswordLinkAccount,
+    PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
+    ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome,
+    ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
     TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -285,6 +286,33 @@ impl Client {
         Self::send(self.request(Method::GET, "/api/v1/categories")).await
     }
 
+    /// Admins: the whole tree, retired categories included, with both names.
+    pub async fn all_categories(&self) -> Result<Vec<CategoryNode>, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/categories")
+                .query(&[("all", "true")]),
+        )
+        .await
+    }
+
+    /// Admins: add a category.
+    pub async fn create_category(&self, input: &NewCategory) -> Result<Category, ClientError> {
+        Self::send(self.request(Method::POST, "/api/v1/categories").json(input)).await
+    }
+
+    /// Admins: change a category; the members given change.
+    pub async fn update_category(
+        &self,
+        id: CategoryId,
+        update: &CategoryUpdate,
+    ) -> Result<Category, ClientError> {
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/categories/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
     /// Support team: every client company.
     pub async fn companies(&self) -> Result<Vec<CompanyRef>, ClientError> {
         Self::send(self.request(Method::GET, "/api/v1/companies")).await
@@ -297,6 +325,55 @@ impl Client {
 
     pub async fn assets(&self) -> Result<Vec<Asset>, ClientError> {
         Self::send(self.request(Method::GET, "/api/v1/assets")).await
+    }
+
+    /// Support team: a company's assets; admins may ask for the retired ones too (`all`).
+    pub async fn company_assets(
+        &self,
+        company_id: CompanyId,
+        all: bool,
+    ) -> Result<Vec<Asset>, ClientError> {
+        let company = company_id.to_string();
+        let mut query = vec![("company_id", company.as_str())];
+        if all {
+            query.push(("all", "true"));
+        }
+        Self::send(self.request(Method::GET, "/api/v1/assets").query(&query)).await
+    }
+
+    /// Admins: add an asset.
+    pub async fn create_asset(&self, input: &NewAsset) -> Result<Asset, ClientError> {
+        Self::send(self.request(Method::POST, "/api/v1/assets").json(input)).await
+    }
+
+    /// Admins: change an asset; the members given change.
+    pub async fn update_asset(
+        &self,
+        id: AssetId,
+        update: &AssetUpdate,
+    ) -> Result<Asset, ClientError> {
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/assets/{id}"))
+                .json(update),
+        )
+        .await
+    }
+
+    /// Admins: add every asset of a CSV file to a company, or none.
+    pub async fn import_assets(
+        &self,
+        company_id: CompanyId,
+        csv: impl Into<Vec<u8>>,
+    ) -> Result<AssetImport, ClientError> {
+        Self::send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/companies/{company_id}/assets/import"),
+            )
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv.into()),
+        )
+        .await
     }
 
     // --- tickets ------------------------------------------------------------------------

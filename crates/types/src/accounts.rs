@@ -2,9 +2,7 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::{
-    AssetId, CategoryId, CompanyId, EmailAddress, Locale, Permission, Role, TicketForm, UserId,
-};
+use crate::{CompanyId, EmailAddress, Locale, Permission, Role, TicketForm, UserId};
 
 /// A company as shown beside a user or a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,26 +74,4 @@ pub struct ProfileUpdate {
     pub email: Option<EmailAddress>,
     pub locale: Option<Locale>,
     pub show_landing_page: Option<bool>,
-}
-
-/// A node of the category tree, named in the caller's language.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(no_recursion))]
-pub struct CategoryNode {
-    pub id: CategoryId,
-    pub name: String,
-    /// The kind of ticket this category is for; `null` for both.
-    pub kind: Option<crate::TicketKind>,
-    pub children: Vec<CategoryNode>,
-}
-
-/// A piece of equipment or software of the caller's company.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Asset {
-    pub id: AssetId,
-    pub name: String,
-    /// Inventory or serial number, if known.
-    pub reference: String,
 }

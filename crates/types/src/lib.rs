@@ -6,8 +6,10 @@
 
 pub mod accounts;
 pub mod announcements;
+pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod categories;
 pub mod email;
 pub mod enums;
 pub mod events;
@@ -25,8 +27,10 @@ pub mod tickets;
 
 pub use accounts::*;
 pub use announcements::*;
+pub use assets::*;
 pub use audit::*;
 pub use auth::*;
+pub use categories::*;
 pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };

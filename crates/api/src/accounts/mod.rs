@@ -1,4 +1,3 @@
-//! Profiles, companies, the category tree and company assets.
-pub mod categories;
+//! Profiles (`/me`), the companies and the support team as the queue filters name them.
 pub mod routes;
 pub mod service;

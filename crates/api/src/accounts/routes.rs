@@ -1,9 +1,6 @@
-//! HTTP layer of accounts: `/me`, `/categories`, `/assets`.
+//! HTTP layer of accounts: `/me`, `/companies`, `/staff`.
 use actix_web::{get, patch, web};
-use guichet_types::{
-    Actor, Asset, CategoryNode, CompanyId, CompanyRef, Problem, Profile, ProfileUpdate,
-};
-use serde::Deserialize;
+use guichet_types::{Actor, CompanyRef, Problem, Profile, ProfileUpdate};
 
 use super::service;
 use crate::auth::AuthUser;
@@ -50,56 +47,6 @@ pub async fn update_me(
 ) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
         service::update_profile(&state.db, state.settings.ticket_form(), &user, body.0).await?,
-    ))
-}
-
-/// The category tree, named in the caller's language.
-#[utoipa::path(
-    tag = "reference",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Top-level categories with their children", body = Vec<CategoryNode>),
-        NotSignedIn,
-        PasswordChangeRequired,
-    )
-)]
-#[get("/categories")]
-pub async fn categories(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> ApiResult<web::Json<Vec<CategoryNode>>> {
-    Ok(web::Json(
-        service::category_tree(&state.db, user.locale).await?,
-    ))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct AssetQuery {
-    /// Agents only: whose assets. Customers always get their own company's.
-    #[param(value_type = Option<i64>)]
-    company_id: Option<CompanyId>,
-}
-
-/// The assets of the caller's company ("Mes matériels").
-#[utoipa::path(
-    tag = "reference",
-    security(("bearer" = [])),
-    params(AssetQuery),
-    responses(
-        (status = 200, description = "The company's assets", body = Vec<Asset>),
-        NotSignedIn,
-        PasswordChangeRequired,
-        (status = 404, description = "Agents: no such company", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/assets")]
-pub async fn assets(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    query: web::Query<AssetQuery>,
-) -> ApiResult<web::Json<Vec<Asset>>> {
-    Ok(web::Json(
-        service::company_assets(&state.db, &user, query.company_id).await?,
     ))
 }
 

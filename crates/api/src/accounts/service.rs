@@ -1,17 +1,15 @@
 //! Profile reads and updates, categories in the caller's language, company assets.
-use std::collections::HashMap;
 
 use chrono::Utc;
 use guichet_types::{
-    Actor, Asset, CategoryId, CategoryNode, CompanyId, CompanyRef, Locale, Permission, Profile,
-    ProfileUpdate, Role, TicketForm, UserId,
+    Actor, CompanyRef, Permission, Profile, ProfileUpdate, Role, TicketForm, UserId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use crate::auth::SessionUser;
-use crate::entities::{assets, categories, companies, users};
+use crate::entities::{companies, users};
 use crate::error::{ApiError, ApiResult};
 
 /// The profile of `user_id`, with the provider's `ticket_form` set-up.
@@ -98,74 +96,6 @@ pub async fn update_profile(
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     profile(db, ticket_form, user.id).await
-}
-
-/// The whole category tree, named in `locale`, children in their configured order.
-pub async fn category_tree(
-    db: &impl ConnectionTrait,
-    locale: Locale,
-) -> ApiResult<Vec<CategoryNode>> {
-    let rows = categories::Entity::find()
-        .order_by_asc(categories::Column::Position)
-        .order_by_asc(categories::Column::Id)
-        .all(db)
-        .await?;
-    let mut children: HashMap<Option<CategoryId>, Vec<&categories::Model>> = HashMap::new();
-    for row in &rows {
-        children.entry(row.parent_id).or_default().push(row);
-    }
-    fn build(
-        parent: Option<CategoryId>,
-        children: &HashMap<Option<CategoryId>, Vec<&categories::Model>>,
-        locale: Locale,
-    ) -> Vec<CategoryNode> {
-        children
-            .get(&parent)
-            .map(|rows| {
-                rows.iter()
-                    .map(|row| CategoryNode {
-                        id: row.id,
-                        name: match locale {
-                            Locale::Fr => row.name_fr.clone(),
-                            Locale::En => row.name_en.clone(),
-                        },
-                        kind: row.kind,
-                        children: build(Some(row.id), children, locale),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-    Ok(build(None, &children, locale))
-}
-
-/// Assets of the caller's company; agents name the company with `company_id`.
-pub async fn company_assets(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-    company_id: Option<CompanyId>,
-) -> ApiResult<Vec<Asset>> {
-    let company = match (user.can(Permission::TicketsViewAll), company_id) {
-        (true, Some(id)) => Some(id),
-        (false, Some(id)) if Some(id) != user.company_id => return Err(ApiError::NotFound),
-        _ => user.company_id,
-    };
-    let Some(company) = company else {
-        return Ok(Vec::new());
-    };
-    let rows = assets::Entity::find()
-        .filter(assets::Column::CompanyId.eq(company))
-        .order_by_asc(assets::Column::Name)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| Asset {
-            id: a.id,
-            name: a.name,
-            reference: a.reference,
-        })
-        .collect())
 }
 
 /// Support team: every client company, by name (the queue's company filter).

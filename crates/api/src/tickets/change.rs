@@ -135,7 +135,11 @@ pub(super) async fn apply(
     };
     state.commit(txn).await?;
     let version = updated.version;
-    let ticket = queries::resource(&state.db, &state.categories, updated.id, user.locale)
+    let categories = state
+        .categories
+        .with(&state.db, [updated.category_id])
+        .await?;
+    let ticket = queries::resource(&state.db, &categories, updated.id, user.locale)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((Versioned { ticket, version }, event_ids))
@@ -272,17 +276,19 @@ async fn agent_update(
     let category = match input.category_id {
         None => None,
         Some(id) => {
-            let found = state
-                .categories
-                .with(&state.db, [id])
-                .await?
-                .get(id)
-                .cloned();
+            let categories = state.categories.with(&state.db, [id]).await?;
+            let found = categories.get(id).cloned();
             if found.is_none() {
                 errors.push(FieldError::new(
                     "category_id",
                     "not_found",
                     "no category has this id",
+                ));
+            } else if !categories.offered(id) {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "not_offered",
+                    "this category is retired",
                 ));
             }
             found

@@ -68,7 +68,16 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
             "no category has this id",
         )),
         Some(category) => {
-            if category.kind.is_some_and(|kind| kind != input.kind) {
+            // Retired, or the server's own (the lost-account intake) offered to a customer.
+            let offered = categories.offered(category.id)
+                && (category.system_key.is_none() || user.can(Permission::TicketsWork));
+            if !offered {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "not_offered",
+                    "this category is not offered for new tickets",
+                ));
+            } else if category.kind.is_some_and(|kind| kind != input.kind) {
                 errors.push(FieldError::new(
                     "category_id",
                     "kind_mismatch",
@@ -141,7 +150,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     )
     .await?;
 
-    queries::resource(db, &state.categories, row.id, user.locale)
+    queries::resource(db, &categories, row.id, user.locale)
         .await?
         .ok_or_else(|| ApiError::internal("created ticket vanished"))
 }

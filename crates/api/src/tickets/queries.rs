@@ -17,8 +17,8 @@ use sea_orm::{
 use super::cursor::Cursor;
 use super::search;
 use super::visibility::Reach;
-use crate::accounts::categories::CategoryCache;
 use crate::auth::extractor::person_name;
+use crate::categories::cache::{Categories, CategoryCache};
 use crate::entities::{assets, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 
@@ -172,17 +172,18 @@ pub async fn row(db: &impl ConnectionTrait, condition: Condition) -> ApiResult<O
     Ok(with_names(db, page, &[]).await?.pop())
 }
 
-/// The resource of ticket `id`, in two statements.
+/// The resource of ticket `id`, in two statements, its category named from `categories`
+/// (the copy the caller checked the ticket's category against).
 pub async fn resource(
     db: &impl ConnectionTrait,
-    categories: &CategoryCache,
+    categories: &Categories,
     id: i64,
     locale: Locale,
 ) -> ApiResult<Option<Ticket>> {
     let mut page = page_of(Condition::all().add(tickets::Column::Id.eq(id)));
     page.limit(1);
     let rows = with_names(db, page, &[]).await?;
-    Ok(to_resources(db, categories, rows, locale).await?.pop())
+    Ok(resources_named(db, categories, rows, locale).await?.pop())
 }
 
 /// What a ticket resource shows of a ticket (never the folded `search_text`), with the
@@ -351,6 +352,19 @@ pub async fn to_resources(
     let categories = categories
         .with(db, rows.iter().map(|t| t.category_id))
         .await?;
+    resources_named(db, &categories, rows, locale).await
+}
+
+/// [`to_resources`] with the categories of `rows` in `categories`.
+async fn resources_named(
+    db: &impl ConnectionTrait,
+    categories: &Categories,
+    rows: Vec<TicketRow>,
+    locale: Locale,
+) -> ApiResult<Vec<Ticket>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ticket_ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let mut watchers: HashMap<i64, Vec<String>> = HashMap::new();
     let shares: Vec<(i64, String)> = ticket_watchers::Entity::find()

@@ -98,6 +98,23 @@ impl TestApp {
         db.execute_unprepared(sql).await.expect("execute");
     }
 
+    /// Runs a SQL query on the test's database and returns the first column of the first
+    /// row, a text.
+    pub async fn query_one_string(&self, sql: &str) -> String {
+        let db = Database::connect(&self.database_url)
+            .await
+            .expect("connect");
+        let row = db
+            .query_one(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<String>(0).expect("a text")
+    }
+
     pub async fn count_on(database_url: &str, sql: &str) -> i64 {
         let db = Database::connect(database_url).await.expect("connect");
         let row = db

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod announcements;
+mod assets;
 mod attachments;
 mod auth;
 mod categories;

@@ -1,10 +1,9 @@
 //! The category tree, kept in memory: every ticket resource names its category.
 //!
-//! Every category write calls [`CategoryCache::changed`] in its transaction: it bumps the
-//! `categories` row of `cache_versions`, and this instance reads the tree again before its
-//! next use. Other instances compare that counter with their copy's every [`CHECK_EVERY`]
-//! (the `category_check` job, one primary-key read), so they show a committed change at most
-//! `CHECK_EVERY` plus one reload later; requests never pay for the check. Rows written
+//! Every category write calls [`CategoryCache::changed`] in its transaction, which bumps the
+//! `categories` row of `cache_versions`. Each use of the tree first reads that counter (one
+//! primary-key read of a one-row table) and reads the tree again when it moved, so a rename
+//! or a retirement committed on any instance is seen at once by every instance. Rows written
 //! straight in the database, without the bump, still appear after [`MAX_AGE`], or at once
 //! when a ticket names a category the copy lacks.
 use std::collections::HashMap;
@@ -20,11 +19,6 @@ use crate::error::{ApiError, ApiResult};
 
 /// How long a loaded tree is used before it is read again, whatever the counter says.
 const MAX_AGE: Duration = Duration::from_secs(300);
-/// How often each instance compares the counter with its copy's.
-pub const CHECK_EVERY: Duration = Duration::from_secs(2);
-/// How long a write of this instance is waited for: past it, its transaction must have
-/// been rolled back, and the copy is trusted again (the counter check still applies).
-const AWAIT_AT_MOST: Duration = Duration::from_secs(30);
 /// The tree's row in `cache_versions`.
 const COUNTER: &str = "categories";
 
@@ -38,6 +32,10 @@ impl Categories {
         self.by_id.get(&id)
     }
 
+    pub fn all(&self) -> impl Iterator<Item = &categories::Model> {
+        self.by_id.values()
+    }
+
     /// The category's name in `locale`.
     pub fn name(&self, id: CategoryId, locale: Locale) -> Option<&str> {
         self.get(id).map(|c| match locale {
@@ -45,20 +43,26 @@ impl Categories {
             Locale::En => c.name_en.as_str(),
         })
     }
+
+    /// Whether the category is offered for new tickets: it and every category above it
+    /// are active.
+    pub fn offered(&self, id: CategoryId) -> bool {
+        let mut current = self.get(id);
+        let mut hops = 0;
+        while let Some(category) = current {
+            if !category.active || hops > self.by_id.len() {
+                return false;
+            }
+            hops += 1;
+            current = category.parent_id.and_then(|parent| self.get(parent));
+        }
+        hops > 0
+    }
 }
 
 #[derive(Default)]
 pub struct CategoryCache {
-    state: RwLock<CacheState>,
-}
-
-#[derive(Default)]
-struct CacheState {
-    loaded: Option<Loaded>,
-    /// The counter a category write of this instance set, and when: the copy is not used
-    /// until it is read at that counter or later. Set before the write commits, so a reload
-    /// racing the commit cannot keep the old tree.
-    awaited: Option<(i64, Instant)>,
+    loaded: RwLock<Option<Loaded>>,
 }
 
 #[derive(Clone)]
@@ -69,21 +73,18 @@ struct Loaded {
     categories: Arc<Categories>,
 }
 
-impl CacheState {
-    fn current(&self) -> Option<Arc<Categories>> {
-        let loaded = self.loaded.as_ref()?;
-        let awaiting = self.awaited.is_some_and(|(version, since)| {
-            version > loaded.version && since.elapsed() < AWAIT_AT_MOST
-        });
-        (loaded.at.elapsed() < MAX_AGE && !awaiting).then(|| loaded.categories.clone())
-    }
-}
-
 impl CategoryCache {
-    /// The tree, read from the database when it was never read, is older than [`MAX_AGE`],
-    /// or misses a write of this instance.
+    /// The tree, read again from the database when a write moved the counter since the
+    /// copy was read, or the copy is older than [`MAX_AGE`].
     pub async fn get(&self, db: &impl ConnectionTrait) -> ApiResult<Arc<Categories>> {
-        match self.state.read().ok().and_then(|state| state.current()) {
+        let version = counter(db).await?;
+        let current = self.loaded.read().ok().and_then(|loaded| {
+            loaded
+                .as_ref()
+                .filter(|l| l.version == version && l.at.elapsed() < MAX_AGE)
+                .map(|l| l.categories.clone())
+        });
+        match current {
             Some(categories) => Ok(categories),
             None => self.reload(db).await,
         }
@@ -97,9 +98,9 @@ impl CategoryCache {
             by_id: rows.into_iter().map(|c| (c.id, c)).collect(),
         });
         // Of two reloads racing, the older may land last: its counter is older too, so the
-        // next check (or this instance's awaited write) reads the tree again.
-        if let Ok(mut state) = self.state.write() {
-            state.loaded = Some(Loaded {
+        // next use reads the tree again.
+        if let Ok(mut loaded) = self.loaded.write() {
+            *loaded = Some(Loaded {
                 at: Instant::now(),
                 version,
                 categories: categories.clone(),
@@ -109,7 +110,7 @@ impl CategoryCache {
     }
 
     /// The tree with every one of `ids`: read again if the copy lacks one (a category
-    /// written since it was read).
+    /// written straight in the database since it was read).
     pub async fn with(
         &self,
         db: &impl ConnectionTrait,
@@ -124,8 +125,7 @@ impl CategoryCache {
     }
 
     /// To be called in the transaction of every category write (insert, rename, move,
-    /// removal): other instances see the bumped counter once it commits, and this one reads
-    /// the tree again before its next use.
+    /// retirement): every instance reads the tree again at its next use after the commit.
     pub async fn changed(&self, txn: &impl ConnectionTrait) -> ApiResult<()> {
         cache_versions::Entity::update_many()
             .col_expr(
@@ -135,27 +135,7 @@ impl CategoryCache {
             .filter(cache_versions::Column::Name.eq(COUNTER))
             .exec(txn)
             .await?;
-        let version = counter(txn).await?;
-        if let Ok(mut state) = self.state.write() {
-            state.awaited = Some((version, Instant::now()));
-        }
         Ok(())
-    }
-
-    /// Reads the tree again if the counter moved since the copy was read (a write of
-    /// another instance); returns 1 if it did, for the job's log.
-    pub async fn check(&self, db: &impl ConnectionTrait) -> ApiResult<usize> {
-        let version = counter(db).await?;
-        let current = self
-            .state
-            .read()
-            .ok()
-            .and_then(|state| state.loaded.as_ref().map(|l| l.version));
-        if current == Some(version) {
-            return Ok(0);
-        }
-        self.reload(db).await?;
-        Ok(1)
     }
 }
 
