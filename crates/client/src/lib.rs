@@ -12,13 +12,13 @@
 //! ```
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
-    Asset, AssetId, AssetImport, AssetUpdate, AttachmentInfo, Category, CategoryId, CategoryNode,
-    CategoryUpdate, ChangePasswordRequest, CompanyId, CompanyRef, EmailAddress, InboundResult,
-    LoginRequest, NewAsset, NewCategory, NewFollowup, NewTicket, PasswordLinkAccount,
-    PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
-    ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest, ShareOutcome,
-    ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
-    TimelineEntry, TokenPair,
+    Asset, AssetId, AssetImport, AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category,
+    CategoryId, CategoryNode, CategoryUpdate, ChangePasswordRequest, CompanyId, CompanyRef,
+    EmailAddress, InboundResult, LoginRequest, NewAsset, NewCategory, NewFollowup, NewTicket,
+    PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem,
+    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
+    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
+    TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -674,6 +674,17 @@ impl Client {
 }
 
 impl Client {
+    // --- audit log ------------------------------------------------------------------------
+
+    /// Admins: a page of the audit log, newest first.
+    pub async fn audit_events(&self, query: &AuditQuery) -> Result<AuditEventPage, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/audit-events")
+                .query(query),
+        )
+        .await
+    }
+
     // --- announcements -------------------------------------------------------------------
 
     /// The current announcements for the caller (`all`: admins get every one).

@@ -6,6 +6,7 @@ mod helpers;
 mod announcements;
 mod assets;
 mod attachments;
+mod audit;
 mod auth;
 mod categories;
 mod inbound;
