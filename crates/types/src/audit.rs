@@ -49,3 +49,48 @@ pub struct AuditEvent {
 }
 
 pub type AuditEventPage = Page<AuditEvent>;
+
+/// The filters of `GET /audit-events`, for clients.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditEventQuery {
+    pub actor_id: Option<UserId>,
+    /// `company`, `user`, `contract`…
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// `company.created`, `auth.login_failed`…
+    pub action: Option<String>,
+    /// From this time (included).
+    pub since: Option<DateTime<Utc>>,
+    /// Up to this time (excluded).
+    pub until: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+impl AuditEventQuery {
+    /// Acts on one thing: `target("company", id)`.
+    pub fn target(kind: &str, id: impl ToString) -> Self {
+        AuditEventQuery {
+            target_type: Some(kind.to_owned()),
+            target_id: Some(id.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// The query string's pairs.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("actor_id", self.actor_id.map(|id| id.to_string())),
+            ("target_type", self.target_type.clone()),
+            ("target_id", self.target_id.clone()),
+            ("action", self.action.clone()),
+            ("since", self.since.map(|at| at.to_rfc3339())),
+            ("until", self.until.map(|at| at.to_rfc3339())),
+            ("cursor", self.cursor.clone()),
+            ("limit", self.limit.map(|l| l.to_string())),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect()
+    }
+}

@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod announcements;
 pub mod audit;
 pub mod auth;
+pub mod companies;
+pub mod contracts;
 pub mod email;
 pub mod enums;
 pub mod events;
@@ -27,6 +29,8 @@ pub use accounts::*;
 pub use announcements::*;
 pub use audit::*;
 pub use auth::*;
+pub use companies::*;
+pub use contracts::*;
 pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };

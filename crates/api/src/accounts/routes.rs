@@ -1,12 +1,11 @@
 //! HTTP layer of accounts: `/me`, `/categories`, `/assets`.
 use actix_web::{get, patch, web};
-use guichet_types::{
-    Actor, Asset, CategoryNode, CompanyId, CompanyRef, Problem, Profile, ProfileUpdate,
-};
+use guichet_types::{Actor, Asset, CategoryNode, CompanyId, Problem, Profile, ProfileUpdate};
 use serde::Deserialize;
 
 use super::service;
 use crate::auth::AuthUser;
+use crate::contracts::coverage;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
 use crate::openapi::{NotSignedIn, PasswordChangeRequired, SupportTeamOnly};
@@ -25,7 +24,7 @@ use crate::state::AppState;
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
-        service::profile(&state.db, state.settings.ticket_form(), user.id).await?,
+        service::profile(&state.db, &state.settings, user.id).await?,
     ))
 }
 
@@ -49,11 +48,13 @@ pub async fn update_me(
     body: ValidJson<ProfileUpdate>,
 ) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
-        service::update_profile(&state.db, state.settings.ticket_form(), &user, body.0).await?,
+        service::update_profile(&state.db, &state.settings, &user, body.0).await?,
     ))
 }
 
-/// The category tree, named in the caller's language.
+/// The category tree, named in the caller's language. The support team gets every
+/// category; a customer or referent those their company's valid contracts cover, with the
+/// parents leading to them (none without a valid contract).
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),
@@ -68,8 +69,9 @@ pub async fn categories(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> ApiResult<web::Json<Vec<CategoryNode>>> {
+    let tree = service::category_tree(&state.db, user.locale).await?;
     Ok(web::Json(
-        service::category_tree(&state.db, user.locale).await?,
+        coverage::offered_tree(&state, &user, tree).await?,
     ))
 }
 
@@ -101,24 +103,6 @@ pub async fn assets(
     Ok(web::Json(
         service::company_assets(&state.db, &user, query.company_id).await?,
     ))
-}
-
-/// Support team: every client company, by name.
-#[utoipa::path(
-    tag = "reference",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The companies", body = Vec<CompanyRef>),
-        NotSignedIn,
-        SupportTeamOnly,
-    )
-)]
-#[get("/companies")]
-pub async fn companies(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> ApiResult<web::Json<Vec<CompanyRef>>> {
-    Ok(web::Json(service::companies(&state.db, &user).await?))
 }
 
 /// Support team: the agents and admins, by name (to assign tickets and filter the queue).

@@ -11,6 +11,7 @@ use super::queries;
 use super::timeline::{attachment_info, record_and_notify_as};
 use super::{number, search};
 use crate::auth::SessionUser;
+use crate::contracts::coverage;
 use crate::entities::{assets, attachments, inbound_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::templates::Summary;
@@ -60,6 +61,20 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         }
     };
 
+    // A customer opens tickets only under a contract valid today, in the categories it
+    // covers (403 `no_valid_contract`, 422 on `category_id`); an agent opening a ticket for
+    // a customer is not held to it.
+    let coverage = match (&requester, user.can(Permission::TicketsCreateForCustomer)) {
+        (
+            Some(users::Model {
+                company_id: Some(company),
+                ..
+            }),
+            false,
+        ) => Some(coverage::required(state, *company).await?),
+        _ => None,
+    };
+
     let categories = state.categories.with(db, [input.category_id]).await?;
     match categories.get(input.category_id) {
         None => errors.push(FieldError::new(
@@ -73,6 +88,16 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
                     "category_id",
                     "kind_mismatch",
                     "this category is for the other kind of ticket",
+                ));
+            } else if coverage.as_ref().is_some_and(|coverage| {
+                !coverage.admits(category.id, |id| {
+                    categories.get(id).and_then(|c| c.parent_id)
+                })
+            }) {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "not_covered",
+                    "your company's contract does not cover this category",
                 ));
             }
         }

@@ -7,6 +7,8 @@ mod announcements;
 mod attachments;
 mod auth;
 mod categories;
+mod companies;
+mod contracts;
 mod inbound;
 mod isolation;
 mod jobs;
