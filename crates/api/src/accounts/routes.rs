@@ -52,9 +52,10 @@ pub async fn update_me(
     ))
 }
 
-/// The category tree, named in the caller's language. The support team gets every
-/// category; a customer or referent those their company's valid contracts cover, with the
-/// parents leading to them (none without a valid contract).
+/// The category tree, named in the caller's language.
+///
+/// The support team gets every category; a customer or referent those their company's valid
+/// contracts cover, with the parents leading to them (none without a valid contract).
 #[utoipa::path(
     tag = "reference",
     security(("bearer" = [])),

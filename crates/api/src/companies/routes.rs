@@ -102,8 +102,10 @@ pub async fn get(
     Ok(web::Json(service::get(&state, &user, *id).await?))
 }
 
-/// Admins: change a company; only the members given change. Deactivating it ends its
-/// people's sessions at once and refuses their sign-ins; its tickets are kept.
+/// Admins: change a company; only the members given change.
+///
+/// Deactivating it ends its people's sessions at once and refuses their sign-ins; its
+/// tickets are kept.
 #[utoipa::path(
     tag = "administration",
     operation_id = "update_company",

@@ -3,7 +3,7 @@
 //! contract of the company takes over the next day. `contracts.ending_notice_sent_at`
 //! marks a contract told; a new end date makes it due again.
 //!
-//! A periodic task of every instance (see `crate::jobs`): the due contracts are claimed
+//! A periodic task of every instance, as auto-close is: the due contracts are claimed
 //! with `FOR UPDATE SKIP LOCKED` on PostgreSQL and marked conditionally, so each notice is
 //! sent once; the mails are written to the outbox in the same transaction.
 use std::collections::{BTreeSet, HashMap};

@@ -669,7 +669,7 @@ async fn a_contact_is_known_once_per_company(backend: Backend) {
         )
         .await
         .expect("search");
-    assert_eq!(found.items, [created.clone()]);
+    assert_eq!(found.items, std::slice::from_ref(&created));
 
     // Changed, then forgotten; taking the address of another contact is refused.
     let achats = page.items[0].id;
