@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{SubsecRound, Utc};
 use guichet_types::{
-    company_search_text, Company, CompanyId, CompanyPage, CompanyUpdate, FieldError, NewCompany,
-    Permission, UserId, UserRef,
+    company_search_text, Company, CompanyId, CompanyPage, CompanyUpdate, NewCompany, Permission,
+    UserId, UserRef,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -287,7 +287,7 @@ pub async fn update(
     Ok(company)
 }
 
-/// The error of a company that a nested resource names and that does not exist.
+/// 404 unless the company exists: the lists and writes under a company name it by its id.
 pub async fn require_company(db: &impl ConnectionTrait, id: CompanyId) -> ApiResult<()> {
     let found = companies::Entity::find_by_id(id)
         .select_only()
@@ -296,15 +296,4 @@ pub async fn require_company(db: &impl ConnectionTrait, id: CompanyId) -> ApiRes
         .one(db)
         .await?;
     found.map(|_| ()).ok_or(ApiError::NotFound)
-}
-
-/// The problem of a body member checked against the database, with the others found.
-pub fn invalid(errors: Vec<FieldError>) -> ApiResult<()> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        let mut errors = errors;
-        errors.sort_by(|a, b| a.field.cmp(&b.field));
-        Err(ApiError::Validation(errors))
-    }
 }

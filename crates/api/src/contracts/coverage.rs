@@ -61,6 +61,10 @@ impl CompanyContracts {
             .filter(move |(contract, _)| period(contract).is_valid_on(day))
     }
 
+    pub fn any_valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_on(day).next().is_some()
+    }
+
     /// What the contracts valid on `day` cover together; `None` when none is valid.
     pub fn coverage_on(&self, day: NaiveDate) -> Option<Coverage> {
         let mut valid = self.valid_on(day).peekable();

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::coverage::{period, today};
 use crate::audit::{self, Actor, Changes, Target};
 use crate::auth::SessionUser;
-use crate::companies::service::{invalid, require_company};
+use crate::companies::service::require_company;
 use crate::entities::{categories, contract_categories, contracts};
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{newest_first, words_in, PageRequest};
@@ -123,6 +123,15 @@ pub async fn page(
     Ok(request.page(items, |contract: &Contract| contract.id.0))
 }
 
+/// Ok if `errors` is empty; else the 422 naming every bad member.
+fn none_invalid(mut errors: Vec<FieldError>) -> ApiResult<()> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    Err(ApiError::Validation(errors))
+}
+
 /// The listed categories, each once and in order; each must exist (422 naming
 /// `category_ids` otherwise).
 async fn checked_categories(
@@ -197,7 +206,7 @@ pub async fn create(
     .collect();
     let listed = input.category_ids.unwrap_or_default();
     let category_ids = checked_categories(&txn, &listed, &mut errors).await?;
-    invalid(errors)?;
+    none_invalid(errors)?;
     let row = contracts::ActiveModel {
         company_id: Set(company_id),
         name: Set(input.name.trim().to_owned()),
@@ -264,7 +273,7 @@ pub async fn update(
         Some(listed) => checked_categories(&txn, listed, &mut errors).await?,
         None => before_categories.clone(),
     };
-    invalid(errors)?;
+    none_invalid(errors)?;
     let changes = Changes::between(
         Recorded::of(&before, &before_categories),
         Recorded::of(&after, &after_categories),

@@ -348,7 +348,7 @@ async fn new_ticket(
     // As on the portal, a customer opens tickets only under a contract valid today. The
     // mail's category is the provider's choice, not the customer's: coverage is not asked.
     let contracts = CompanyContracts::load(&state.db, company_id).await?;
-    if contracts.coverage_on(today(&state.settings)).is_none() {
+    if !contracts.any_valid_on(today(&state.settings)) {
         return Ok(Verdict::Rejected(RejectReason::NoValidContract));
     }
     let Some(category) = mail_category(state).await? else {

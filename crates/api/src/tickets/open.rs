@@ -64,15 +64,13 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     // A customer opens tickets only under a contract valid today, in the categories it
     // covers (403 `no_valid_contract`, 422 on `category_id`); an agent opening a ticket for
     // a customer is not held to it.
-    let coverage = match (&requester, user.can(Permission::TicketsCreateForCustomer)) {
-        (
-            Some(users::Model {
-                company_id: Some(company),
-                ..
-            }),
-            false,
-        ) => Some(coverage::required(state, *company).await?),
-        _ => None,
+    let customers_company = requester
+        .as_ref()
+        .and_then(|r| r.company_id)
+        .filter(|_| !user.can(Permission::TicketsCreateForCustomer));
+    let coverage = match customers_company {
+        Some(company) => Some(coverage::required(state, company).await?),
+        None => None,
     };
 
     let categories = state.categories.with(db, [input.category_id]).await?;
