@@ -417,7 +417,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        // Existing companies keep taking tickets: an open-ended contract covering everything.
+        // Existing client companies keep taking tickets: an open-ended contract covering
+        // everything. The lost-account intake (a system row) is no client: it gets none.
         // CURRENT_DATE and CURRENT_TIMESTAMP read back as the entities' types on both databases.
         manager
             .get_connection()
@@ -425,7 +426,7 @@ impl MigrationTrait for Migration {
                 "INSERT INTO contracts (company_id, name, level, starts_on, ends_on, phone_support, \
                  created_at, updated_at) \
                  SELECT id, 'Contrat historique', 'standard', CURRENT_DATE, NULL, FALSE, \
-                 CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM companies",
+                 CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM companies WHERE system_key IS NULL",
             )
         .await?;
         Ok(())

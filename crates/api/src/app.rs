@@ -9,8 +9,8 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    accounts, announcements, assets, attachments, audit, auth, categories, db_work, inbound,
-    tickets, web as site,
+    accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
+    db_work, inbound, tickets, web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -38,7 +38,6 @@ where
             .service(assets::routes::create)
             .service(assets::routes::update)
             .service(assets::routes::import)
-            .service(accounts::routes::companies)
             .service(accounts::routes::staff)
             .service(announcements::routes::list)
             .service(announcements::routes::create)
@@ -64,7 +63,18 @@ where
             .service(inbound::routes::receive)
             .service(inbound::routes::list_rejected)
             .service(inbound::routes::rejected_raw)
-            .service(audit::routes::list_events),
+            .service(audit::routes::list_events)
+            .service(companies::routes::list)
+            .service(companies::routes::create)
+            .service(companies::routes::get)
+            .service(companies::routes::update)
+            .service(companies::routes::list_contacts)
+            .service(companies::routes::create_contact)
+            .service(companies::routes::update_contact)
+            .service(companies::routes::delete_contact)
+            .service(contracts::routes::list)
+            .service(contracts::routes::create)
+            .service(contracts::routes::update),
     )
 }
 

@@ -2,8 +2,10 @@
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_types::{
-    priority, CategoryId, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserRef,
+    priority, CategoryId, ContractLevel, Level, Locale, Role, TicketEvent, TicketKind,
+    TicketStatus, UserRef,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     PaginatorTrait, QueryFilter, Set,
@@ -12,7 +14,8 @@ use sea_orm::{
 use crate::auth::password::Passwords;
 use crate::db::WriteGate;
 use crate::entities::{
-    announcements, assets, categories, companies, company_contacts, tickets, users,
+    announcements, assets, categories, companies, company_contacts, contract_categories, contracts,
+    tickets, users,
 };
 use crate::error::ApiResult;
 use crate::tickets::{number, search, timeline::record_event};
@@ -166,10 +169,14 @@ pub async fn seed(
     }
 
     let mut company_ids = Vec::new();
-    for (name, code) in [("Acme Industrie", "1234"), ("Boréal Transports", "5678")] {
+    for (name, code, phone) in [
+        ("Acme Industrie", "1234", "03 89 00 00 00"),
+        ("Boréal Transports", "5678", ""),
+    ] {
         let company = companies::ActiveModel {
             name: Set(name.into()),
             service_code: Set(code.into()),
+            phone: Set(phone.into()),
             created_at: Set(now),
             search_text: Set(guichet_types::company_search_text(name, code)),
             ..Default::default()
@@ -239,8 +246,10 @@ pub async fn seed(
     }
 
     let mut leaves: Vec<(CategoryId, &str)> = Vec::new();
+    let mut roots: Vec<(CategoryId, &str)> = Vec::new();
     for (position, (fr, en, kind, children)) in CATEGORIES.iter().enumerate() {
         let parent = insert_category(&txn, None, fr, en, *kind, position).await?;
+        roots.push((parent, fr));
         for (position, (fr, en, grandchildren)) in children.iter().enumerate() {
             let child = insert_category(&txn, Some(parent), fr, en, *kind, position).await?;
             leaves.push((child, fr));
@@ -259,6 +268,68 @@ pub async fn seed(
             .map(|(id, _)| *id)
             .unwrap_or(leaves[0].0)
     };
+
+    // Acme: gold, with phone support and the agent as account manager, covering everything;
+    // Boréal: standard, ending in 20 days, covering incidents and technical requests.
+    let agent = user_ids[3];
+    companies::Entity::update_many()
+        .col_expr(companies::Column::AccountManagerId, Expr::value(agent))
+        .filter(companies::Column::Id.eq(company_ids[0]))
+        .exec(&txn)
+        .await?;
+    let today = now.with_timezone(&time_zone).date_naive();
+    let incidents = roots
+        .iter()
+        .filter(|(_, name)| *name == "Incident")
+        .map(|(id, _)| *id);
+    let technical = leaves
+        .iter()
+        .filter(|(_, name)| *name == "Technique")
+        .map(|(id, _)| *id);
+    let contracts = [
+        (
+            0,
+            "Infogérance Or",
+            ContractLevel::Gold,
+            180,
+            None,
+            true,
+            Vec::new(),
+        ),
+        (
+            1,
+            "Assistance réseau",
+            ContractLevel::Standard,
+            345,
+            Some(20),
+            false,
+            incidents.chain(technical).collect(),
+        ),
+    ];
+    for (company, name, level, days_ago, ends_in, phone_support, covered) in contracts {
+        let contract = contracts::ActiveModel {
+            company_id: Set(company_ids[company]),
+            name: Set(name.into()),
+            level: Set(level),
+            starts_on: Set(today - Duration::days(days_ago)),
+            ends_on: Set(ends_in.map(|days| today + Duration::days(days))),
+            phone_support: Set(phone_support),
+            ending_notice_sent_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for category in covered {
+            contract_categories::ActiveModel {
+                contract_id: Set(contract.id),
+                category_id: Set(category),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
 
     let mut asset_ids = Vec::new();
     for (company, name, reference) in [
@@ -293,7 +364,6 @@ pub async fn seed(
         (2, TicketKind::Incident, "Perte de paquets", Level::VeryHigh, "Packet loss on the warehouse link", "The SDSL link of the warehouse drops about 20% of packets since yesterday evening.", TicketStatus::New, 0, Some(4), None),
         (2, TicketKind::Request, "Technique", Level::Low, "Backup schedule of the file server", "Could you move the nightly backup of the file server to 2 am?", TicketStatus::Closed, 9, Some(3), Some("The nightly backup of the file server now starts at 2 am; tonight's run will be the first at the new time.")),
     ];
-    let agent = user_ids[3];
     for (
         requester,
         kind,

@@ -26,6 +26,10 @@ pub enum ApiError {
     PasswordChangeRequired,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A customer whose company has no contract valid today opens a ticket; the detail
+    /// says how to reach the provider.
+    #[error("no valid contract")]
+    NoValidContract(String),
     #[error("not found")]
     NotFound,
     #[error("invalid transition from {0}")]
@@ -85,6 +89,10 @@ impl ApiError {
             }
             ApiError::Forbidden(detail) => {
                 Problem::new(403, "forbidden", "Forbidden").with_detail(detail.clone())
+            }
+            ApiError::NoValidContract(detail) => {
+                Problem::new(403, "no_valid_contract", "No valid contract")
+                    .with_detail(detail.clone())
             }
             ApiError::NotFound => Problem::new(404, "not_found", "Not found"),
             ApiError::InvalidTransition(current) => Problem {

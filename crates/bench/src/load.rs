@@ -16,10 +16,20 @@ use crate::data::{self, Shape};
 use crate::generate::{Bases, Chunk, Leaf, Tickets};
 
 /// Bumped whenever the generated data changes, so that an old data set is reloaded.
-const DATA_VERSION: u32 = 1;
+const DATA_VERSION: u32 = 2;
 const CHUNK: usize = 5_000;
 /// The big tables: their secondary indexes and foreign keys wait until after the copy.
 const BULK_TABLES: &[&str] = &["users", "tickets", "ticket_events", "ticket_watchers"];
+
+/// Every company of the data set takes tickets: an open-ended contract covering everything
+/// (customers without a valid contract cannot open any).
+fn contracts_of_companies(first_company: i64) -> String {
+    format!(
+        "INSERT INTO contracts (company_id, name, level, starts_on, ends_on, phone_support, \
+         created_at, updated_at) SELECT id, 'Contrat', 'standard', '2000-01-01', NULL, FALSE, \
+         CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM companies WHERE id >= {first_company}"
+    )
+}
 
 pub fn marker(tickets: usize) -> String {
     format!("guichet-bench data v{DATA_VERSION}, {tickets} tickets")
@@ -245,6 +255,8 @@ pub async fn pg_load(admin_url: &str, database: &str, tickets: usize) -> Result<
     }
     copy.send(lines.into_bytes()).await?;
     copy.finish().await?;
+    conn.execute(contracts_of_companies(bases.company).as_str())
+        .await?;
 
     let mut copy = conn
         .copy_in_raw(
@@ -624,6 +636,8 @@ pub async fn sqlite_load(path: &std::path::Path, tickets: usize) -> Result<LoadR
         }
         conn.execute(sql.as_str()).await?;
     }
+    conn.execute(contracts_of_companies(bases.company).as_str())
+        .await?;
     for users in (0..shape.users).collect::<Vec<_>>().chunks(500) {
         let mut sql = "INSERT INTO users (id, company_id, role, email, password_hash, \
                        first_name, last_name, locale, created_at, updated_at) VALUES "

@@ -13,12 +13,14 @@
 use guichet_types::{
     AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
     Asset, AssetId, AssetImport, AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category,
-    CategoryId, CategoryNode, CategoryUpdate, ChangePasswordRequest, CompanyId, CompanyRef,
-    EmailAddress, InboundResult, LoginRequest, NewAsset, NewCategory, NewFollowup, NewTicket,
-    PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem,
-    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage, SatisfactionRequest,
-    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
-    TicketUpdate, TimelineEntry, TokenPair,
+    CategoryId, CategoryNode, CategoryUpdate, ChangePasswordRequest, Company, CompanyId,
+    CompanyListQuery, CompanyPage, CompanyUpdate, Contact, ContactId, ContactPage, ContactUpdate,
+    Contract, ContractId, ContractPage, ContractUpdate, EmailAddress, InboundResult, ListQuery,
+    LoginRequest, NewAsset, NewCategory, NewCompany, NewContact, NewContract, NewFollowup,
+    NewTicket, PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest,
+    Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage,
+    SatisfactionRequest, ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery,
+    TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -311,11 +313,6 @@ impl Client {
                 .json(update),
         )
         .await
-    }
-
-    /// Support team: every client company.
-    pub async fn companies(&self) -> Result<Vec<CompanyRef>, ClientError> {
-        Self::send(self.request(Method::GET, "/api/v1/companies")).await
     }
 
     /// Support team: the agents and admins.
@@ -776,6 +773,166 @@ impl Client {
     }
 }
 
+impl Client {
+    // --- administration: companies, contacts, contracts, the audit log --------------------
+
+    /// Support team: a page of companies, by name.
+    pub async fn companies(&self, query: &CompanyListQuery) -> Result<CompanyPage, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/companies")
+                .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// Support team: every company, by name, page after page.
+    pub async fn all_companies(&self) -> Result<Vec<Company>, ClientError> {
+        let mut query = CompanyListQuery {
+            limit: Some(guichet_types::LIST_LIMIT_MAX),
+            ..Default::default()
+        };
+        let mut all = Vec::new();
+        loop {
+            let page = self.companies(&query).await?;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(cursor) => query.cursor = Some(cursor),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// Support team: one company.
+    pub async fn company(&self, id: CompanyId) -> Result<Company, ClientError> {
+        Self::send(self.request(Method::GET, &format!("/api/v1/companies/{id}"))).await
+    }
+
+    /// Admins.
+    pub async fn create_company(&self, company: &NewCompany) -> Result<Company, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/companies")
+                .json(&without_nulls(company)),
+        )
+        .await
+    }
+
+    /// Admins: the members given change; `account_manager_id: Some(None)` removes the manager.
+    pub async fn update_company(
+        &self,
+        id: CompanyId,
+        update: &CompanyUpdate,
+    ) -> Result<Company, ClientError> {
+        let body = patch_body(
+            update,
+            &[(
+                "account_manager_id",
+                update.account_manager_id == Some(None),
+            )],
+        );
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/companies/{id}"))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Support team: a page of the company's known contacts, by address.
+    pub async fn contacts(
+        &self,
+        company: CompanyId,
+        query: &ListQuery,
+    ) -> Result<ContactPage, ClientError> {
+        Self::send(
+            self.request(
+                Method::GET,
+                &format!("/api/v1/companies/{company}/contacts"),
+            )
+            .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// Admins.
+    pub async fn create_contact(
+        &self,
+        company: CompanyId,
+        contact: &NewContact,
+    ) -> Result<Contact, ClientError> {
+        Self::send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/companies/{company}/contacts"),
+            )
+            .json(&without_nulls(contact)),
+        )
+        .await
+    }
+
+    /// Admins.
+    pub async fn update_contact(
+        &self,
+        id: ContactId,
+        update: &ContactUpdate,
+    ) -> Result<Contact, ClientError> {
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/contacts/{id}"))
+                .json(&without_nulls(update)),
+        )
+        .await
+    }
+
+    /// Admins.
+    pub async fn delete_contact(&self, id: ContactId) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::DELETE, &format!("/api/v1/contacts/{id}"))).await
+    }
+
+    /// Support team: a page of the company's contracts, newest first.
+    pub async fn contracts(
+        &self,
+        company: CompanyId,
+        query: &ListQuery,
+    ) -> Result<ContractPage, ClientError> {
+        Self::send(
+            self.request(
+                Method::GET,
+                &format!("/api/v1/companies/{company}/contracts"),
+            )
+            .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// Admins.
+    pub async fn create_contract(
+        &self,
+        company: CompanyId,
+        contract: &NewContract,
+    ) -> Result<Contract, ClientError> {
+        Self::send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/companies/{company}/contracts"),
+            )
+            .json(&without_nulls(contract)),
+        )
+        .await
+    }
+
+    /// Admins: the members given change; `ends_on: Some(None)` makes it open-ended.
+    pub async fn update_contract(
+        &self,
+        id: ContractId,
+        update: &ContractUpdate,
+    ) -> Result<Contract, ClientError> {
+        let body = patch_body(update, &[("ends_on", update.ends_on == Some(None))]);
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/contracts/{id}"))
+                .json(&body),
+        )
+        .await
+    }
+}
+
 fn etag_of(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -803,6 +960,18 @@ fn update_body(update: &TicketUpdate) -> serde_json::Value {
     let mut body = without_nulls(update);
     if let (Some(None), serde_json::Value::Object(members)) = (update.assignee_id, &mut body) {
         members.insert("assignee_id".to_owned(), serde_json::Value::Null);
+    }
+    body
+}
+
+/// A PATCH body: members left out are not changed, and each member named with `true` in
+/// `cleared` is sent as `null` (it is set to nothing).
+fn patch_body(update: &impl Serialize, cleared: &[(&str, bool)]) -> serde_json::Value {
+    let mut body = without_nulls(update);
+    if let serde_json::Value::Object(members) = &mut body {
+        for (member, _) in cleared.iter().filter(|(_, cleared)| *cleared) {
+            members.insert((*member).to_owned(), serde_json::Value::Null);
+        }
     }
     body
 }

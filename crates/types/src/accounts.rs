@@ -37,6 +37,10 @@ pub struct Profile {
     pub must_change_password: bool,
     /// The provider's set-up of the new-ticket form (read-only).
     pub ticket_form: TicketForm,
+    /// Customers and referents: their company's current contract; `null` when none is
+    /// valid today (no new tickets then), and for the support team.
+    #[serde(default)]
+    pub contract: Option<crate::ProfileContract>,
 }
 
 /// `PATCH /me`: every member is optional; the ones given are changed.

@@ -100,6 +100,7 @@ wire_enum!(
         Empty = "empty",
         AttachmentTooLarge = "attachment_too_large",
         NoCategory = "no_category",
+        NoValidContract = "no_valid_contract",
     } default Unreadable
 );
 

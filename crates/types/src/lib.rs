@@ -10,6 +10,8 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod categories;
+pub mod companies;
+pub mod contracts;
 pub mod email;
 pub mod enums;
 pub mod events;
@@ -31,6 +33,8 @@ pub use assets::*;
 pub use audit::*;
 pub use auth::*;
 pub use categories::*;
+pub use companies::*;
+pub use contracts::*;
 pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };

@@ -1,5 +1,5 @@
 use guichet_types::{
-    Actor, CompanyId, CompanyRef, Level, PersonRef, Scope, TicketListQuery, UserId,
+    Actor, Company, CompanyId, Level, PersonRef, Scope, TicketListQuery, UserId,
 };
 use leptos::prelude::*;
 
@@ -23,7 +23,7 @@ pub fn QueueFilters(
     let open = RwSignal::new(!dom::is_narrow_screen());
     let choices = LocalResource::new(move || async move {
         let companies = session
-            .call(|client| async move { client.companies().await })
+            .call(|client| async move { client.all_companies().await })
             .await
             .unwrap_or_default();
         let staff = session
@@ -41,7 +41,7 @@ pub fn QueueFilters(
     };
 
     let company_options = move || {
-        let (companies, _): (Vec<CompanyRef>, Vec<Actor>) = loaded();
+        let (companies, _): (Vec<Company>, Vec<Actor>) = loaded();
         companies
             .into_iter()
             .map(|c| {
@@ -55,7 +55,7 @@ pub fn QueueFilters(
             .collect_view()
     };
     let assignee_options = move || {
-        let (_, staff): (Vec<CompanyRef>, Vec<Actor>) = loaded();
+        let (_, staff): (Vec<Company>, Vec<Actor>) = loaded();
         staff
             .into_iter()
             .map(|a| {

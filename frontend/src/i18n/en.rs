@@ -342,6 +342,7 @@ pub const EN: Texts = Texts {
     reason_empty: "Empty message",
     reason_attachment_too_large: "Attachment too large",
     reason_no_category: "No category",
+    reason_no_valid_contract: "No valid contract",
     filter_any: "Any",
     print_ticket: "Print the ticket",
 

@@ -343,6 +343,7 @@ pub const FR: Texts = Texts {
     reason_empty: "Message vide",
     reason_attachment_too_large: "Pièce jointe trop volumineuse",
     reason_no_category: "Aucune catégorie",
+    reason_no_valid_contract: "Pas de contrat en cours",
     filter_any: "Tous",
     print_ticket: "Imprimer le ticket",
 

@@ -415,6 +415,7 @@ pub struct Texts {
     pub reason_empty: &'static str,
     pub reason_attachment_too_large: &'static str,
     pub reason_no_category: &'static str,
+    pub reason_no_valid_contract: &'static str,
 
     // The support team's queue.
     /// A filter's "no restriction" choice.
@@ -562,6 +563,7 @@ impl Texts {
             RejectReason::Empty => self.reason_empty,
             RejectReason::AttachmentTooLarge => self.reason_attachment_too_large,
             RejectReason::NoCategory => self.reason_no_category,
+            RejectReason::NoValidContract => self.reason_no_valid_contract,
         }
     }
 

@@ -1,6 +1,6 @@
 //! HTTP layer of accounts: `/me`, `/companies`, `/staff`.
 use actix_web::{get, patch, web};
-use guichet_types::{Actor, CompanyRef, Problem, Profile, ProfileUpdate};
+use guichet_types::{Actor, Problem, Profile, ProfileUpdate};
 
 use super::service;
 use crate::auth::AuthUser;
@@ -22,7 +22,7 @@ use crate::state::AppState;
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
-        service::profile(&state.db, state.settings.ticket_form(), user.id).await?,
+        service::profile(&state.db, &state.settings, user.id).await?,
     ))
 }
 
@@ -46,26 +46,8 @@ pub async fn update_me(
     body: ValidJson<ProfileUpdate>,
 ) -> ApiResult<web::Json<Profile>> {
     Ok(web::Json(
-        service::update_profile(&state.db, state.settings.ticket_form(), &user, body.0).await?,
+        service::update_profile(&state.db, &state.settings, &user, body.0).await?,
     ))
-}
-
-/// Support team: every client company, by name.
-#[utoipa::path(
-    tag = "reference",
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The companies", body = Vec<CompanyRef>),
-        NotSignedIn,
-        SupportTeamOnly,
-    )
-)]
-#[get("/companies")]
-pub async fn companies(
-    state: web::Data<AppState>,
-    user: AuthUser,
-) -> ApiResult<web::Json<Vec<CompanyRef>>> {
-    Ok(web::Json(service::companies(&state.db, &user).await?))
 }
 
 /// Support team: the agents and admins, by name (to assign tickets and filter the queue).

@@ -1,21 +1,20 @@
 //! Profile reads and updates, categories in the caller's language, company assets.
 
 use chrono::Utc;
-use guichet_types::{
-    Actor, CompanyRef, Permission, Profile, ProfileUpdate, Role, TicketForm, UserId,
-};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use guichet_types::{Actor, CompanyRef, Permission, Profile, ProfileUpdate, Role, UserId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::auth::SessionUser;
+use crate::config::Settings;
+use crate::contracts::coverage;
 use crate::entities::{companies, users};
 use crate::error::{ApiError, ApiResult};
 
-/// The profile of `user_id`, with the provider's `ticket_form` set-up.
+/// The profile of `user_id`, with the provider's set-up of the ticket form and, for
+/// customers and referents, their company's current contract.
 pub async fn profile(
     db: &impl ConnectionTrait,
-    ticket_form: TicketForm,
+    settings: &Settings,
     user_id: UserId,
 ) -> ApiResult<Profile> {
     let user = users::Entity::find_by_id(user_id)
@@ -33,6 +32,12 @@ pub async fn profile(
         None => None,
     };
     let role = user.role;
+    let contract = match user.company_id {
+        Some(company) if !role.is_staff() => {
+            coverage::profile_contract(db, company, coverage::today(settings)).await?
+        }
+        _ => None,
+    };
     Ok(Profile {
         id: user.id,
         role,
@@ -51,13 +56,14 @@ pub async fn profile(
         locale: user.locale,
         show_landing_page: user.show_landing_page,
         must_change_password: user.must_change_password,
-        ticket_form,
+        ticket_form: settings.ticket_form(),
+        contract,
     })
 }
 
 pub async fn update_profile(
     db: &impl ConnectionTrait,
-    ticket_form: TicketForm,
+    settings: &Settings,
     user: &SessionUser,
     update: ProfileUpdate,
 ) -> ApiResult<Profile> {
@@ -95,25 +101,7 @@ pub async fn update_profile(
     }
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
-    profile(db, ticket_form, user.id).await
-}
-
-/// Support team: every client company, by name (the queue's company filter).
-pub async fn companies(
-    db: &impl ConnectionTrait,
-    user: &SessionUser,
-) -> ApiResult<Vec<CompanyRef>> {
-    user.require(Permission::TicketsWork)?;
-    Ok(companies::Entity::find()
-        .order_by_asc(companies::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| CompanyRef {
-            id: c.id,
-            name: c.name,
-        })
-        .collect())
+    profile(db, settings, user.id).await
 }
 
 /// Support team: the agents and admins, by name (assignment and the assignee filter).

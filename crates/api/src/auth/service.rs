@@ -175,7 +175,8 @@ pub async fn logout(state: &AppState, token: &str) -> ApiResult<()> {
     Ok(())
 }
 
-async fn revoke_sessions(
+/// Ends every live session `which` selects: their access tokens are refused at once.
+pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     which: sea_orm::sea_query::SimpleExpr,
 ) -> ApiResult<()> {

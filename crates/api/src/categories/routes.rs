@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::tree::{self, Shown};
 use super::write;
 use crate::auth::AuthUser;
+use crate::contracts::coverage;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
 use crate::openapi::{AdminsOnly, NotSignedIn, PasswordChangeRequired};
@@ -20,6 +21,10 @@ pub struct CategoryQuery {
 
 /// The category tree offered for new tickets, named in the caller's language; admins ask
 /// `all=true` for the whole tree.
+///
+/// The support team gets every active category; a customer or referent those their
+/// company's valid contracts cover, with the parents leading to them (none without a valid
+/// contract).
 #[utoipa::path(
     tag = "reference",
     operation_id = "categories",
@@ -43,7 +48,12 @@ pub async fn list(
         Shown::Offered
     };
     let categories = state.categories.get(&state.db).await?;
-    Ok(web::Json(tree::for_caller(&categories, &user, shown)?))
+    let tree = tree::for_caller(&categories, &user, shown)?;
+    // A customer is offered what their company's valid contracts cover.
+    Ok(web::Json(match shown {
+        Shown::Offered => coverage::offered_tree(&state, &user, tree).await?,
+        Shown::All => tree,
+    }))
 }
 
 /// Admins: add a category.

@@ -3,7 +3,8 @@
 //! - A mail to a signed ticket address (see `notifications::reply_address`) from the very
 //!   recipient it was made for, who may still see the ticket, becomes a follow-up by them,
 //!   with its attachments and without its quoted history.
-//! - A mail to the support address from a known customer opens a ticket for them.
+//! - A mail to the support address from a known customer opens a ticket for them, if
+//!   their company has a contract valid today.
 //! - Anything else (unsigned, forged or mismatched address, unknown sender, closed ticket,
 //!   automatic reply…) creates nothing and is kept whole in `rejected_mails`.
 //!
@@ -25,6 +26,7 @@ use super::quoted;
 use crate::attachments::service as files;
 use crate::auth::password::LOCKED_HASH;
 use crate::auth::SessionUser;
+use crate::contracts::coverage::{today, CompanyContracts};
 use crate::entities::{attachments, categories, inbound_mails, rejected_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::reply_address;
@@ -343,6 +345,12 @@ async fn new_ticket(
     else {
         return Ok(Verdict::Rejected(RejectReason::NotAllowed));
     };
+    // As on the portal, a customer opens tickets only under a contract valid today. The
+    // mail's category is the provider's choice, not the customer's: coverage is not asked.
+    let contracts = CompanyContracts::load(&state.db, company_id).await?;
+    if !contracts.any_valid_on(today(&state.settings)) {
+        return Ok(Verdict::Rejected(RejectReason::NoValidContract));
+    }
     let Some(category) = mail_category(state).await? else {
         return Ok(Verdict::Rejected(RejectReason::NoCategory));
     };

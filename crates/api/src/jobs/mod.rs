@@ -4,7 +4,8 @@
 //!   that asks for it, run by one worker per instance (`worker.rs`) that claims due jobs
 //!   under a lease, dispatches them by kind (`kind.rs`) and retries failures with backoff
 //!   until they are dead. Mail delivery and account mail are job kinds.
-//! - Periodic tasks (auto-close): each claims its rows with `FOR UPDATE SKIP LOCKED` on
+//! - Periodic tasks (auto-close, contract ending notices): each claims its rows with
+//!   `FOR UPDATE SKIP LOCKED` on
 //!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
 //!   piece of work is done once. A failed run is logged and retried at the next tick.
 pub mod kind;
@@ -40,10 +41,16 @@ pub fn start(state: Data<AppState>) -> Jobs {
     };
     let auto_close_every = (state.settings.auto_close_after / 4)
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
-    let auto_close = periodic("auto_close", auto_close_every, state, |state| {
+    let auto_close = periodic("auto_close", auto_close_every, state.clone(), |state| {
         Box::pin(async move { crate::tickets::auto_close::close_expired(&state).await })
     });
-    Jobs(vec![worker, auto_close])
+    let ending_notice = periodic(
+        "contract_ending_notice",
+        crate::contracts::ending_notice::CHECK_EVERY,
+        state,
+        |state| Box::pin(async move { crate::contracts::ending_notice::send_due(&state).await }),
+    );
+    Jobs(vec![worker, auto_close, ending_notice])
 }
 
 type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;

@@ -2,6 +2,7 @@
 //! announces), the worker that delivers it, the notifications of ticket events, and the
 //! signed Reply-To addresses that let a reply by mail become a follow-up (`crate::inbound`).
 pub mod account_mail;
+pub mod contract_mail;
 pub mod delivery;
 pub mod mailer;
 pub mod outbox;

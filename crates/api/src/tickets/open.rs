@@ -11,6 +11,7 @@ use super::queries;
 use super::timeline::{attachment_info, record_and_notify_as};
 use super::{number, search};
 use crate::auth::SessionUser;
+use crate::contracts::coverage;
 use crate::entities::{assets, attachments, inbound_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::templates::Summary;
@@ -60,6 +61,18 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         }
     };
 
+    // A customer opens tickets only under a contract valid today, in the categories it
+    // covers (403 `no_valid_contract`, 422 on `category_id`); an agent opening a ticket for
+    // a customer is not held to it.
+    let customers_company = requester
+        .as_ref()
+        .and_then(|r| r.company_id)
+        .filter(|_| !user.can(Permission::TicketsCreateForCustomer));
+    let coverage = match customers_company {
+        Some(company) => Some(coverage::required(state, company).await?),
+        None => None,
+    };
+
     let categories = state.categories.with(db, [input.category_id]).await?;
     match categories.get(input.category_id) {
         None => errors.push(FieldError::new(
@@ -83,6 +96,16 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
                     "kind_mismatch",
                     "this category is for the other kind of ticket",
                 ));
+            } else if coverage.as_ref().is_some_and(|coverage| {
+                !coverage.admits(category.id, |id| {
+                    categories.get(id).and_then(|c| c.parent_id)
+                })
+            }) {
+                errors.push(FieldError::new(
+                    "category_id",
+                    "not_covered",
+                    "your company's contract does not cover this category",
+                ));
             }
         }
     }
@@ -102,7 +125,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     let company_id = requester.as_ref().and_then(|r| r.company_id);
     if let (Some(asset_id), Some(company_id)) = (input.asset_id, company_id) {
         let asset = assets::Entity::find_by_id(asset_id).one(db).await?;
-        if asset.is_none_or(|a| a.company_id != company_id) {
+        if asset.is_none_or(|a| a.company_id != company_id || !a.active) {
             errors.push(FieldError::new(
                 "asset_id",
                 "not_found",

@@ -63,8 +63,10 @@ pub struct ListParams {
 
 /// Open a ticket.
 ///
-/// Customers open tickets for themselves; agents name the customer with `requester_id`.
-/// Attachments are added afterwards with `POST /tickets/{number}/attachments`.
+/// Customers open tickets for themselves, while their company has a contract valid today
+/// and in the categories it covers; agents name the customer with `requester_id`, and are
+/// not held to the customer's contracts. Attachments are added afterwards with
+/// `POST /tickets/{number}/attachments`.
 #[utoipa::path(
     operation_id = "create_ticket",
     tag = "tickets",
@@ -75,9 +77,9 @@ pub struct ListParams {
         (status = 201, description = "Created; `Location` gives its URL. Retried with the same `Idempotency-Key` and body, the first answer comes back and nothing more is created", body = Ticket,
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
         NotSignedIn,
-        PasswordChangeRequired,
+        (status = 403, description = "The password must be changed first (`password_change_required`); or the customer's company has no contract valid today (`no_valid_contract`, whose detail says how to reach the provider)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Every invalid member, named; or a key reused for another body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid member, named (a customer's `category_id` outside their contracts is `not_covered`); or a key reused for another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/tickets")]

@@ -9,6 +9,8 @@ mod attachments;
 mod audit;
 mod auth;
 mod categories;
+mod companies;
+mod contracts;
 mod inbound;
 mod isolation;
 mod jobs;
