@@ -277,6 +277,10 @@ mod tests {
             id: CategoryId(id),
             name: format!("c{id}"),
             kind: None,
+            active: true,
+            position: 0,
+            name_fr: None,
+            name_en: None,
             children,
         }
     }
