@@ -18,6 +18,7 @@ mod m20261203_000012_job_queue;
 mod m20261203_000013_system_keys;
 mod m20261203_000014_enum_checks;
 mod m20261204_000015_administration;
+mod m20261204_000016_refused_access_requests;
 
 pub use m20261203_000013_system_keys::LOST_ACCOUNT_INTAKE;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_system_keys::Migration),
             Box::new(m20261203_000014_enum_checks::Migration),
             Box::new(m20261204_000015_administration::Migration),
+            Box::new(m20261204_000016_refused_access_requests::Migration),
         ]
     }
 }

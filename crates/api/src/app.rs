@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
-    accounts, announcements, attachments, audit, auth, db_work, inbound, tickets, web as site,
+    accounts, announcements, attachments, audit, auth, db_work, inbound, people, tickets,
+    web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -58,7 +59,16 @@ where
             .service(inbound::routes::receive)
             .service(inbound::routes::list_rejected)
             .service(inbound::routes::rejected_raw)
-            .service(audit::routes::list_events),
+            .service(audit::routes::list_events)
+            .service(people::routes::list)
+            .service(people::routes::create)
+            .service(people::routes::get)
+            .service(people::routes::update)
+            .service(people::routes::send_invitation)
+            .service(people::routes::send_password_reset)
+            .service(people::routes::lift_lockout)
+            .service(people::routes::list_access_requests)
+            .service(people::routes::create_account),
     )
 }
 

@@ -2,7 +2,8 @@
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_types::{
-    priority, CategoryId, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus, UserRef,
+    priority, CategoryId, Channel, Level, Locale, Role, TicketEvent, TicketKind, TicketStatus,
+    UserRef,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
@@ -354,6 +355,7 @@ pub async fn seed(
                 status: TicketStatus::New,
                 on_behalf_of: None,
                 by_mail: None,
+                channel: Some(Channel::Portal),
             },
         )
         .await?;

@@ -49,3 +49,37 @@ pub struct AuditEvent {
 }
 
 pub type AuditEventPage = Page<AuditEvent>;
+
+/// Filters of `GET /audit-events`; `None` leaves a filter out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditQuery {
+    pub actor_id: Option<UserId>,
+    /// `company`, `user`, `access_request`…
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    /// `user.created`, `auth.login_failed`…
+    pub action: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+impl AuditQuery {
+    /// The query string members, in the names of the API.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("actor_id", self.actor_id.map(|a| a.to_string())),
+            ("target_type", self.target_type.clone()),
+            ("target_id", self.target_id.clone()),
+            ("action", self.action.clone()),
+            ("since", self.since.map(|at| at.to_rfc3339())),
+            ("until", self.until.map(|at| at.to_rfc3339())),
+            ("cursor", self.cursor.clone()),
+            ("limit", self.limit.map(|l| l.to_string())),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+        .collect()
+    }
+}

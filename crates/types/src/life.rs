@@ -93,7 +93,7 @@ impl TicketUpdate {
 
 /// A member that was given, as `null` or a value (a member left out stays `None` through
 /// `#[serde(default)]`): tells "unassign" from "no change".
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

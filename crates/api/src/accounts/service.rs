@@ -8,6 +8,7 @@ use guichet_types::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TryIntoModel,
 };
 
 use crate::auth::SessionUser;
@@ -95,6 +96,9 @@ pub async fn update_profile(
     if let Some(show) = update.show_landing_page {
         active.show_landing_page = Set(show);
     }
+    // The people search finds the person by what they just wrote.
+    let after = active.clone().try_into_model()?;
+    active.search_text = Set(crate::people::accounts::search_text(&after));
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     profile(db, ticket_form, user.id).await

@@ -175,7 +175,9 @@ pub async fn logout(state: &AppState, token: &str) -> ApiResult<()> {
     Ok(())
 }
 
-async fn revoke_sessions(
+/// Revokes the sessions `which` selects: their access tokens stop working at once
+/// (`AuthUser` checks the session) and their refresh tokens with them.
+pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     which: sea_orm::sea_query::SimpleExpr,
 ) -> ApiResult<()> {

@@ -10,6 +10,7 @@ use guichet_types::{
 
 use super::lost_account;
 use super::{actions, change, open, read, sharing};
+use crate::auth::recovery_routes::preferred_locale;
 use crate::auth::throttle::client_ip;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
@@ -491,10 +492,13 @@ pub async fn rate(
 /// Tell the support team that one's support account is lost, without signing in.
 ///
 /// For someone who lost their sign-in address and everything that would recover it (seed
-/// 001). The support team gets a ticket (a request in the company "Demandes sans compte")
-/// listing every submitted detail, and the new-ticket mail at the support address; they
-/// contact the person. The person cannot follow the ticket, so the answer has no body. At
-/// most 5 requests per client address within an hour are taken; past that, 429.
+/// 001). The support team gets a ticket listing every submitted detail, and the new-ticket
+/// mail at the support address; they contact the person. The ticket's requester is the
+/// account of the address given, or a new customer account without a password in the
+/// company "Demandes sans compte" (in the language of `Accept-Language`), which receives
+/// the acknowledgement and can set a password through the forgotten-password page. The
+/// answer has no body. At most 5 requests per client address within an hour are taken;
+/// past that, 429.
 #[utoipa::path(
     tag = "auth",
     request_body = AccountRecoveryRequest,
@@ -511,6 +515,7 @@ pub async fn request_account_recovery(
     req: HttpRequest,
     body: ValidJson<AccountRecoveryRequest>,
 ) -> ApiResult<HttpResponse> {
-    lost_account::request(&state, body.0, &client_ip(&req)).await?;
+    let locale = preferred_locale(&req);
+    lost_account::request(&state, body.0, &client_ip(&req), locale).await?;
     Ok(HttpResponse::Accepted().finish())
 }
