@@ -46,13 +46,27 @@ pub type UserPage = Page<User>;
 })))]
 pub struct NewUser {
     pub email: EmailAddress,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
     )]
     pub first_name: String,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
@@ -65,11 +79,17 @@ pub struct NewUser {
     #[validate(length(max = 100, message = "at most 100 characters"))]
     pub title: Option<String>,
     /// Digits, spaces and `+ ( ) . - /`, at most 40 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub office_phone: Option<String>,
     /// Digits, spaces and `+ ( ) . - /`, at most 40 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub mobile_phone: Option<String>,
     /// Required for customers and referents; `null` (or absent) for the support team.
@@ -90,13 +110,27 @@ pub struct NewUser {
 #[cfg_attr(feature = "openapi", schema(example = json!({"role": "referent", "mobile_phone": "06 12 34 56 78"})))]
 pub struct UserUpdate {
     pub email: Option<EmailAddress>,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
     )]
     pub first_name: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
@@ -108,10 +142,16 @@ pub struct UserUpdate {
     #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     #[validate(length(max = 100, message = "at most 100 characters"))]
     pub title: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub office_phone: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     pub mobile_phone: Option<String>,
     /// Admins: the company, or `null` for a member of the support team; left out, it stays.
@@ -205,13 +245,27 @@ pub struct AccessRequestAccount {
     pub company_id: CompanyId,
     /// `customer` (when absent) or `referent` (admins only).
     pub role: Option<Role>,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
     )]
     pub first_name: String,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")

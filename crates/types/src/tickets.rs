@@ -78,13 +78,27 @@ pub struct NewTicket {
 #[serde(deny_unknown_fields)]
 pub struct NewCaller {
     pub email: EmailAddress,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
     )]
     pub first_name: String,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
     #[validate(
         length(min = 1, max = 100, message = "must be 1 to 100 characters"),
         custom(function = "not_blank")
@@ -92,7 +106,10 @@ pub struct NewCaller {
     pub last_name: String,
     pub company_id: CompanyId,
     /// Digits, spaces and `+ ( ) . - /`, at most 40 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
     #[validate(custom(function = "validate_phone"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,

@@ -227,6 +227,9 @@ async fn a_new_caller_gets_an_account_without_a_password_and_sets_one_later(back
         .login("gerard.appelant@acme.test", NEW_PASSWORD)
         .await
         .expect("signed in");
+    let asked = audit_of(&app, "email", "gerard.appelant@acme.test").await;
+    assert_eq!(actions(&asked), ["auth.password_reset_requested"]);
+    assert!(asked[0].actor.is_none());
     let gerard = app.anonymous.with_access_token(pair.access_token);
     let mine = gerard
         .list_tickets(&TicketListQuery::default())
