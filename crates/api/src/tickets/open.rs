@@ -107,13 +107,19 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         notify_email,
         channel: requester::channel(user, input.channel),
     };
+    let new_caller = matches!(opening.requester, Requester::New(_));
+    // A caller's address that got an account since it was looked up: named as sent.
     let row = open(
         state,
         opening,
         Some(Author::from(user)),
         FromMail::default(),
     )
-    .await?;
+    .await
+    .map_err(|error| match error {
+        ApiError::Taken("email") if new_caller => ApiError::Taken("requester.email"),
+        other => other,
+    })?;
 
     queries::resource(db, &state.categories, row.id, user.locale)
         .await?

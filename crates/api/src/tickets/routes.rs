@@ -64,8 +64,14 @@ pub struct ListParams {
 
 /// Open a ticket.
 ///
-/// Customers open tickets for themselves; agents name the customer with `requester_id`.
-/// Attachments are added afterwards with `POST /tickets/{number}/attachments`.
+/// Customers open tickets for themselves, on the portal. Agents name the customer with
+/// `requester_id`, or the caller with `requester`: an address with an account is that
+/// account (a customer or referent of the company named, else 422 on `requester.email`);
+/// any other gets a customer account without a password, written with the ticket, invited
+/// only when `requester.send_invitation` is `true`. An agent's ticket came by `phone` unless
+/// `channel` says otherwise; customers send neither `requester` nor `channel` (422
+/// `not_allowed`, as `requester_id`). Attachments are added afterwards with
+/// `POST /tickets/{number}/attachments`.
 #[utoipa::path(
     operation_id = "create_ticket",
     tag = "tickets",
@@ -77,7 +83,7 @@ pub struct ListParams {
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
         NotSignedIn,
         PasswordChangeRequired,
-        (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this key has not answered yet (`request_in_progress`); or a new caller's address got an account meanwhile (`conflict`, naming `requester.email`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid member, named; or a key reused for another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
