@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, inbound, tickets, web as site,
+    db_work, inbound, people, tickets, web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -74,7 +74,16 @@ where
             .service(companies::routes::delete_contact)
             .service(contracts::routes::list)
             .service(contracts::routes::create)
-            .service(contracts::routes::update),
+            .service(contracts::routes::update)
+            .service(people::routes::list)
+            .service(people::routes::create)
+            .service(people::routes::get)
+            .service(people::routes::update)
+            .service(people::routes::send_invitation)
+            .service(people::routes::send_password_reset)
+            .service(people::routes::lift_lockout)
+            .service(people::routes::list_access_requests)
+            .service(people::routes::create_account),
     )
 }
 

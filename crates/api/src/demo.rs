@@ -2,7 +2,7 @@
 //! Nothing here runs on a production start.
 use chrono::{Duration, SubsecRound, Utc};
 use guichet_types::{
-    priority, CategoryId, ContractLevel, Level, Locale, Role, TicketEvent, TicketKind,
+    priority, CategoryId, Channel, ContractLevel, Level, Locale, Role, TicketEvent, TicketKind,
     TicketStatus, UserRef,
 };
 use sea_orm::sea_query::Expr;
@@ -424,6 +424,7 @@ pub async fn seed(
                 status: TicketStatus::New,
                 on_behalf_of: None,
                 by_mail: None,
+                channel: Some(Channel::Portal),
             },
         )
         .await?;

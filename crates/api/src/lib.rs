@@ -24,6 +24,7 @@ pub mod json;
 pub mod notifications;
 pub mod openapi;
 pub mod paging;
+pub mod people;
 pub mod state;
 pub mod tickets;
 pub mod web;

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use guichet_api::tickets::search;
-use guichet_types::{priority, Level, TicketEvent, TicketNumber, TicketStatus, UserId, UserRef};
+use guichet_types::{
+    priority, Channel, Level, TicketEvent, TicketNumber, TicketStatus, UserId, UserRef,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -262,6 +264,7 @@ impl Tickets {
                     status: TicketStatus::New,
                     on_behalf_of: None,
                     by_mail: None,
+                    channel: Some(Channel::Portal),
                 },
             );
             let assignee_id = (status != "new").then(|| self.agent_id());

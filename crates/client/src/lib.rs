@@ -11,16 +11,17 @@
 //! # Ok(()) }
 //! ```
 use guichet_types::{
-    AccessRequest, AccountRecoveryRequest, Actor, Announcement, AnnouncementInput, ApproveRequest,
-    Asset, AssetId, AssetImport, AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category,
-    CategoryId, CategoryNode, CategoryUpdate, ChangePasswordRequest, Company, CompanyId,
-    CompanyListQuery, CompanyPage, CompanyUpdate, Contact, ContactId, ContactPage, ContactUpdate,
-    Contract, ContractId, ContractPage, ContractUpdate, EmailAddress, InboundResult, ListQuery,
-    LoginRequest, NewAsset, NewCategory, NewCompany, NewContact, NewContract, NewFollowup,
-    NewTicket, PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest,
-    Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RejectedMailPage,
-    SatisfactionRequest, ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery,
-    TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair,
+    AccessRequest, AccessRequestAccount, AccessRequestId, AccountRecoveryRequest, Actor,
+    Announcement, AnnouncementInput, ApproveRequest, Asset, AssetId, AssetImport, AssetUpdate,
+    AttachmentInfo, AuditEventPage, AuditQuery, Category, CategoryId, CategoryNode, CategoryUpdate,
+    ChangePasswordRequest, Company, CompanyId, CompanyListQuery, CompanyPage, CompanyUpdate,
+    Contact, ContactId, ContactPage, ContactUpdate, Contract, ContractId, ContractPage,
+    ContractUpdate, EmailAddress, InboundResult, ListQuery, LoginRequest, NewAsset, NewCategory,
+    NewCompany, NewContact, NewContract, NewFollowup, NewTicket, NewUser, PasswordLinkAccount,
+    PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
+    ReasonRequest, RefreshRequest, RefusedAccessRequestPage, RejectedMailPage, SatisfactionRequest,
+    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
+    TicketUpdate, TimelineEntry, TokenPair, User, UserId, UserListQuery, UserPage, UserUpdate,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -928,6 +929,98 @@ impl Client {
         Self::send(
             self.request(Method::PATCH, &format!("/api/v1/contracts/{id}"))
                 .json(&body),
+        )
+        .await
+    }
+}
+
+impl Client {
+    // --- people ----------------------------------------------------------------------------
+
+    /// Support team: people, by last name (agents: customers and referents).
+    pub async fn users(&self, query: &UserListQuery) -> Result<UserPage, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/users")
+                .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// Support team: creates an account, invited unless `send_invitation` is `false`.
+    pub async fn create_user(&self, user: &NewUser) -> Result<User, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/users")
+                .json(&without_nulls(user)),
+        )
+        .await
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User, ClientError> {
+        Self::send(self.request(Method::GET, &format!("/api/v1/users/{id}"))).await
+    }
+
+    /// Changes the members given; `company_id: Some(None)` removes the company.
+    pub async fn update_user(&self, id: UserId, update: &UserUpdate) -> Result<User, ClientError> {
+        let mut body = without_nulls(update);
+        if let (Some(None), serde_json::Value::Object(members)) = (update.company_id, &mut body) {
+            members.insert("company_id".to_owned(), serde_json::Value::Null);
+        }
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/users/{id}"))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Mails the person a new invitation; the earlier links stop working.
+    pub async fn send_user_invitation(&self, id: UserId) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::POST, &format!("/api/v1/users/{id}/invitation")))
+            .await
+    }
+
+    /// Mails the person a password-reset link.
+    pub async fn send_user_password_reset(&self, id: UserId) -> Result<(), ClientError> {
+        let path = format!("/api/v1/users/{id}/password-reset");
+        Self::send_empty(self.request(Method::POST, &path)).await
+    }
+
+    /// Lifts the sign-in throttle of the person's account.
+    pub async fn lift_user_lockout(&self, id: UserId) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::DELETE, &format!("/api/v1/users/{id}/lockout"))).await
+    }
+
+    /// Support team: the refused access requests, newest first.
+    pub async fn access_requests(
+        &self,
+        cursor: Option<&str>,
+        limit: Option<u64>,
+    ) -> Result<RefusedAccessRequestPage, ClientError> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        if let Some(limit) = limit {
+            query.push(("limit", limit.to_string()));
+        }
+        Self::send(
+            self.request(Method::GET, "/api/v1/access-requests")
+                .query(&query),
+        )
+        .await
+    }
+
+    /// Support team: makes the account a refused access request asked for.
+    pub async fn create_account_from_access_request(
+        &self,
+        id: AccessRequestId,
+        account: &AccessRequestAccount,
+    ) -> Result<User, ClientError> {
+        Self::send(
+            self.request(
+                Method::POST,
+                &format!("/api/v1/access-requests/{id}/account"),
+            )
+            .json(&without_nulls(account)),
         )
         .await
     }

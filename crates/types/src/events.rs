@@ -11,7 +11,7 @@
 //! version.
 use serde::{Deserialize, Serialize};
 
-use crate::{AttachmentInfo, CategoryId, Level, TicketStatus, UserId};
+use crate::{AttachmentInfo, CategoryId, Channel, Level, TicketStatus, UserId};
 
 /// The version of the [`TicketEvent`] payload; bumped only by a breaking change.
 pub const TICKET_EVENT_VERSION: u32 = 1;
@@ -27,9 +27,13 @@ pub enum TicketEvent {
         /// An agent opened it for this customer, its requester.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on_behalf_of: Option<UserId>,
-        /// It came by mail (`true`; absent otherwise).
+        /// It came by mail (`true`; absent otherwise). `channel` says it too.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by_mail: Option<bool>,
+        /// How it came in: `portal`, `phone` (an agent took the call) or `mail`; absent on
+        /// tickets opened before it was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
     },
     /// A public message.
     Followup {
@@ -302,8 +306,9 @@ mod tests {
                     status: New,
                     on_behalf_of: Some(UserId(7)),
                     by_mail: None,
+                    channel: Some(Channel::Phone),
                 },
-                json!({"event": "created", "status": "new", "on_behalf_of": 7}),
+                json!({"event": "created", "status": "new", "on_behalf_of": 7, "channel": "phone"}),
             ),
             (
                 TicketEvent::Followup {
@@ -480,6 +485,7 @@ mod tests {
             status: TicketStatus::New,
             on_behalf_of: None,
             by_mail: Some(true),
+            channel: None,
         };
         assert_eq!(
             serde_json::to_value(&by_mail).expect("valid JSON"),

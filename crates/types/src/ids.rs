@@ -59,6 +59,10 @@ id_newtype!(
     /// An entry of the audit log.
     AuditEventId
 );
+id_newtype!(
+    /// An access request by service code that found no account to grant.
+    AccessRequestId
+);
 
 /// A ticket number, `T` + `YYYYMMDD` + `.` + a daily sequence of at least 4 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -3,9 +3,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use crate::recovery::validate_phone;
 use crate::{
-    AssetId, CategoryId, CompanyRef, EventId, Level, Role, Scope, TicketEvent, TicketKind,
-    TicketNumber, TicketSort, TicketStatus, UrgencyFor, UserId,
+    AssetId, CategoryId, Channel, CompanyId, CompanyRef, EmailAddress, EventId, Level, Role, Scope,
+    TicketEvent, TicketKind, TicketNumber, TicketSort, TicketStatus, UrgencyFor, UserId,
 };
 
 pub const TITLE_MAX_CHARS: u64 = 200;
@@ -61,6 +62,61 @@ pub struct NewTicket {
     pub notify_email: Option<String>,
     /// Agents only: the customer this ticket is opened for.
     pub requester_id: Option<UserId>,
+    /// Agents only, instead of `requester_id`: the caller this ticket is opened for. An
+    /// address with an account names that account (a customer or referent of `company_id`);
+    /// any other gets a customer account without a password, in the ticket's transaction.
+    #[validate(nested)]
+    pub requester: Option<NewCaller>,
+    /// Agents only: how the request came in; `phone` when absent. A customer's ticket is
+    /// `portal`.
+    pub channel: Option<Channel>,
+}
+
+/// A caller who may have no account yet, for whom an agent opens a ticket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCaller {
+    pub email: EmailAddress,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1 to 100 characters"),
+        custom(function = "not_blank")
+    )]
+    pub first_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+        )
+    )]
+    #[validate(
+        length(min = 1, max = 100, message = "must be 1 to 100 characters"),
+        custom(function = "not_blank")
+    )]
+    pub last_name: String,
+    pub company_id: CompanyId,
+    /// Digits, spaces and `+ ( ) . - /`, at most 40 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 40, pattern = "^$|^[0-9 +().\\-/]*[0-9][0-9 +().\\-/]*$")
+    )]
+    #[validate(custom(function = "validate_phone"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// A new account gets a set-password link (valid 7 days) only when this is `true`; it can
+    /// always set one later through the forgotten-password page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_invitation: Option<bool>,
 }
 
 /// How the new-ticket form is set up by the provider (`GET /me`, `ticket_form`).

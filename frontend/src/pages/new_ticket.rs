@@ -160,6 +160,8 @@ pub fn NewTicketPage() -> impl IntoView {
             notify_email: Some(notify_email.get_untracked().trim().to_owned())
                 .filter(|e| notify.get_untracked() && !e.is_empty()),
             requester_id: None,
+            requester: None,
+            channel: None,
         };
         // The same rules as the server, plus the one its type cannot say: a category is chosen.
         let mut found = ticket

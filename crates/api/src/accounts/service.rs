@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use guichet_types::{Actor, CompanyRef, Permission, Profile, ProfileUpdate, Role, UserId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryIntoModel,
+};
 
 use crate::auth::SessionUser;
 use crate::config::Settings;
@@ -99,6 +101,9 @@ pub async fn update_profile(
     if let Some(show) = update.show_landing_page {
         active.show_landing_page = Set(show);
     }
+    // The people search finds the person by what they just wrote.
+    let after = active.clone().try_into_model()?;
+    active.search_text = Set(crate::people::accounts::search_text(&after));
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     profile(db, settings, user.id).await

@@ -1,8 +1,6 @@
 //! Accounts by email, as plain functions: the forgotten password and the access request by
-//! service code. Both send a link `{public_url}/{page}#token=…` whose token (256 random bits,
-//! URL-safe) is stored only as its SHA-256 hash; the token sits in the URL fragment, which
-//! browsers never send, so it never reaches a server log. One confirm call sets the password
-//! for both links.
+//! service code. Both mail a link that sets a password (`super::links`); one confirm call
+//! sets the password for every kind of link.
 //!
 //! A request is only stored before the 202 answer (`account_mail_requests`), the same work
 //! whatever the address, so the answer's timing tells nothing about it; the
@@ -10,7 +8,9 @@
 //! mail in the outbox, the job's end), so an accepted request survives a crash and is acted
 //! upon once. At most [`MAX_PER_EMAIL`] accepted
 //! requests per address and [`MAX_PER_IP`] per client address within [`WINDOW_MINUTES`]
-//! are acted upon; the others are stored as refused and send nothing.
+//! are acted upon; the others are stored as refused and send nothing. An access request the
+//! job cannot grant is marked `refused` and kept [`REFUSED_KEPT_DAYS`] for the support team
+//! (`people::access_requests`).
 use chrono::{DateTime, Duration, Utc};
 use guichet_types::{
     AccessRequest, CompanyId, EmailAddress, Locale, PasswordLinkAccount, PasswordResetConfirm, Role,
@@ -22,9 +22,10 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::links::send_link;
 use super::password::LOCKED_HASH;
-use super::tokens::{hash_refresh_token, new_refresh_token};
-use crate::config::Settings;
+use super::tokens::hash_refresh_token;
+use crate::audit::{self, Actor, Changes, Target};
 use crate::entities::{
     account_mail_requests, account_tokens, companies, company_contacts, jobs, sessions, tickets,
     users,
@@ -32,42 +33,19 @@ use crate::entities::{
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::kind::JobKind;
 use crate::jobs::queue::{self, Lease, Outcome};
-use crate::notifications::account_mail::{self, AccountLink};
-use crate::notifications::outbox::{self, OutgoingMail};
+use crate::notifications::account_mail::AccountLink;
+use crate::people::accounts::{self, unusable_password, Creation, NewAccount};
 use crate::state::AppState;
 
-pub const RESET_LINK_HOURS: i64 = 1;
-/// A new account's first link: a day, as the person may read the mail later.
-pub const SET_PASSWORD_LINK_HOURS: i64 = 24;
 pub const MAX_PER_EMAIL: u64 = 3;
 pub const MAX_PER_IP: u64 = 10;
 pub const WINDOW_MINUTES: i64 = 15;
-
-impl AccountLink {
-    fn purpose(self) -> &'static str {
-        match self {
-            AccountLink::PasswordReset => "password_reset",
-            AccountLink::SetPassword => "set_password",
-        }
-    }
-
-    fn page(self) -> &'static str {
-        match self {
-            AccountLink::PasswordReset => "reset-password",
-            AccountLink::SetPassword => "set-password",
-        }
-    }
-
-    fn valid_for(self) -> Duration {
-        match self {
-            AccountLink::PasswordReset => Duration::hours(RESET_LINK_HOURS),
-            AccountLink::SetPassword => Duration::hours(SET_PASSWORD_LINK_HOURS),
-        }
-    }
-}
+/// How long refused access requests stay listed for the support team.
+pub const REFUSED_KEPT_DAYS: i64 = 90;
 
 const PURPOSE_RESET: &str = "password_reset";
-const PURPOSE_ACCESS: &str = "access";
+/// The `purpose` of an access request by service code.
+pub const PURPOSE_ACCESS: &str = "access";
 
 /// The payload of an `account_mail` job: the accepted request to act on.
 #[derive(Debug, Serialize, Deserialize)]
@@ -88,6 +66,28 @@ pub async fn request_password_reset(
         ..Default::default()
     };
     log_request(state, request, ip, Utc::now()).await
+}
+
+/// The audit entry of a password-reset request: by whoever asked, for the address typed,
+/// whether or not it has an account (the log tells no more than the answer did).
+async fn audit_reset_request(
+    db: &impl ConnectionTrait,
+    email: &str,
+    ip: &str,
+    accepted: bool,
+) -> ApiResult<()> {
+    let mut changes = Changes::new();
+    if !accepted {
+        changes.set("throttled", false, true);
+    }
+    audit::record(
+        db,
+        &Actor::anonymous(ip),
+        "auth.password_reset_requested",
+        Target::new("email", email),
+        &changes,
+    )
+    .await
 }
 
 /// An access request by service code: stores the request; the job acts on it.
@@ -141,7 +141,7 @@ async fn act_on(state: &AppState, lease: &Lease, job: &jobs::Model) -> ApiResult
     // A new account's password is the hash of a secret nobody ever sees; argon2 is slow,
     // so it is computed before the transaction (the SQLite write gate is shared).
     let unusable_password = match request.purpose.as_str() {
-        PURPOSE_ACCESS => Some(state.passwords.hash(&new_refresh_token()).await?),
+        PURPOSE_ACCESS => Some(unusable_password(&state.passwords).await?),
         _ => None,
     };
     let now = Utc::now();
@@ -149,17 +149,19 @@ async fn act_on(state: &AppState, lease: &Lease, job: &jobs::Model) -> ApiResult
     if !queue::take(&txn, lease, job).await? {
         return Ok(());
     }
-    match (request.purpose.as_str(), unusable_password) {
-        (PURPOSE_ACCESS, Some(hash)) => grant_access(&txn, state, &request, hash, now).await?,
+    let refused = match (request.purpose.as_str(), unusable_password) {
+        (PURPOSE_ACCESS, Some(hash)) => !grant_access(&txn, state, &request, hash, now).await?,
         _ => {
             if let Some(user) = find_user(&txn, &request.email).await? {
                 let link = AccountLink::PasswordReset;
                 send_link(&txn, &state.settings, &user, link, "", now).await?;
             }
+            false
         }
-    }
+    };
     account_mail_requests::Entity::update_many()
         .col_expr(account_mail_requests::Column::DoneAt, Expr::value(now))
+        .col_expr(account_mail_requests::Column::Refused, Expr::value(refused))
         .filter(account_mail_requests::Column::Id.eq(request.id))
         .exec(&txn)
         .await?;
@@ -168,53 +170,59 @@ async fn act_on(state: &AppState, lease: &Lease, job: &jobs::Model) -> ApiResult
 }
 
 /// When the address is known for the company of the code, it gets a new customer account
-/// and a set-password link, or a reset link if it has an account already; otherwise
-/// nothing happens.
+/// and a set-password link, or a reset link if it has an account already. Otherwise nothing
+/// happens, and the answer is `false`: the request is refused.
 async fn grant_access(
     txn: &DatabaseTransaction,
     state: &AppState,
     request: &account_mail_requests::Model,
     unusable_password: String,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> ApiResult<bool> {
     let Some(company) = companies::Entity::find()
         .filter(companies::Column::ServiceCode.eq(request.service_code.as_str()))
         .one(txn)
         .await?
     else {
-        return Ok(());
+        return Ok(false);
     };
     let user = find_user(txn, &request.email).await?;
     if !is_known(txn, company.id, &request.email, user.as_ref()).await? {
-        return Ok(());
+        return Ok(false);
     }
     let (user, link) = match user {
         Some(user) => (user, AccountLink::PasswordReset),
         None => {
             let (first_name, last_name) = split_name(&request.full_name);
-            let account = NewAccount {
-                company_id: Some(company.id),
-                role: Role::Customer,
-                email: &request.email,
-                first_name: &first_name,
-                last_name: &last_name,
-                locale: request.locale,
+            let creation = Creation {
+                account: NewAccount::new(
+                    Some(company.id),
+                    Role::Customer,
+                    &request.email,
+                    &first_name,
+                    &last_name,
+                    request.locale,
+                ),
+                unusable_password,
+                invite: false,
+                actor: Actor::anonymous(&request.ip),
             };
-            let user = account.insert(txn, unusable_password, now).await?;
+            let user = accounts::create(txn, &state.settings, &creation, now).await?;
             (user, AccountLink::SetPassword)
         }
     };
     let company = match link {
         AccountLink::SetPassword => company.name.as_str(),
-        AccountLink::PasswordReset => "",
+        _ => "",
     };
     send_link(txn, &state.settings, &user, link, company, now).await?;
-    Ok(())
+    Ok(true)
 }
 
-/// Sets the password with the token of a reset or set-password link. The token works once;
-/// every session of the account is revoked and a forced password change is lifted.
-pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResult<()> {
+/// Sets the password with the token of a reset, set-password or invitation link, sent from
+/// the client address `ip`. The token works once; every session of the account is revoked
+/// and a forced password change is lifted.
+pub async fn confirm(state: &AppState, request: PasswordResetConfirm, ip: &str) -> ApiResult<()> {
     let now = Utc::now();
     let stored = live_token(&state.db, &request.token, now)
         .await?
@@ -256,6 +264,15 @@ pub async fn confirm(state: &AppState, request: PasswordResetConfirm) -> ApiResu
         .filter(sessions::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
+    // The holder of the link acts as its account; the log names the link, never its token.
+    let actor = Actor {
+        id: Some(stored.user_id),
+        address: ip.to_owned(),
+    };
+    let mut changes = Changes::new();
+    changes.set("link", (), &stored.purpose);
+    let target = Target::new("user", stored.user_id);
+    audit::record(&txn, &actor, "auth.password_reset", target, &changes).await?;
     state.commit(txn).await?;
     Ok(())
 }
@@ -332,7 +349,13 @@ async fn log_request(
     request.at = Set(now);
     request.accepted = Set(accepted);
     request.done_at = Set(None);
+    request.refused = Set(false);
+    request.account_id = Set(None);
+    request.handled_at = Set(None);
     let request = request.insert(&txn).await?;
+    if request.purpose == PURPOSE_RESET {
+        audit_reset_request(&txn, &email, ip, accepted).await?;
+    }
     if accepted {
         let job = AccountMailJob {
             request_id: request.id,
@@ -340,14 +363,21 @@ async fn log_request(
         let payload = serde_json::to_string(&job).map_err(ApiError::internal)?;
         queue::enqueue(&txn, JobKind::AccountMail, [payload], now).await?;
     }
-    // Old rows serve no purpose once acted upon; drop them as we go.
-    account_mail_requests::Entity::delete_many()
-        .filter(account_mail_requests::Column::At.lt(since))
-        .filter(
+    // Old rows serve no purpose once acted upon, refused access requests once the support
+    // team has had time to see them; drop them as we go.
+    let acted_upon = Condition::all()
+        .add(account_mail_requests::Column::At.lt(since))
+        .add(account_mail_requests::Column::Refused.eq(false))
+        .add(
             Condition::any()
                 .add(account_mail_requests::Column::Accepted.eq(false))
                 .add(account_mail_requests::Column::DoneAt.is_not_null()),
-        )
+        );
+    let forgotten = Condition::all()
+        .add(account_mail_requests::Column::Refused.eq(true))
+        .add(account_mail_requests::Column::At.lt(now - Duration::days(REFUSED_KEPT_DAYS)));
+    account_mail_requests::Entity::delete_many()
+        .filter(Condition::any().add(acted_upon).add(forgotten))
         .exec(&txn)
         .await?;
     state.commit(txn).await?;
@@ -401,49 +431,6 @@ async fn is_known(
     Ok(tickets > 0)
 }
 
-/// An account created by the portal itself (an accepted access request, `guichet admin
-/// create`), whose password is a hash of a secret nobody knows until a link sets one.
-struct NewAccount<'a> {
-    company_id: Option<CompanyId>,
-    role: Role,
-    email: &'a str,
-    first_name: &'a str,
-    last_name: &'a str,
-    locale: Locale,
-}
-
-impl NewAccount<'_> {
-    async fn insert(
-        self,
-        db: &impl ConnectionTrait,
-        unusable_password: String,
-        now: DateTime<Utc>,
-    ) -> ApiResult<users::Model> {
-        Ok(users::ActiveModel {
-            company_id: Set(self.company_id),
-            role: Set(self.role),
-            email: Set(self.email.to_owned()),
-            password_hash: Set(unusable_password),
-            must_change_password: Set(false),
-            first_name: Set(self.first_name.to_owned()),
-            last_name: Set(self.last_name.to_owned()),
-            locale: Set(self.locale),
-            show_landing_page: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            search_text: Set(guichet_types::person_search_text(
-                self.first_name,
-                self.last_name,
-                self.email,
-                &[],
-            )),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?)
-    }
-}
-
 /// An administrator of a new install (`guichet admin create`): the account, with a password
 /// nobody knows, and its single-use set-password link (24 h), mailed and returned so that
 /// the command can print it. An address another account uses is [`ApiError::Taken`] (`email`).
@@ -454,18 +441,22 @@ pub async fn create_admin(
     last_name: &str,
     locale: Locale,
 ) -> ApiResult<String> {
-    let unusable_password = state.passwords.hash(&new_refresh_token()).await?;
+    let creation = Creation {
+        account: NewAccount::new(
+            None,
+            Role::Admin,
+            email.as_str(),
+            first_name,
+            last_name,
+            locale,
+        ),
+        unusable_password: unusable_password(&state.passwords).await?,
+        invite: false,
+        actor: Actor::command_line(),
+    };
     let now = Utc::now();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
-    let account = NewAccount {
-        company_id: None,
-        role: Role::Admin,
-        email: email.as_str(),
-        first_name: first_name.trim(),
-        last_name: last_name.trim(),
-        locale,
-    };
-    let user = account.insert(&txn, unusable_password, now).await?;
+    let user = accounts::create(&txn, &state.settings, &creation, now).await?;
     let link = send_link(
         &txn,
         &state.settings,
@@ -479,54 +470,8 @@ pub async fn create_admin(
     Ok(link)
 }
 
-/// Stores a new token for `user` and writes the mail carrying its link to the outbox.
-async fn send_link(
-    db: &impl ConnectionTrait,
-    settings: &Settings,
-    user: &users::Model,
-    kind: AccountLink,
-    company: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<String> {
-    let token = new_refresh_token();
-    account_tokens::ActiveModel {
-        user_id: Set(user.id),
-        purpose: Set(kind.purpose().to_owned()),
-        token_hash: Set(hash_refresh_token(&token)),
-        created_at: Set(now),
-        expires_at: Set(now + kind.valid_for()),
-        used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let link = format!("{}/{}#token={token}", settings.public_url, kind.page());
-    let name = format!("{} {}", user.first_name, user.last_name);
-    let name = match name.trim() {
-        "" => user.email.as_str(),
-        name => name,
-    };
-    let locale = user.locale;
-    let mail = account_mail::render(kind, locale, name, company, &link);
-    outbox::enqueue(
-        db,
-        &settings.public_url,
-        OutgoingMail {
-            to: user.email.clone(),
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html,
-            thread_id: None,
-            reply_to: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(link)
-}
-
 /// "Agnès Martin-Durand" → ("Agnès", "Martin-Durand"); each part at most 100 characters.
-fn split_name(full_name: &str) -> (String, String) {
+pub fn split_name(full_name: &str) -> (String, String) {
     let full_name = full_name.trim();
     let (first, last) = full_name
         .split_once(char::is_whitespace)

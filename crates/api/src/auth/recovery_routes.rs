@@ -19,7 +19,7 @@ use crate::json::ValidJson;
 use crate::state::AppState;
 
 /// The language of a new account's mail: English when the browser prefers it.
-fn preferred_locale(req: &HttpRequest) -> Locale {
+pub fn preferred_locale(req: &HttpRequest) -> Locale {
     let first = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -80,7 +80,7 @@ pub async fn inspect_password_link(
     Ok(web::Json(recovery::inspect(&state, &body.0.token).await?))
 }
 
-/// Set a new password with the token of a password-reset or set-password link.
+/// Set a new password with the token of a password-reset, set-password or invitation link.
 ///
 /// The token works once. Every session of the account is signed out, and a pending forced
 /// password change is lifted.
@@ -95,9 +95,10 @@ pub async fn inspect_password_link(
 #[post("/auth/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ValidJson<PasswordResetConfirm>,
 ) -> ApiResult<HttpResponse> {
-    recovery::confirm(&state, body.0).await?;
+    recovery::confirm(&state, body.0, &client_ip(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -175,7 +175,8 @@ pub async fn logout(state: &AppState, token: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Ends every live session `which` selects: their access tokens are refused at once.
+/// Revokes the sessions `which` selects: their access tokens stop working at once
+/// (`AuthUser` checks the session) and their refresh tokens with them.
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     which: sea_orm::sea_query::SimpleExpr,

@@ -47,10 +47,15 @@ pub fn client_ip(req: &actix_web::HttpRequest) -> String {
         .unwrap_or_default()
 }
 
+/// The key under which the sign-in failures of the account `email` are counted.
+pub fn account_key(email: &str) -> String {
+    format!("account:{}", email.trim().to_lowercase())
+}
+
 /// The sign-in limits of one attempt: the account's, then the client address's.
 pub fn sign_in_keys(email: &str, ip: &str, address_max: u64) -> [(String, Limit); 2] {
     [
-        (format!("account:{}", email.trim().to_lowercase()), SIGN_IN),
+        (account_key(email), SIGN_IN),
         (
             format!("ip:{ip}"),
             Limit {

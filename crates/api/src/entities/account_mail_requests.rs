@@ -1,4 +1,4 @@
-use guichet_types::Locale;
+use guichet_types::{Locale, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,6 +17,12 @@ pub struct Model {
     pub locale: Locale,
     /// When the job acted on it; `None` while pending (or for refused requests).
     pub done_at: Option<DateTimeUtc>,
+    /// An access request the job could not grant (no company has the code, or it does not
+    /// know the address): kept and listed for the support team.
+    pub refused: bool,
+    /// The account the support team made from a refused request.
+    pub account_id: Option<UserId>,
+    pub handled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,8 +13,8 @@
 use actix_web::web::Bytes;
 use chrono::{SubsecRound, Utc};
 use guichet_types::{
-    InboundOutcome, InboundResult, Level, Permission, RejectReason, TicketEvent, TicketKind,
-    TicketNumber, TicketStatus, UserId,
+    Channel, InboundOutcome, InboundResult, Level, Permission, RejectReason, TicketKind,
+    TicketNumber, UserId,
 };
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use sea_orm::{
@@ -33,7 +33,7 @@ use crate::notifications::reply_address;
 use crate::notifications::ticket_mail::Author;
 use crate::state::AppState;
 use crate::tickets::actions::add_mail_reply;
-use crate::tickets::open::{self as ticket_open, FromMail, Opening};
+use crate::tickets::open::{self as ticket_open, FromMail, Opening, Requester};
 use crate::tickets::visibility::{find_visible, Lock};
 
 /// The largest mail taken: room for several attachments at the default size limit.
@@ -384,22 +384,18 @@ async fn new_ticket(
         title,
         description,
         asset_id: None,
-        requester_id: user.id,
+        requester: Requester::Existing(user.id),
         company_id,
         notify: true,
         notify_email: sender.to_owned(),
+        channel: Channel::Mail,
     };
     // The ticket, its files and the Message-ID in one transaction.
     let from_mail = FromMail {
         files: stored.clone(),
         message_id: Some(message_id.to_owned()),
     };
-    let created = TicketEvent::Created {
-        status: TicketStatus::New,
-        on_behalf_of: None,
-        by_mail: Some(true),
-    };
-    match ticket_open::open(state, opening, Author::from(&user), created, from_mail).await {
+    match ticket_open::open(state, opening, Some(Author::from(&user)), from_mail).await {
         Ok(ticket) => {
             let number = TicketNumber::try_from(ticket.number)
                 .map_err(|_| ApiError::internal("malformed ticket number"))?;

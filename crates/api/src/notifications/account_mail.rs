@@ -1,5 +1,6 @@
-//! The mails of accounts by email: the password-reset link and the set-password link of a
-//! granted access request, in French and English, plain text and HTML. Names come from users
+//! The mails of accounts by email: the password-reset link, the set-password link of a
+//! granted access request and the invitation to an account the support team made, in French
+//! and English, plain text and HTML. Names come from users
 //! and are escaped in the HTML part; the link is ours, but escaped all the same.
 use guichet_types::Locale;
 
@@ -12,9 +13,12 @@ pub enum AccountLink {
     PasswordReset,
     /// `/set-password#token=…` for a new account, valid 24 hours.
     SetPassword,
+    /// `/set-password#token=…` for an account the support team made, valid 7 days.
+    Invitation,
 }
 
-/// The mail carrying `link` to `name`; `company` names the company of a new account.
+/// The mail carrying `link` to `name`; `company` names the company of a new account (empty
+/// for the support team).
 pub fn render(
     kind: AccountLink,
     locale: Locale,
@@ -23,6 +27,34 @@ pub fn render(
     link: &str,
 ) -> Rendered {
     let (subject, greeting, lines, action, signature) = match (kind, locale) {
+        (AccountLink::Invitation, Locale::Fr) => (
+            "Invitation au portail de support",
+            format!("Bonjour {name},"),
+            vec![
+                match company {
+                    "" => "Un compte du portail de support vous a été ouvert.".to_owned(),
+                    company => format!("Un compte du portail de support vous a été ouvert pour {company}."),
+                },
+                "Ce lien vous permet de choisir votre mot de passe. Il est valable 7 jours et ne sert qu'une fois ; passé ce délai, demandez un nouveau lien par « mot de passe oublié ».".to_owned(),
+                "Si vous ne vous attendiez pas à ce message, ignorez-le.".to_owned(),
+            ],
+            "Choisir mon mot de passe",
+            "Le support",
+        ),
+        (AccountLink::Invitation, Locale::En) => (
+            "Your invitation to the support portal",
+            format!("Hello {name},"),
+            vec![
+                match company {
+                    "" => "A support portal account was made for you.".to_owned(),
+                    company => format!("A support portal account was made for you at {company}."),
+                },
+                "This link lets you choose your password. It is valid for 7 days and works once; after that, ask for a new link with \"forgot password\".".to_owned(),
+                "If you did not expect this message, ignore it.".to_owned(),
+            ],
+            "Choose my password",
+            "The support team",
+        ),
         (AccountLink::PasswordReset, Locale::Fr) => (
             "Réinitialisation de votre mot de passe",
             format!("Bonjour {name},"),
@@ -124,5 +156,18 @@ mod tests {
         assert!(mail
             .text
             .contains(&format!("Choisir mon mot de passe : {link}")));
+    }
+
+    #[test]
+    fn an_invitation_says_how_long_it_lasts_in_both_languages() {
+        let link = "https://support.example.com/set-password#token=abc";
+        let french = render(AccountLink::Invitation, Locale::Fr, "Julie", "Acme", link);
+        assert_eq!(french.subject, "Invitation au portail de support");
+        assert!(french.text.contains("pour Acme.") && french.text.contains("7 jours"));
+        let english = render(AccountLink::Invitation, Locale::En, "Julie", "", link);
+        assert!(english.text.contains("made for you.") && english.text.contains("7 days"));
+        assert!(english
+            .text
+            .contains(&format!("Choose my password: {link}")));
     }
 }

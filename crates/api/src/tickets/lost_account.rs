@@ -2,84 +2,119 @@
 //! someone who lost their sign-in address and everything that would recover it leaves
 //! their details, and the support team gets a ticket to contact them.
 //!
-//! A ticket needs a requester, a company and a category, and nobody is signed in. Migration
-//! 000006 writes them into every database and 000013 keys them [`LOST_ACCOUNT_INTAKE`]; they
-//! are found here by that key, whatever they are named: the system account as requester
-//! (its company, "Demandes sans compte", is the ticket's) and the intake category. The
-//! account is locked and told nothing: `notify` is off, and its `.invalid` address receives
-//! no mail anyway. Only the support team sees these tickets, as customers see their own and
-//! their company's.
+//! Nobody is signed in, so the ticket's requester is the person who wrote, found by the
+//! address they gave: their account if it has one, else a new customer account without a
+//! password in the intake company ("Demandes sans compte"), written with the ticket, which
+//! can later set a password through "mot de passe oublié". Either way they get the
+//! acknowledgement, and agents answer them from the portal. Migration 000006 writes the
+//! intake company and category into every database and 000013 keys them
+//! [`LOST_ACCOUNT_INTAKE`]; they are found here by that key, whatever they are named.
 use chrono::Utc;
 use guichet_migrations::LOST_ACCOUNT_INTAKE;
 use guichet_types::{
-    AccountRecoveryRequest, CategoryId, Level, TicketEvent, TicketKind, TicketStatus,
+    AccountRecoveryRequest, CategoryId, Channel, CompanyId, Level, Locale, Role, TicketKind,
     TITLE_MAX_CHARS,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::open::{open, FromMail, Opening};
+use super::open::{open, FromMail, Opening, Requester};
+use crate::audit::Actor;
+use crate::auth::recovery::split_name;
 use crate::auth::throttle;
-use crate::entities::{categories, users};
+use crate::entities::{categories, companies, users};
 use crate::error::{ApiError, ApiResult};
-use crate::notifications::ticket_mail::Author;
+use crate::people::accounts::{unusable_password, Creation, NewAccount};
 use crate::state::AppState;
 
-/// Opens the support team's ticket for `request`, sent from the client address `ip`;
-/// 429 past [`throttle::ACCOUNT_RECOVERY`] requests from that address.
-pub async fn request(state: &AppState, request: AccountRecoveryRequest, ip: &str) -> ApiResult<()> {
+/// Opens the support team's ticket for `request`, sent from the client address `ip` by a
+/// browser reading `locale`; 429 past [`throttle::ACCOUNT_RECOVERY`] requests from that
+/// address.
+pub async fn request(
+    state: &AppState,
+    request: AccountRecoveryRequest,
+    ip: &str,
+    locale: Locale,
+) -> ApiResult<()> {
     let key = format!("account-recovery:ip:{ip}");
     throttle::take(state, &[key], throttle::ACCOUNT_RECOVERY, Utc::now()).await?;
-    let (account, category_id) = intake(&state.db).await?;
-    let company_id = account
-        .company_id
-        .ok_or_else(|| ApiError::internal("the intake account has no company"))?;
+    let (intake_company, category_id) = intake(&state.db).await?;
     let request = trimmed(request);
-    let opening = Opening {
-        kind: TicketKind::Request,
-        category_id,
-        urgency: Level::Medium,
-        title: title(&request),
-        description: description(&request),
-        asset_id: None,
-        requester_id: account.id,
-        company_id,
-        notify: false,
-        notify_email: account.email.clone(),
-    };
-    // The support team's mail says who wrote; the timeline names the system account.
-    let author = Author {
-        id: account.id,
-        name: &request.full_name,
-        email: &account.email,
-        is_staff: false,
-    };
-    open(
-        state,
-        opening,
-        author,
-        TicketEvent::Created {
-            status: TicketStatus::New,
-            on_behalf_of: None,
-            by_mail: None,
-        },
-        FromMail::default(),
-    )
-    .await?;
-    Ok(())
+    // Twice at most: a first account for this address may be written meanwhile.
+    for _ in 0..2 {
+        let (requester, company_id) =
+            requester(state, &request, ip, locale, intake_company).await?;
+        let new_account = matches!(requester, Requester::New(_));
+        let opening = Opening {
+            kind: TicketKind::Request,
+            category_id,
+            urgency: Level::Medium,
+            title: title(&request),
+            description: description(&request),
+            asset_id: None,
+            requester,
+            company_id,
+            notify: true,
+            notify_email: request.email.to_string(),
+            channel: Channel::Portal,
+        };
+        match open(state, opening, None, FromMail::default()).await {
+            Err(ApiError::Taken(_)) if new_account => continue,
+            opened => return opened.map(|_| ()),
+        }
+    }
+    Err(ApiError::internal("the writer's account kept changing"))
 }
 
-/// The intake account and the id of the intake category, by their key.
-async fn intake(db: &impl ConnectionTrait) -> ApiResult<(users::Model, CategoryId)> {
+/// The writer's account and its company (the intake company for an account without one),
+/// or a new account in the intake company.
+async fn requester(
+    state: &AppState,
+    request: &AccountRecoveryRequest,
+    ip: &str,
+    locale: Locale,
+    intake_company: CompanyId,
+) -> ApiResult<(Requester, CompanyId)> {
     let account = users::Entity::find()
-        .filter(users::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
+        .filter(users::Column::Email.eq(request.email.as_str()))
+        .one(&state.db)
+        .await?;
+    if let Some(account) = account {
+        let company = account.company_id.unwrap_or(intake_company);
+        return Ok((Requester::Existing(account.id), company));
+    }
+    let (first_name, last_name) = split_name(&request.full_name);
+    let account = NewAccount {
+        office_phone: request.phone.clone().unwrap_or_default(),
+        ..NewAccount::new(
+            Some(intake_company),
+            Role::Customer,
+            request.email.as_str(),
+            &first_name,
+            &last_name,
+            locale,
+        )
+    };
+    let creation = Creation {
+        account,
+        unusable_password: unusable_password(&state.passwords).await?,
+        invite: false,
+        actor: Actor::anonymous(ip),
+    };
+    Ok((Requester::New(Box::new(creation)), intake_company))
+}
+
+/// The intake company and the id of the intake category, by their key.
+async fn intake(db: &impl ConnectionTrait) -> ApiResult<(CompanyId, CategoryId)> {
+    let company = companies::Entity::find()
+        .filter(companies::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
     let category = categories::Entity::find()
         .filter(categories::Column::SystemKey.eq(LOST_ACCOUNT_INTAKE))
         .one(db)
         .await?;
-    match (account, category) {
-        (Some(account), Some(category)) => Ok((account, category.id)),
+    match (company, category) {
+        (Some(company), Some(category)) => Ok((company.id, category.id)),
         _ => Err(ApiError::internal(
             "the lost-account intake rows (migrations 000006 and 000013) are missing",
         )),

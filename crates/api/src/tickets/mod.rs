@@ -3,7 +3,8 @@
 //! - `routes.rs`: the HTTP layer and its OpenAPI description, over the plain functions below.
 //! - `visibility.rs`: who sees which ticket, and "the ticket this request names, if this
 //!   caller may see it", written once.
-//! - `open.rs`: opening a ticket (from the API, a mail or the lost-account form).
+//! - `open.rs`: opening a ticket (from the API, a mail or the lost-account form);
+//!   `requester.rs`: whom it is for (a customer, an agent's caller) and by which channel.
 //! - `read.rs`: one ticket, and the lists (filters, scopes, search, pages).
 //! - `change.rs`: the one transaction every change goes through, and `PATCH`.
 //! - `actions.rs`: follow-ups, the solution, withdrawal, reopening, rating.
@@ -23,6 +24,7 @@ pub mod number;
 pub mod open;
 pub mod queries;
 pub mod read;
+pub mod requester;
 pub mod routes;
 pub mod search;
 pub mod sharing;

@@ -2,71 +2,41 @@
 //! tickets, which every way in (the API, a mail, the lost-account form) ends at.
 use chrono::{DateTime, SubsecRound, Utc};
 use guichet_types::{
-    priority, AssetId, CategoryId, CompanyId, FieldError, Level, NewTicket, Permission, Ticket,
-    TicketEvent, TicketKind, TicketStatus, UserId,
+    priority, AssetId, CategoryId, Channel, CompanyId, FieldError, Level, NewTicket, Permission,
+    Ticket, TicketEvent, TicketKind, TicketStatus, UserId,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TryIntoModel};
 
 use super::queries;
+use super::requester::{self, Chosen};
 use super::timeline::{attachment_info, record_and_notify_as};
 use super::{number, search};
+use crate::audit::Actor;
+use crate::auth::extractor::display_name;
 use crate::auth::SessionUser;
 use crate::contracts::coverage;
 use crate::entities::{assets, attachments, inbound_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::templates::Summary;
 use crate::notifications::ticket_mail::Author;
+use crate::people::accounts::{self, unusable_password, Creation};
 use crate::state::AppState;
 
-/// Opens a ticket for the caller, or for `requester_id` when an agent opens it on a
-/// customer's behalf. The ticket and its `created` event are written together.
+/// Opens a ticket for the caller, or, when an agent opens it on a customer's behalf, for
+/// `requester_id` or the caller `requester` (see [`requester`]). The ticket and its
+/// `created` event are written together, with the caller's new account if any.
 pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> ApiResult<Ticket> {
     let db = &state.db;
     let mut errors = Vec::new();
 
-    let requester = match (
-        user.can(Permission::TicketsCreateForCustomer),
-        input.requester_id,
-    ) {
-        (false, Some(_)) => {
-            errors.push(FieldError::new(
-                "requester_id",
-                "not_allowed",
-                "only the support team opens tickets for someone else",
-            ));
-            None
-        }
-        (false, None) => users::Entity::find_by_id(user.id).one(db).await?,
-        (true, None) => {
-            errors.push(FieldError::new(
-                "requester_id",
-                "required",
-                "name the customer this ticket is for",
-            ));
-            None
-        }
-        (true, Some(id)) => {
-            let found = users::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .filter(|u| u.company_id.is_some());
-            if found.is_none() {
-                errors.push(FieldError::new(
-                    "requester_id",
-                    "not_found",
-                    "no customer has this id",
-                ));
-            }
-            found
-        }
-    };
+    let requester = requester::choose(db, user, &input, &mut errors).await?;
 
     // A customer opens tickets only under a contract valid today, in the categories it
     // covers (403 `no_valid_contract`, 422 on `category_id`); an agent opening a ticket for
     // a customer is not held to it.
     let customers_company = requester
         .as_ref()
-        .and_then(|r| r.company_id)
+        .and_then(Chosen::company_id)
         .filter(|_| !user.can(Permission::TicketsCreateForCustomer));
     let coverage = match customers_company {
         Some(company) => Some(coverage::required(state, company).await?),
@@ -122,7 +92,7 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         ));
     }
 
-    let company_id = requester.as_ref().and_then(|r| r.company_id);
+    let company_id = requester.as_ref().and_then(Chosen::company_id);
     if let (Some(asset_id), Some(company_id)) = (input.asset_id, company_id) {
         let asset = assets::Entity::find_by_id(asset_id).one(db).await?;
         if asset.is_none_or(|a| a.company_id != company_id || !a.active) {
@@ -145,8 +115,17 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         .as_deref()
         .map(str::trim)
         .filter(|e| !e.is_empty())
-        .unwrap_or(&requester.email)
+        .unwrap_or(requester.email())
         .to_owned();
+    let requester = match requester {
+        Chosen::Account(account) => Requester::Existing(account.id),
+        Chosen::Caller { account, invite } => Requester::New(Box::new(Creation {
+            account,
+            unusable_password: unusable_password(&state.passwords).await?,
+            invite,
+            actor: Actor::from(user),
+        })),
+    };
     let opening = Opening {
         kind: input.kind,
         category_id: input.category_id,
@@ -154,24 +133,25 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
         title: input.title,
         description: input.description,
         asset_id: input.asset_id,
-        requester_id: requester.id,
+        requester,
         company_id,
         notify: input.notify.unwrap_or(true),
         notify_email,
+        channel: requester::channel(user, input.channel),
     };
-    let created = TicketEvent::Created {
-        status: TicketStatus::New,
-        on_behalf_of: (requester.id != user.id).then_some(requester.id),
-        by_mail: None,
-    };
+    let new_caller = matches!(opening.requester, Requester::New(_));
+    // A caller's address that got an account since it was looked up: named as sent.
     let row = open(
         state,
         opening,
-        Author::from(user),
-        created,
+        Some(Author::from(user)),
         FromMail::default(),
     )
-    .await?;
+    .await
+    .map_err(|error| match error {
+        ApiError::Taken("email") if new_caller => ApiError::Taken("requester.email"),
+        other => other,
+    })?;
 
     queries::resource(db, &categories, row.id, user.locale)
         .await?
@@ -186,10 +166,18 @@ pub struct Opening {
     pub title: String,
     pub description: String,
     pub asset_id: Option<AssetId>,
-    pub requester_id: UserId,
+    pub requester: Requester,
     pub company_id: CompanyId,
     pub notify: bool,
     pub notify_email: String,
+    pub channel: Channel,
+}
+
+/// Who a new ticket is for.
+pub enum Requester {
+    Existing(UserId),
+    /// Someone without an account: it is made in the ticket's transaction.
+    New(Box<Creation>),
 }
 
 /// What came with a change by mail: its attachments, stored already, and its Message-ID.
@@ -228,14 +216,14 @@ pub async fn write_from_mail(
     Ok(events)
 }
 
-/// Writes a new ticket in one transaction: its number, the row, its `created` event,
-/// what came with it by mail, and the mails announcing it. Every way of opening a ticket
-/// ends here.
+/// Writes a new ticket in one transaction: its requester's account if new, its number, the
+/// row, its `created` event (who opened it for whom, by which channel), what came with it by
+/// mail, and the mails announcing it. `opener` is who opened it; `None`, the requester.
+/// Every way of opening a ticket ends here.
 pub async fn open(
     state: &AppState,
     opening: Opening,
-    author: Author<'_>,
-    created: TicketEvent,
+    opener: Option<Author<'_>>,
     from_mail: FromMail,
 ) -> ApiResult<tickets::Model> {
     let db = &state.db;
@@ -250,6 +238,41 @@ pub async fn open(
         .cloned();
 
     let (txn, _turn) = state.writes.begin(db).await?;
+    let (requester_id, new_account) = match &opening.requester {
+        Requester::Existing(id) => (*id, None),
+        Requester::New(creation) => {
+            let account = accounts::create(&txn, &state.settings, creation, now).await?;
+            (account.id, Some(account))
+        }
+    };
+    // Whoever wrote it without signing in is its author: they get the acknowledgement.
+    let own_account;
+    let own_name;
+    let author = match opener {
+        Some(author) => author,
+        None => {
+            own_account = match new_account {
+                Some(account) => account,
+                None => users::Entity::find_by_id(requester_id)
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("the requester vanished"))?,
+            };
+            own_name = display_name(&own_account);
+            Author {
+                id: own_account.id,
+                name: &own_name,
+                email: &own_account.email,
+                is_staff: false,
+            }
+        }
+    };
+    let created = TicketEvent::Created {
+        status: TicketStatus::New,
+        on_behalf_of: (requester_id != author.id).then_some(requester_id),
+        by_mail: (opening.channel == Channel::Mail).then_some(true),
+        channel: Some(opening.channel),
+    };
     let number = number::allocate(&txn, state.settings.time_zone, now).await?;
     let mut row = tickets::ActiveModel {
         number: Set(number.to_string()),
@@ -263,7 +286,7 @@ pub async fn open(
         description: Set(opening.description),
         category_id: Set(opening.category_id),
         asset_id: Set(opening.asset_id),
-        requester_id: Set(opening.requester_id),
+        requester_id: Set(requester_id),
         company_id: Set(opening.company_id),
         assignee_id: Set(None),
         notify: Set(opening.notify),

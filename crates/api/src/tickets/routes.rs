@@ -10,6 +10,7 @@ use guichet_types::{
 
 use super::lost_account;
 use super::{actions, change, open, read, sharing};
+use crate::auth::recovery_routes::preferred_locale;
 use crate::auth::throttle::client_ip;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
@@ -63,9 +64,15 @@ pub struct ListParams {
 
 /// Open a ticket.
 ///
-/// Customers open tickets for themselves, while their company has a contract valid today
-/// and in the categories it covers; agents name the customer with `requester_id`, and are
-/// not held to the customer's contracts. Attachments are added afterwards with
+/// Customers open tickets for themselves, on the portal, while their company has a contract
+/// valid today and in the categories it covers. Agents, not held to the customer's contracts,
+/// name the customer with
+/// `requester_id`, or the caller with `requester`: an address with an account is that
+/// account (a customer or referent of the company named, else 422 on `requester.email`);
+/// any other gets a customer account without a password, written with the ticket, invited
+/// only when `requester.send_invitation` is `true`. An agent's ticket came by `phone` unless
+/// `channel` says otherwise; customers send neither `requester` nor `channel` (422
+/// `not_allowed`, as `requester_id`). Attachments are added afterwards with
 /// `POST /tickets/{number}/attachments`.
 #[utoipa::path(
     operation_id = "create_ticket",
@@ -78,7 +85,7 @@ pub struct ListParams {
             headers(("Location" = String, description = "/api/v1/tickets/{number}"))),
         NotSignedIn,
         (status = 403, description = "The password must be changed first (`password_change_required`); or the customer's company has no contract valid today (`no_valid_contract`, whose detail says how to reach the provider)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with this key has not answered yet (`request_in_progress`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this key has not answered yet (`request_in_progress`); or a new caller's address got an account meanwhile (`conflict`, naming `requester.email`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid member, named (a customer's `category_id` outside their contracts is `not_covered`); or a key reused for another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -493,10 +500,13 @@ pub async fn rate(
 /// Tell the support team that one's support account is lost, without signing in.
 ///
 /// For someone who lost their sign-in address and everything that would recover it (seed
-/// 001). The support team gets a ticket (a request in the company "Demandes sans compte")
-/// listing every submitted detail, and the new-ticket mail at the support address; they
-/// contact the person. The person cannot follow the ticket, so the answer has no body. At
-/// most 5 requests per client address within an hour are taken; past that, 429.
+/// 001). The support team gets a ticket listing every submitted detail, and the new-ticket
+/// mail at the support address; they contact the person. The ticket's requester is the
+/// account of the address given, or a new customer account without a password in the
+/// company "Demandes sans compte" (in the language of `Accept-Language`), which receives
+/// the acknowledgement and can set a password through the forgotten-password page. The
+/// answer has no body. At most 5 requests per client address within an hour are taken;
+/// past that, 429.
 #[utoipa::path(
     tag = "auth",
     request_body = AccountRecoveryRequest,
@@ -513,6 +523,7 @@ pub async fn request_account_recovery(
     req: HttpRequest,
     body: ValidJson<AccountRecoveryRequest>,
 ) -> ApiResult<HttpResponse> {
-    lost_account::request(&state, body.0, &client_ip(&req)).await?;
+    let locale = preferred_locale(&req);
+    lost_account::request(&state, body.0, &client_ip(&req), locale).await?;
     Ok(HttpResponse::Accepted().finish())
 }

@@ -366,6 +366,12 @@ async fn mail_to_support_opens_a_ticket(backend: Backend) {
         ticket.description,
         "Bonjour,\nLe scanner grince depuis ce matin."
     );
+    // Its timeline says it came by mail, both ways.
+    let timeline = claire.timeline(&number).await.expect("timeline");
+    assert_eq!(
+        serde_json::to_value(&timeline[0].event).expect("json"),
+        serde_json::json!({"event": "created", "status": "new", "by_mail": true, "channel": "mail"})
+    );
     let again = app
         .anonymous
         .inbound_email(GATEWAY, raw)

@@ -1,5 +1,6 @@
 //! The lost-account form: a ticket for the support team, opened without signing in, with
-//! its new-ticket mail; bad input named field by field; throttling per client.
+//! its new-ticket mail and the writer's acknowledgement; bad input named field by field;
+//! throttling per client. `phone_tickets.rs` follows the writer's account.
 use guichet_client::{Client, RawResponse};
 use guichet_types::{
     AccountRecoveryRequest, Level, Scope, Ticket, TicketKind, TicketListQuery, TicketStatus,
@@ -80,8 +81,10 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
     );
     assert_eq!(ticket.company.name, "Demandes sans compte");
     assert_eq!(ticket.category.name, "Accès au support");
-    assert_eq!(ticket.requester.email, "intake@guichet.invalid");
-    assert!(!ticket.notify);
+    // The writer is the requester, and is told.
+    assert_eq!(ticket.requester.email, "agnes.martin@example.com");
+    assert_eq!(ticket.requester.name, "Agnès Martin");
+    assert!(ticket.notify);
     for detail in [
         "Nom : Agnès Martin\n",
         "Société : Acme Industrie\n",
@@ -109,16 +112,26 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
         assert_eq!(read.status(), Some(404), "{email}");
     }
 
-    // The support address gets the new-ticket mail, naming who wrote; nobody else any.
-    let mails = smtp.wait_for(1).await;
-    assert_eq!(mails[0].recipients, ["support@guichet.test"]);
-    let subject = mails[0].header("Subject").unwrap_or_default();
+    // The support address gets the new-ticket mail, naming who wrote, and the writer the
+    // acknowledgement; nobody else any.
+    let mails = smtp.wait_for(2).await;
+    let support: Vec<_> = mails
+        .iter()
+        .filter(|m| m.recipients == ["support@guichet.test"])
+        .collect();
+    assert_eq!(support.len(), 1);
+    let subject = support[0].header("Subject").unwrap_or_default();
     assert!(subject.contains(&ticket.number.to_string()), "{subject}");
-    assert!(decoded(&mails[0]).contains(&format!(
+    assert!(decoded(support[0]).contains(&format!(
         "Agnès Martin a ouvert le ticket {}",
         ticket.number
     )));
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox_messages").await, 1);
+    let acknowledged = mails
+        .iter()
+        .filter(|m| m.recipients == ["agnes.martin@example.com"])
+        .count();
+    assert_eq!(acknowledged, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox_messages").await, 2);
 
     // The system account opens nothing: no password signs in, no link recovers it.
     let login = app
@@ -133,7 +146,7 @@ async fn a_lost_account_opens_a_ticket_only_the_support_team_sees(backend: Backe
         .expect("202");
     handled(&app, 1).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM account_tokens").await, 0);
-    assert_eq!(smtp.received().len(), 1, "still the one mail");
+    assert_eq!(smtp.received().len(), 2, "still the two mails");
 }
 
 async fn a_production_database_takes_requests_too(backend: Backend) {
@@ -289,8 +302,6 @@ async fn renamed_intake_rows_still_take_requests(backend: Backend) {
         "UPDATE companies SET name = 'Accès perdus' WHERE name = 'Demandes sans compte'",
         "UPDATE categories SET name_fr = 'Compte perdu', name_en = 'Lost account' \
          WHERE name_fr = 'Accès au support'",
-        "UPDATE users SET email = 'formulaire@guichet.invalid' \
-         WHERE email = 'intake@guichet.invalid'",
     ] {
         app.execute(statement).await;
     }
@@ -302,7 +313,7 @@ async fn renamed_intake_rows_still_take_requests(backend: Backend) {
     let agent = app.client_for("agent@guichet.test").await;
     let ticket = lost_account_ticket(&agent).await;
     assert_eq!(ticket.company.name, "Accès perdus");
-    assert_eq!(ticket.requester.email, "formulaire@guichet.invalid");
+    assert_eq!(ticket.requester.email, "agnes.martin@example.com");
     // By id: the server's copy of the category tree learns of names written behind its back
     // only later.
     let category = app

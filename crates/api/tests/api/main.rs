@@ -3,6 +3,7 @@
 //! Each test runs on SQLite and on PostgreSQL (`GUICHET_TEST_POSTGRES_URL`).
 mod helpers;
 
+mod access_requests;
 mod announcements;
 mod assets;
 mod attachments;
@@ -19,6 +20,8 @@ mod lost_account;
 mod mail;
 mod mail_crash;
 mod patch;
+mod people;
+mod phone_tickets;
 mod platform;
 mod recovery;
 mod reference;

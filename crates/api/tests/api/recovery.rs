@@ -62,7 +62,7 @@ pub(crate) fn decoded(mail: &Received) -> String {
 }
 
 /// The token of the first `/{page}#token=` link of the mail.
-fn token_in(mail: &Received, page: &str) -> String {
+pub(crate) fn token_in(mail: &Received, page: &str) -> String {
     let text = decoded(mail);
     let marker = format!("/{page}#token=");
     let start = text
@@ -77,7 +77,7 @@ fn token_in(mail: &Received, page: &str) -> String {
     token
 }
 
-fn to<'a>(mails: &'a [Received], address: &str) -> Vec<&'a Received> {
+pub(crate) fn to<'a>(mails: &'a [Received], address: &str) -> Vec<&'a Received> {
     mails
         .iter()
         .filter(|m| m.recipients.iter().any(|r| r == address))

@@ -5,12 +5,15 @@
 //! change of this file.
 use guichet_api::db_work::statements_in;
 use guichet_client::Client;
-use guichet_types::{NewFollowup, TicketNumber, TicketUpdate, UserId};
+use guichet_types::{AccessRequest, NewFollowup, NewUser, TicketNumber, TicketUpdate, UserId};
 
 use crate::helpers::{address, spawn, Backend, TestApp};
 use crate::on_both_databases;
 
-on_both_databases!(busy_requests_run_as_many_statements_whatever_the_data);
+on_both_databases!(
+    busy_requests_run_as_many_statements_whatever_the_data,
+    people_lists_run_as_many_statements_whatever_the_data,
+);
 
 /// What each request costs, measured once on little data and once on more.
 #[derive(Debug)]
@@ -114,6 +117,53 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
         assert!(
             costs.within(&ceiling),
             "statements per request {when}: {costs:?}, at most {ceiling:?}"
+        );
+    }
+}
+
+/// The people search and the refused access requests: the session, the page, then the
+/// names it refers to (companies; and the accounts of the addresses), one statement each.
+async fn people_lists_run_as_many_statements_whatever_the_data(backend: Backend) {
+    let app = spawn(backend).await;
+    let admin = app.client_for("admin@guichet.test").await;
+    let agent = app.client_for("agent@guichet.test").await;
+    let people = "/api/v1/users?limit=100";
+    let requests = "/api/v1/access-requests?limit=100";
+    let first = [
+        statements(&admin, "GET", people).await,
+        statements(&agent, "GET", requests).await,
+    ];
+    let companies = [
+        crate::people::company_id(&app, "1234").await,
+        crate::people::company_id(&app, "5678").await,
+    ];
+    for i in 0..8 {
+        let person = NewUser {
+            email: address(&format!("personne{i}@example.test")),
+            first_name: format!("Prénom {i}"),
+            last_name: format!("Nom {i}"),
+            company_id: Some(companies[i % 2]),
+            send_invitation: Some(false),
+            ..Default::default()
+        };
+        admin.create_user(&person).await.expect("a person");
+        let request = AccessRequest {
+            full_name: format!("Inconnu {i}"),
+            email: address(&format!("inconnu{i}@example.test")),
+            service_code: ["1234", "5678", "0000"][i % 3].to_owned(),
+        };
+        app.anonymous.request_access(&request).await.expect("202");
+    }
+    crate::recovery::handled(&app, 8).await;
+    let later = [
+        statements(&admin, "GET", people).await,
+        statements(&agent, "GET", requests).await,
+    ];
+    let ceiling = [3, 4];
+    for (when, costs) in [("on little data", first), ("on more data", later)] {
+        assert!(
+            costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
+            "statements of the people list and the access requests {when}: {costs:?}, at most {ceiling:?}"
         );
     }
 }

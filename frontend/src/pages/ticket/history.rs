@@ -310,6 +310,7 @@ mod tests {
                 status: New,
                 on_behalf_of: None,
                 by_mail: None,
+                channel: None,
             },
             followup("x"),
             TicketEvent::InternalNote { body: "x".into() },
@@ -464,6 +465,7 @@ mod tests {
             status: New,
             on_behalf_of: None,
             by_mail: None,
+            channel: None,
         });
         created.actor = None;
         assert_eq!(
@@ -491,6 +493,7 @@ mod tests {
                 status: New,
                 on_behalf_of: None,
                 by_mail: None,
+                channel: None,
             },
             proposed("Pilote 4.3"),
             moved(InProgress, Resolved),
@@ -574,6 +577,7 @@ mod tests {
             status: New,
             on_behalf_of: None,
             by_mail: None,
+            channel: None,
         };
         let entries = timed(vec![
             (created, 1, 0),
