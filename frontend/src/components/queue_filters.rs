@@ -1,6 +1,4 @@
-use guichet_types::{
-    Actor, Company, CompanyId, Level, PersonRef, Scope, TicketListQuery, UserId,
-};
+use guichet_types::{Actor, Company, CompanyId, Level, PersonRef, Scope, TicketListQuery, UserId};
 use leptos::prelude::*;
 
 use crate::{dom, i18n::use_i18n, reactive::dynamic, session::expect_session};
