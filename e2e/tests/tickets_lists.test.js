@@ -56,8 +56,8 @@ before(async () => {
   await postTicket(paul, {
     kind: 'incident', category_id: category, urgency: 'low', title: longWord, description: 'Un titre sans espace.',
   });
-  const companies = await get(await accessToken(accounts.agent), '/api/v1/companies');
-  boreal = companies.find((c) => c.name === 'Boréal Transports').id;
+  const companies = await get(await accessToken(accounts.agent), '/api/v1/companies?q=boreal');
+  boreal = companies.items.find((c) => c.name === 'Boréal Transports').id;
 
   agent = await openBrowser({ locale: 'fr-FR', viewport: DESKTOP });
   await visit(agent.page, '/login');
