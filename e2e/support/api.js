@@ -39,6 +39,11 @@ export async function postTicket(token, ticket) {
   return call('POST', '/api/v1/tickets', { token, body: ticket });
 }
 
+/** Changes a contract (PATCH /contracts/{id}) as the owner of `token`; gives it. */
+export async function updateContract(token, id, changes) {
+  return call('PATCH', `/api/v1/contracts/${id}`, { token, body: changes });
+}
+
 /** Any GET of the API, as the owner of `token`. */
 export async function get(token, path) {
   return call('GET', path, { token });

@@ -430,6 +430,16 @@ pub struct Texts {
     pub announcement_posted: &'static str,
     pub landing_create: &'static str,
     pub landing_create_hint: &'static str,
+    pub contract_title: &'static str,
+    /// `{level}`: Standard, Silver, Gold or Platinum.
+    pub contract_level: &'static str,
+    /// `{date}`: the contract's last day.
+    pub contract_until: &'static str,
+    pub contract_open_ended: &'static str,
+    /// `{name}`, `{phone}`: the account manager and the phone line (gold and above).
+    pub contract_call: &'static str,
+    pub contract_none: &'static str,
+    pub no_contract_title: &'static str,
     pub landing_tickets: &'static str,
     pub landing_tickets_hint: &'static str,
     pub landing_tickets_staff: &'static str,

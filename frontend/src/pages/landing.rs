@@ -1,4 +1,4 @@
-use guichet_types::Announcement;
+use guichet_types::{Announcement, ContractLevel, Locale, ProfileContract};
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::hooks::use_navigate;
 
@@ -77,6 +77,12 @@ pub fn LandingPage() -> impl IntoView {
         <section class="landing" aria-labelledby="page-title">
             <Transition fallback=|| ()>{dynamic(news)}</Transition>
             <h1 id="page-title">{dynamic(move || i18n.t().landing_title)}</h1>
+            {dynamic(move || {
+                session
+                    .profile()
+                    .filter(|_| !session.is_staff())
+                    .map(|profile| view! { <ContractBox contract=profile.contract /> })
+            })}
             <ul class="choices">
                 <ChoiceCard
                     href="/tickets/new"
@@ -105,6 +111,69 @@ pub fn LandingPage() -> impl IntoView {
                 </li>
             </ul>
         </section>
+    }
+}
+
+/// A customer's assistance contract (seeds 001, 004): its level and end, and from gold up
+/// whom to call; without a valid one, what that means.
+#[component]
+fn ContractBox(contract: Option<ProfileContract>) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(contract) = contract else {
+        return view! {
+            <p class="notice" id="contract-none">{dynamic(move || i18n.t().contract_none)}</p>
+        }
+        .into_any();
+    };
+    let level = level_name(contract.level);
+    let until = contract.ends_on;
+    let call = contract.account_manager;
+    view! {
+        <section class="contract" aria-labelledby="contract-title">
+            <h2 id="contract-title">{dynamic(move || i18n.t().contract_title)}</h2>
+            <p>
+                <strong>{contract.name}</strong>
+                " — "
+                {dynamic(move || fill(i18n.t().contract_level, "level", level))}
+                " — "
+                {dynamic(move || match until {
+                    Some(day) => fill(i18n.t().contract_until, "date", &day_label(day, i18n.locale())),
+                    None => i18n.t().contract_open_ended.to_owned(),
+                })}
+            </p>
+            {call.map(|manager| {
+                view! {
+                    <p>
+                        {dynamic(move || {
+                            fill(
+                                &fill(i18n.t().contract_call, "name", &manager.name),
+                                "phone",
+                                &manager.phone,
+                            )
+                        })}
+                    </p>
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn level_name(level: ContractLevel) -> &'static str {
+    match level {
+        ContractLevel::Standard => "Standard",
+        ContractLevel::Silver => "Silver",
+        ContractLevel::Gold => "Gold",
+        ContractLevel::Platinum => "Platinum",
+    }
+}
+
+/// A day as each language writes it: `31/12/2026`, `2026-12-31`.
+fn day_label(day: chrono::NaiveDate, locale: Locale) -> String {
+    use chrono::Datelike;
+    match locale {
+        Locale::Fr => format!("{:02}/{:02}/{}", day.day(), day.month(), day.year()),
+        Locale::En => format!("{}-{:02}-{:02}", day.year(), day.month(), day.day()),
     }
 }
 

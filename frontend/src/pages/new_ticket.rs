@@ -52,8 +52,41 @@ fn label(t: &Texts, field: &str) -> &'static str {
     }
 }
 
+/// The new-ticket form; a customer whose company has no contract valid today gets a page
+/// that says why instead (the server would refuse the ticket: `no_valid_contract`).
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
+    let session = expect_session();
+    let without_contract = untrack(move || {
+        !session.is_staff()
+            && session
+                .profile()
+                .is_some_and(|profile| profile.contract.is_none())
+    });
+    if without_contract {
+        view! { <NoContract /> }.into_any()
+    } else {
+        view! { <NewTicketForm /> }.into_any()
+    }
+}
+
+#[component]
+fn NoContract() -> impl IntoView {
+    let i18n = use_i18n();
+    page_title(|t| t.no_contract_title);
+    view! {
+        <section class="no-contract" aria-labelledby="page-title">
+            <h1 id="page-title">{dynamic(move || i18n.t().no_contract_title)}</h1>
+            <p>{dynamic(move || i18n.t().contract_none)}</p>
+            <p>
+                <a href="/tickets">{dynamic(move || i18n.t().landing_tickets)}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn NewTicketForm() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let flash = expect_flash();
