@@ -303,6 +303,27 @@ export function profilePage(page, lang = 'fr') {
   };
 }
 
+/** Administrators: the hub of the administration, reached from the header. */
+export function adminPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      nav: 'Administration', companies: 'Sociétés', people: 'Personnes', categories: 'Catégories',
+      audit: "Journal d'audit", announcements: 'Annonces',
+    },
+    en: {
+      nav: 'Administration', companies: 'Companies', people: 'People', categories: 'Categories',
+      audit: 'Audit log', announcements: 'Announcements',
+    },
+  }[lang];
+  return {
+    nav: page.getByRole('navigation').getByRole('link', { name: w.nav, exact: true }),
+    heading: page.getByRole('heading', { level: 1, name: w.nav, exact: true }),
+    /** The link to a part: companies, people, categories, audit or announcements. */
+    part: (name) => page.getByRole('main').getByRole('link', { name: w[name], exact: true }),
+    words: w,
+  };
+}
+
 /** Administrators: the announcements of the landing page, listed, written and deleted. */
 export function announcementsPage(page, lang = 'fr') {
   const w = {

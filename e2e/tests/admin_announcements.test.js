@@ -12,7 +12,7 @@ import { updateProfile } from '../support/api.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { doesNotSee, fieldHasError, fitsTheWidth, isAt, noPageErrors, noSuccessfulRequest, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
-import { announcementsPage, landingPage, moreToggle, words } from '../support/locators.js';
+import { adminPage, announcementsPage, landingPage, moreToggle, words } from '../support/locators.js';
 
 const stamp = Date.now().toString(36);
 const title = `Maintenance du portail (${stamp})`;
@@ -52,10 +52,12 @@ async function claireLands() {
   return home;
 }
 
-test('the admin reaches every announcement from the header, with its language, period and state', async () => {
+test('the admin reaches every announcement from the administration, with its language, period and state', async () => {
   const { page, errors } = admin;
   const screen = announcementsPage(page);
-  await screen.nav.click();
+  await adminPage(page).nav.click();
+  await isAt(page, '/admin');
+  await adminPage(page).part('announcements').click();
   await isAt(page, ADMIN_PATH);
   await sees(screen.heading);
   const welcome = screen.row(landingPage(page).words.welcome);
@@ -276,13 +278,13 @@ test('agents and customers get the not-found page, and no link to it', async () 
     await isAt(agent.page, '/');
     await visit(agent.page, ADMIN_PATH);
     await sees(agent.page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
-    assert.equal(await announcementsPage(agent.page).nav.count(), 0);
+    assert.equal(await adminPage(agent.page).nav.count(), 0);
     noPageErrors(agent.errors);
   } finally {
     await agent.close();
   }
   await visit(claire.page, ADMIN_PATH);
   await sees(claire.page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
-  assert.equal(await announcementsPage(claire.page).nav.count(), 0);
+  assert.equal(await adminPage(claire.page).nav.count(), 0);
   await screenshot(claire.page, '88-announcements-not-found');
 });

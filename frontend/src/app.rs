@@ -64,6 +64,18 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/announcements")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Announcements /></Protected> }
                     />
+                    <Route
+                        path=path!("/admin")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Admin /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/categories")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Categories /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/audit")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Audit /></Protected> }
+                    />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route
                         path=path!("/tickets/:number")

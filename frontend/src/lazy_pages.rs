@@ -10,9 +10,9 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AnnouncementsPage, ChangePasswordPage, ForgotPasswordPage, LinkKind,
-        LostAccountPage, NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage,
-        TicketPage, TicketsPage,
+        AccessRequestPage, AdminPage, AnnouncementsPage, AuditLogPage, CategoriesAdminPage,
+        ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage,
+        ProfilePage, RejectedMailsPage, SetPasswordPage, TicketPage, TicketsPage,
     },
     reactive::dynamic,
 };
@@ -32,6 +32,9 @@ pub enum Screen {
     LostAccount,
     RejectedMails,
     Announcements,
+    Admin,
+    Categories,
+    Audit,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -60,6 +63,9 @@ async fn load(screen: Screen) -> AnyView {
         Screen::LostAccount => lost_account().await,
         Screen::RejectedMails => rejected_mails().await,
         Screen::Announcements => announcements().await,
+        Screen::Admin => admin().await,
+        Screen::Categories => categories().await,
+        Screen::Audit => audit().await,
     }
 }
 
@@ -121,4 +127,19 @@ fn rejected_mails() -> AnyView {
 #[lazy]
 fn announcements() -> AnyView {
     view! { <AnnouncementsPage /> }.into_any()
+}
+
+#[lazy]
+fn admin() -> AnyView {
+    view! { <AdminPage /> }.into_any()
+}
+
+#[lazy]
+fn categories() -> AnyView {
+    view! { <CategoriesAdminPage /> }.into_any()
+}
+
+#[lazy]
+fn audit() -> AnyView {
+    view! { <AuditLogPage /> }.into_any()
 }

@@ -113,10 +113,10 @@ pub fn Header() -> impl IntoView {
                                     view! {
                                         <li>
                                             <a
-                                                href="/admin/announcements"
-                                                aria-current=dynamic(move || current("/admin/announcements"))
+                                                href="/admin"
+                                                aria-current=dynamic(move || current("/admin"))
                                             >
-                                                {dynamic(move || i18n.t().nav_announcements)}
+                                                {dynamic(move || i18n.t().nav_admin)}
                                             </a>
                                         </li>
                                     }

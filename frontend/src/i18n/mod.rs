@@ -547,6 +547,66 @@ pub struct Texts {
     pub list_unassigned: &'static str,
     pub list_sort_newest_first: &'static str,
     pub list_sort_oldest_first: &'static str,
+
+    // The administration hub, the category tree and the audit log.
+    pub nav_admin: &'static str,
+    pub admin_intro: &'static str,
+    pub admin_companies: &'static str,
+    pub admin_companies_hint: &'static str,
+    pub admin_people: &'static str,
+    pub admin_people_hint: &'static str,
+    pub admin_categories: &'static str,
+    pub admin_categories_hint: &'static str,
+    pub admin_audit: &'static str,
+    pub admin_audit_hint: &'static str,
+    pub admin_announcements_hint: &'static str,
+    pub categories_admin_intro: &'static str,
+    pub category_tree: &'static str,
+    pub category_none: &'static str,
+    pub category_retired: &'static str,
+    pub category_both_kinds: &'static str,
+    /// `{name}`: the category.
+    pub category_move_up: &'static str,
+    /// `{name}`: the category.
+    pub category_move_down: &'static str,
+    pub retire: &'static str,
+    pub restore: &'static str,
+    /// `{name}`: the category.
+    pub category_retire: &'static str,
+    /// `{name}`: the category.
+    pub category_restore: &'static str,
+    pub category_new_heading: &'static str,
+    pub category_edit_heading: &'static str,
+    pub category_name_fr: &'static str,
+    pub category_name_en: &'static str,
+    pub category_parent: &'static str,
+    pub category_top: &'static str,
+    pub category_kind: &'static str,
+    pub category_position: &'static str,
+    pub category_position_hint: &'static str,
+    pub category_add: &'static str,
+    pub category_save: &'static str,
+    pub category_created: &'static str,
+    pub category_saved: &'static str,
+    pub error_loop: &'static str,
+    pub error_system_category: &'static str,
+    pub audit_intro: &'static str,
+    pub audit_filters: &'static str,
+    pub audit_action: &'static str,
+    pub audit_action_hint: &'static str,
+    pub audit_target_type: &'static str,
+    pub audit_target_id: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_anyone: &'static str,
+    pub audit_since: &'static str,
+    pub audit_until: &'static str,
+    pub audit_filter: &'static str,
+    pub audit_events: &'static str,
+    pub audit_when: &'static str,
+    pub audit_address: &'static str,
+    pub audit_changes: &'static str,
+    pub audit_nobody: &'static str,
+    pub audit_none: &'static str,
 }
 
 impl Texts {
@@ -633,6 +693,9 @@ impl Texts {
             "wrong_password" => self.wrong_current_password,
             // An announcement that would end before it starts.
             "before_start" => self.error_before_start,
+            // A category put under itself or one of its own.
+            "loop" => self.error_loop,
+            "system_category" => self.error_system_category,
             _ => self.error_other,
         }
     }

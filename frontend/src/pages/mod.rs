@@ -1,6 +1,9 @@
 //! One component per screen.
 mod access_request;
+mod admin_categories;
+mod admin_hub;
 mod announcements;
+mod audit_log;
 mod change_password;
 mod forgot_password;
 mod landing;
@@ -15,7 +18,10 @@ mod ticket;
 mod tickets;
 
 pub use access_request::AccessRequestPage;
+pub use admin_categories::CategoriesAdminPage;
+pub use admin_hub::AdminPage;
 pub use announcements::AnnouncementsPage;
+pub use audit_log::AuditLogPage;
 pub use change_password::ChangePasswordPage;
 pub use forgot_password::ForgotPasswordPage;
 pub use landing::LandingPage;
