@@ -1,7 +1,7 @@
-use guichet_types::{CategoryNode, TicketKind};
+use guichet_types::{Category, CategoryNode, TicketKind};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::rules::{new_category, places, update_of, Chosen, Draft, ORDER};
+use super::rules::{new_category, places, update_of, Draft, ORDER};
 use crate::{
     components::{ErrorSummary, FieldMessage, TextField},
     dom,
@@ -27,7 +27,7 @@ fn label(t: &Texts, field: &str) -> &'static str {
 #[component]
 pub fn CategoryForm(
     tree: RwSignal<Option<Vec<CategoryNode>>>,
-    editing: RwSignal<Option<Chosen>>,
+    editing: RwSignal<Option<Category>>,
     on_done: impl Fn(Option<Message>) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();

@@ -3,11 +3,11 @@
 mod form;
 mod rules;
 
-use guichet_types::{CategoryId, CategoryNode, CategoryUpdate};
+use guichet_types::{Category, CategoryId, CategoryNode, CategoryUpdate};
 use leptos::{prelude::*, task::spawn_local};
 
 use form::CategoryForm;
-use rules::{moved, Chosen};
+use rules::{category_of, moved};
 
 use crate::{
     components::page_title,
@@ -36,7 +36,7 @@ pub fn CategoriesAdminPage() -> impl IntoView {
     let tree = RwSignal::new(None::<Vec<CategoryNode>>);
     let failure = RwSignal::new(None::<Failure>);
     let notice = RwSignal::new(None::<Message>);
-    let editing = RwSignal::new(None::<Chosen>);
+    let editing = RwSignal::new(None::<Category>);
 
     let load = move || {
         spawn_local(async move {
@@ -94,7 +94,7 @@ pub fn CategoriesAdminPage() -> impl IntoView {
         match action {
             TreeAction::Edit => {
                 notice.set(None);
-                editing.set(Some(Chosen::of(&node, parent)));
+                editing.set(Some(category_of(&node, parent)));
                 dom::focus_soon("category-form-title");
             }
             TreeAction::Up | TreeAction::Down => {

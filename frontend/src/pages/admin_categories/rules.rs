@@ -1,6 +1,6 @@
 //! The decisions of the category screen, apart from the page so that tests can check them.
 use guichet_types::{
-    CategoryId, CategoryNode, CategoryUpdate, FieldError, NewCategory, TicketKind,
+    Category, CategoryId, CategoryNode, CategoryUpdate, FieldError, NewCategory, TicketKind,
 };
 
 use crate::forms::FieldErrors;
@@ -8,30 +8,17 @@ use crate::forms::FieldErrors;
 /// The order the form shows its fields, for the error summary and the first focus.
 pub const ORDER: [&str; 5] = ["name_fr", "name_en", "parent_id", "kind", "position"];
 
-/// A category of the admins' tree as the edit form needs it: the tree answers nodes, which
-/// do not name their parent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chosen {
-    pub id: CategoryId,
-    pub name_fr: String,
-    pub name_en: String,
-    pub parent_id: Option<CategoryId>,
-    pub kind: Option<TicketKind>,
-    pub position: i32,
-    pub active: bool,
-}
-
-impl Chosen {
-    pub fn of(node: &CategoryNode, parent_id: Option<CategoryId>) -> Self {
-        Self {
-            id: node.id,
-            name_fr: node.name_fr.clone().unwrap_or_else(|| node.name.clone()),
-            name_en: node.name_en.clone().unwrap_or_else(|| node.name.clone()),
-            parent_id,
-            kind: node.kind,
-            position: node.position,
-            active: node.active,
-        }
+/// A node of the admins' tree as the edit form needs it: the tree's nodes do not name their
+/// parent.
+pub fn category_of(node: &CategoryNode, parent_id: Option<CategoryId>) -> Category {
+    Category {
+        id: node.id,
+        name_fr: node.name_fr.clone().unwrap_or_else(|| node.name.clone()),
+        name_en: node.name_en.clone().unwrap_or_else(|| node.name.clone()),
+        parent_id,
+        kind: node.kind,
+        position: node.position,
+        active: node.active,
     }
 }
 
