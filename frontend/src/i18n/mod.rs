@@ -590,6 +590,9 @@ pub struct Texts {
     pub category_saved: &'static str,
     pub error_loop: &'static str,
     pub error_system_category: &'static str,
+    pub error_not_offered: &'static str,
+    pub error_kind_mismatch: &'static str,
+    pub error_not_covered: &'static str,
     pub audit_intro: &'static str,
     pub audit_filters: &'static str,
     pub audit_action: &'static str,
@@ -696,6 +699,10 @@ impl Texts {
             // A category put under itself or one of its own.
             "loop" => self.error_loop,
             "system_category" => self.error_system_category,
+            // A ticket's category the server does not take from this requester.
+            "not_offered" => self.error_not_offered,
+            "kind_mismatch" => self.error_kind_mismatch,
+            "not_covered" => self.error_not_covered,
             _ => self.error_other,
         }
     }
@@ -851,6 +858,11 @@ mod tests {
                 "single_line",
                 "phone",
                 "before_start",
+                "loop",
+                "system_category",
+                "not_offered",
+                "kind_mismatch",
+                "not_covered",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }
