@@ -64,6 +64,14 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/announcements")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Announcements /></Protected> }
                     />
+                    <Route
+                        path=path!("/admin/companies")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Companies /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/companies/:id")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Company /></Protected> }
+                    />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route
                         path=path!("/tickets/:number")

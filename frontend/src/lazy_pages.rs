@@ -14,6 +14,7 @@ use crate::{
         LostAccountPage, NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage,
         TicketPage, TicketsPage,
     },
+    pages::{CompaniesPage, CompanyPage},
     reactive::dynamic,
 };
 
@@ -32,6 +33,9 @@ pub enum Screen {
     LostAccount,
     RejectedMails,
     Announcements,
+    // Companies (administration).
+    Companies,
+    Company,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -60,6 +64,8 @@ async fn load(screen: Screen) -> AnyView {
         Screen::LostAccount => lost_account().await,
         Screen::RejectedMails => rejected_mails().await,
         Screen::Announcements => announcements().await,
+        Screen::Companies => companies().await,
+        Screen::Company => company().await,
     }
 }
 
@@ -121,4 +127,14 @@ fn rejected_mails() -> AnyView {
 #[lazy]
 fn announcements() -> AnyView {
     view! { <AnnouncementsPage /> }.into_any()
+}
+
+#[lazy]
+fn companies() -> AnyView {
+    view! { <CompaniesPage /> }.into_any()
+}
+
+#[lazy]
+fn company() -> AnyView {
+    view! { <CompanyPage /> }.into_any()
 }

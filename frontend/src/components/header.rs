@@ -103,6 +103,14 @@ pub fn Header() -> impl IntoView {
                                                 {dynamic(move || i18n.t().nav_rejected_mails)}
                                             </a>
                                         </li>
+                                        <li>
+                                            <a
+                                                href="/admin/companies"
+                                                aria-current=dynamic(move || current("/admin/companies"))
+                                            >
+                                                {dynamic(move || i18n.t().nav_companies)}
+                                            </a>
+                                        </li>
                                     }
                                 })
                         })}

@@ -1,5 +1,6 @@
 //! One component per screen.
 mod access_request;
+mod admin_companies;
 mod announcements;
 mod change_password;
 mod forgot_password;
@@ -15,6 +16,7 @@ mod ticket;
 mod tickets;
 
 pub use access_request::AccessRequestPage;
+pub use admin_companies::{CompaniesPage, CompanyPage};
 pub use announcements::AnnouncementsPage;
 pub use change_password::ChangePasswordPage;
 pub use forgot_password::ForgotPasswordPage;
