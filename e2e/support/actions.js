@@ -1,5 +1,5 @@
 // What a person does, step by step, through the locators.
-import { changePasswordForm, header, newTicketForm, signInForm, ticketPage } from './locators.js';
+import { adminPage, changePasswordForm, header, newTicketForm, signInForm, ticketPage } from './locators.js';
 
 export async function visit(page, path) {
   await page.goto(path);
@@ -97,4 +97,11 @@ export async function rate(page, rating, comment) {
   await ticket.rating(rating).check();
   await ticket.ratingComment.fill(comment);
   await ticket.rate.click();
+}
+
+/** Opens a part of the administration (companies, people, categories, audit, announcements) from the header. */
+export async function openAdministration(page, part, lang = 'fr') {
+  const admin = adminPage(page, lang);
+  await admin.nav.click();
+  await admin.part(part).click();
 }

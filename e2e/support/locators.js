@@ -307,7 +307,7 @@ export function profilePage(page, lang = 'fr') {
 export function adminPage(page, lang = 'fr') {
   const w = {
     fr: {
-      nav: 'Administration', companies: 'Sociétés', people: 'Personnes', categories: 'Catégories',
+      nav: 'Administration', companies: 'Entreprises', people: 'Personnes', categories: 'Catégories',
       audit: "Journal d'audit", announcements: 'Annonces',
     },
     en: {
@@ -383,4 +383,85 @@ export function announcementsPage(page, lang = 'fr') {
 export function moreToggle(announcement, lang = 'fr') {
   const names = { fr: /^(Plus|Moins)$/, en: /^(More|Less)$/ }[lang];
   return announcement.getByRole('button', { name: names });
+}
+
+/** The support team's companies: the list (`/admin/companies`) and a company's page. */
+export function companiesPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      nav: 'Entreprises', heading: 'Entreprises', newHeading: 'Nouvelle entreprise', editHeading: "Modifier l'entreprise",
+      name: 'Nom', code: 'Code de service', manager: 'Responsable de compte', phone: 'Ligne du support', notes: 'Notes',
+      create: "Créer l'entreprise", save: 'Enregistrer', search: 'Rechercher', state: 'État', back: 'Toutes les entreprises',
+      contracts: 'Contrats', newContract: 'Nouveau contrat', level: 'Niveau', starts: 'Premier jour', ends: 'Dernier jour',
+      phoneSupport: 'Assistance téléphonique', covered: 'Catégories couvertes', validToday: "Valide aujourd'hui",
+      contacts: 'Contacts connus', newContact: 'Nouveau contact', email: 'Adresse e-mail', fullName: 'Nom complet', contactPhone: 'Téléphone',
+      assets: 'Matériels', csv: 'Fichier CSV', import: 'Importer', noAsset: 'Aucun matériel.',
+      taken: 'Cette valeur est déjà utilisée.', required: 'Ce champ est obligatoire.', added: "L'ajout est enregistré.",
+      refused: "Rien n'est importé. À corriger\u00a0:", imported: (n) => `Matériels importés\u00a0: ${n}.`,
+      line: (n) => `Ligne ${n}`, columns: 'Il faut 4 colonnes.', allCovered: 'Aucune cochée\u00a0: toutes les catégories sont couvertes.',
+    },
+    en: {
+      nav: 'Companies', heading: 'Companies', newHeading: 'New company', editHeading: 'Edit the company',
+      name: 'Name', code: 'Service code', manager: 'Account manager', phone: 'Support phone line', notes: 'Notes',
+      create: 'Create the company', save: 'Save', search: 'Search', state: 'State', back: 'All companies',
+      contracts: 'Contracts', newContract: 'New contract', level: 'Level', starts: 'First day', ends: 'Last day',
+      phoneSupport: 'Phone support', covered: 'Covered categories', validToday: 'Valid today',
+      contacts: 'Known contacts', newContact: 'New contact', email: 'Email address', fullName: 'Full name', contactPhone: 'Phone',
+      assets: 'Assets', csv: 'CSV file', import: 'Import', noAsset: 'No asset.',
+      taken: 'This value is already in use.', required: 'This field is required.', added: 'It has been added.',
+      refused: 'Nothing was imported. To fix:', imported: (n) => `Assets imported: ${n}.`,
+      line: (n) => `Line ${n}`, columns: '4 columns are expected.', allCovered: 'None checked: every category is covered.',
+    },
+  }[lang];
+  const region = (name) => page.getByRole('region', { name, exact: true });
+  const companyForm = page.getByRole('region', { name: new RegExp(`^(${w.newHeading}|${w.editHeading})$`) });
+  const contracts = region(w.contracts);
+  const contractForm = contracts.getByRole('region', { name: w.newContract, exact: true });
+  const contacts = region(w.contacts);
+  const contactForm = contacts.getByRole('region', { name: w.newContact, exact: true });
+  const assets = region(w.assets);
+  return {
+    nav: page.getByRole('navigation').getByRole('link', { name: w.nav, exact: true }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    /** The heading of a company's page, which starts with its name. */
+    companyHeading: (name) => page.getByRole('heading', { level: 1, name: new RegExp(`^${name.replace(/[()]/g, '\\$&')}`) }),
+    search: page.getByRole('searchbox', { name: w.search }),
+    searchButton: page.getByRole('button', { name: w.search, exact: true }),
+    link: (name) => page.getByRole('table', { name: w.heading }).getByRole('link', { name, exact: true }),
+    back: page.getByRole('link', { name: w.back }),
+    companyForm,
+    name: companyForm.getByRole('textbox', { name: w.name, exact: true }),
+    code: companyForm.getByRole('textbox', { name: w.code }),
+    manager: companyForm.getByRole('combobox', { name: w.manager }),
+    phone: companyForm.getByRole('textbox', { name: w.phone }),
+    notes: companyForm.getByRole('textbox', { name: w.notes }),
+    create: companyForm.getByRole('button', { name: w.create }),
+    save: companyForm.getByRole('button', { name: w.save }),
+    contracts,
+    newContract: contracts.getByRole('button', { name: w.newContract }),
+    contractForm,
+    contractName: contractForm.getByRole('textbox', { name: w.name, exact: true }),
+    level: contractForm.getByRole('combobox', { name: w.level }),
+    starts: contractForm.getByLabel(w.starts, { exact: true }),
+    ends: contractForm.getByLabel(w.ends, { exact: true }),
+    phoneSupport: contractForm.getByRole('checkbox', { name: w.phoneSupport }),
+    category: (name) => contractForm.getByRole('checkbox', { name, exact: true }),
+    saveContract: contractForm.getByRole('button', { name: w.save }),
+    contractRow: (name) => contracts.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }),
+    contacts,
+    newContact: contacts.getByRole('button', { name: w.newContact }),
+    contactForm,
+    email: contactForm.getByRole('textbox', { name: w.email }),
+    fullName: contactForm.getByRole('textbox', { name: w.fullName }),
+    contactPhone: contactForm.getByRole('textbox', { name: w.contactPhone }),
+    saveContact: contactForm.getByRole('button', { name: w.save }),
+    contactRow: (email) => contacts.getByRole('row').filter({ has: page.getByRole('cell', { name: email, exact: true }) }),
+    assets,
+    csv: assets.getByLabel(w.csv, { exact: true }),
+    importButton: assets.getByRole('button', { name: w.import, exact: true }),
+    importProblems: page.locator('#import-problems'),
+    assetRow: (name) => assets.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }),
+    notice: (text) => page.getByRole('status').filter({ hasText: text }),
+    words: w,
+  };
 }

@@ -278,7 +278,10 @@ test('agents and customers get the not-found page, and no link to it', async () 
     await isAt(agent.page, '/');
     await visit(agent.page, ADMIN_PATH);
     await sees(agent.page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
-    assert.equal(await adminPage(agent.page).nav.count(), 0);
+    // The agent's administration has no announcements.
+    await adminPage(agent.page).nav.click();
+    await sees(adminPage(agent.page).part('companies'));
+    assert.equal(await adminPage(agent.page).part('announcements').count(), 0);
     noPageErrors(agent.errors);
   } finally {
     await agent.close();

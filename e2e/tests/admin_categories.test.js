@@ -166,17 +166,27 @@ test('in English and on a phone, the screens fit and read in English', async () 
   }
 });
 
-test('agents and customers get neither the link nor the screens', async () => {
+test('agents reach the companies and people only; customers no part of the administration', async () => {
   for (const account of [accounts.agent, accounts.customer]) {
     const browser = await openBrowser({ locale: 'fr-FR' });
     try {
-      await visit(browser.page, '/login');
-      await signIn(browser.page, account);
-      await isAt(browser.page, '/');
-      assert.equal(await adminPage(browser.page).nav.count(), 0);
-      for (const path of ['/admin', '/admin/categories', '/admin/audit']) {
-        await visit(browser.page, path);
-        await sees(browser.page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
+      const { page } = browser;
+      await visit(page, '/login');
+      await signIn(page, account);
+      await isAt(page, '/');
+      const staff = account === accounts.agent;
+      assert.equal(await adminPage(page).nav.count(), staff ? 1 : 0);
+      if (staff) {
+        await adminPage(page).nav.click();
+        await sees(adminPage(page).part('companies'));
+        await sees(adminPage(page).part('people'));
+        for (const part of ['categories', 'audit', 'announcements']) {
+          assert.equal(await adminPage(page).part(part).count(), 0, part);
+        }
+      }
+      for (const path of staff ? ['/admin/categories', '/admin/audit'] : ['/admin', '/admin/categories', '/admin/audit']) {
+        await visit(page, path);
+        await sees(page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
       }
     } finally {
       await browser.close();

@@ -66,7 +66,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/admin")
-                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Admin /></Protected> }
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Admin /></Protected> }
                     />
                     <Route
                         path=path!("/admin/categories")
@@ -75,6 +75,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/admin/audit")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Audit /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/companies")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Companies /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/companies/:id")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Company /></Protected> }
                     />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route

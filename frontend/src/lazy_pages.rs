@@ -14,6 +14,7 @@ use crate::{
         ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage,
         ProfilePage, RejectedMailsPage, SetPasswordPage, TicketPage, TicketsPage,
     },
+    pages::{CompaniesPage, CompanyPage},
     reactive::dynamic,
 };
 
@@ -35,6 +36,8 @@ pub enum Screen {
     Admin,
     Categories,
     Audit,
+    Companies,
+    Company,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -66,6 +69,8 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Admin => admin().await,
         Screen::Categories => categories().await,
         Screen::Audit => audit().await,
+        Screen::Companies => companies().await,
+        Screen::Company => company().await,
     }
 }
 
@@ -142,4 +147,14 @@ fn categories() -> AnyView {
 #[lazy]
 fn audit() -> AnyView {
     view! { <AuditLogPage /> }.into_any()
+}
+
+#[lazy]
+fn companies() -> AnyView {
+    view! { <CompaniesPage /> }.into_any()
+}
+
+#[lazy]
+fn company() -> AnyView {
+    view! { <CompanyPage /> }.into_any()
 }

@@ -103,14 +103,6 @@ pub fn Header() -> impl IntoView {
                                                 {dynamic(move || i18n.t().nav_rejected_mails)}
                                             </a>
                                         </li>
-                                    }
-                                })
-                        })}
-                        {dynamic(move || {
-                            session
-                                .is_admin()
-                                .then(|| {
-                                    view! {
                                         <li>
                                             <a
                                                 href="/admin"

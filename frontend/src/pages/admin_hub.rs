@@ -1,30 +1,46 @@
-//! Administrators: the way into everything the portal rests on.
+//! The support team's way into what the portal rests on: agents reach the companies and the
+//! people; administrators also the categories, the audit log and the announcements.
 use leptos::prelude::*;
 
 use crate::{
     components::page_title,
     i18n::{use_i18n, Message},
     reactive::dynamic,
+    session::expect_session,
 };
 
-/// Each part of the administration: where it is, its name and what it holds.
-const PARTS: [(&str, Message, Message); 5] = [
+/// Each part of the administration: where it is, its name, what it holds, and whether it is
+/// for administrators only.
+const PARTS: [(&str, Message, Message, bool); 5] = [
     (
         "/admin/companies",
-        |t| t.admin_companies,
+        |t| t.nav_companies,
         |t| t.admin_companies_hint,
+        false,
     ),
-    ("/people", |t| t.admin_people, |t| t.admin_people_hint),
+    (
+        "/people",
+        |t| t.admin_people,
+        |t| t.admin_people_hint,
+        false,
+    ),
     (
         "/admin/categories",
         |t| t.admin_categories,
         |t| t.admin_categories_hint,
+        true,
     ),
-    ("/admin/audit", |t| t.admin_audit, |t| t.admin_audit_hint),
+    (
+        "/admin/audit",
+        |t| t.admin_audit,
+        |t| t.admin_audit_hint,
+        true,
+    ),
     (
         "/admin/announcements",
         |t| t.nav_announcements,
         |t| t.admin_announcements_hint,
+        true,
     ),
 ];
 
@@ -32,9 +48,11 @@ const PARTS: [(&str, Message, Message); 5] = [
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
     page_title(|t| t.nav_admin);
+    let admin = expect_session().is_admin();
     let parts = PARTS
         .iter()
-        .map(|&(href, name, hint)| {
+        .filter(|part| admin || !part.3)
+        .map(|&(href, name, hint, _)| {
             view! {
                 <li>
                     <a href=href>{dynamic(move || name(i18n.t()))}</a>

@@ -159,7 +159,7 @@ fn ContractBox(contract: Option<ProfileContract>) -> impl IntoView {
     .into_any()
 }
 
-fn level_name(level: ContractLevel) -> &'static str {
+pub(super) fn level_name(level: ContractLevel) -> &'static str {
     match level {
         ContractLevel::Standard => "Standard",
         ContractLevel::Silver => "Silver",
@@ -169,7 +169,7 @@ fn level_name(level: ContractLevel) -> &'static str {
 }
 
 /// A day as each language writes it: `31/12/2026`, `2026-12-31`.
-fn day_label(day: chrono::NaiveDate, locale: Locale) -> String {
+pub(super) fn day_label(day: chrono::NaiveDate, locale: Locale) -> String {
     use chrono::Datelike;
     match locale {
         Locale::Fr => format!("{:02}/{:02}/{}", day.day(), day.month(), day.year()),

@@ -1,6 +1,7 @@
 //! One component per screen.
 mod access_request;
 mod admin_categories;
+mod admin_companies;
 mod admin_hub;
 mod announcements;
 mod audit_log;
@@ -19,6 +20,7 @@ mod tickets;
 
 pub use access_request::AccessRequestPage;
 pub use admin_categories::CategoriesAdminPage;
+pub use admin_companies::{CompaniesPage, CompanyPage};
 pub use admin_hub::AdminPage;
 pub use announcements::AnnouncementsPage;
 pub use audit_log::AuditLogPage;
