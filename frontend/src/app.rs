@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/announcements")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Announcements /></Protected> }
                     />
+                    // People (issue 14): the search, `/people/new` and `/people/{id}`.
+                    <Route
+                        path=path!("/people/:id?")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::People /></Protected> }
+                    />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route
                         path=path!("/tickets/:number")

@@ -11,8 +11,8 @@ use crate::{
     i18n::use_i18n,
     pages::{
         AccessRequestPage, AnnouncementsPage, ChangePasswordPage, ForgotPasswordPage, LinkKind,
-        LostAccountPage, NewTicketPage, ProfilePage, RejectedMailsPage, SetPasswordPage,
-        TicketPage, TicketsPage,
+        LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
+        SetPasswordPage, TicketPage, TicketsPage,
     },
     reactive::dynamic,
 };
@@ -32,6 +32,8 @@ pub enum Screen {
     LostAccount,
     RejectedMails,
     Announcements,
+    /// The people's search, a person's page and the invitation (issue 14).
+    People,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -60,6 +62,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::LostAccount => lost_account().await,
         Screen::RejectedMails => rejected_mails().await,
         Screen::Announcements => announcements().await,
+        Screen::People => people().await,
     }
 }
 
@@ -121,4 +124,9 @@ fn rejected_mails() -> AnyView {
 #[lazy]
 fn announcements() -> AnyView {
     view! { <AnnouncementsPage /> }.into_any()
+}
+
+#[lazy]
+fn people() -> AnyView {
+    view! { <PeopleScreens /> }.into_any()
 }

@@ -103,6 +103,11 @@ pub fn Header() -> impl IntoView {
                                                 {dynamic(move || i18n.t().nav_rejected_mails)}
                                             </a>
                                         </li>
+                                        <li>
+                                            <a href="/people" aria-current=dynamic(move || current("/people"))>
+                                                {dynamic(move || i18n.t().nav_people)}
+                                            </a>
+                                        </li>
                                     }
                                 })
                         })}
