@@ -107,3 +107,44 @@ export async function approveSolution(account, number) {
   const token = await accessToken(account);
   return call('POST', `/api/v1/tickets/${number}/solution/approve`, { token, body: {} });
 }
+
+/**
+ * Creates a company named `name` with a free service code and a gold contract valid since
+ * yesterday, as the administrator of `token`; gives the company.
+ */
+export async function createCompanyWithContract(token, name) {
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    const code = String(1000 + Math.floor(Math.random() * 9000));
+    const response = await fetch(new URL('/api/v1/companies', baseURL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name, service_code: code, phone: '03 89 00 00 00' }),
+    });
+    // Another company has this code: try another one.
+    if (response.status === 409) continue;
+    if (!response.ok) throw new Error(`POST /api/v1/companies: ${response.status} ${await response.text()}`);
+    const company = await response.json();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await call('POST', `/api/v1/companies/${company.id}/contracts`, {
+      token,
+      body: { name: 'Assistance', level: 'gold', starts_on: yesterday, ends_on: null, category_ids: [], phone_support: true },
+    });
+    return company;
+  }
+  throw new Error('no free service code found');
+}
+
+/** Creates an account (POST /users) as the owner of `token`, without mailing an invitation. */
+export async function createUser(token, person) {
+  return call('POST', '/api/v1/users', { token, body: { send_invitation: false, ...person } });
+}
+
+/** Changes an account (PATCH /users/{id}) as the owner of `token`. */
+export async function updateUser(token, id, changes) {
+  return call('PATCH', `/api/v1/users/${id}`, { token, body: changes });
+}
+
+/** The people matching `q` (GET /users), as the owner of `token`. */
+export async function findUsers(token, q) {
+  return call('GET', `/api/v1/users?q=${encodeURIComponent(q)}`, { token });
+}

@@ -462,6 +462,100 @@ export function companiesPage(page, lang = 'fr') {
     importProblems: page.locator('#import-problems'),
     assetRow: (name) => assets.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }),
     notice: (text) => page.getByRole('status').filter({ hasText: text }),
+/** The support team's people: the search, the invitation form and a person's page (issue 14). */
+export function peoplePages(page, lang = 'fr') {
+  const w = {
+    fr: {
+      nav: 'Personnes', heading: 'Personnes', search: 'Rechercher', company: 'Société', role: 'Rôle', state: 'Compte',
+      results: 'Résultats', invite: 'Inviter une personne', firstName: 'Prénom', lastName: 'Nom',
+      email: 'Adresse e-mail', officePhone: 'Téléphone du bureau', mobilePhone: 'Téléphone mobile', language: 'Langue',
+      sendInvitation: "Envoyer l'invitation", invited: (email) => `Invitation envoyée à ${email}.`,
+      edit: 'Modifier la fiche', active: 'Compte actif (peut se connecter)', save: 'Enregistrer',
+      saved: 'La fiche est enregistrée.', resend: "Renvoyer l'invitation", reset: 'Envoyer un lien de réinitialisation',
+      unlock: 'Lever le blocage de connexion', resent: 'Invitation envoyée.', resetSent: 'Lien de réinitialisation envoyé.',
+      unlocked: 'Blocage de connexion levé.', customer: 'Client', referent: 'Référent de la société', agent: 'Agent',
+      activeState: 'Actif', inactiveState: 'Désactivé', inactiveFilter: 'Désactivé', any: 'Tous',
+      required: 'Ce champ est obligatoire.', taken: 'Cette valeur est déjà utilisée.',
+      badEmail: "Cette adresse e-mail n'est pas valide.", french: 'Français', english: 'Anglais',
+    },
+    en: {
+      nav: 'People', heading: 'People', search: 'Search', company: 'Company', role: 'Role', state: 'Account',
+      results: 'Results', invite: 'Invite a person', firstName: 'First name', lastName: 'Last name',
+      email: 'Email address', language: 'Language', sendInvitation: 'Send the invitation',
+      invited: (email) => `Invitation sent to ${email}.`, edit: 'Edit the details', save: 'Save',
+      customer: 'Customer', required: 'This field is required.', taken: 'This value is already in use.',
+    },
+  }[lang];
+  const main = page.getByRole('main');
+  const table = page.getByRole('table', { name: w.results });
+  return {
+    nav: page.getByRole('navigation').getByRole('link', { name: w.nav, exact: true }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    search: main.getByRole('searchbox', { name: w.search, exact: true }),
+    searchSubmit: page.getByRole('search').getByRole('button', { name: w.search, exact: true }),
+    companyFilter: page.getByRole('search').getByRole('combobox', { name: w.company, exact: true }),
+    roleFilter: page.getByRole('search').getByRole('combobox', { name: w.role, exact: true }),
+    stateFilter: page.getByRole('search').getByRole('combobox', { name: w.state, exact: true }),
+    table,
+    /** The row of a person, by a text in it (their address). */
+    row: (text) => table.getByRole('row').filter({ hasText: text }),
+    personLink: (name) => table.getByRole('link', { name, exact: true }),
+    inviteLink: main.getByRole('link', { name: w.invite, exact: true }),
+    inviteHeading: page.getByRole('heading', { level: 1, name: w.invite, exact: true }),
+    firstName: main.getByRole('textbox', { name: w.firstName, exact: true }),
+    lastName: main.getByRole('textbox', { name: w.lastName, exact: true }),
+    email: main.getByRole('textbox', { name: w.email, exact: true }),
+    officePhone: main.getByRole('textbox', { name: w.officePhone, exact: true }),
+    company: main.getByRole('combobox', { name: w.company, exact: true }),
+    role: main.getByRole('combobox', { name: w.role, exact: true }),
+    language: main.getByRole('combobox', { name: w.language, exact: true }),
+    sendInvitation: main.getByRole('button', { name: w.sendInvitation, exact: true }),
+    invited: (email) => page.getByRole('status').filter({ hasText: w.invited(email) }),
+    personHeading: (name) => page.getByRole('heading', { level: 1, name, exact: true }),
+    editHeading: page.getByRole('heading', { level: 2, name: w.edit, exact: true }),
+    active: main.getByRole('checkbox', { name: w.active, exact: true }),
+    save: main.getByRole('button', { name: w.save, exact: true }),
+    notice: (text) => page.getByRole('status').filter({ hasText: text }),
+    resend: main.getByRole('button', { name: w.resend, exact: true }),
+    reset: main.getByRole('button', { name: w.reset, exact: true }),
+    unlock: main.getByRole('button', { name: w.unlock, exact: true }),
+    details: page.locator('.details'),
+    summary: page.locator('#error-summary'),
+    words: w,
+  };
+}
+
+/** The support team's part of the new-ticket form: the requester and the channel (issue 14). */
+export function requesterPicker(page, lang = 'fr') {
+  const w = {
+    fr: {
+      existing: 'Client existant', newCaller: 'Nouvel appelant', search: 'Rechercher un client', searchButton: 'Rechercher',
+      change: 'Changer de demandeur', firstName: 'Prénom', lastName: 'Nom', email: 'Adresse e-mail', company: 'Société',
+      phone: 'Téléphone (facultatif)', channel: 'Canal', phoneChannel: 'Téléphone', results: 'Résultats',
+      none: 'Personne ne correspond.',
+    },
+    en: {
+      existing: 'Existing customer', newCaller: 'New caller', search: 'Find a customer', searchButton: 'Search',
+      change: 'Change the requester', firstName: 'First name', lastName: 'Last name', email: 'Email address',
+      company: 'Company', phone: 'Phone (optional)', channel: 'Channel', phoneChannel: 'Phone', results: 'Results',
+      none: 'Nobody matches.',
+    },
+  }[lang];
+  const main = page.getByRole('main');
+  return {
+    existing: main.getByRole('radio', { name: w.existing, exact: true }),
+    newCaller: main.getByRole('radio', { name: w.newCaller, exact: true }),
+    search: main.getByRole('searchbox', { name: w.search, exact: true }),
+    searchButton: main.getByRole('button', { name: w.searchButton, exact: true }),
+    /** A search result, by a text in its line (the address). */
+    result: (text) => main.getByRole('list', { name: w.results }).getByRole('button').filter({ hasText: text }),
+    change: main.getByRole('button', { name: w.change, exact: true }),
+    firstName: main.getByRole('textbox', { name: w.firstName, exact: true }),
+    lastName: main.getByRole('textbox', { name: w.lastName, exact: true }),
+    email: main.getByRole('textbox', { name: w.email, exact: true }),
+    company: main.getByRole('combobox', { name: w.company, exact: true }),
+    phone: main.getByRole('textbox', { name: w.phone, exact: true }),
+    channel: main.getByRole('combobox', { name: w.channel, exact: true }),
     words: w,
   };
 }

@@ -84,6 +84,11 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/companies/:id")
                         view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Company /></Protected> }
                     />
+                    // The people's search, `/people/new` and `/people/{id}`.
+                    <Route
+                        path=path!("/people/:id?")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::People /></Protected> }
+                    />
                     // After `/tickets/new`: the first route that matches wins.
                     <Route
                         path=path!("/tickets/:number")

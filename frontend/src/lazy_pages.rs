@@ -11,10 +11,10 @@ use crate::{
     i18n::use_i18n,
     pages::{
         AccessRequestPage, AdminPage, AnnouncementsPage, AuditLogPage, CategoriesAdminPage,
-        ChangePasswordPage, ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage,
-        ProfilePage, RejectedMailsPage, SetPasswordPage, TicketPage, TicketsPage,
+        ChangePasswordPage, CompaniesPage, CompanyPage, ForgotPasswordPage, LinkKind,
+        LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
+        SetPasswordPage, TicketPage, TicketsPage,
     },
-    pages::{CompaniesPage, CompanyPage},
     reactive::dynamic,
 };
 
@@ -38,6 +38,8 @@ pub enum Screen {
     Audit,
     Companies,
     Company,
+    /// The people's search, a person's page and the invitation.
+    People,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -71,6 +73,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Audit => audit().await,
         Screen::Companies => companies().await,
         Screen::Company => company().await,
+        Screen::People => people().await,
     }
 }
 
@@ -157,4 +160,9 @@ fn companies() -> AnyView {
 #[lazy]
 fn company() -> AnyView {
     view! { <CompanyPage /> }.into_any()
+}
+
+#[lazy]
+fn people() -> AnyView {
+    view! { <PeopleScreens /> }.into_any()
 }

@@ -552,7 +552,6 @@ pub struct Texts {
     pub nav_admin: &'static str,
     pub admin_intro: &'static str,
     pub admin_companies_hint: &'static str,
-    pub admin_people: &'static str,
     pub admin_people_hint: &'static str,
     pub admin_categories: &'static str,
     pub admin_categories_hint: &'static str,
@@ -686,6 +685,46 @@ pub struct Texts {
     pub import_not_utf8: &'static str,
     pub import_too_many: &'static str,
     pub import_empty: &'static str,
+    // People (search, invitation, a person's page) and the agent's new-ticket form: its
+    // requester and channel (issue 14).
+    pub nav_people: &'static str,
+    pub people_intro: &'static str,
+    pub people_none: &'static str,
+    pub people_results: &'static str,
+    pub col_name: &'static str,
+    pub person_state: &'static str,
+    pub person_active: &'static str,
+    pub person_inactive: &'static str,
+    pub person_invite: &'static str,
+    pub person_invite_intro: &'static str,
+    pub person_invite_submit: &'static str,
+    /// `{email}`: the invited address.
+    pub person_invited: &'static str,
+    pub person_company_hint: &'static str,
+    pub company_choose: &'static str,
+    pub person_active_label: &'static str,
+    pub person_edit: &'static str,
+    pub person_saved: &'static str,
+    pub person_resend: &'static str,
+    pub person_reset: &'static str,
+    pub person_unlock: &'static str,
+    pub person_resent: &'static str,
+    pub person_reset_sent: &'static str,
+    pub person_unlocked: &'static str,
+    pub person_last_admin: &'static str,
+    pub requester_existing: &'static str,
+    pub requester_new: &'static str,
+    pub requester_search: &'static str,
+    pub requester_change: &'static str,
+    pub channel: &'static str,
+    pub channel_phone: &'static str,
+    pub channel_portal: &'static str,
+    pub channel_mail: &'static str,
+    /// `{actor}`, `{requester}`: names.
+    pub ev_created_for: &'static str,
+    /// `{actor}`, `{requester}`: names.
+    pub ev_created_phone: &'static str,
+    pub error_other_company: &'static str,
 }
 
 impl Texts {
@@ -779,6 +818,8 @@ impl Texts {
             "not_offered" => self.error_not_offered,
             "kind_mismatch" => self.error_kind_mismatch,
             "not_covered" => self.error_not_covered,
+            // A caller's address that has an account of another company.
+            "other_company" => self.error_other_company,
             _ => self.error_other,
         }
     }

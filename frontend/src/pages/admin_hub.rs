@@ -18,12 +18,7 @@ const PARTS: [(&str, Message, Message, bool); 5] = [
         |t| t.admin_companies_hint,
         false,
     ),
-    (
-        "/people",
-        |t| t.admin_people,
-        |t| t.admin_people_hint,
-        false,
-    ),
+    ("/people", |t| t.nav_people, |t| t.admin_people_hint, false),
     (
         "/admin/categories",
         |t| t.admin_categories,

@@ -1,14 +1,16 @@
 //! People as the administration manages them, as plain functions: the list, one person,
 //! creation, changes, and the acts on an account (invitation, password reset, lockout).
 //!
-//! Who may do what: administrators, everything. Agents read customers and referents (the
-//! people search behind phone tickets), create customers, and change, invite, reset and
-//! unlock customers, but never change a role, a company or whether someone is active.
-//! Customers and referents: 403. The system accounts the server relies on (the lost-account
+//! Who may do what is `guichet_types::policy::may_act_on` and `may_give`, which the SPA asks
+//! too: administrators, everything; agents read customers and referents (the people search
+//! behind phone tickets), create customers, and change, invite, reset and unlock customers,
+//! but never change a role, a company or whether someone is active. Customers and
+//! referents: 403. The system accounts the server relies on (the lost-account
 //! intake) are nobody's to manage: they are not listed, and 404.
 use std::collections::HashMap;
 
 use chrono::Utc;
+use guichet_types::policy::{self, PersonAct};
 use guichet_types::{
     CompanyId, FieldError, NewUser, Permission, Role, User, UserId, UserPage, UserUpdate,
 };
@@ -44,32 +46,17 @@ pub struct UserFilter {
     pub limit: Option<String>,
 }
 
-/// What a caller does to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Act {
-    Read,
-    Manage,
-}
-
-/// Whether `user` may `act` on a person of `role` (see the module's rules).
-fn allowed(user: &SessionUser, role: Role, act: Act) -> ApiResult<()> {
+/// Whether `user` may `act` on a person of `role` (see [`policy::may_act_on`]).
+fn allowed(user: &SessionUser, role: Role, act: PersonAct) -> ApiResult<()> {
     user.require(Permission::TicketsWork)?;
-    if user.can(Permission::Admin) {
+    if policy::may_act_on(user.role, role, act) {
         return Ok(());
     }
-    let may = match act {
-        Act::Read => matches!(role, Role::Customer | Role::Referent),
-        Act::Manage => role == Role::Customer,
+    let detail = match act {
+        PersonAct::Read => "agents see customers and referents only",
+        PersonAct::Manage => "agents manage customers only",
     };
-    if may {
-        Ok(())
-    } else {
-        let detail = match act {
-            Act::Read => "agents see customers and referents only",
-            Act::Manage => "agents manage customers only",
-        };
-        Err(ApiError::Forbidden(detail.to_owned()))
-    }
+    Err(ApiError::Forbidden(detail.to_owned()))
 }
 
 /// The person `id`, unless it does not exist or is a system account.
@@ -214,7 +201,7 @@ pub async fn list(
 pub async fn get(state: &AppState, user: &SessionUser, id: UserId) -> ApiResult<User> {
     user.require(Permission::TicketsWork)?;
     let person = find(&state.db, id).await?;
-    allowed(user, person.role, Act::Read)?;
+    allowed(user, person.role, PersonAct::Read)?;
     with_company(&state.db, person).await
 }
 
@@ -245,9 +232,9 @@ async fn check_company(
     }
 }
 
-/// Only administrators give another role than customer.
+/// Only administrators give another role than customer (see [`policy::may_give`]).
 fn may_give(user: &SessionUser, role: Role) -> ApiResult<()> {
-    if role == Role::Customer || user.can(Permission::Admin) {
+    if policy::may_give(user.role, role) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -368,7 +355,7 @@ pub async fn update(
             .await?;
     }
     let before = find(&txn, id).await?;
-    allowed(user, before.role, Act::Manage)?;
+    allowed(user, before.role, PersonAct::Manage)?;
 
     let mut row: users::ActiveModel = before.clone().into();
     let texts = [
@@ -446,7 +433,7 @@ async fn account_for_act(
 ) -> ApiResult<users::Model> {
     user.require(Permission::TicketsWork)?;
     let person = find(db, id).await?;
-    allowed(user, person.role, Act::Manage)?;
+    allowed(user, person.role, PersonAct::Manage)?;
     Ok(person)
 }
 

@@ -3,6 +3,8 @@
 //!
 //! - [`Permission`]: what a role may do in general (`GET /me` lists them);
 //! - [`next_status`]: the ticket's state machine, statuses only;
+//! - [`may_act_on`], [`may_give`] and [`may_change_standing`]: who may act on whose account
+//!   (`/users`);
 //! - [`who_may`] and [`available`]: which actions a viewer may take on one ticket. The server
 //!   asks in two layers because it answers them differently: who the caller is to the
 //!   ticket ([`who_may`], a 403 with its reason), then whether the status allows the move
@@ -12,10 +14,12 @@
 //! Seeing a ticket at all is the visibility rule of the server's queries, checked before
 //! any of these (a ticket the caller may not see answers 404).
 mod lifecycle;
+mod people;
 mod permission;
 mod ticket_actions;
 
 pub use lifecycle::{next_status, InvalidTransition, Move};
+pub use people::{may_act_on, may_change_standing, may_give, roles_to_give, PersonAct};
 pub use permission::Permission;
 pub use ticket_actions::{
     available, may, who_may, Action, Actions, Forbidden, TicketFacts, Viewer,

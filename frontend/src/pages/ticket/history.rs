@@ -1,5 +1,5 @@
 //! The timeline as sentences: each event of the API in words of the reader's language.
-use guichet_types::{AttachmentInfo, Level, TicketEvent, TicketStatus, TimelineEntry};
+use guichet_types::{AttachmentInfo, Channel, Level, TicketEvent, TicketStatus, TimelineEntry};
 
 use crate::i18n::{fill, Texts};
 
@@ -13,7 +13,8 @@ pub struct Line {
     pub internal: bool,
 }
 
-pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
+/// `requester`: the ticket's requester, named when an agent opened it for them.
+pub fn describe(entry: &TimelineEntry, t: &Texts, requester: &str) -> Line {
     // A text that came with the event; an empty one shows nothing.
     let text = |text: &str| Some(text.to_owned()).filter(|s| !s.is_empty());
     let status = |status: &TicketStatus| t.status(*status).to_owned();
@@ -25,6 +26,18 @@ pub fn describe(entry: &TimelineEntry, t: &Texts) -> Line {
 
     // Every event of the API has its sentence: a new one does not compile until it has.
     let (template, values, body): (&str, Vec<(&str, String)>, Option<String>) = match &entry.event {
+        TicketEvent::Created {
+            on_behalf_of: Some(_),
+            channel,
+            ..
+        } => {
+            let template = if *channel == Some(Channel::Phone) {
+                t.ev_created_phone
+            } else {
+                t.ev_created_for
+            };
+            (template, vec![("requester", requester.to_owned())], None)
+        }
         TicketEvent::Created { .. } => (t.ev_created, vec![], None),
         TicketEvent::Followup { body } => (t.ev_followup, vec![], text(body)),
         TicketEvent::InternalNote { body } => (t.ev_internal_note, vec![], text(body)),
@@ -236,11 +249,11 @@ mod tests {
     }
 
     fn fr(event: TicketEvent) -> Line {
-        describe(&entry(event), texts(Locale::Fr))
+        describe(&entry(event), texts(Locale::Fr), "Claire Martin")
     }
 
     fn en(event: TicketEvent) -> Line {
-        describe(&entry(event), texts(Locale::En))
+        describe(&entry(event), texts(Locale::En), "Claire Martin")
     }
 
     fn followup(body: &str) -> TicketEvent {
@@ -286,6 +299,24 @@ mod tests {
         assert_eq!(
             en(moved(InProgress, Waiting)).sentence,
             "Alex Support moved the ticket from “In progress” to “Waiting”."
+        );
+    }
+
+    #[test]
+    fn a_ticket_opened_for_someone_says_for_whom_and_how() {
+        let created = |channel| TicketEvent::Created {
+            status: New,
+            on_behalf_of: Some(UserId(7)),
+            by_mail: None,
+            channel,
+        };
+        assert_eq!(
+            fr(created(Some(Channel::Phone))).sentence,
+            "Alex Support a ouvert le ticket pour Claire Martin par téléphone."
+        );
+        assert_eq!(
+            en(created(Some(Channel::Mail))).sentence,
+            "Alex Support opened the ticket for Claire Martin."
         );
     }
 
@@ -378,7 +409,7 @@ mod tests {
             let t = texts(*locale);
             let mut seen = Vec::new();
             for event in &cases {
-                let line = describe(&entry(event.clone()), t);
+                let line = describe(&entry(event.clone()), t, "Claire Martin");
                 let name = event.name();
                 assert!(!line.sentence.contains('{'), "{name}: {}", line.sentence);
                 assert!(!seen.contains(&line.sentence), "{name} reads like another");
@@ -445,7 +476,7 @@ mod tests {
             role: Role::Customer,
         });
         assert_eq!(
-            describe(&moved, texts(Locale::En)).sentence,
+            describe(&moved, texts(Locale::En), "").sentence,
             "Claire Martin moved the ticket from “Waiting” to “In progress”."
         );
     }
@@ -458,7 +489,7 @@ mod tests {
         });
         closed.actor = None;
         assert_eq!(
-            describe(&closed, texts(Locale::En)).sentence,
+            describe(&closed, texts(Locale::En), "").sentence,
             "The ticket was closed automatically: the solution got no answer."
         );
         let mut created = entry(TicketEvent::Created {
@@ -469,7 +500,7 @@ mod tests {
         });
         created.actor = None;
         assert_eq!(
-            describe(&created, texts(Locale::Fr)).sentence,
+            describe(&created, texts(Locale::Fr), "").sentence,
             "Guichet a ouvert le ticket."
         );
     }

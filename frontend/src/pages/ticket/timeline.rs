@@ -88,7 +88,11 @@ fn TimelineItem(
             SolutionOutcome::Rejected => " solution-rejected",
         });
     }
-    let line = Memo::new(move |_| describe(&entry, i18n.t()));
+    let state = expect_ticket_state();
+    let line = Memo::new(move |_| {
+        let requester = state.ticket.with(|t| t.requester.name.clone());
+        describe(&entry, i18n.t(), &requester)
+    });
     let mark = solution.then(|| {
         view! {
             <p class="solution-mark">

@@ -6,6 +6,10 @@ use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use validator::Validate;
 
+mod requester;
+
+use requester::{RequesterFields, RequesterPicker};
+
 use crate::{
     categories::{category_groups, category_options},
     components::{expect_flash, page_title, ErrorSummary, FieldMessage, Flash},
@@ -18,8 +22,16 @@ use crate::{
     session::expect_session,
 };
 
-/// The fields in the order the form shows them, by their API names (also their ids).
-const ORDER: [&str; 9] = [
+/// The fields in the order the form shows them, by their API names (also their ids); the
+/// support team's requester fields come first.
+const ORDER: [&str; 16] = [
+    "requester_id",
+    "requester.first_name",
+    "requester.last_name",
+    "requester.email",
+    "requester.company_id",
+    "requester.phone",
+    "channel",
     "kind",
     "category_id",
     "urgency",
@@ -38,6 +50,9 @@ fn urgency_sent(urgency_for: UrgencyFor, kind: TicketKind, chosen: Level) -> Opt
 }
 
 fn label(t: &Texts, field: &str) -> &'static str {
+    if let Some(label) = requester::label(t, field) {
+        return label;
+    }
     match field {
         "kind" => t.kind_legend,
         "category_id" => t.category,
@@ -93,6 +108,9 @@ fn NewTicketForm() -> impl IntoView {
     let navigate = use_navigate();
     page_title(|t| t.new_ticket_title);
 
+    // The support team opens tickets for someone else.
+    let staff = untrack(move || session.is_staff());
+    let requester = RequesterFields::new();
     let kind = RwSignal::new(TicketKind::Incident);
     let category = RwSignal::new(String::new());
     let urgency = RwSignal::new(Level::Medium);
@@ -129,10 +147,24 @@ fn NewTicketForm() -> impl IntoView {
                 .await
         }
     });
-    let assets = LocalResource::new(move || async move {
-        session
-            .call(|client| async move { client.assets().await })
-            .await
+    // The requester's equipment: the support team's comes with the requester's company.
+    let assets = LocalResource::new(move || {
+        let company = staff.then(|| requester.company_id()).flatten();
+        async move {
+            match (staff, company) {
+                (true, None) => Ok(Vec::new()),
+                (true, Some(company)) => {
+                    session
+                        .call(|client| async move { client.company_assets(company, false).await })
+                        .await
+                }
+                (false, _) => {
+                    session
+                        .call(|client| async move { client.assets().await })
+                        .await
+                }
+            }
+        }
     });
 
     let groups = move || match categories.get() {
@@ -154,9 +186,12 @@ fn NewTicketForm() -> impl IntoView {
     };
 
     let show_errors = move |list: Vec<FieldError>, ticket: &NewTicket| {
+        let caller = ticket.requester.as_ref();
         let found = FieldErrors::new(list, |field| match field {
             "title" => ticket.title.is_empty(),
             "description" => ticket.description.is_empty(),
+            "requester.first_name" => caller.is_some_and(|c| c.first_name.is_empty()),
+            "requester.last_name" => caller.is_some_and(|c| c.last_name.is_empty()),
             _ => false,
         })
         .sorted(&ORDER);
@@ -164,6 +199,7 @@ fn NewTicketForm() -> impl IntoView {
         errors.set(found);
         dom::focus_soon(match first {
             Some("kind") => "kind-incident",
+            Some("requester") => "requester-existing",
             Some(first) => first,
             None => "error-summary",
         });
@@ -177,6 +213,12 @@ fn NewTicketForm() -> impl IntoView {
         created.set(None);
         failed.set(Vec::new());
         let category_id = category.get_untracked().parse::<i64>().ok().map(CategoryId);
+        let mut found = Vec::new();
+        let chosen_requester = if staff {
+            requester.members(&mut found)
+        } else {
+            Default::default()
+        };
         let ticket = NewTicket {
             kind: kind.get_untracked(),
             category_id: category_id.unwrap_or_default(),
@@ -192,16 +234,18 @@ fn NewTicketForm() -> impl IntoView {
             // Hidden while notifications are off: what it holds is not sent.
             notify_email: Some(notify_email.get_untracked().trim().to_owned())
                 .filter(|e| notify.get_untracked() && !e.is_empty()),
-            requester_id: None,
-            requester: None,
-            channel: None,
+            requester_id: chosen_requester.requester_id,
+            requester: chosen_requester.requester,
+            channel: chosen_requester.channel,
         };
         // The same rules as the server, plus the one its type cannot say: a category is chosen.
-        let mut found = ticket
-            .validate()
-            .err()
-            .map(|e| validation_errors(&e))
-            .unwrap_or_default();
+        found.extend(
+            ticket
+                .validate()
+                .err()
+                .map(|e| validation_errors(&e))
+                .unwrap_or_default(),
+        );
         if category_id.is_none() {
             found.push(FieldError::new(
                 "category_id",
@@ -366,6 +410,7 @@ fn NewTicketForm() -> impl IntoView {
             </div>
             <ErrorSummary errors general label />
             <form novalidate on:submit=on_submit>
+                {staff.then(|| view! { <RequesterPicker fields=requester errors /> })}
                 <fieldset
                     class="field"
                     aria-describedby=dynamic(move || described_by("kind", false, has("kind")()))
@@ -518,7 +563,11 @@ fn NewTicketForm() -> impl IntoView {
                     />
                     <p id="notify_email-hint" class="hint">
                         {dynamic(move || {
-                            let email = session.profile().map(|p| p.email).unwrap_or_default();
+                            let email = if staff {
+                                requester.email()
+                            } else {
+                                session.profile().map(|p| p.email).unwrap_or_default()
+                            };
                             fill(i18n.t().notify_email_hint, "email", &email)
                         })}
                     </p>
