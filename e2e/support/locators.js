@@ -462,6 +462,10 @@ export function companiesPage(page, lang = 'fr') {
     importProblems: page.locator('#import-problems'),
     assetRow: (name) => assets.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }),
     notice: (text) => page.getByRole('status').filter({ hasText: text }),
+    words: w,
+  };
+}
+
 /** The support team's people: the search, the invitation form and a person's page (issue 14). */
 export function peoplePages(page, lang = 'fr') {
   const w = {
