@@ -88,7 +88,7 @@ fi
 log "running the browser tests"
 status=0
 (cd "$repo/e2e" && GUICHET_E2E_BASE_URL="$base" GUICHET_E2E_CHROMIUM="$chromium" GUICHET_E2E_DATA_DIR="$tmp" \
-  GUICHET_E2E_INBOUND_TOKEN="$inbound_token" node --test --test-concurrency=1 "${files[@]}") || status=$?
+  GUICHET_E2E_INBOUND_TOKEN="$inbound_token" GUICHET_E2E_BIN="$bin" GUICHET_E2E_WEB_DIR="$repo/dist" node --test --test-concurrency=1 "${files[@]}") || status=$?
 if [[ "$status" -ne 0 ]]; then
   echo "--- server log (last 60 lines) ---" >&2
   tail -n 60 "$tmp/server.log" >&2

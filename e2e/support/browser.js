@@ -14,15 +14,18 @@ const ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts a browser whose language is `locale` ('fr-FR', 'en-US'). */
-export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, height: 900 } } = {}) {
+/**
+ * Starts a browser whose language is `locale` ('fr-FR', 'en-US'), on the shared demo server or
+ * on `base` (a server of the test's own, support/server.js).
+ */
+export async function openBrowser({ locale = 'fr-FR', viewport = { width: 1280, height: 900 }, base = baseURL } = {}) {
   const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'guichet-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     args: [...ARGS, `--lang=${locale}`],
     locale,
     viewport,
-    baseURL,
+    baseURL: base,
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -9,6 +9,9 @@ export const dataDir = process.env.GUICHET_E2E_DATA_DIR ?? '';
 export const supportEmail = 'support@guichet.test';
 /** The mail gateway's token of the server under test (POST /api/v1/inbound-email). */
 export const inboundToken = process.env.GUICHET_E2E_INBOUND_TOKEN ?? '';
+/** The server binary and the built SPA, for a test that starts a server of its own (support/server.js). */
+export const serverBin = process.env.GUICHET_E2E_BIN ?? '';
+export const webDir = process.env.GUICHET_E2E_WEB_DIR ?? '';
 export const chromiumPath = process.env.GUICHET_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
 

@@ -477,7 +477,7 @@ export function peoplePages(page, lang = 'fr') {
       edit: 'Modifier la fiche', active: 'Compte actif (peut se connecter)', save: 'Enregistrer',
       saved: 'La fiche est enregistrée.', resend: "Renvoyer l'invitation", reset: 'Envoyer un lien de réinitialisation',
       unlock: 'Lever le blocage de connexion', resent: 'Invitation envoyée.', resetSent: 'Lien de réinitialisation envoyé.',
-      unlocked: 'Blocage de connexion levé.', customer: 'Client', referent: 'Référent de la société', agent: 'Agent',
+      unlocked: 'Blocage de connexion levé.', customer: 'Client', referent: 'Référent de la société', agent: 'Agent du support',
       activeState: 'Actif', inactiveState: 'Désactivé', inactiveFilter: 'Désactivé', any: 'Tous',
       required: 'Ce champ est obligatoire.', taken: 'Cette valeur est déjà utilisée.',
       badEmail: "Cette adresse e-mail n'est pas valide.", french: 'Français', english: 'Anglais',

@@ -21,8 +21,8 @@ function decodeQuotedPrintable(text) {
   return Buffer.from(bytes).toString('utf8');
 }
 
-async function mailsTo(address) {
-  const dir = path.join(dataDir, 'outbox');
+async function mailsTo(address, outboxOf) {
+  const dir = path.join(outboxOf, 'outbox');
   const names = await readdir(dir).catch(() => []);
   const mails = [];
   for (const name of names.filter((n) => n.endsWith('.eml')).sort()) {
@@ -39,11 +39,11 @@ async function mailsTo(address) {
  * Polls the outbox (delivered every second) until `find` gives something for a mail to
  * `address`; returns it. `what` names what is awaited, for the error.
  */
-async function pollOutbox(address, find, what, timeoutMs) {
-  if (!dataDir) throw new Error('GUICHET_E2E_DATA_DIR is not set (run through scripts/e2e.sh)');
+async function pollOutbox(address, find, what, timeoutMs, outboxOf = dataDir) {
+  if (!outboxOf) throw new Error('GUICHET_E2E_DATA_DIR is not set (run through scripts/e2e.sh)');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const mail of await mailsTo(address.toLowerCase())) {
+    for (const mail of await mailsTo(address.toLowerCase(), outboxOf)) {
       const found = find(mail);
       if (found) return found;
     }
@@ -54,12 +54,12 @@ async function pollOutbox(address, find, what, timeoutMs) {
 
 /**
  * The first link to `page` (`/reset-password` or `/set-password`) mailed to `address` that is
- * not in `seen`.
+ * not in `seen`; `dataDir` names another server's data directory than the shared one.
  */
-export async function waitForLink(address, page, { seen = [], timeoutMs = 20000 } = {}) {
+export async function waitForLink(address, page, { seen = [], timeoutMs = 20000, dataDir: outboxOf = dataDir } = {}) {
   const pattern = new RegExp(`https?://[^\\s"<>]+${page}#token=[A-Za-z0-9_-]+`, 'g');
   const fresh = (mail) => (mail.match(pattern) ?? []).find((link) => !seen.includes(link));
-  return pollOutbox(address, fresh, `a ${page} link`, timeoutMs);
+  return pollOutbox(address, fresh, `a ${page} link`, timeoutMs, outboxOf);
 }
 
 /** The first mail to `address` whose decoded text contains `text`. */

@@ -1,151 +1,159 @@
-// A support provider onboards a new client company through the administration, as the README's
-// "Running it for real" says (issue 14): the company with its service code, its contract
-// covering one category, its equipment imported from a CSV file, two of its people invited; one
-// of them sets a password from the mailed link and opens a ticket in the only category the
-// contract covers; an agent finds it and works it.
+// A support provider's first start, as the README's "Running it for real" says (issue 14): a
+// server without demo data, `guichet admin create`, and from there only the screens. The
+// administrator sets a password from the printed link, builds a category tree, creates a client
+// company with its service code, a contract covering one category and its equipment imported
+// from a CSV file, invites two of its people and an agent. One customer sets a password from
+// the mailed link and opens a ticket in the only category the contract covers; the agent sets
+// theirs, takes the ticket and answers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { openAdministration, signIn, visit, writeFollowup } from '../support/actions.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { isAt, isAtTicket, noPageErrors, sees } from '../support/checks.js';
-import { accounts } from '../support/env.js';
 import { waitForLink } from '../support/mail.js';
 import { companiesPage, newTicketForm, peoplePages, recoveryPages, ticketPage } from '../support/locators.js';
+import { startFreshServer } from '../support/server.js';
 
-const stamp = Date.now().toString(36);
-const company = `Fonderie ${stamp}`;
-const printer = `Imprimante atelier ${stamp}`;
-const nina = { first: 'Nina', last: `Perrin-${stamp}`, email: `nina.${stamp}@fonderie.test` };
-const marc = { first: 'Marc', last: `Lopez-${stamp}`, email: `marc.${stamp}@fonderie.test` };
-const AGENT = 'Agnès Support';
+const company = 'Fonderie du Rhin';
+const printer = 'Imprimante atelier';
+const ana = { first: 'Ana', last: 'Dupont', email: 'ana@prestataire.test' };
+const nina = { first: 'Nina', last: 'Perrin', email: 'nina@fonderie.test' };
+const marc = { first: 'Marc', last: 'Lopez', email: 'marc@fonderie.test' };
+const alex = { first: 'Alex', last: 'Martin', email: 'alex@prestataire.test' };
 
-let admin;
+let server;
+const browsers = [];
 before(async () => {
-  admin = await openBrowser({ locale: 'fr-FR' });
-  await visit(admin.page, '/login');
-  await signIn(admin.page, accounts.admin);
-  await isAt(admin.page, '/');
+  server = await startFreshServer();
 });
 after(async () => {
-  await admin?.close();
+  try {
+    for (const browser of browsers) await browser.close();
+  } finally {
+    await server?.stop();
+  }
 });
 
-/** Creates the company, trying other free service codes when one is already taken. */
-async function createCompany(page) {
-  const screen = companiesPage(page);
-  await screen.name.fill(company);
-  await screen.manager.selectOption({ index: 1 });
-  await screen.phone.fill('03 84 00 00 00');
-  for (let attempt = 0; attempt < 10; attempt += 1) {
-    await screen.code.fill(String(1000 + Math.floor(Math.random() * 9000)));
-    await screen.create.click();
-    const created = await page
-      .waitForURL((url) => /^\/admin\/companies\/\d+$/.test(url.pathname), { timeout: 3000 })
-      .then(() => true, () => false);
-    if (created) return;
-  }
-  throw new Error('no free service code found');
+async function browser() {
+  const opened = await openBrowser({ locale: 'fr-FR', base: server.base });
+  browsers.push(opened);
+  return opened;
 }
 
-async function invite(page, person, role) {
+/** Follows a set-password link, chooses a password and signs in with it. */
+async function setPasswordAndSignIn(page, link, email) {
+  const r = recoveryPages(page);
+  await page.goto(link);
+  const password = `Premier-depart-${email.split('@')[0]}-2026!`;
+  await r.newPassword.fill(password);
+  await r.confirmPassword.fill(password);
+  await r.setSubmit.click();
+  await isAt(page, '/login');
+  await signIn(page, { email, password });
+  await isAt(page, '/');
+}
+
+async function addCategory(page, fr, en, { parent, kind } = {}) {
+  await page.getByRole('textbox', { name: /^Nom en français/ }).fill(fr);
+  await page.getByRole('textbox', { name: /^Nom en anglais/ }).fill(en);
+  if (parent) await page.getByRole('combobox', { name: 'Sous' }).selectOption({ label: parent });
+  if (kind) await page.getByRole('combobox', { name: 'Pour les tickets de type' }).selectOption({ label: kind });
+  await page.getByRole('button', { name: 'Ajouter la catégorie' }).click();
+  await sees(page.getByText(`${fr} · ${en}`, { exact: true }));
+}
+
+async function invite(page, person, role, companyName) {
   const screen = peoplePages(page);
   await screen.firstName.fill(person.first);
   await screen.lastName.fill(person.last);
   await screen.email.fill(person.email);
+  // The support team belongs to no client company.
+  await screen.company.selectOption(companyName ? { label: companyName } : { value: '' });
   await screen.role.selectOption({ label: role });
-  await screen.company.selectOption({ label: company });
-  await screen.language.selectOption({ label: screen.words.french });
   await screen.sendInvitation.click();
   await sees(screen.invited(person.email));
 }
 
-test('from a new company to its first ticket worked, all through the screens', async () => {
-  const { page, errors } = admin;
-  // The company and its contract, covering "Lenteur" only.
+test('from guichet admin create to a first ticket worked, through the screens only', async () => {
+  // The first administrator, from the command line.
+  const printed = await server.guichet('admin', 'create', '--email', ana.email, '--first-name', ana.first, '--last-name', ana.last);
+  const adminLink = printed.trim();
+  assert.match(adminLink, new RegExp(`^${server.base}/set-password#token=`));
+  const admin = await browser();
+  const { page } = admin;
+  await setPasswordAndSignIn(page, adminLink, ana.email);
+
+  // The category tree: a fresh install has none of its own.
+  await openAdministration(page, 'categories');
+  await addCategory(page, 'Matériel', 'Hardware', { kind: 'Incident' });
+  await addCategory(page, 'Imprimantes', 'Printers', { parent: 'Matériel' });
+  await addCategory(page, 'Postes de travail', 'Workstations', { parent: 'Matériel' });
+
+  // The company, its contract covering the printers only, its equipment.
   await openAdministration(page, 'companies');
-  await createCompany(page);
   const companies = companiesPage(page);
+  await companies.name.fill(company);
+  await companies.code.fill('4321');
+  await companies.manager.selectOption({ label: `${ana.first} ${ana.last}` });
+  await companies.phone.fill('03 88 00 00 00');
+  await companies.create.click();
   await sees(companies.companyHeading(company));
   await companies.newContract.click();
   await companies.contractName.fill('Assistance standard');
   await companies.level.selectOption('standard');
   await companies.starts.fill('2026-01-01');
-  await companies.category('Lenteur').check();
+  await companies.category('Imprimantes').check();
   await companies.saveContract.click();
-  await sees(companies.contractRow('Assistance standard').getByRole('cell', { name: 'Lenteur', exact: true }));
-
-  // Its equipment, from a CSV file.
+  await sees(companies.contractRow('Assistance standard').getByRole('cell', { name: 'Imprimantes', exact: true }));
   await companies.csv.setInputFiles({
     name: 'parc.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from(`name,reference,kind,location\n${printer},IMP-${stamp},imprimante,Atelier\n`),
+    buffer: Buffer.from(`name,reference,kind,location\n${printer},IMP-0001,imprimante,Atelier\n`),
   });
   await companies.importButton.click();
   await sees(companies.notice(companies.words.imported(1)));
   await sees(companies.assetRow(printer));
 
-  // Two of its people.
+  // Two of its people, and an agent of the provider.
   await openAdministration(page, 'people');
   const people = peoplePages(page);
   await people.inviteLink.click();
-  await invite(page, nina, people.words.customer);
-  await invite(page, marc, people.words.referent);
+  await invite(page, nina, people.words.customer, company);
+  await invite(page, marc, people.words.referent, company);
+  await invite(page, alex, people.words.agent);
   await screenshot(page, '110-onboarding-invited');
-  noPageErrors(errors);
+  noPageErrors(admin.errors);
 
-  // Nina sets her password from the mail and opens a ticket.
-  const link = await waitForLink(nina.email, '/set-password');
-  const title = `Impression très lente ${stamp}`;
-  let number;
-  const customer = await openBrowser({ locale: 'fr-FR' });
-  try {
-    const { page: own } = customer;
-    const r = recoveryPages(own);
-    await own.goto(link);
-    const password = `Fonderie-${stamp}-2026!`;
-    await r.newPassword.fill(password);
-    await r.confirmPassword.fill(password);
-    await r.setSubmit.click();
-    await isAt(own, '/login');
-    await signIn(own, { email: nina.email, password });
-    await isAt(own, '/');
-    await visit(own, '/tickets/new');
-    const form = newTicketForm(own);
-    await form.incident.check();
-    // Only what the contract covers is offered.
-    await form.category.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
-    const offered = await form.category.locator('option[value]:not([value=""])').allTextContents();
-    assert.deepEqual(offered.map((o) => o.trim()), ['Lenteur']);
-    await form.category.selectOption({ label: 'Lenteur' });
-    await form.urgency.selectOption('high');
-    await form.title.fill(title);
-    await form.description.fill("L'imprimante de l'atelier met dix minutes par page.");
-    await form.submit.click();
-    await isAtTicket(own);
-    number = new URL(own.url()).pathname.split('/').pop();
-    await screenshot(own, '111-onboarding-first-ticket');
-    noPageErrors(customer.errors);
-  } finally {
-    await customer.close();
-  }
+  // Nina sets her password from the mail and opens a ticket: only the printers are offered.
+  const customer = await browser();
+  await setPasswordAndSignIn(customer.page, await waitForLink(nina.email, '/set-password', { dataDir: server.dataDir }), nina.email);
+  await visit(customer.page, '/tickets/new');
+  const form = newTicketForm(customer.page);
+  await form.incident.check();
+  await form.category.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+  const offered = await form.category.locator('option[value]:not([value=""])').allTextContents();
+  assert.deepEqual(offered.map((o) => o.trim()), ['Imprimantes']);
+  await form.category.selectOption({ label: 'Imprimantes' });
+  await form.urgency.selectOption('high');
+  const title = "L'imprimante de l'atelier n'imprime plus";
+  await form.title.fill(title);
+  await form.description.fill('Le voyant clignote orange depuis ce matin.');
+  await form.submit.click();
+  await isAtTicket(customer.page);
+  const number = new URL(customer.page.url()).pathname.split('/').pop();
+  await screenshot(customer.page, '111-onboarding-first-ticket');
+  noPageErrors(customer.errors);
 
-  // An agent finds it and works it.
-  const agent = await openBrowser({ locale: 'fr-FR' });
-  try {
-    const { page: desk } = agent;
-    await visit(desk, '/login');
-    await signIn(desk, accounts.agent);
-    await isAt(desk, '/');
-    await visit(desk, `/tickets/${number}`);
-    const ticket = ticketPage(desk);
-    await sees(ticket.heading(title));
-    await ticket.assignMe.click();
-    await sees(ticket.event(`${AGENT} a attribué le ticket`));
-    await writeFollowup(desk, 'Nous regardons le pilote de cette imprimante.');
-    await sees(ticket.event('Nous regardons le pilote'));
-    noPageErrors(agent.errors);
-  } finally {
-    await agent.close();
-  }
+  // The agent sets a password from the mail, takes the ticket and answers.
+  const agent = await browser();
+  await setPasswordAndSignIn(agent.page, await waitForLink(alex.email, '/set-password', { dataDir: server.dataDir }), alex.email);
+  await visit(agent.page, `/tickets/${number}`);
+  const ticket = ticketPage(agent.page);
+  await sees(ticket.heading(title));
+  await ticket.assignMe.click();
+  await sees(ticket.event(`${alex.first} ${alex.last} a attribué le ticket`));
+  await writeFollowup(agent.page, 'Nous passons changer la cartouche de toner cet après-midi.');
+  await sees(ticket.event('changer la cartouche'));
+  noPageErrors(agent.errors);
 });
