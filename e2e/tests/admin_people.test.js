@@ -177,6 +177,13 @@ test("nobody changes their own role: the admin's own page has no role, company o
   noPageErrors(errors);
 });
 
+test('a person who does not exist is the not-found page', async () => {
+  const { page, errors } = admin;
+  await visit(page, '/people/999999');
+  await sees(page.getByRole('heading', { level: 1, name: words.fr.notFoundHeading }));
+  noPageErrors(errors);
+});
+
 test('the screens in English', async () => {
   const { page, errors } = admin;
   await visit(page, '/people');

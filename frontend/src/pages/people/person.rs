@@ -13,6 +13,7 @@ use crate::{
     failure::Failure,
     forms::FieldErrors,
     i18n::{use_i18n, Message, Texts},
+    pages::NotFoundPage,
     reactive::dynamic,
     session::expect_session,
 };
@@ -91,6 +92,7 @@ pub fn PersonPage() -> impl IntoView {
         <section class="form-page person-page" aria-labelledby="page-title">
             {dynamic(move || match (person.get(), failure.get()) {
                 (Some(found), _) => view! { <PersonView person=found shown=person notice /> }.into_any(),
+                (None, Some(f)) if f.is_status(404) => view! { <NotFoundPage /> }.into_any(),
                 (None, Some(f)) => view! {
                     <h1 id="page-title">{dynamic(move || i18n.t().nav_people)}</h1>
                     <p class="alert" role="alert">{dynamic(move || (f.message())(i18n.t()))}</p>
