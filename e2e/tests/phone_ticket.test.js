@@ -101,8 +101,17 @@ test('an existing customer found by a search, chosen with the keyboard', async (
   await screenshot(page, '102-phone-ticket-search');
   await result.focus();
   await page.keyboard.press('Enter');
-  await sees(picker.change);
+  // The keyboard goes on from the choice: its "change" button has the focus, and gives it
+  // back to the search.
+  await sees(picker.change.and(page.locator(':focus')));
   await sees(page.getByText('Claire Martin — claire@acme.test — Acme Industrie'));
+  await page.keyboard.press('Enter');
+  await sees(picker.search.and(page.locator(':focus')));
+  await picker.search.fill('claire');
+  await page.keyboard.press('Enter');
+  await result.focus();
+  await page.keyboard.press('Enter');
+  await sees(picker.change);
   const title = `Messagerie lente ${stamp}`;
   await fillTicket(page, { title, description: 'Les mails mettent dix minutes à arriver.' });
   await submitTicket(page);

@@ -192,15 +192,11 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
             .call(|client| async move { client.all_companies().await })
             .await
     });
-    // Whether the keyboard goes to the "change" button, or the search, when the view is shown:
-    // after a choice or a "change", until the next search or mode.
-    let take_focus = StoredValue::new(false);
     let has = move |field: &'static str| move || errors.with(|e| e.has(field));
     let invalid = move |field: &'static str| move || has(field)().then_some("true");
 
     let search = move || {
         let typed = q.get_untracked().trim().to_owned();
-        take_focus.set_value(false);
         if typed.is_empty() || searching.get_untracked() {
             return;
         }
@@ -238,9 +234,11 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
             search();
         }
     };
+    // The keyboard goes on from the "change" button after a choice, and back to the search
+    // after a "change".
     let choose = move |person: User| {
-        take_focus.set_value(true);
         fields.chosen.set(Some(person));
+        dom::focus_soon("requester-change");
         results.set(None);
         errors.update(|e| {
             let kept = e.iter().filter(|e| e.field != "requester_id").cloned();
@@ -248,16 +246,8 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
         });
     };
     let change = move |_| {
-        take_focus.set_value(true);
         fields.chosen.set(None);
-    };
-    // Once the view is shown: focuses `id` if a choice or a "change" asked for it.
-    let focus_shown = move |id: &'static str| {
-        Effect::new(move || {
-            if take_focus.get_value() {
-                dom::focus_soon(id);
-            }
-        });
+        dom::focus_soon("requester_id");
     };
     let mode = move |caller: bool, id: &'static str| {
         view! {
@@ -267,10 +257,7 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
                     id=id
                     name="requester-mode"
                     prop:checked=dynamic(move || fields.caller.get() == caller)
-                    on:change=move |_| {
-                        take_focus.set_value(false);
-                        fields.caller.set(caller);
-                    }
+                    on:change=move |_| fields.caller.set(caller)
                 />
                 <label for=id>
                     {dynamic(move || {
@@ -284,7 +271,6 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
 
     let existing = move || {
         if let Some(person) = fields.chosen.get() {
-            focus_shown("requester-change");
             return view! {
                 <p class="chosen-requester">
                     <strong>{person_line(&person)}</strong>
@@ -296,7 +282,6 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
             }
             .into_any();
         }
-        focus_shown("requester_id");
         view! {
             <div class="field">
                 <label for="requester_id">{dynamic(move || i18n.t().requester_search)}</label>
