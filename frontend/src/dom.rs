@@ -120,6 +120,25 @@ pub fn focus_soon_on(id: String) {
     leptos::prelude::request_animation_frame(move || focus(&id));
 }
 
+/// Focuses `id` as soon as a view shows it, trying at each frame for about a second: for an
+/// element a change of state brings in later than the next frame.
+pub fn focus_when_shown(id: &'static str) {
+    fn attempt(id: &'static str, frames_left: u32) {
+        leptos::prelude::request_animation_frame(move || {
+            let shown = window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(id))
+                .is_some();
+            if shown {
+                focus(id);
+            } else if frames_left > 0 {
+                attempt(id, frames_left - 1);
+            }
+        });
+    }
+    attempt(id, 60);
+}
+
 /// The browser's clock (chrono's own clock is not available in the browser).
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()

@@ -238,7 +238,7 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
     // after a "change".
     let choose = move |person: User| {
         fields.chosen.set(Some(person));
-        dom::focus_soon("requester-change");
+        dom::focus_when_shown("requester-change");
         results.set(None);
         errors.update(|e| {
             let kept = e.iter().filter(|e| e.field != "requester_id").cloned();
@@ -247,7 +247,7 @@ pub fn RequesterPicker(fields: RequesterFields, errors: RwSignal<FieldErrors>) -
     };
     let change = move |_| {
         fields.chosen.set(None);
-        dom::focus_soon("requester_id");
+        dom::focus_when_shown("requester_id");
     };
     let mode = move |caller: bool, id: &'static str| {
         view! {
