@@ -1,8 +1,8 @@
 //! Guichet's web front end: a Leptos single-page app, rendered in the browser, that talks to
 //! the API through `guichet-client`. `app` holds the routes, `pages` one component per screen,
-//! `components` the shared pieces, `i18n` every string in French and English, `session`
-//! the signed-in user and the authenticated calls, `files` the uploads with progress, and
-//! `lazy_pages` the screens loaded on demand.
+//! `components` the shared pieces, `paging` the lists read page by page, `i18n` every string
+//! in French and English, `session` the signed-in user and the authenticated calls, `files`
+//! the uploads with progress, and `lazy_pages` the screens loaded on demand.
 mod app;
 mod categories;
 mod components;
@@ -13,6 +13,7 @@ mod forms;
 mod i18n;
 mod lazy_pages;
 mod pages;
+mod paging;
 mod reactive;
 mod session;
 

@@ -1,15 +1,15 @@
 use guichet_types::{Scope, Ticket, TicketListQuery, TicketPage};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use super::LoadMore;
 use crate::{
     dom,
-    failure::Failure,
     i18n::use_i18n,
     pages::{
         list_name,
         list_url::{self, default_scope, SortColumn},
     },
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -27,10 +27,7 @@ pub fn TicketTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
-    let items = RwSignal::new(page.items);
-    let next = RwSignal::new(page.next_cursor);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::of(page);
     Effect::new(move || {
         if let Some(id) = refocus.get_untracked() {
             refocus.set(None);
@@ -46,30 +43,18 @@ pub fn TicketTable(
     let load_more = {
         let query = query.clone();
         move || {
-            let Some(cursor) = next.get_untracked() else {
+            let Some(cursor) = list.next.get_untracked() else {
                 return;
             };
-            let query = TicketListQuery {
-                cursor: Some(cursor),
-                ..query.clone()
-            };
-            loading.set(true);
-            failure.set(None);
-            spawn_local(async move {
-                let result = session
+            let query = query.clone();
+            list.load(Some(cursor), |cursor| async move {
+                let query = TicketListQuery { cursor, ..query };
+                session
                     .call(|client| {
                         let query = query.clone();
                         async move { client.list_tickets(&query).await }
                     })
-                    .await;
-                match result {
-                    Ok(page) => {
-                        items.update(|items| items.extend(page.items));
-                        next.set(page.next_cursor);
-                    }
-                    Err(error) => failure.set(Some(error)),
-                }
-                loading.set(false);
+                    .await
             });
         }
     };
@@ -135,7 +120,7 @@ pub fn TicketTable(
                     </thead>
                     <tbody>
                         <For
-                            each=move || items.get()
+                            each=move || list.items.get()
                             key=|ticket| ticket.number.clone()
                             children=move |ticket| view! { <TicketRow ticket staff company /> }
                         />
@@ -181,10 +166,10 @@ pub fn TicketTable(
     };
 
     view! {
-        <Show when=move || items.with(|items| !items.is_empty()) fallback=move || dynamic(empty.clone())>
+        <Show when=move || list.items.with(|items| !items.is_empty()) fallback=move || dynamic(empty.clone())>
             {dynamic(table.clone())}
         </Show>
-        <LoadMore next loading failure on_load=load_more />
+        <LoadMore next=list.next loading=list.loading failure=list.failure on_load=load_more />
     }
 }
 

@@ -6,8 +6,8 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use crate::{
     components::{page_title, LoadMore},
     dom,
-    failure::Failure,
     i18n::{use_i18n, Message},
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -74,11 +74,7 @@ pub fn AuditLogPage() -> impl IntoView {
     page_title(|t| t.admin_audit);
     let typed = RwSignal::new(Filters::default());
     let asked = RwSignal::new(AuditQuery::default());
-    let items = RwSignal::new(Vec::<AuditEvent>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<AuditEvent>::new();
     let staff = RwSignal::new(Vec::<Actor>::new());
 
     spawn_local(async move {
@@ -91,32 +87,15 @@ pub fn AuditLogPage() -> impl IntoView {
     });
 
     let load = move |cursor: Option<String>| {
-        loading.set(true);
-        failure.set(None);
-        let query = AuditQuery {
-            cursor: cursor.clone(),
-            ..asked.get_untracked()
-        };
-        spawn_local(async move {
-            let result = session
+        let asked = asked.get_untracked();
+        list.load(cursor, |cursor| async move {
+            let query = AuditQuery { cursor, ..asked };
+            session
                 .call(|client| {
                     let query = query.clone();
                     async move { client.audit_events(&query).await }
                 })
-                .await;
-            match result {
-                Ok(page) => {
-                    if cursor.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|items| items.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
-            loading.set(false);
+                .await
         });
     };
     load(None);
@@ -153,7 +132,7 @@ pub fn AuditLogPage() -> impl IntoView {
 
     let rows = move || {
         let tag = i18n.t().tag;
-        items
+        list.items
             .get()
             .into_iter()
             .map(|event| {
@@ -237,19 +216,19 @@ pub fn AuditLogPage() -> impl IntoView {
                 </div>
             </form>
             {dynamic(move || {
-                if loaded.get() && items.with(Vec::is_empty) {
+                if list.loaded.get() && list.items.with(Vec::is_empty) {
                     view! { <p class="empty" role="status">{dynamic(move || i18n.t().audit_none)}</p> }.into_any()
-                } else if loaded.get() {
+                } else if list.loaded.get() {
                     table().into_any()
                 } else {
                     ().into_any()
                 }
             })}
             {dynamic(move || {
-                (loading.get() && !loaded.get())
+                (list.loading.get() && !list.loaded.get())
                     .then(|| view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> })
             })}
-            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(list.next.get_untracked()) />
         </section>
     }
 }

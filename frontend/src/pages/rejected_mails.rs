@@ -3,10 +3,9 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     components::{page_title, LoadMore},
-    dom,
-    failure::Failure,
-    files,
+    dom, files,
     i18n::use_i18n,
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -18,31 +17,16 @@ pub fn RejectedMailsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     page_title(|t| t.rejected_mails_title);
-    let items = RwSignal::new(Vec::<RejectedMail>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<RejectedMail>::new();
 
     let load = move |cursor: Option<String>| {
-        loading.set(true);
-        failure.set(None);
-        spawn_local(async move {
-            let result = session
+        list.load(cursor, |cursor| async move {
+            session
                 .call(|client| {
                     let cursor = cursor.clone();
                     async move { client.rejected_mails(cursor.as_deref(), None).await }
                 })
-                .await;
-            match result {
-                Ok(page) => {
-                    items.update(|items| items.extend(page.items));
-                    next.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
-            loading.set(false);
+                .await
         });
     };
     load(None);
@@ -64,7 +48,7 @@ pub fn RejectedMailsPage() -> impl IntoView {
                     </thead>
                     <tbody>
                         <For
-                            each=move || items.get()
+                            each=move || list.items.get()
                             key=|mail| mail.id
                             children=move |mail| view! { <RejectedRow mail /> }
                         />
@@ -79,19 +63,19 @@ pub fn RejectedMailsPage() -> impl IntoView {
             <h1 id="page-title">{dynamic(move || i18n.t().rejected_mails_title)}</h1>
             <p class="intro">{dynamic(move || i18n.t().rejected_mails_intro)}</p>
             {dynamic(move || {
-                if loaded.get() && items.with(Vec::is_empty) {
+                if list.loaded.get() && list.items.with(Vec::is_empty) {
                     view! { <p class="empty">{dynamic(move || i18n.t().rejected_mails_none)}</p> }.into_any()
-                } else if loaded.get() {
+                } else if list.loaded.get() {
                     table().into_any()
                 } else {
                     ().into_any()
                 }
             })}
             {dynamic(move || {
-                (loading.get() && !loaded.get())
+                (list.loading.get() && !list.loaded.get())
                     .then(|| view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> })
             })}
-            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(list.next.get_untracked()) />
         </section>
     }
 }

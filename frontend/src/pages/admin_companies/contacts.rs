@@ -8,9 +8,9 @@ use super::{
 use crate::{
     components::{ErrorSummary, LoadMore, TextField},
     dom,
-    failure::Failure,
     forms::FieldErrors,
     i18n::{fill, use_i18n, Message, Texts},
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -21,42 +21,23 @@ use crate::{
 pub fn Contacts(company: CompanyId, admin: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
-    let items = RwSignal::new(Vec::<Contact>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<Contact>::new();
     let notice = RwSignal::new(None::<Message>);
     let editing = RwSignal::new(None::<Option<Contact>>);
     let confirming = RwSignal::new(None::<ContactId>);
 
     let load = move |cursor: Option<String>| {
-        loading.set(true);
-        failure.set(None);
-        spawn_local(async move {
+        list.load(cursor, |cursor| async move {
             let query = ListQuery {
-                cursor: cursor.clone(),
+                cursor,
                 ..Default::default()
             };
-            let result = session
+            session
                 .call(|client| {
                     let query = query.clone();
                     async move { client.contacts(company, &query).await }
                 })
-                .await;
-            match result {
-                Ok(page) => {
-                    if cursor.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|items| items.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
-            loading.set(false);
+                .await
         });
     };
     load(None);
@@ -86,7 +67,7 @@ pub fn Contacts(company: CompanyId, admin: bool) -> impl IntoView {
             match result {
                 Ok(()) => {}
                 Err(error) if error.is_status(404) => {}
-                Err(error) => return failure.set(Some(error)),
+                Err(error) => return list.failure.set(Some(error)),
             }
             if editing.with_untracked(|e| e.as_ref().and_then(|c| c.as_ref().map(|c| c.id)))
                 == Some(id)
@@ -113,7 +94,7 @@ pub fn Contacts(company: CompanyId, admin: bool) -> impl IntoView {
                     </thead>
                     <tbody>
                         <For
-                            each=move || items.get()
+                            each=move || list.items.get()
                             key=|c| (c.id, c.email.clone(), c.full_name.clone(), c.phone.clone())
                             children=move |contact| view! { <ContactRow contact admin editing confirming delete /> }
                         />
@@ -128,15 +109,15 @@ pub fn Contacts(company: CompanyId, admin: bool) -> impl IntoView {
             <h2 id="contacts-title">{dynamic(move || i18n.t().contacts_title)}</h2>
             <Notice id="contacts-notice" notice />
             {dynamic(move || {
-                if !loaded.get() {
+                if !list.loaded.get() {
                     ().into_any()
-                } else if items.with(Vec::is_empty) {
+                } else if list.items.with(Vec::is_empty) {
                     view! { <p class="empty">{dynamic(move || i18n.t().contacts_none)}</p> }.into_any()
                 } else {
                     table().into_any()
                 }
             })}
-            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(list.next.get_untracked()) />
             {dynamic(move || match editing.get() {
                 Some(contact) => view! { <ContactForm company contact on_done /> }.into_any(),
                 None if admin => view! {

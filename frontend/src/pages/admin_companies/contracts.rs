@@ -8,10 +8,10 @@ use super::{
 use crate::{
     components::{ErrorSummary, LoadMore, TextField},
     dom,
-    failure::Failure,
     forms::FieldErrors,
     i18n::{fill, use_i18n, Message, Texts},
     pages::landing::{day_label, level_name},
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -25,42 +25,23 @@ pub fn Contracts(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
-    let items = RwSignal::new(Vec::<Contract>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<Contract>::new();
     let notice = RwSignal::new(None::<Message>);
     // `Some(None)`: a new contract; `Some(Some(c))`: `c` changed.
     let editing = RwSignal::new(None::<Option<Contract>>);
 
     let load = move |cursor: Option<String>| {
-        loading.set(true);
-        failure.set(None);
-        spawn_local(async move {
+        list.load(cursor, |cursor| async move {
             let query = ListQuery {
-                cursor: cursor.clone(),
+                cursor,
                 ..Default::default()
             };
-            let result = session
+            session
                 .call(|client| {
                     let query = query.clone();
                     async move { client.contracts(company, &query).await }
                 })
-                .await;
-            match result {
-                Ok(page) => {
-                    if cursor.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|items| items.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
-            loading.set(false);
+                .await
         });
     };
     load(None);
@@ -100,7 +81,7 @@ pub fn Contracts(
                     </thead>
                     <tbody>
                         <For
-                            each=move || items.get()
+                            each=move || list.items.get()
                             key=|c| (c.id, c.updated_at)
                             children=move |contract| view! { <ContractRow contract admin tree editing /> }
                         />
@@ -115,15 +96,15 @@ pub fn Contracts(
             <h2 id="contracts-title">{dynamic(move || i18n.t().contracts_title)}</h2>
             <Notice id="contracts-notice" notice />
             {dynamic(move || {
-                if !loaded.get() {
+                if !list.loaded.get() {
                     ().into_any()
-                } else if items.with(Vec::is_empty) {
+                } else if list.items.with(Vec::is_empty) {
                     view! { <p class="empty">{dynamic(move || i18n.t().contracts_none)}</p> }.into_any()
                 } else {
                     table().into_any()
                 }
             })}
-            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(list.next.get_untracked()) />
             {dynamic(move || match editing.get() {
                 Some(contract) => view! { <ContractForm company contract tree on_done /> }.into_any(),
                 None if admin => view! {

@@ -8,9 +8,9 @@ use super::{
 };
 use crate::{
     components::{page_title, LoadMore},
-    failure::Failure,
     forms::FieldErrors,
     i18n::use_i18n,
+    paging::Paging,
     reactive::dynamic,
     session::expect_session,
 };
@@ -25,44 +25,25 @@ pub fn CompaniesPage() -> impl IntoView {
     page_title(|t| t.companies_title);
     let q = RwSignal::new(String::new());
     let active = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<Company>::new());
-    let next = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(false);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<Company>::new();
     let staff = RwSignal::new(Vec::<Actor>::new());
 
-    // A first page (`cursor` empty) replaces the list; the next ones extend it.
     let load = move |cursor: Option<String>| {
-        loading.set(true);
-        failure.set(None);
         let words = q.get_untracked().trim().to_owned();
-        let query = CompanyListQuery {
-            q: (!words.is_empty()).then_some(words),
-            active: active.with_untracked(|a| a.parse().ok()),
-            cursor: cursor.clone(),
-            limit: None,
-        };
-        spawn_local(async move {
-            let result = session
+        let active = active.with_untracked(|a| a.parse().ok());
+        list.load(cursor, |cursor| async move {
+            let query = CompanyListQuery {
+                q: (!words.is_empty()).then_some(words),
+                active,
+                cursor,
+                limit: None,
+            };
+            session
                 .call(|client| {
                     let query = query.clone();
                     async move { client.companies(&query).await }
                 })
-                .await;
-            match result {
-                Ok(page) => {
-                    if cursor.is_none() {
-                        items.set(page.items);
-                    } else {
-                        items.update(|items| items.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
-            loading.set(false);
+                .await
         });
     };
     load(None);
@@ -98,7 +79,7 @@ pub fn CompaniesPage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || items.get() key=|c| c.id children=move |company| view! { <CompanyRow company /> } />
+                        <For each=move || list.items.get() key=|c| c.id children=move |company| view! { <CompanyRow company /> } />
                     </tbody>
                 </table>
             </div>
@@ -124,19 +105,19 @@ pub fn CompaniesPage() -> impl IntoView {
                 </div>
             </form>
             {dynamic(move || {
-                if !loaded.get() {
+                if !list.loaded.get() {
                     ().into_any()
-                } else if items.with(Vec::is_empty) {
+                } else if list.items.with(Vec::is_empty) {
                     view! { <p class="empty">{dynamic(move || i18n.t().companies_none)}</p> }.into_any()
                 } else {
                     table().into_any()
                 }
             })}
             {dynamic(move || {
-                (loading.get() && !loaded.get())
+                (list.loading.get() && !list.loaded.get())
                     .then(|| view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> })
             })}
-            <LoadMore next loading failure on_load=move || load(next.get_untracked()) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(list.next.get_untracked()) />
             {dynamic(move || {
                 let navigate = navigate.clone();
                 session

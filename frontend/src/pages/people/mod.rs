@@ -12,13 +12,13 @@ use new::NewPersonPage;
 use person::PersonPage;
 
 use guichet_types::{Company, Role, User, UserListQuery};
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     components::{page_title, LoadMore},
-    failure::Failure,
     i18n::use_i18n,
+    paging::Paging,
     reactive::dynamic,
     session::{expect_session, Session},
 };
@@ -65,42 +65,28 @@ pub fn PeoplePage() -> impl IntoView {
     let company = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let active = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<User>::new());
-    let loaded = RwSignal::new(false);
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let failure = RwSignal::new(None::<Failure>);
+    let list = Paging::<User>::new();
     // The filters of the last search, which "load more" continues.
     let query = RwSignal::new(UserListQuery::default());
 
     let load = move |more: bool| {
-        if loading.get_untracked() {
+        if list.loading.get_untracked() {
             return;
         }
-        let mut asked = query.get_untracked();
-        asked.cursor = if more { next.get_untracked() } else { None };
-        loading.set(true);
-        spawn_local(async move {
-            let result = session
+        let cursor = if more {
+            list.next.get_untracked()
+        } else {
+            None
+        };
+        let query = query.get_untracked();
+        list.load(cursor, |cursor| async move {
+            let asked = UserListQuery { cursor, ..query };
+            session
                 .call(|client| {
                     let asked = asked.clone();
                     async move { client.users(&asked).await }
                 })
-                .await;
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    if more {
-                        items.update(|list| list.extend(page.items));
-                    } else {
-                        items.set(page.items);
-                    }
-                    next.set(page.next_cursor);
-                    failure.set(None);
-                    loaded.set(true);
-                }
-                Err(error) => failure.set(Some(error)),
-            }
+                .await
         });
     };
     let search = move || {
@@ -192,18 +178,18 @@ pub fn PeoplePage() -> impl IntoView {
                 {select("active-filter", |t| t.person_state, active, active_options)}
             </form>
             {dynamic(move || {
-                if !loaded.get() {
-                    failure
+                if !list.loaded.get() {
+                    list.failure
                         .with(Option::is_none)
                         .then(|| view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> })
                         .into_any()
-                } else if items.with(Vec::is_empty) {
+                } else if list.items.with(Vec::is_empty) {
                     view! { <p class="empty" role="status">{dynamic(move || i18n.t().people_none)}</p> }.into_any()
                 } else {
-                    view! { <PeopleTable items /> }.into_any()
+                    view! { <PeopleTable items=list.items /> }.into_any()
                 }
             })}
-            <LoadMore next loading failure on_load=move || load(true) />
+            <LoadMore next=list.next loading=list.loading failure=list.failure on_load=move || load(true) />
         </section>
     }
 }
