@@ -48,7 +48,7 @@ pub use life::*;
 pub use page::{page_limit, Page, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX};
 pub use password::{PasswordRule, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use people::*;
-pub use policy::Permission;
+pub use policy::{Permission, TokenScope};
 pub use problem::{FieldError, Problem};
 pub use recovery::*;
 pub use text::{company_search_text, fold, person_search_text};

@@ -2,6 +2,8 @@
 //! page offers is what the server accepts.
 //!
 //! - [`Permission`]: what a role may do in general (`GET /me` lists them);
+//! - [`TokenScope`] and [`scopes::needed`]: what an API token may do, and which scope each
+//!   operation needs;
 //! - [`next_status`]: the ticket's state machine, statuses only;
 //! - [`may_act_on`], [`may_give`] and [`may_change_standing`]: who may act on whose account
 //!   (`/users`);
@@ -16,11 +18,13 @@
 mod lifecycle;
 mod people;
 mod permission;
+pub mod scopes;
 mod ticket_actions;
 
 pub use lifecycle::{next_status, InvalidTransition, Move};
 pub use people::{may_act_on, may_change_standing, may_give, roles_to_give, PersonAct};
 pub use permission::Permission;
+pub use scopes::{Needs, TokenScope};
 pub use ticket_actions::{
     available, may, who_may, Action, Actions, Forbidden, TicketFacts, Viewer,
 };
