@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, inbound, people, tickets, web as site,
+    db_work, inbound, people, tickets, tokens, web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -83,7 +83,17 @@ where
             .service(people::routes::send_password_reset)
             .service(people::routes::lift_lockout)
             .service(people::routes::list_access_requests)
-            .service(people::routes::create_account),
+            .service(people::routes::create_account)
+            .service(tokens::routes::list_mine)
+            .service(tokens::routes::create_mine)
+            .service(tokens::routes::revoke_mine)
+            .service(tokens::routes::list_accounts)
+            .service(tokens::routes::create_account)
+            .service(tokens::routes::get_account)
+            .service(tokens::routes::update_account)
+            .service(tokens::routes::list_account_tokens)
+            .service(tokens::routes::create_account_token)
+            .service(tokens::routes::revoke_account_token),
     )
 }
 

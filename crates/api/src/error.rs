@@ -26,6 +26,10 @@ pub enum ApiError {
     PasswordChangeRequired,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// An API token without the scope the operation needs (its wire name), or a token
+    /// where only a signed-in session may act (`None`).
+    #[error("insufficient scope")]
+    InsufficientScope(Option<guichet_types::TokenScope>),
     /// A customer whose company has no contract valid today opens a ticket; the detail
     /// says how to reach the provider.
     #[error("no valid contract")]
@@ -90,6 +94,13 @@ impl ApiError {
             ApiError::Forbidden(detail) => {
                 Problem::new(403, "forbidden", "Forbidden").with_detail(detail.clone())
             }
+            ApiError::InsufficientScope(scope) => {
+                let detail = match scope {
+                    Some(scope) => format!("this needs a token with the scope {scope}"),
+                    None => "API tokens cannot do this: sign in with a password".to_owned(),
+                };
+                Problem::new(403, "insufficient_scope", "Insufficient scope").with_detail(detail)
+            }
             ApiError::NoValidContract(detail) => {
                 Problem::new(403, "no_valid_contract", "No valid contract")
                     .with_detail(detail.clone())
@@ -145,6 +156,15 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"guichet\""));
+            }
+            // RFC 6750 §3: the scope the token lacks, for clients that read the header.
+            ApiError::InsufficientScope(Some(scope)) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(
+                        "Bearer realm=\"guichet\", error=\"insufficient_scope\", scope=\"{scope}\""
+                    ),
+                ));
             }
             ApiError::Throttled { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));

@@ -27,6 +27,7 @@ pub mod paging;
 pub mod people;
 pub mod state;
 pub mod tickets;
+pub mod tokens;
 pub mod web;
 
 use std::net::TcpListener;

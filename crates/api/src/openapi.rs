@@ -1,7 +1,8 @@
 //! The OpenAPI document's frame; the paths come from the route table in `app.rs`.
+use guichet_types::policy::{scopes, Needs};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::AdditionalProperties;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
 
@@ -10,7 +11,8 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Guichet API",
         description = "The customer support portal's REST API. Authenticate with `POST /api/v1/auth/login` \
-            and send the access token as `Authorization: Bearer …`. Errors are RFC 9457 problem+json \
+            and send the access token as `Authorization: Bearer …`, or make an API token (`gch_…`, \
+            `POST /api/v1/me/tokens`) for an integration: each operation names the token scope it needs. Errors are RFC 9457 problem+json \
             documents with a stable `code`; validation errors list every invalid member in `errors`.",
         license(name = "AGPL-3.0-or-later"),
     ),
@@ -25,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tickets", description = "Opening, following and searching tickets"),
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
+        (name = "integrations", description = "API tokens and service accounts for integrations"),
         (name = "operations", description = "Health checks"),
     )
 )]
@@ -41,6 +44,20 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("gch_")
+                    .description(Some(
+                        "An API token (`gch_…`, from `POST /api/v1/me/tokens` or a service \
+                         account's). Each operation names the scope it needs; a token without \
+                         it gets 403 `insufficient_scope`.",
+                    ))
                     .build(),
             ),
         );
@@ -123,6 +140,11 @@ const NOT_SIGNED_IN: (&str, &str, &str) = (
     "NotSignedIn",
     "Not signed in: no access token, or an expired or revoked one",
 );
+const INSUFFICIENT_SCOPE: (&str, &str, &str) = (
+    "403",
+    "InsufficientScope",
+    "The API token lacks the scope the operation names (`insufficient_scope`)",
+);
 const BODY_TOO_LARGE: (&str, &str, &str) = ("413", "BodyTooLarge", "Body over 256 KB");
 const NOT_JSON: (&str, &str, &str) = (
     "415",
@@ -141,6 +163,7 @@ impl Modify for SharedProblems {
         for (_, name, description) in [
             MALFORMED_JSON,
             NOT_SIGNED_IN,
+            INSUFFICIENT_SCOPE,
             BODY_TOO_LARGE,
             NOT_JSON,
             INVALID_INPUT,
@@ -206,9 +229,7 @@ fn add_shared_problems(operation: &mut Operation) {
         .request_body
         .as_ref()
         .is_some_and(|body| body.content.contains_key("application/json"));
-    let needs_bearer = operation.security.iter().flatten().any(|requirement| {
-        serde_json::to_value(requirement).is_ok_and(|value| value.get("bearer").is_some())
-    });
+    let needs_bearer = needs_bearer(operation);
     let has_query = operation
         .parameters
         .iter()
@@ -231,6 +252,65 @@ fn add_shared_problems(operation: &mut Operation) {
             .entry(status.to_owned())
             .or_insert_with(|| Ref::from_response_name(name).into());
     }
+}
+
+/// Each signed-in operation accepts the access JWT and, unless it is kept for sessions, an
+/// API token with the scope the shared table (`guichet_types::policy::scopes`) gives it: the
+/// same table the server enforces.
+struct TokenScopes;
+
+impl Modify for TokenScopes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, operation) in [
+                ("GET", &mut item.get),
+                ("PUT", &mut item.put),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
+            ] {
+                let Some(operation) = operation.as_mut() else {
+                    continue;
+                };
+                if !needs_bearer(operation) {
+                    continue;
+                }
+                let needs = scopes::needed(method, path).unwrap_or(Needs::Session);
+                let mut accepted = vec![SecurityRequirement::new("bearer", Vec::<String>::new())];
+                let note = match needs {
+                    Needs::Session => {
+                        "API tokens: not accepted; sign in with a password.".to_owned()
+                    }
+                    Needs::AnyToken => {
+                        accepted.push(SecurityRequirement::new("api_token", Vec::<String>::new()));
+                        "API tokens: any scope.".to_owned()
+                    }
+                    Needs::Scope(scope) => {
+                        accepted.push(SecurityRequirement::new("api_token", [scope.as_str()]));
+                        format!("API tokens: scope `{scope}`.")
+                    }
+                };
+                operation.security = Some(accepted);
+                let description = operation.description.take().unwrap_or_default();
+                operation.description = Some(if description.is_empty() {
+                    note
+                } else {
+                    format!("{description}\n\n{note}")
+                });
+                operation
+                    .responses
+                    .responses
+                    .entry("403".to_owned())
+                    .or_insert_with(|| Ref::from_response_name(INSUFFICIENT_SCOPE.1).into());
+            }
+        }
+    }
+}
+
+fn needs_bearer(operation: &Operation) -> bool {
+    operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement).is_ok_and(|value| value.get("bearer").is_some())
+    })
 }
 
 /// A download is served with a type from a list by extension: the document lists each one,
@@ -260,6 +340,34 @@ impl Modify for DownloadTypes {
 /// What the `#[utoipa::path]` of each route cannot say alone; applied once the route table
 /// has added its paths.
 pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    TokenScopes.modify(openapi);
     SharedProblems.modify(openapi);
     DownloadTypes.modify(openapi);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_signed_in_operation_has_a_rule_in_the_scope_table() {
+        let openapi = crate::app::openapi();
+        let mut unknown = Vec::new();
+        for (path, item) in &openapi.paths.paths {
+            for (method, operation) in [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ] {
+                if operation.as_ref().is_some_and(needs_bearer)
+                    && scopes::needed(method, path).is_none()
+                {
+                    unknown.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert_eq!(unknown, Vec::<String>::new());
+    }
 }

@@ -12,16 +12,18 @@
 //! ```
 use guichet_types::{
     AccessRequest, AccessRequestAccount, AccessRequestId, AccountRecoveryRequest, Actor,
-    Announcement, AnnouncementInput, ApproveRequest, Asset, AssetId, AssetImport, AssetUpdate,
-    AttachmentInfo, AuditEventPage, AuditQuery, Category, CategoryId, CategoryNode, CategoryUpdate,
-    ChangePasswordRequest, Company, CompanyId, CompanyListQuery, CompanyPage, CompanyUpdate,
-    Contact, ContactId, ContactPage, ContactUpdate, Contract, ContractId, ContractPage,
-    ContractUpdate, EmailAddress, InboundResult, ListQuery, LoginRequest, NewAsset, NewCategory,
-    NewCompany, NewContact, NewContract, NewFollowup, NewTicket, NewUser, PasswordLinkAccount,
-    PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate,
-    ReasonRequest, RefreshRequest, RefusedAccessRequestPage, RejectedMailPage, SatisfactionRequest,
-    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage,
-    TicketUpdate, TimelineEntry, TokenPair, User, UserId, UserListQuery, UserPage, UserUpdate,
+    Announcement, AnnouncementInput, ApiTokenPage, ApproveRequest, Asset, AssetId, AssetImport,
+    AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category, CategoryId, CategoryNode,
+    CategoryUpdate, ChangePasswordRequest, Company, CompanyId, CompanyListQuery, CompanyPage,
+    CompanyUpdate, Contact, ContactId, ContactPage, ContactUpdate, Contract, ContractId,
+    ContractPage, ContractUpdate, CreatedApiToken, EmailAddress, InboundResult, ListQuery,
+    LoginRequest, NewApiToken, NewAsset, NewCategory, NewCompany, NewContact, NewContract,
+    NewFollowup, NewServiceAccount, NewTicket, NewUser, PasswordLinkAccount, PasswordLinkToken,
+    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
+    RefreshRequest, RefusedAccessRequestPage, RejectedMailPage, SatisfactionRequest,
+    ServiceAccount, ServiceAccountPage, ServiceAccountPatch, ShareOutcome, ShareRequest,
+    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
+    TimelineEntry, TokenPair, User, UserId, UserListQuery, UserPage, UserUpdate,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -1023,6 +1025,97 @@ impl Client {
             .json(&without_nulls(account)),
         )
         .await
+    }
+
+    // --- API tokens and service accounts ------------------------------------------------
+
+    /// The caller's tokens that are not revoked, newest first.
+    pub async fn my_tokens(&self, cursor: Option<&str>) -> Result<ApiTokenPage, ClientError> {
+        let query: Vec<(&str, &str)> = cursor.map(|c| vec![("cursor", c)]).unwrap_or_default();
+        Self::send(self.request(Method::GET, "/api/v1/me/tokens").query(&query)).await
+    }
+
+    /// Makes a token for the caller; the answer alone carries its secret.
+    pub async fn create_my_token(
+        &self,
+        token: &NewApiToken,
+    ) -> Result<CreatedApiToken, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/me/tokens")
+                .json(&without_nulls(token)),
+        )
+        .await
+    }
+
+    pub async fn revoke_my_token(&self, id: i64) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::DELETE, &format!("/api/v1/me/tokens/{id}"))).await
+    }
+
+    /// Admins: the service accounts, newest first.
+    pub async fn service_accounts(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<ServiceAccountPage, ClientError> {
+        let query: Vec<(&str, &str)> = cursor.map(|c| vec![("cursor", c)]).unwrap_or_default();
+        Self::send(
+            self.request(Method::GET, "/api/v1/service-accounts")
+                .query(&query),
+        )
+        .await
+    }
+
+    pub async fn service_account(&self, id: UserId) -> Result<ServiceAccount, ClientError> {
+        Self::send(self.request(Method::GET, &format!("/api/v1/service-accounts/{id}"))).await
+    }
+
+    pub async fn create_service_account(
+        &self,
+        account: &NewServiceAccount,
+    ) -> Result<ServiceAccount, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/service-accounts")
+                .json(&without_nulls(account)),
+        )
+        .await
+    }
+
+    pub async fn update_service_account(
+        &self,
+        id: UserId,
+        patch: &ServiceAccountPatch,
+    ) -> Result<ServiceAccount, ClientError> {
+        Self::send(
+            self.request(Method::PATCH, &format!("/api/v1/service-accounts/{id}"))
+                .json(&without_nulls(patch)),
+        )
+        .await
+    }
+
+    pub async fn service_account_tokens(&self, id: UserId) -> Result<ApiTokenPage, ClientError> {
+        let path = format!("/api/v1/service-accounts/{id}/tokens");
+        Self::send(self.request(Method::GET, &path)).await
+    }
+
+    pub async fn create_service_account_token(
+        &self,
+        id: UserId,
+        token: &NewApiToken,
+    ) -> Result<CreatedApiToken, ClientError> {
+        let path = format!("/api/v1/service-accounts/{id}/tokens");
+        Self::send(
+            self.request(Method::POST, &path)
+                .json(&without_nulls(token)),
+        )
+        .await
+    }
+
+    pub async fn revoke_service_account_token(
+        &self,
+        id: UserId,
+        token_id: i64,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/service-accounts/{id}/tokens/{token_id}");
+        Self::send_empty(self.request(Method::DELETE, &path)).await
     }
 }
 

@@ -27,6 +27,7 @@ pub mod problem;
 pub mod recovery;
 pub mod text;
 pub mod tickets;
+pub mod tokens;
 
 pub use accounts::*;
 pub use announcements::*;
@@ -53,3 +54,4 @@ pub use problem::{FieldError, Problem};
 pub use recovery::*;
 pub use text::{company_search_text, fold, person_search_text};
 pub use tickets::*;
+pub use tokens::*;

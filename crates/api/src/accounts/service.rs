@@ -119,6 +119,7 @@ pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<V
         .filter(|role| role.can(Permission::TicketsWork));
     let mut people: Vec<Actor> = users::Entity::find()
         .filter(users::Column::Role.is_in(roles))
+        .filter(users::Column::ServiceAccount.eq(false))
         .all(db)
         .await?
         .into_iter()

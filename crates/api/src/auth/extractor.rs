@@ -1,8 +1,8 @@
 //! Extractors for signed-in callers. An absent, invalid, expired or revoked token is a 401,
 //! never an anonymous call.
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use guichet_types::policy::Viewer;
-use guichet_types::{CompanyId, Locale, Permission, Role, UserId};
+use guichet_types::policy::{scopes, Needs, Viewer};
+use guichet_types::{CompanyId, Locale, Permission, Role, TokenScope, UserId, TOKEN_PREFIX};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -24,6 +24,29 @@ pub struct SessionUser {
     pub must_change_password: bool,
     /// The client address of the request (the audit log's `actor_address`); empty for mail.
     pub address: String,
+    /// Signed in with an API token rather than a session: the token and its scopes.
+    pub token: Option<TokenGrant>,
+}
+
+/// The API token a caller signed in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: i64,
+    pub scopes: Vec<TokenScope>,
+}
+
+impl TokenGrant {
+    /// Whether the token may call `method` on `route` (the route's template), by the
+    /// shared table of `guichet_types::policy::scopes`; a route it does not know is kept
+    /// for sessions.
+    pub fn allows(&self, method: &str, route: &str) -> ApiResult<()> {
+        match scopes::needed(method, route).unwrap_or(Needs::Session) {
+            Needs::AnyToken => Ok(()),
+            Needs::Scope(scope) if self.scopes.contains(&scope) => Ok(()),
+            Needs::Scope(scope) => Err(ApiError::InsufficientScope(Some(scope))),
+            Needs::Session => Err(ApiError::InsufficientScope(None)),
+        }
+    }
 }
 
 impl SessionUser {
@@ -39,6 +62,7 @@ impl SessionUser {
             must_change_password: user.must_change_password,
             email: user.email,
             address: String::new(),
+            token: None,
         })
     }
 
@@ -98,7 +122,8 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("state missing"))?;
-    let token = req
+    // Only ever from the header: a token in a URL would end up in logs and histories.
+    let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -106,10 +131,22 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
+        .map(str::trim)
         .ok_or(ApiError::Unauthenticated)?;
+    let address = super::throttle::client_ip(&req);
+    if bearer.starts_with(TOKEN_PREFIX) {
+        let caller = crate::tokens::authenticate(state, bearer, &address).await?;
+        if let Some(grant) = &caller.token {
+            grant.allows(
+                req.method().as_str(),
+                &req.match_pattern().unwrap_or_default(),
+            )?;
+        }
+        return Ok(caller);
+    }
     let claims = state
         .tokens
-        .verify_access(token.trim())
+        .verify_access(bearer)
         .ok_or(ApiError::Unauthenticated)?;
     let user_id = UserId(claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?);
     // The user, if the token's session is still live: one query, of the columns a caller needs
@@ -123,36 +160,51 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
     let caller: Option<CallerColumns> = users::Entity::find_by_id(user_id)
         .filter(users::Column::Id.in_subquery(live_session))
         .select_only()
-        .columns([
-            users::Column::Id,
-            users::Column::Role,
-            users::Column::CompanyId,
-            users::Column::Email,
-            users::Column::FirstName,
-            users::Column::LastName,
-            users::Column::Locale,
-            users::Column::MustChangePassword,
-        ])
+        .columns(CALLER_COLUMNS)
         .into_tuple()
         .one(&state.db)
         .await?;
-    let (id, role, company_id, email, first_name, last_name, locale, must_change_password) =
-        caller.ok_or(ApiError::Unauthenticated)?;
-    Ok(SessionUser {
-        id,
-        session_id: claims.sid,
-        role,
-        company_id,
-        name: person_name(&first_name, &last_name, &email),
-        locale,
-        must_change_password,
-        email,
-        address: super::throttle::client_ip(&req),
-    })
+    let caller = caller.ok_or(ApiError::Unauthenticated)?;
+    Ok(SessionUser::of_columns(caller, claims.sid, address, None))
+}
+
+/// The columns of `users` a caller is made of, in the order of [`CallerColumns`].
+pub const CALLER_COLUMNS: [users::Column; 8] = [
+    users::Column::Id,
+    users::Column::Role,
+    users::Column::CompanyId,
+    users::Column::Email,
+    users::Column::FirstName,
+    users::Column::LastName,
+    users::Column::Locale,
+    users::Column::MustChangePassword,
+];
+
+impl SessionUser {
+    /// The caller read as [`CALLER_COLUMNS`], in session `session_id` (0 for a token).
+    pub fn of_columns(
+        (id, role, company_id, email, first_name, last_name, locale, must_change_password): CallerColumns,
+        session_id: i64,
+        address: String,
+        token: Option<TokenGrant>,
+    ) -> Self {
+        SessionUser {
+            id,
+            session_id,
+            role,
+            company_id,
+            name: person_name(&first_name, &last_name, &email),
+            locale,
+            must_change_password,
+            email,
+            address,
+            token,
+        }
+    }
 }
 
 /// id, role, company, email, first and last name, locale, must change password.
-type CallerColumns = (
+pub type CallerColumns = (
     UserId,
     Role,
     Option<CompanyId>,
@@ -203,6 +255,7 @@ mod tests {
             locale: Locale::Fr,
             must_change_password: false,
             address: String::new(),
+            token: None,
         }
     }
 

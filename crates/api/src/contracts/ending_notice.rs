@@ -43,6 +43,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<usize> {
         .from(users::Entity)
         .and_where(users::Column::Role.eq(Role::Referent))
         .and_where(users::Column::Active.eq(true))
+        .and_where(users::Column::ServiceAccount.eq(false))
         .to_owned();
     let active = Query::select()
         .column(companies::Column::Id)
@@ -83,6 +84,7 @@ pub async fn send_due(state: &AppState) -> ApiResult<usize> {
         .filter(users::Column::CompanyId.is_in(company_ids.iter().copied()))
         .filter(users::Column::Role.eq(Role::Referent))
         .filter(users::Column::Active.eq(true))
+        .filter(users::Column::ServiceAccount.eq(false))
         .all(&txn)
         .await?
     {

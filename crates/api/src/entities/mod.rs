@@ -4,6 +4,7 @@
 pub mod account_mail_requests;
 pub mod account_tokens;
 pub mod announcements;
+pub mod api_tokens;
 pub mod assets;
 pub mod attachments;
 pub mod audit_events;

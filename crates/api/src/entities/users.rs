@@ -31,6 +31,8 @@ pub struct Model {
     pub active: bool,
     /// Names, address and phones, folded (`guichet_types::person_search_text`).
     pub search_text: String,
+    /// An account for an integration (migration 000018): no password, no mail, only tokens.
+    pub service_account: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -110,7 +110,10 @@ pub async fn ticket_changed(
         )
         .all(db)
         .await?;
-    let requester = people.iter().find(|u| u.id == ticket.requester_id);
+    // A service account has no mailbox: it follows its tickets through the API.
+    let requester = people
+        .iter()
+        .find(|u| u.id == ticket.requester_id && !u.service_account);
     let assignee = ticket
         .assignee_id
         .and_then(|id| people.iter().find(|u| u.id == id));

@@ -255,8 +255,11 @@ async fn agent_update(
         Some(None) => Assignment::Nobody,
         Some(Some(id)) => {
             let found = users::Entity::find_by_id(id).one(&state.db).await?;
-            let active_staff = found
-                .filter(|u| u.role.can(Permission::TicketsWork) && u.password_hash != LOCKED_HASH);
+            let active_staff = found.filter(|u| {
+                u.role.can(Permission::TicketsWork)
+                    && u.password_hash != LOCKED_HASH
+                    && !u.service_account
+            });
             match active_staff {
                 Some(agent) => Assignment::Agent {
                     id: agent.id,
