@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # API conformance: schemathesis fuzzes the committed OpenAPI document against a release server
-# with the demo data, signed in as a customer, an agent and an administrator in turn, and
+# with the demo data, signed in as a customer, an agent, an administrator and an integration (an
+# administrator's API token with every scope) in turn, and
 # fails on any finding. Replay a failure with CONFORMANCE_SEED=<the printed seed>; CONFORMANCE_SEED=random
 # explores beyond the fixed default seed.
 #   GUICHET_BIN: the server binary (default: target/release/guichet, built or brought up to date).
@@ -46,14 +47,22 @@ token() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
+# An integration's API token: an administrator's, with every scope.
+api_token() {
+  curl -sf -H "Authorization: Bearer $(token admin@guichet.test)" -H 'Content-Type: application/json' \
+    -d '{"name":"conformance","scopes":["tickets:read","tickets:write","attachments:read","attachments:write","admin:read","admin:write","webhooks:manage","exports:read"]}' \
+    "$base/api/v1/me/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'
+}
+
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance
 status=0
-for account in claire@acme.test agent@guichet.test admin@guichet.test; do
+for account in claire@acme.test agent@guichet.test admin@guichet.test api-token; do
   echo "==== schemathesis as $account" >&2
+  if [[ "$account" == api-token ]]; then bearer="$(api_token)"; else bearer="$(token "$account")"; fi
   # Excluded: the mail gateway's entry (message/rfc822, its own token) and sign-out, which
   # could revoke the session this run signs in with.
   schemathesis --config-file scripts/conformance.toml run openapi/openapi.json --url "$base" \
-    -H "Authorization: Bearer $(token "$account")" \
+    -H "Authorization: Bearer $bearer" \
     --checks "$checks" --seed "$seed" --max-time "$max_time" --max-examples 25 \
     --exclude-path /api/v1/inbound-email --exclude-path /api/v1/auth/logout \
     --generation-database none --report-dir "$work/report" --no-color || status=1

@@ -3,7 +3,8 @@
 #   formatting, clippy (server and WASM), the types crate on wasm32, the dependency rule
 #   (no sea-orm in types/client), unit and integration tests on SQLite and PostgreSQL,
 #   the OpenAPI drift check, the SPA build and the size budget of its first load, browser tests,
-#   the public contract smoke test, and the API conformance run (schemathesis).
+#   the public contract smoke test, the API conformance run (schemathesis), and the samples of
+#   the integration guide (docs/INTEGRATING.md).
 # PostgreSQL: GUICHET_TEST_POSTGRES_URL (default: the local server); with CI set it must answer.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -85,5 +86,8 @@ PY
 
 step "API conformance (schemathesis, release build)"
 bash scripts/conformance.sh
+
+step "integration guide samples (docs/INTEGRATING.md, release build)"
+GUICHET_BIN="$repo/target/release/guichet" bash scripts/doc-samples.sh
 
 step "all checks passed"

@@ -308,11 +308,11 @@ export function adminPage(page, lang = 'fr') {
   const w = {
     fr: {
       nav: 'Administration', companies: 'Entreprises', people: 'Personnes', categories: 'Catégories',
-      audit: "Journal d'audit", announcements: 'Annonces',
+      audit: "Journal d'audit", announcements: 'Annonces', serviceAccounts: 'Comptes de service',
     },
     en: {
       nav: 'Administration', companies: 'Companies', people: 'People', categories: 'Categories',
-      audit: 'Audit log', announcements: 'Announcements',
+      audit: 'Audit log', announcements: 'Announcements', serviceAccounts: 'Service accounts',
     },
   }[lang];
   return {
@@ -561,5 +561,47 @@ export function requesterPicker(page, lang = 'fr') {
     phone: main.getByRole('textbox', { name: w.phone, exact: true }),
     channel: main.getByRole('combobox', { name: w.channel, exact: true }),
     words: w,
+  };
+}
+
+/** "Mes jetons d'API": the signed-in person's API tokens. */
+export function tokensPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      link: "Mes jetons d'API", heading: "Mes jetons d'API", list: 'Jetons actifs', none: "Aucun jeton pour l'instant.",
+      newHeading: 'Nouveau jeton', name: /^Nom/, scopes: 'Droits', expiry: /^Date d'expiration/, create: 'Créer le jeton',
+      secretHeading: 'Votre nouveau jeton', copy: 'Copier le jeton', copied: 'Jeton copié.', revoke: 'Révoquer',
+      revoked: 'Le jeton est révoqué.', keep: 'Le garder', required: 'Ce champ est obligatoire.',
+      neverUsed: 'Jamais utilisé',
+    },
+    en: {
+      link: 'My API tokens', heading: 'My API tokens', list: 'Active tokens', none: 'No tokens yet.',
+      newHeading: 'New token', name: /^Name/, scopes: 'Scopes', expiry: /^Expiry/, create: 'Create the token',
+      secretHeading: 'Your new token', copy: 'Copy the token', copied: 'Token copied.', revoke: 'Revoke',
+      revoked: 'The token is revoked.', keep: 'Keep it', required: 'This field is required.',
+      neverUsed: 'Never used',
+    },
+  }[lang];
+  const form = page.getByRole('region', { name: w.newHeading });
+  const table = page.getByRole('table', { name: w.list });
+  return {
+    words: w,
+    link: page.getByRole('link', { name: w.link, exact: true }),
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    none: page.getByText(w.none, { exact: true }),
+    table,
+    row: (name) => table.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }),
+    form,
+    name: form.getByRole('textbox', { name: w.name }),
+    scopes: form.getByRole('group', { name: w.scopes }),
+    scope: (wire) => form.getByRole('checkbox', { name: new RegExp(`^${wire}\\b`) }),
+    expiry: form.getByLabel(w.expiry),
+    create: form.getByRole('button', { name: w.create, exact: true }),
+    secretPanel: page.getByRole('region', { name: w.secretHeading }),
+    copy: page.getByRole('button', { name: w.copy, exact: true }),
+    copied: page.getByRole('status').filter({ hasText: w.copied }),
+    revoke: (name) => page.getByRole('button', { name: `${w.revoke} ${name}`, exact: true }),
+    confirmRevoke: page.getByRole('button', { name: w.revoke, exact: true }),
+    revoked: page.getByRole('status').filter({ hasText: w.revoked }),
   };
 }

@@ -49,6 +49,10 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Profile /></Protected> }
                     />
                     <Route
+                        path=path!("/profile/tokens")
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::ApiTokens /></Protected> }
+                    />
+                    <Route
                         path=path!("/tickets")
                         view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Tickets /></Protected> }
                     />
@@ -83,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/admin/companies/:id")
                         view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::Company /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/service-accounts/:id?")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::ServiceAccounts /></Protected> }
                     />
                     // The people's search, `/people/new` and `/people/{id}`.
                     <Route

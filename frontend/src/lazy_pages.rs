@@ -10,10 +10,10 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AdminPage, AnnouncementsPage, AuditLogPage, CategoriesAdminPage,
-        ChangePasswordPage, CompaniesPage, CompanyPage, ForgotPasswordPage, LinkKind,
-        LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
-        SetPasswordPage, TicketPage, TicketsPage,
+        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, AuditLogPage,
+        CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, ForgotPasswordPage,
+        LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
+        ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
     },
     reactive::dynamic,
 };
@@ -25,6 +25,8 @@ pub enum Screen {
     Ticket,
     NewTicket,
     Profile,
+    /// The signed-in person's API tokens.
+    ApiTokens,
     ChangePassword,
     ForgotPassword,
     ResetPassword,
@@ -40,6 +42,8 @@ pub enum Screen {
     Company,
     /// The people's search, a person's page and the invitation.
     People,
+    /// The service accounts' list and an account's page.
+    ServiceAccounts,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -60,6 +64,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Ticket => ticket().await,
         Screen::NewTicket => new_ticket().await,
         Screen::Profile => profile().await,
+        Screen::ApiTokens => api_tokens().await,
         Screen::ChangePassword => change_password().await,
         Screen::ForgotPassword => forgot_password().await,
         Screen::ResetPassword => reset_password().await,
@@ -74,6 +79,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Companies => companies().await,
         Screen::Company => company().await,
         Screen::People => people().await,
+        Screen::ServiceAccounts => service_accounts().await,
     }
 }
 
@@ -95,6 +101,11 @@ fn new_ticket() -> AnyView {
 #[lazy]
 fn profile() -> AnyView {
     view! { <ProfilePage /> }.into_any()
+}
+
+#[lazy]
+fn api_tokens() -> AnyView {
+    view! { <ApiTokensPage /> }.into_any()
 }
 
 #[lazy]
@@ -165,4 +176,9 @@ fn company() -> AnyView {
 #[lazy]
 fn people() -> AnyView {
     view! { <PeopleScreens /> }.into_any()
+}
+
+#[lazy]
+fn service_accounts() -> AnyView {
+    view! { <ServiceAccountScreens /> }.into_any()
 }

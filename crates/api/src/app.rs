@@ -142,6 +142,7 @@ pub fn build(
             }),
         )
         .default_service(web::to(site::fallback))
+        .wrap(middleware::from_fn(tokens::guard::check))
         .wrap(middleware::from_fn(db_work::report))
         .wrap(middleware::from_fn(site::security_headers))
         .wrap(middleware::Compress::default())

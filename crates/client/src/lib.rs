@@ -1091,9 +1091,14 @@ impl Client {
         .await
     }
 
-    pub async fn service_account_tokens(&self, id: UserId) -> Result<ApiTokenPage, ClientError> {
+    pub async fn service_account_tokens(
+        &self,
+        id: UserId,
+        cursor: Option<&str>,
+    ) -> Result<ApiTokenPage, ClientError> {
         let path = format!("/api/v1/service-accounts/{id}/tokens");
-        Self::send(self.request(Method::GET, &path)).await
+        let query: Vec<(&str, &str)> = cursor.map(|c| vec![("cursor", c)]).unwrap_or_default();
+        Self::send(self.request(Method::GET, &path).query(&query)).await
     }
 
     pub async fn create_service_account_token(

@@ -7,8 +7,8 @@ mod en;
 mod fr;
 
 use guichet_types::{
-    Level, Locale, PasswordRule, RejectReason, Role, TicketKind, TicketStatus, PASSWORD_MAX_CHARS,
-    PASSWORD_MIN_CHARS,
+    Level, Locale, PasswordRule, RejectReason, Role, TicketKind, TicketStatus, TokenScope,
+    PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
 };
 use leptos::prelude::*;
 
@@ -725,6 +725,55 @@ pub struct Texts {
     /// `{actor}`, `{requester}`: names.
     pub ev_created_phone: &'static str,
     pub error_other_company: &'static str,
+
+    // API tokens and service accounts.
+    pub service_accounts_title: &'static str,
+    pub service_accounts_intro: &'static str,
+    pub service_accounts_hint: &'static str,
+    pub service_accounts_none: &'static str,
+    pub service_account_new: &'static str,
+    pub service_account_company: &'static str,
+    pub service_account_whole_portal: &'static str,
+    pub service_account_create: &'static str,
+    pub service_account_deactivate: &'static str,
+    pub service_account_reactivate: &'static str,
+    pub service_account_deactivated: &'static str,
+    pub service_account_reactivated: &'static str,
+    pub service_account_tokens: &'static str,
+    pub api_tokens_title: &'static str,
+    pub api_tokens_intro: &'static str,
+    pub api_tokens_list_title: &'static str,
+    pub api_tokens_none: &'static str,
+    pub api_token_name: &'static str,
+    pub api_token_name_hint: &'static str,
+    pub api_token_scopes: &'static str,
+    pub api_token_hint: &'static str,
+    pub api_token_created: &'static str,
+    pub api_token_expires: &'static str,
+    pub api_token_never_expires: &'static str,
+    pub api_token_last_used: &'static str,
+    pub api_token_never_used: &'static str,
+    pub api_token_revoke: &'static str,
+    pub api_token_revoke_confirm: &'static str,
+    pub api_token_keep: &'static str,
+    pub api_token_revoked: &'static str,
+    pub api_token_new: &'static str,
+    pub api_token_expiry: &'static str,
+    pub api_token_expiry_hint: &'static str,
+    pub api_token_create: &'static str,
+    pub api_token_secret_title: &'static str,
+    pub api_token_secret_warning: &'static str,
+    pub api_token_copy: &'static str,
+    pub api_token_copied: &'static str,
+    pub scope_tickets_read: &'static str,
+    pub scope_tickets_write: &'static str,
+    pub scope_attachments_read: &'static str,
+    pub scope_attachments_write: &'static str,
+    pub scope_admin_read: &'static str,
+    pub scope_admin_write: &'static str,
+    pub scope_webhooks_manage: &'static str,
+    pub scope_exports_read: &'static str,
+    pub error_in_the_past: &'static str,
 }
 
 impl Texts {
@@ -774,6 +823,20 @@ impl Texts {
         }
     }
 
+    /// What a token's scope lets it do.
+    pub fn scope(&self, scope: TokenScope) -> &'static str {
+        match scope {
+            TokenScope::TicketsRead => self.scope_tickets_read,
+            TokenScope::TicketsWrite => self.scope_tickets_write,
+            TokenScope::AttachmentsRead => self.scope_attachments_read,
+            TokenScope::AttachmentsWrite => self.scope_attachments_write,
+            TokenScope::AdminRead => self.scope_admin_read,
+            TokenScope::AdminWrite => self.scope_admin_write,
+            TokenScope::WebhooksManage => self.scope_webhooks_manage,
+            TokenScope::ExportsRead => self.scope_exports_read,
+        }
+    }
+
     pub fn kind(&self, kind: TicketKind) -> &'static str {
         match kind {
             TicketKind::Incident => self.kind_incident,
@@ -820,6 +883,7 @@ impl Texts {
             "not_covered" => self.error_not_covered,
             // A caller's address that has an account of another company.
             "other_company" => self.error_other_company,
+            "in_the_past" => self.error_in_the_past,
             _ => self.error_other,
         }
     }
@@ -980,6 +1044,7 @@ mod tests {
                 "not_offered",
                 "kind_mismatch",
                 "not_covered",
+                "in_the_past",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }

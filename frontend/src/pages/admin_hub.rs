@@ -1,5 +1,6 @@
 //! The support team's way into what the portal rests on: agents reach the companies and the
-//! people; administrators also the categories, the audit log and the announcements.
+//! people; administrators also the categories, the audit log, the announcements and the
+//! service accounts.
 use leptos::prelude::*;
 
 use crate::{
@@ -11,7 +12,7 @@ use crate::{
 
 /// Each part of the administration: where it is, its name, what it holds, and whether it is
 /// for administrators only.
-const PARTS: [(&str, Message, Message, bool); 5] = [
+const PARTS: [(&str, Message, Message, bool); 6] = [
     (
         "/admin/companies",
         |t| t.nav_companies,
@@ -35,6 +36,12 @@ const PARTS: [(&str, Message, Message, bool); 5] = [
         "/admin/announcements",
         |t| t.nav_announcements,
         |t| t.admin_announcements_hint,
+        true,
+    ),
+    (
+        "/admin/service-accounts",
+        |t| t.service_accounts_title,
+        |t| t.service_accounts_hint,
         true,
     ),
 ];

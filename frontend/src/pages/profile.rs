@@ -223,6 +223,9 @@ pub fn ProfilePage() -> impl IntoView {
                 <p>
                     <a href="/password">{dynamic(move || i18n.t().change_password_link)}</a>
                 </p>
+                <p>
+                    <a href="/profile/tokens">{dynamic(move || i18n.t().api_tokens_title)}</a>
+                </p>
             </section>
 
             <p class="intro">{dynamic(move || i18n.t().profile_intro)}</p>

@@ -123,6 +123,11 @@ async fn a_token_acts_as_its_owner_within_its_scopes(backend: Backend) {
             .await,
         0
     );
+    // Refused before the body is read: a bad body is still a 403, not a 422.
+    assert_eq!(
+        status(&robot, "POST", "/api/v1/tickets", Some(json!({}))).await,
+        403
+    );
     // A token makes no tokens and changes no password.
     let password =
         json!({"current_password": crate::helpers::PASSWORD, "new_password": "Another-Pass-2026!"});
@@ -447,7 +452,7 @@ async fn service_accounts_are_admins_accounts_for_integrations(backend: Backend)
     assert_eq!(listed.items.len(), 1);
     assert_eq!(
         admin
-            .service_account_tokens(account.id)
+            .service_account_tokens(account.id, None)
             .await
             .expect("tokens")
             .items
