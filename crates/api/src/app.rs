@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, inbound, people, tickets, web as site,
+    db_work, inbound, people, tickets, web as site, webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -83,7 +83,16 @@ where
             .service(people::routes::send_password_reset)
             .service(people::routes::lift_lockout)
             .service(people::routes::list_access_requests)
-            .service(people::routes::create_account),
+            .service(people::routes::create_account)
+            .service(webhooks::routes::list)
+            .service(webhooks::routes::create)
+            .service(webhooks::routes::get)
+            .service(webhooks::routes::update)
+            .service(webhooks::routes::remove)
+            .service(webhooks::routes::rotate_secret)
+            .service(webhooks::routes::deliveries)
+            .service(webhooks::routes::redeliver)
+            .service(webhooks::routes::test),
     )
 }
 

@@ -28,6 +28,7 @@ pub mod people;
 pub mod state;
 pub mod tickets;
 pub mod web;
+pub mod webhooks;
 
 use std::net::TcpListener;
 
@@ -88,7 +89,9 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     // Read now, after the demo data, so that no request pays for it.
     let categories = categories::cache::CategoryCache::default();
     categories.reload(&db).await?;
+    let webhooks = webhooks::Webhooks::new(&settings, &key).map_err(StartupError::Setup)?;
     Ok(AppState {
+        webhooks,
         writes,
         mailer,
         jobs: jobs::queue::JobQueue::default(),

@@ -27,6 +27,7 @@ pub mod problem;
 pub mod recovery;
 pub mod text;
 pub mod tickets;
+pub mod webhooks;
 
 pub use accounts::*;
 pub use announcements::*;
@@ -40,7 +41,7 @@ pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };
 pub use enums::*;
-pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_VERSION};
+pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_NAMES, TICKET_EVENT_VERSION};
 pub use ids::*;
 pub use inbound::*;
 pub use lenient::{parse_lenient, validation_errors};
@@ -53,3 +54,4 @@ pub use problem::{FieldError, Problem};
 pub use recovery::*;
 pub use text::{company_search_text, fold, person_search_text};
 pub use tickets::*;
+pub use webhooks::*;
