@@ -28,3 +28,4 @@ mod reference;
 mod smtp;
 mod statements;
 mod tickets;
+mod webhooks;
