@@ -279,6 +279,39 @@ mod tests {
         assert_eq!(policy.refusal(ip("192.168.0.1")), Some("private"));
     }
 
+    #[tokio::test]
+    async fn the_resolver_gives_only_allowed_addresses() {
+        let name = |text: &str| text.parse::<Name>().expect("a name");
+        let strict = FilteringResolver {
+            policy: AddressPolicy::default(),
+        };
+        let refused = strict
+            .resolve(name("localhost"))
+            .await
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            refused.as_deref().is_some_and(|e| e.contains("loopback")),
+            "{refused:?}"
+        );
+        let loopback = FilteringResolver {
+            policy: AddressPolicy {
+                allow_http: true,
+                allowed: vec!["127.0.0.0/8".parse().expect("net")],
+            },
+        };
+        let given: Vec<SocketAddr> = loopback
+            .resolve(name("localhost"))
+            .await
+            .map(|addresses| addresses.collect())
+            .unwrap_or_default();
+        assert!(!given.is_empty());
+        assert!(
+            given.iter().all(|a| a.ip().is_loopback() && a.is_ipv4()),
+            "{given:?}"
+        );
+    }
+
     #[test]
     fn urls_are_refused_for_their_scheme_or_literal_address() {
         let strict = AddressPolicy::default();

@@ -56,10 +56,11 @@ impl Received {
     }
 }
 
-/// What the receiver answers next (status, `Location`), then 200 once the list is empty.
+/// What the receiver answers next (status, `Location`), then `otherwise` (200 unless set).
 #[derive(Default)]
 struct Script {
     answers: VecDeque<(u16, Option<String>)>,
+    otherwise: Option<u16>,
     received: Vec<Received>,
 }
 
@@ -101,6 +102,11 @@ impl Receiver {
             .push_back((status, location.map(str::to_owned)));
     }
 
+    /// Answers `status` to every request after the scripted ones.
+    fn answer_all(&self, status: u16) {
+        self.script.lock().expect("script").otherwise = Some(status);
+    }
+
     fn received(&self) -> Vec<Received> {
         self.script.lock().expect("script").received.clone()
     }
@@ -133,7 +139,8 @@ async fn answer(
             .collect(),
         body: body.to_vec(),
     });
-    let (status, location) = script.answers.pop_front().unwrap_or((200, None));
+    let otherwise = script.otherwise.unwrap_or(200);
+    let (status, location) = script.answers.pop_front().unwrap_or((otherwise, None));
     let mut answer =
         HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("a status"));
     if let Some(location) = location {
@@ -201,7 +208,25 @@ fn rust_verifies(secret: &str, received: &Received) -> bool {
 
 /// Polls `check` until it holds (30 s at most), letting the webhook jobs that wait for a
 /// retry go at once: the tests do not wait for the real backoff.
-async fn eventually<F, Fut>(app: &TestApp, what: &str, mut check: F)
+async fn eventually<F, Fut>(app: &TestApp, what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    poll(Some(app), what, check).await
+}
+
+/// Polls `check` until it holds (30 s at most), retries left to their schedule (the first
+/// comes after 4 s at least): to see the state between two attempts.
+async fn soon<F, Fut>(what: &str, check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    poll(None, what, check).await
+}
+
+async fn poll<F, Fut>(advancing: Option<&TestApp>, what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -210,7 +235,9 @@ where
         if check().await {
             return;
         }
-        advance_retries(app).await;
+        if let Some(app) = advancing {
+            advance_retries(app).await;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("never: {what}");
@@ -456,7 +483,7 @@ async fn failures_are_retried_then_delivered_once_with_the_same_id(backend: Back
         .add_followup(&ticket.number, &followup("Second message"))
         .await
         .expect("second follow-up");
-    eventually(&app, "the failed attempt recorded", || async {
+    soon("the failed attempt recorded", || async {
         deliveries(&admin, id)
             .await
             .iter()
@@ -505,6 +532,20 @@ async fn failures_are_retried_then_delivered_once_with_the_same_id(backend: Back
         .expect("endpoint")
         .failing_since
         .is_none());
+
+    // Kept 14 days.
+    app.execute(&format!(
+        "UPDATE webhook_deliveries SET created_at = '2000-01-01 00:00:00+00:00' WHERE id = {}",
+        delivered[1].id
+    ))
+    .await;
+    let purged = guichet_api::webhooks::delivery::purge(&app.state)
+        .await
+        .expect("purged");
+    assert_eq!(purged, 1);
+    let kept = deliveries(&admin, id).await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].id, delivered[0].id);
 }
 
 async fn two_instances_deliver_each_event_once(backend: Backend) {
@@ -731,7 +772,7 @@ async fn redirects_are_not_followed(backend: Backend) {
         .add_followup(&ticket.number, &followup("Bonjour"))
         .await
         .expect("follow-up");
-    eventually(&app, "the redirect recorded", || async {
+    soon("the redirect recorded", || async {
         deliveries(&admin, id)
             .await
             .iter()
@@ -811,12 +852,12 @@ async fn an_endpoint_failing_for_days_is_disabled_and_its_owner_told(backend: Ba
     let claire = app.client_for("claire@acme.test").await;
     let (id, _) = register(&admin, receiver.url("/in"), &["followup"]).await;
     let ticket = app.create(&claire, "Panne longue").await;
-    receiver.answer_next(503, None);
+    receiver.answer_all(503);
     claire
         .add_followup(&ticket.number, &followup("Un"))
         .await
         .expect("follow-up");
-    eventually(&app, "failing", || async {
+    soon("failing", || async {
         admin
             .webhook(id)
             .await
@@ -830,7 +871,6 @@ async fn an_endpoint_failing_for_days_is_disabled_and_its_owner_told(backend: Ba
         "UPDATE webhooks SET failing_since = '2000-01-01 00:00:00+00:00' WHERE id = {id}"
     ))
     .await;
-    receiver.answer_next(503, None);
     eventually(&app, "disabled", || async {
         admin
             .webhook(id)
@@ -853,6 +893,7 @@ async fn an_endpoint_failing_for_days_is_disabled_and_its_owner_told(backend: Ba
         1
     );
     // Nothing more is sent until it is enabled again.
+    receiver.answer_all(200);
     let before = receiver.received().len();
     claire
         .add_followup(&ticket.number, &followup("Deux"))
