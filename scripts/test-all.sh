@@ -43,6 +43,8 @@ for crate in guichet-types guichet-client; do
 done
 
 step "unit and integration tests (SQLite and PostgreSQL)"
+# The webhook tests verify what they receive with a third-party Standard Webhooks library.
+python3 -c 'import standardwebhooks' 2>/dev/null || python3 -m pip install -q 'standardwebhooks~=1.0'
 cargo test --workspace
 
 step "OpenAPI drift"

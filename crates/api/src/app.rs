@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, inbound, people, tickets, tokens, web as site,
+    db_work, inbound, people, tickets, tokens, web as site, webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -93,7 +93,16 @@ where
             .service(tokens::routes::update_account)
             .service(tokens::routes::list_account_tokens)
             .service(tokens::routes::create_account_token)
-            .service(tokens::routes::revoke_account_token),
+            .service(tokens::routes::revoke_account_token)
+            .service(webhooks::routes::list)
+            .service(webhooks::routes::create)
+            .service(webhooks::routes::get)
+            .service(webhooks::routes::update)
+            .service(webhooks::routes::remove)
+            .service(webhooks::routes::rotate_secret)
+            .service(webhooks::routes::deliveries)
+            .service(webhooks::routes::redeliver)
+            .service(webhooks::routes::test),
     )
 }
 

@@ -58,6 +58,11 @@ pub struct Settings {
     pub sign_in_address_limit: u64,
     /// Which tickets take an urgency from the customer: all, or incidents only.
     pub urgency_for: UrgencyFor,
+    /// Webhook endpoints may be `http://` (`GUICHET_WEBHOOK_ALLOW_HTTP=true`); else https only.
+    pub webhook_allow_http: bool,
+    /// Addresses webhooks may reach although they are loopback, private, link-local…
+    /// (`GUICHET_WEBHOOK_ALLOW_PRIVATE`: a comma-separated list of addresses or CIDRs).
+    pub webhook_allow_private: Vec<ipnet::IpNet>,
 }
 
 /// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
@@ -262,6 +267,20 @@ impl Settings {
             Some(UrgencyFor::All),
             |v| UrgencyFor::parse(v).ok_or_else(|| "expected all or incidents".to_owned()),
         );
+        let webhook_allow_http = parse_or(
+            &mut errors,
+            "GUICHET_WEBHOOK_ALLOW_HTTP",
+            get("GUICHET_WEBHOOK_ALLOW_HTTP"),
+            Some(false),
+            parse_bool,
+        );
+        let webhook_allow_private = parse_or(
+            &mut errors,
+            "GUICHET_WEBHOOK_ALLOW_PRIVATE",
+            get("GUICHET_WEBHOOK_ALLOW_PRIVATE"),
+            Some(Vec::new()),
+            parse_networks,
+        );
 
         match (
             bind,
@@ -274,6 +293,8 @@ impl Settings {
             search_walk,
             sign_in_address_limit,
             urgency_for,
+            webhook_allow_http,
+            webhook_allow_private,
         ) {
             (
                 Some(bind),
@@ -286,6 +307,8 @@ impl Settings {
                 Some(search_walk),
                 Some(sign_in_address_limit),
                 Some(urgency_for),
+                Some(webhook_allow_http),
+                Some(webhook_allow_private),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -306,6 +329,8 @@ impl Settings {
                 search_walk,
                 sign_in_address_limit,
                 urgency_for,
+                webhook_allow_http,
+                webhook_allow_private,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -367,6 +392,28 @@ fn parse_or<T>(
             }
         },
     }
+}
+
+fn parse_bool(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err("expected true or false".to_owned()),
+    }
+}
+
+/// `127.0.0.1, 10.0.0.0/8, ::1`: addresses (one each) or networks.
+fn parse_networks(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{item:?} is not an address or a CIDR such as 10.0.0.0/8"))
+        })
+        .collect()
 }
 
 /// `90`, `90s`, `15m`, `12h` or `7d`.
@@ -474,6 +521,33 @@ mod tests {
         ] {
             assert!(text.contains(name), "{text}");
         }
+    }
+
+    #[test]
+    fn webhook_settings() {
+        let s = settings(&[]).expect("defaults");
+        assert!(!s.webhook_allow_http);
+        assert!(s.webhook_allow_private.is_empty());
+        let s = settings(&[
+            ("GUICHET_WEBHOOK_ALLOW_HTTP", "true"),
+            ("GUICHET_WEBHOOK_ALLOW_PRIVATE", "127.0.0.1, 10.0.0.0/8,::1"),
+        ])
+        .expect("valid");
+        assert!(s.webhook_allow_http);
+        let listed: Vec<String> = s
+            .webhook_allow_private
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(listed, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        let error = settings(&[
+            ("GUICHET_WEBHOOK_ALLOW_HTTP", "perhaps"),
+            ("GUICHET_WEBHOOK_ALLOW_PRIVATE", "10.0.0.0/8,intranet"),
+        ])
+        .expect_err("invalid")
+        .to_string();
+        assert!(error.contains("GUICHET_WEBHOOK_ALLOW_HTTP"), "{error}");
+        assert!(error.contains("intranet"), "{error}");
     }
 
     #[test]

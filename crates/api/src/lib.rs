@@ -29,6 +29,7 @@ pub mod state;
 pub mod tickets;
 pub mod tokens;
 pub mod web;
+pub mod webhooks;
 
 use std::net::TcpListener;
 
@@ -86,10 +87,13 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     let mailer =
         notifications::mailer::Mailer::from_settings(&settings).map_err(StartupError::Setup)?;
     let storage = attachments::storage::Storage::from_settings(&settings)?;
-    // Read now, after the demo data, so that no request pays for it.
+    // Read now, after the demo data, so that no request pays for them.
     let categories = categories::cache::CategoryCache::default();
     categories.reload(&db).await?;
+    let webhooks = webhooks::Webhooks::new(&settings, &key).map_err(StartupError::Setup)?;
+    webhooks.endpoints.get(&db).await?;
     Ok(AppState {
+        webhooks,
         writes,
         mailer,
         jobs: jobs::queue::JobQueue::default(),

@@ -17,7 +17,8 @@ use utoipa::{Modify, OpenApi};
         license(name = "AGPL-3.0-or-later"),
     ),
     // The ticket list's query parameters: its route takes the query string as a map.
-    components(schemas(guichet_types::Scope, guichet_types::TicketSort)),
+    // The webhooks' body, which no operation answers: what endpoints receive.
+    components(schemas(guichet_types::Scope, guichet_types::TicketSort, guichet_types::WebhookPayload)),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Sign-in and tokens"),
@@ -28,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "integrations", description = "API tokens and service accounts for integrations"),
+        (name = "webhooks", description = "Endpoints that receive the events of tickets, signed as Standard Webhooks says (the body is `WebhookPayload`), and their deliveries"),
         (name = "operations", description = "Health checks"),
     )
 )]

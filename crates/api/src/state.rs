@@ -10,6 +10,7 @@ use crate::db::WriteGate;
 use crate::error::ApiResult;
 use crate::jobs::queue::JobQueue;
 use crate::notifications::mailer::Mailer;
+use crate::webhooks::Webhooks;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -26,6 +27,8 @@ pub struct AppState {
     pub categories: CategoryCache,
     /// Where attachment bytes live, built once from the settings.
     pub storage: Storage,
+    /// The active endpoints, the HTTP client and the secrets' key of webhooks.
+    pub webhooks: Webhooks,
 }
 
 impl AppState {

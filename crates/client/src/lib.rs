@@ -10,6 +10,9 @@
 //! let page = client.list_tickets(&Default::default()).await?;
 //! # Ok(()) }
 //! ```
+mod webhooks;
+pub use webhooks::PageAt;
+
 use guichet_types::{
     AccessRequest, AccessRequestAccount, AccessRequestId, AccountRecoveryRequest, Actor,
     Announcement, AnnouncementInput, ApiTokenPage, ApproveRequest, Asset, AssetId, AssetImport,

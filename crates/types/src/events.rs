@@ -126,6 +126,27 @@ pub struct CategoryRef {
     pub name: String,
 }
 
+/// Every `event` name, in the order of the variants: what a webhook may subscribe to.
+pub const TICKET_EVENT_NAMES: [&str; 17] = [
+    "created",
+    "followup",
+    "internal_note",
+    "attachment_added",
+    "status_changed",
+    "assigned",
+    "category_changed",
+    "impact_changed",
+    "solution_proposed",
+    "solution_approved",
+    "solution_rejected",
+    "withdrawn",
+    "auto_closed",
+    "reopened",
+    "shared",
+    "unshared",
+    "rated",
+];
+
 impl TicketEvent {
     /// The `event` member on the wire, and the `event` column of the database.
     pub fn name(&self) -> &'static str {
@@ -467,6 +488,9 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), 17);
+        let mut listed = TICKET_EVENT_NAMES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(names, listed, "TICKET_EVENT_NAMES lists every event");
     }
 
     #[test]

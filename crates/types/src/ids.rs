@@ -63,6 +63,14 @@ id_newtype!(
     /// An access request by service code that found no account to grant.
     AccessRequestId
 );
+id_newtype!(
+    /// A webhook endpoint.
+    WebhookId
+);
+id_newtype!(
+    /// One event's delivery to one webhook endpoint, with its attempts.
+    WebhookDeliveryId
+);
 
 /// A ticket number, `T` + `YYYYMMDD` + `.` + a daily sequence of at least 4 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -28,6 +28,7 @@ pub mod recovery;
 pub mod text;
 pub mod tickets;
 pub mod tokens;
+pub mod webhooks;
 
 pub use accounts::*;
 pub use announcements::*;
@@ -41,7 +42,7 @@ pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };
 pub use enums::*;
-pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_VERSION};
+pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_NAMES, TICKET_EVENT_VERSION};
 pub use ids::*;
 pub use inbound::*;
 pub use lenient::{parse_lenient, validation_errors};
@@ -55,3 +56,4 @@ pub use recovery::*;
 pub use text::{company_search_text, fold, person_search_text};
 pub use tickets::*;
 pub use tokens::*;
+pub use webhooks::*;

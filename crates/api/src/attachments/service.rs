@@ -137,7 +137,7 @@ async fn record(
     let event = TicketEvent::AttachmentAdded {
         attachment: info.clone(),
     };
-    record_and_notify(&txn, &state.settings, ticket, Some(user), now, vec![event]).await?;
+    record_and_notify(&txn, state, ticket, Some(user), now, vec![event]).await?;
     state.commit(txn).await?;
     Ok(info)
 }

@@ -27,3 +27,5 @@ pub mod ticket_events;
 pub mod ticket_watchers;
 pub mod tickets;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;

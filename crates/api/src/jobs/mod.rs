@@ -3,8 +3,9 @@
 //! - The job queue (`queue.rs`, table `jobs`): work written in the transaction of the change
 //!   that asks for it, run by one worker per instance (`worker.rs`) that claims due jobs
 //!   under a lease, dispatches them by kind (`kind.rs`) and retries failures with backoff
-//!   until they are dead. Mail delivery and account mail are job kinds.
-//! - Periodic tasks (auto-close, contract ending notices): each claims its rows with
+//!   until they are dead. Mail delivery, account mail and webhook deliveries are job kinds.
+//! - Periodic tasks (auto-close, contract ending notices, the purge of webhook deliveries
+//!   older than 14 days): each claims its rows with
 //!   `FOR UPDATE SKIP LOCKED` on
 //!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
 //!   piece of work is done once. A failed run is logged and retried at the next tick.
@@ -47,10 +48,16 @@ pub fn start(state: Data<AppState>) -> Jobs {
     let ending_notice = periodic(
         "contract_ending_notice",
         crate::contracts::ending_notice::CHECK_EVERY,
-        state,
+        state.clone(),
         |state| Box::pin(async move { crate::contracts::ending_notice::send_due(&state).await }),
     );
-    Jobs(vec![worker, auto_close, ending_notice])
+    let webhook_purge = periodic(
+        "webhook_delivery_purge",
+        Duration::from_secs(3_600),
+        state,
+        |state| Box::pin(async move { crate::webhooks::delivery::purge(&state).await }),
+    );
+    Jobs(vec![worker, auto_close, ending_notice, webhook_purge])
 }
 
 type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;

@@ -140,6 +140,9 @@ pub enum Outcome {
     Failed(String),
     /// Not tried (the lease ran short): released at once for the next claim.
     NotStarted,
+    /// Not tried yet, on purpose (it waits for other work): taken again at this time, its
+    /// attempts unchanged.
+    Later(DateTime<Utc>),
 }
 
 /// Records how the jobs ran, in a few statements whatever their number: the done ones
@@ -153,18 +156,22 @@ pub async fn finish(
     let held = || jobs::Column::LeasedBy.eq(lease.by.as_str());
     let mut done = Vec::new();
     let mut released = Vec::new();
-    // (attempts, dead, error) → jobs: one statement per group, usually one.
-    let mut failed: BTreeMap<(i32, bool, &str), Vec<i64>> = BTreeMap::new();
+    let mut later: BTreeMap<DateTime<Utc>, Vec<i64>> = BTreeMap::new();
+    // (attempts, dead, error, next attempt) → jobs: one statement per group, usually one
+    // (the kinds whose retries are spread have a group per job).
+    let mut failed: BTreeMap<(i32, bool, &str, DateTime<Utc>), Vec<i64>> = BTreeMap::new();
     for (job, outcome) in outcomes {
         match outcome {
             Outcome::Done => done.push(job.id),
             Outcome::NotStarted => released.push(job.id),
+            Outcome::Later(at) => later.entry(*at).or_default().push(job.id),
             Outcome::Failed(error) => {
                 let attempts = job.attempts + 1;
                 let dead = attempts >= job.kind.max_attempts();
                 tracing::warn!(job = job.id, kind = ?job.kind, attempts, dead, %error, "job failed");
+                let next = now + job.kind.retry_delay(attempts, job.id);
                 failed
-                    .entry((attempts, dead, error.as_str()))
+                    .entry((attempts, dead, error.as_str(), next))
                     .or_default()
                     .push(job.id);
             }
@@ -187,7 +194,17 @@ pub async fn finish(
             .exec(db)
             .await?;
     }
-    for ((attempts, dead, error), ids) in failed {
+    for (at, ids) in later {
+        jobs::Entity::update_many()
+            .col_expr(jobs::Column::NextAttemptAt, Expr::value(at))
+            .col_expr(jobs::Column::LeaseUntil, Expr::value(no_lease))
+            .col_expr(jobs::Column::LeasedBy, Expr::value(Option::<String>::None))
+            .filter(jobs::Column::Id.is_in(ids))
+            .filter(held())
+            .exec(db)
+            .await?;
+    }
+    for ((attempts, dead, error, next), ids) in failed {
         let state = if dead {
             JobState::Dead
         } else {
@@ -196,10 +213,7 @@ pub async fn finish(
         jobs::Entity::update_many()
             .col_expr(jobs::Column::State, Expr::value(state))
             .col_expr(jobs::Column::Attempts, Expr::value(attempts))
-            .col_expr(
-                jobs::Column::NextAttemptAt,
-                Expr::value(now + backoff(attempts)),
-            )
+            .col_expr(jobs::Column::NextAttemptAt, Expr::value(next))
             .col_expr(jobs::Column::LastError, Expr::value(error))
             .col_expr(jobs::Column::LeaseUntil, Expr::value(no_lease))
             .col_expr(jobs::Column::LeasedBy, Expr::value(Option::<String>::None))
@@ -221,23 +235,4 @@ pub async fn take(db: &impl ConnectionTrait, lease: &Lease, job: &jobs::Model) -
         .exec(db)
         .await?;
     Ok(taken.rows_affected == 1)
-}
-
-/// 5 s, 10 s, 20 s … capped at an hour.
-pub fn backoff(attempts: i32) -> chrono::Duration {
-    let seconds = 5i64.saturating_mul(1 << attempts.clamp(0, 20)) / 2;
-    chrono::Duration::seconds(seconds.clamp(5, 3_600))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(1).num_seconds(), 5);
-        assert_eq!(backoff(2).num_seconds(), 10);
-        assert_eq!(backoff(3).num_seconds(), 20);
-        assert_eq!(backoff(30).num_seconds(), 3_600);
-    }
 }

@@ -29,6 +29,7 @@ async fn dispatch(
     match kind {
         JobKind::DeliverMail => crate::notifications::delivery::deliver(state, lease, jobs).await,
         JobKind::AccountMail => crate::auth::recovery::act_on_jobs(state, lease, jobs).await,
+        JobKind::DeliverWebhook => crate::webhooks::delivery::deliver(state, lease, jobs).await,
     }
 }
 

@@ -10,3 +10,4 @@ pub mod reply_address;
 pub mod smtp;
 pub mod templates;
 pub mod ticket_mail;
+pub mod webhook_mail;

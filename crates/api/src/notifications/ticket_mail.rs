@@ -5,7 +5,7 @@
 //! messages on unassigned tickets. Never the author of the change, except the requester's
 //! acknowledgement of a new ticket. Internal notes reach the support team only.
 use chrono::{DateTime, Utc};
-use guichet_types::{Locale, TicketEvent, UserId};
+use guichet_types::{Locale, Role, TicketEvent, UserId};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
@@ -25,6 +25,7 @@ pub struct Author<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub is_staff: bool,
+    pub role: Role,
 }
 
 /// What an event means for the mails of its change.

@@ -47,7 +47,7 @@ pub async fn close_expired(state: &AppState) -> ApiResult<usize> {
                 from: TicketStatus::Resolved,
                 to: TicketStatus::Closed,
             };
-            record_and_notify(&txn, &state.settings, &ticket, None, now, vec![event]).await?;
+            record_and_notify(&txn, state, &ticket, None, now, vec![event]).await?;
             closed += 1;
         }
     }

@@ -131,7 +131,7 @@ pub(super) async fn apply(
     let event_ids = if events.is_empty() {
         Vec::new()
     } else {
-        record_and_notify(&txn, &state.settings, &updated, Some(user), now, events).await?
+        record_and_notify(&txn, state, &updated, Some(user), now, events).await?
     };
     state.commit(txn).await?;
     let version = updated.version;

@@ -264,6 +264,7 @@ pub async fn open(
                 name: &own_name,
                 email: &own_account.email,
                 is_staff: false,
+                role: own_account.role,
             }
         }
     };
@@ -316,16 +317,7 @@ pub async fn open(
         urgency: opening.urgency,
         description: &row.description,
     };
-    record_and_notify_as(
-        &txn,
-        &state.settings,
-        &row,
-        Some(author),
-        Some(&summary),
-        now,
-        events,
-    )
-    .await?;
+    record_and_notify_as(&txn, state, &row, Some(author), Some(&summary), now, events).await?;
     state.commit(txn).await?;
     Ok(row)
 }
@@ -337,6 +329,7 @@ impl<'a> From<&'a SessionUser> for Author<'a> {
             name: &user.name,
             email: &user.email,
             is_staff: user.can(Permission::TicketsWork),
+            role: user.role,
         }
     }
 }

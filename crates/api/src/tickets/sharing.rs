@@ -4,11 +4,12 @@ use guichet_types::{normalize_email, EmailAddress, ShareOutcome, TicketEvent, Ti
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::change::touch;
-use super::timeline::{record_and_notify, record_event};
+use super::timeline::{record_and_notify, record_events};
 use super::visibility::{find_visible, Lock};
 use crate::auth::SessionUser;
 use crate::entities::{ticket_watchers, users};
 use crate::error::ApiResult;
+use crate::notifications::ticket_mail::Author;
 use crate::state::AppState;
 
 /// Shares the ticket with an address. An account of the ticket's company then sees it;
@@ -54,7 +55,7 @@ pub async fn share(
     touch(&txn, &ticket, now).await?;
     record_and_notify(
         &txn,
-        &state.settings,
+        state,
         &ticket,
         Some(user),
         now,
@@ -85,12 +86,13 @@ pub async fn unshare(
     if removed.rows_affected > 0 {
         let now = Utc::now().trunc_subsecs(6);
         touch(&txn, &ticket, now).await?;
-        record_event(
+        record_events(
             &txn,
-            ticket.id,
+            state,
+            &ticket,
+            Some(Author::from(user)),
             now,
-            Some(user.id),
-            &TicketEvent::Unshared { email },
+            &[TicketEvent::Unshared { email }],
         )
         .await?;
     }

@@ -1,5 +1,6 @@
-//! The timeline: [`record_event`], the only writer of `ticket_events`, with the mails each
-//! event sends, and reading the history back as the API shows it.
+//! The timeline: [`record_event`], the only writer of `ticket_events`; [`record_events`],
+//! which also queues the webhook deliveries of the events, and [`record_and_notify`], their
+//! mails too; and reading the history back as the API shows it.
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -15,47 +16,82 @@ use sea_orm::{
 use super::visibility::{find_visible, Lock};
 use crate::auth::extractor::{display_name, person_name};
 use crate::auth::SessionUser;
-use crate::config::Settings;
 use crate::entities::{attachments, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::templates::Summary;
 use crate::notifications::ticket_mail::{ticket_changed, Author};
 use crate::state::AppState;
+use crate::webhooks::enqueue::{self, EventTicket};
 
 /// Appends `events` to the ticket's timeline and writes the mails that announce them, in
 /// the caller's transaction. `ticket` is the ticket as the change left it.
 pub async fn record_and_notify(
     db: &impl ConnectionTrait,
-    settings: &Settings,
+    state: &AppState,
     ticket: &tickets::Model,
     author: Option<&SessionUser>,
     now: DateTime<Utc>,
     events: Vec<TicketEvent>,
 ) -> ApiResult<Vec<EventId>> {
     let author = author.map(Author::from);
-    record_and_notify_as(db, settings, ticket, author, None, now, events).await
+    record_and_notify_as(db, state, ticket, author, None, now, events).await
 }
 
 /// [`record_and_notify`] for an author who is not a signed-in caller, and with the summary
 /// of a new ticket for the mails announcing it.
 pub async fn record_and_notify_as(
     db: &impl ConnectionTrait,
-    settings: &Settings,
+    state: &AppState,
     ticket: &tickets::Model,
     author: Option<Author<'_>>,
     summary: Option<&Summary<'_>>,
     now: DateTime<Utc>,
     events: Vec<TicketEvent>,
 ) -> ApiResult<Vec<EventId>> {
-    let mut ids = Vec::with_capacity(events.len());
-    for event in &events {
-        ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
-    }
-    ticket_changed(db, settings, ticket, author, &events, summary, now).await?;
+    let ids = record_events(db, state, ticket, author, now, &events).await?;
+    ticket_changed(db, &state.settings, ticket, author, &events, summary, now).await?;
     Ok(ids)
 }
 
-/// Appends an entry to a ticket's timeline: the only writer of `ticket_events`.
+/// Appends `events` to the ticket's timeline and queues their deliveries to the webhook
+/// endpoints that want them, in the caller's transaction (no mail).
+pub async fn record_events(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    ticket: &tickets::Model,
+    author: Option<Author<'_>>,
+    now: DateTime<Utc>,
+    events: &[TicketEvent],
+) -> ApiResult<Vec<EventId>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for event in events {
+        ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
+    }
+    let actor = author.map(|a| Actor {
+        id: a.id,
+        name: a.name.to_owned(),
+        role: a.role,
+    });
+    let recorded: Vec<(EventId, &TicketEvent)> = ids.iter().copied().zip(events).collect();
+    enqueue::deliveries(
+        db,
+        &state.webhooks.endpoints,
+        EventTicket {
+            id: ticket.id,
+            number: &ticket.number,
+            company_id: ticket.company_id,
+        },
+        actor.as_ref(),
+        now,
+        &recorded,
+    )
+    .await?;
+    Ok(ids)
+}
+
+/// Appends an entry to a ticket's timeline: the only writer of `ticket_events`. Changes go
+/// through [`record_events`], which also queues its webhook deliveries; only the demo data,
+/// written on an empty database without endpoints, calls this alone.
 pub async fn record_event(
     db: &impl ConnectionTrait,
     ticket_id: i64,

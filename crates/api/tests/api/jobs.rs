@@ -80,7 +80,7 @@ async fn a_failing_job_is_retried_with_backoff_then_dead(backend: Backend) {
             if attempt < max {
                 assert_eq!(job.state, JobState::Pending);
                 let wait = job.next_attempt_at - now;
-                let backoff = queue::backoff(attempt);
+                let backoff = job.kind.retry_delay(attempt, job.id);
                 assert!(
                     wait <= backoff && wait > backoff - chrono::Duration::seconds(3),
                     "attempt {attempt}: retried in {wait}, backoff {backoff}"

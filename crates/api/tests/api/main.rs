@@ -29,3 +29,4 @@ mod smtp;
 mod statements;
 mod tickets;
 mod tokens;
+mod webhooks;

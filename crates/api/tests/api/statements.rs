@@ -5,14 +5,17 @@
 //! change of this file.
 use guichet_api::db_work::statements_in;
 use guichet_client::Client;
-use guichet_types::{AccessRequest, NewFollowup, NewUser, TicketNumber, TicketUpdate, UserId};
+use guichet_types::{
+    AccessRequest, NewFollowup, NewUser, NewWebhook, TicketNumber, TicketUpdate, UserId,
+};
 
-use crate::helpers::{address, spawn, Backend, TestApp};
+use crate::helpers::{address, spawn, spawn_with, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
     busy_requests_run_as_many_statements_whatever_the_data,
     people_lists_run_as_many_statements_whatever_the_data,
+    webhooks_cost_as_many_statements_whatever_their_number,
 );
 
 /// What each request costs, measured once on little data and once on more.
@@ -103,9 +106,10 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
     // names, the watchers. The timeline: the session, the ticket, the events with their
     // actors. The categories come from memory, once their counter is read (one primary-key
     // read, so that a category change on any instance is seen at once): twice in a creation
-    // (checking the category, naming it in the mails), once in a list or a ticket.
+    // (checking the category, naming it in the mails), once in a list or a ticket. The
+    // webhook endpoints too: their counter once per change (no endpoint here, so no delivery).
     let ceiling = Costs {
-        creation: 14,
+        creation: 15,
         customer_list: 4,
         referent_company_list: 4,
         referent_requester_list: 4,
@@ -165,6 +169,92 @@ async fn people_lists_run_as_many_statements_whatever_the_data(backend: Backend)
             costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
             "statements of the people list and the access requests {when}: {costs:?}, at most {ceiling:?}"
         );
+    }
+}
+
+/// The webhooks' lists (the session, the page, then the companies, creators and last
+/// deliveries of the endpoints, or the tickets of the deliveries, one statement each), and a
+/// change's deliveries: two statements more, the deliveries and their jobs, however many
+/// endpoints want its events.
+async fn webhooks_cost_as_many_statements_whatever_their_number(backend: Backend) {
+    let app = spawn_with(
+        backend,
+        &[
+            ("GUICHET_WEBHOOK_ALLOW_HTTP", "true"),
+            ("GUICHET_WEBHOOK_ALLOW_PRIVATE", "127.0.0.1"),
+        ],
+    )
+    .await;
+    let admin = app.client_for("admin@guichet.test").await;
+    let claire = app.client_for("claire@acme.test").await;
+    let acme = crate::people::company_id(&app, "1234").await;
+    // Nothing listens on the discard port: the deliveries fail, which is all the same here.
+    let endpoint = |company| NewWebhook {
+        url: "http://127.0.0.1:9/in".into(),
+        events: vec!["created".into(), "followup".into()],
+        company_id: company,
+        ..Default::default()
+    };
+    let first = admin
+        .create_webhook(&endpoint(None))
+        .await
+        .expect("an endpoint");
+    let deliveries = format!("/api/v1/webhooks/{}/deliveries?limit=100", first.webhook.id);
+    let creation_with = |claire: Client| async move {
+        let ticket = app_ticket(&claire).await;
+        let response = claire
+            .raw_json("POST", "/api/v1/tickets", &ticket)
+            .await
+            .expect("create");
+        assert_eq!(response.status, 201);
+        count_of(&response)
+    };
+    // The first change after an endpoint write reads the endpoints again (once per instance).
+    app.create(&claire, "The endpoints read again").await;
+    let little = [
+        statements(&admin, "GET", "/api/v1/webhooks?limit=100").await,
+        statements(&admin, "GET", &deliveries).await,
+        creation_with(claire.clone()).await,
+    ];
+    for i in 0..6 {
+        admin
+            .create_webhook(&endpoint((i % 2 == 0).then_some(acme)))
+            .await
+            .expect("an endpoint");
+        admin
+            .test_webhook(first.webhook.id)
+            .await
+            .expect("a test event");
+        let ticket = app.create(&claire, &format!("Ticket {i}")).await;
+        claire
+            .add_followup(&ticket.number, &followup(&format!("Message {i}"), false))
+            .await
+            .expect("a follow-up");
+    }
+    let more = [
+        statements(&admin, "GET", "/api/v1/webhooks?limit=100").await,
+        statements(&admin, "GET", &deliveries).await,
+        creation_with(claire.clone()).await,
+    ];
+    let ceiling = [5, 4, 17];
+    for (when, costs) in [("with one endpoint", little), ("with seven", more)] {
+        assert!(
+            costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
+            "statements of the endpoints, their deliveries and a creation {when}: {costs:?}, at most {ceiling:?}"
+        );
+    }
+}
+
+/// A valid ticket for a customer of Acme.
+async fn app_ticket(client: &Client) -> guichet_types::NewTicket {
+    guichet_types::NewTicket {
+        kind: guichet_types::TicketKind::Incident,
+        category_id: crate::helpers::first_category(client, guichet_types::TicketKind::Incident)
+            .await,
+        urgency: Some(guichet_types::Level::High),
+        title: "Webhooks".into(),
+        description: "Une création qui a des abonnés".into(),
+        ..Default::default()
     }
 }
 
