@@ -20,6 +20,7 @@ mod m20261203_000014_enum_checks;
 mod m20261204_000015_administration;
 mod m20261205_000016_no_valid_contract;
 mod m20261205_000017_refused_access_requests;
+mod m20261206_000020_event_feed;
 
 pub use m20261203_000013_system_keys::LOST_ACCOUNT_INTAKE;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_administration::Migration),
             Box::new(m20261205_000016_no_valid_contract::Migration),
             Box::new(m20261205_000017_refused_access_requests::Migration),
+            Box::new(m20261206_000020_event_feed::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod db_work;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod feed;
 pub mod idempotency;
 pub mod inbound;
 pub mod jobs;

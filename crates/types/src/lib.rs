@@ -15,6 +15,8 @@ pub mod contracts;
 pub mod email;
 pub mod enums;
 pub mod events;
+pub mod exports;
+pub mod feed;
 pub mod ids;
 pub mod inbound;
 pub mod lenient;
@@ -41,6 +43,8 @@ pub use email::{
 };
 pub use enums::*;
 pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_VERSION};
+pub use exports::{CsvSeparator, TicketExportQuery};
+pub use feed::{EventFeed, EventFeedQuery, FeedEvent, FeedTicket};
 pub use ids::*;
 pub use inbound::*;
 pub use lenient::{parse_lenient, validation_errors};

@@ -55,6 +55,9 @@ pub struct ListParams {
     /// Agents only.
     #[param(minimum = 1, maximum = 5)]
     priority: Option<u8>,
+    /// The tickets changed at or after this time (RFC 3339, e.g. `2026-11-21T09:30:00Z`), for
+    /// an integration's full re-sync; anything else is a 422 naming `updated_since`.
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Page size, 1 to 100 (default 25); anything else is a 422 naming `limit`.
