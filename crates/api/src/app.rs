@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, feed, inbound, people, tickets, web as site,
+    db_work, exports, feed, inbound, people, tickets, web as site,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -48,6 +48,7 @@ where
             .service(tickets::routes::get)
             .service(tickets::routes::timeline)
             .service(feed::routes::list)
+            .service(exports::routes::tickets)
             .service(attachments::routes::upload)
             .service(attachments::routes::list)
             .service(attachments::routes::download)

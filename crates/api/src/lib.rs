@@ -17,6 +17,7 @@ pub mod db_work;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod exports;
 pub mod feed;
 pub mod idempotency;
 pub mod inbound;

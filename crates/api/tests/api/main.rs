@@ -12,6 +12,7 @@ mod auth;
 mod categories;
 mod companies;
 mod contracts;
+mod exports;
 mod feed;
 mod inbound;
 mod isolation;
