@@ -58,6 +58,14 @@ pub struct Settings {
     pub sign_in_address_limit: u64,
     /// Which tickets take an urgency from the customer: all, or incidents only.
     pub urgency_for: UrgencyFor,
+    /// API requests per minute per credential (bearer token or session) across the
+    /// installation; 0: no limit.
+    pub rate_limit_per_minute: u32,
+    /// API requests per minute per client address across the installation; 0: no limit.
+    pub rate_limit_address_per_minute: u32,
+    /// How many instances serve the installation: each one enforces its share of the limits
+    /// above, in its own memory (`rate_limit`).
+    pub instances: u32,
 }
 
 /// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
@@ -262,6 +270,18 @@ impl Settings {
             Some(UrgencyFor::All),
             |v| UrgencyFor::parse(v).ok_or_else(|| "expected all or incidents".to_owned()),
         );
+        let mut count = |name: &str, default: u32, least: u32| {
+            parse_or(&mut errors, name, get(name), Some(default), |v| {
+                match v.parse::<u32>() {
+                    Ok(n) if n >= least => Ok(n),
+                    _ => Err(format!("expected a whole number, at least {least}")),
+                }
+            })
+        };
+        let rate_limit_per_minute = count("GUICHET_RATE_LIMIT_PER_MINUTE", 1_200, 0);
+        let rate_limit_address_per_minute =
+            count("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", 3_000, 0);
+        let instances = count("GUICHET_INSTANCES", 1, 1);
 
         match (
             bind,
@@ -274,6 +294,9 @@ impl Settings {
             search_walk,
             sign_in_address_limit,
             urgency_for,
+            rate_limit_per_minute,
+            rate_limit_address_per_minute,
+            instances,
         ) {
             (
                 Some(bind),
@@ -286,6 +309,9 @@ impl Settings {
                 Some(search_walk),
                 Some(sign_in_address_limit),
                 Some(urgency_for),
+                Some(rate_limit_per_minute),
+                Some(rate_limit_address_per_minute),
+                Some(instances),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -306,6 +332,9 @@ impl Settings {
                 search_walk,
                 sign_in_address_limit,
                 urgency_for,
+                rate_limit_per_minute,
+                rate_limit_address_per_minute,
+                instances,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -444,6 +473,14 @@ mod tests {
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
         assert_eq!(s.search_walk, 3_000);
         assert_eq!(s.urgency_for, UrgencyFor::All);
+        assert_eq!(
+            (
+                s.rate_limit_per_minute,
+                s.rate_limit_address_per_minute,
+                s.instances
+            ),
+            (1_200, 3_000, 1)
+        );
     }
 
     #[test]
@@ -461,6 +498,8 @@ mod tests {
             ("GUICHET_SEARCH_WALK", "0"),
             ("GUICHET_URGENCY_FOR", "requests"),
             ("GUICHET_ATTACHMENT_STORE", "s3"),
+            ("GUICHET_RATE_LIMIT_PER_MINUTE", "-1"),
+            ("GUICHET_INSTANCES", "0"),
         ])
         .expect_err("invalid");
         let text = error.to_string();
@@ -471,6 +510,8 @@ mod tests {
             "GUICHET_SEARCH_WALK",
             "GUICHET_URGENCY_FOR",
             "GUICHET_ATTACHMENT_STORE",
+            "GUICHET_RATE_LIMIT_PER_MINUTE",
+            "GUICHET_INSTANCES",
         ] {
             assert!(text.contains(name), "{text}");
         }

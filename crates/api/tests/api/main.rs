@@ -25,6 +25,7 @@ mod patch;
 mod people;
 mod phone_tickets;
 mod platform;
+mod rate_limit;
 mod recovery;
 mod reference;
 mod smtp;
