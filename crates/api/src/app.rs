@@ -10,7 +10,7 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, inbound, people, tickets, tokens, web as site, webhooks,
+    db_work, exports, feed, inbound, people, rate_limit, tickets, tokens, web as site, webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -47,6 +47,8 @@ where
             .service(tickets::routes::list)
             .service(tickets::routes::get)
             .service(tickets::routes::timeline)
+            .service(feed::routes::list)
+            .service(exports::routes::tickets)
             .service(attachments::routes::upload)
             .service(attachments::routes::list)
             .service(attachments::routes::download)
@@ -115,9 +117,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     openapi
 }
 
-/// One worker's application: routes, API docs, SPA, middleware.
+/// One worker's application: routes, API docs, SPA, middleware; `rate_limits` is shared by
+/// every worker of the instance.
 pub fn build(
     state: web::Data<AppState>,
+    rate_limits: web::Data<rate_limit::RateLimits>,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -137,6 +141,7 @@ pub fn build(
         routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     crate::openapi::complete(&mut openapi);
     app.app_data(state)
+        .app_data(rate_limits)
         .app_data(query_errors)
         .app_data(path_errors)
         // Only `POST /inbound-email` reads a whole raw body; JSON has its own limit.
@@ -152,6 +157,7 @@ pub fn build(
         )
         .default_service(web::to(site::fallback))
         .wrap(middleware::from_fn(tokens::guard::check))
+        .wrap(middleware::from_fn(rate_limit::enforce))
         .wrap(middleware::from_fn(db_work::report))
         .wrap(middleware::from_fn(site::security_headers))
         .wrap(middleware::Compress::default())

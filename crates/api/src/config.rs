@@ -63,6 +63,14 @@ pub struct Settings {
     /// Addresses webhooks may reach although they are loopback, private, link-local…
     /// (`GUICHET_WEBHOOK_ALLOW_PRIVATE`: a comma-separated list of addresses or CIDRs).
     pub webhook_allow_private: Vec<ipnet::IpNet>,
+    /// API requests per minute per credential (bearer token or session) across the
+    /// installation; 0: no limit.
+    pub rate_limit_per_minute: u32,
+    /// API requests per minute per client address across the installation; 0: no limit.
+    pub rate_limit_address_per_minute: u32,
+    /// How many instances serve the installation: each one enforces its share of the limits
+    /// above, in its own memory (`rate_limit`).
+    pub instances: u32,
 }
 
 /// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
@@ -281,6 +289,18 @@ impl Settings {
             Some(Vec::new()),
             parse_networks,
         );
+        let mut count = |name: &str, default: u32, least: u32| {
+            parse_or(&mut errors, name, get(name), Some(default), |v| {
+                match v.parse::<u32>() {
+                    Ok(n) if n >= least => Ok(n),
+                    _ => Err(format!("expected a whole number, at least {least}")),
+                }
+            })
+        };
+        let rate_limit_per_minute = count("GUICHET_RATE_LIMIT_PER_MINUTE", 1_200, 0);
+        let rate_limit_address_per_minute =
+            count("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", 3_000, 0);
+        let instances = count("GUICHET_INSTANCES", 1, 1);
 
         match (
             bind,
@@ -295,6 +315,9 @@ impl Settings {
             urgency_for,
             webhook_allow_http,
             webhook_allow_private,
+            rate_limit_per_minute,
+            rate_limit_address_per_minute,
+            instances,
         ) {
             (
                 Some(bind),
@@ -309,6 +332,9 @@ impl Settings {
                 Some(urgency_for),
                 Some(webhook_allow_http),
                 Some(webhook_allow_private),
+                Some(rate_limit_per_minute),
+                Some(rate_limit_address_per_minute),
+                Some(instances),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -331,6 +357,9 @@ impl Settings {
                 urgency_for,
                 webhook_allow_http,
                 webhook_allow_private,
+                rate_limit_per_minute,
+                rate_limit_address_per_minute,
+                instances,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -491,6 +520,14 @@ mod tests {
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
         assert_eq!(s.search_walk, 3_000);
         assert_eq!(s.urgency_for, UrgencyFor::All);
+        assert_eq!(
+            (
+                s.rate_limit_per_minute,
+                s.rate_limit_address_per_minute,
+                s.instances
+            ),
+            (1_200, 3_000, 1)
+        );
     }
 
     #[test]
@@ -508,6 +545,8 @@ mod tests {
             ("GUICHET_SEARCH_WALK", "0"),
             ("GUICHET_URGENCY_FOR", "requests"),
             ("GUICHET_ATTACHMENT_STORE", "s3"),
+            ("GUICHET_RATE_LIMIT_PER_MINUTE", "-1"),
+            ("GUICHET_INSTANCES", "0"),
         ])
         .expect_err("invalid");
         let text = error.to_string();
@@ -518,6 +557,8 @@ mod tests {
             "GUICHET_SEARCH_WALK",
             "GUICHET_URGENCY_FOR",
             "GUICHET_ATTACHMENT_STORE",
+            "GUICHET_RATE_LIMIT_PER_MINUTE",
+            "GUICHET_INSTANCES",
         ] {
             assert!(text.contains(name), "{text}");
         }

@@ -51,6 +51,9 @@ pub enum ApiError {
     PreconditionFailed,
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
+    /// Beyond a rate limit of the API (`rate_limit`).
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -136,6 +139,12 @@ impl ApiError {
                 ..Problem::new(429, "too_many_requests", "Too many attempts")
                     .with_detail(format!("retry in {retry_after_secs} seconds"))
             },
+            ApiError::RateLimited { retry_after_secs } => Problem {
+                retry_after: Some(*retry_after_secs),
+                ..Problem::new(429, "rate_limited", "Too many requests").with_detail(format!(
+                    "over the rate limit; retry in {retry_after_secs} seconds"
+                ))
+            },
             ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
         }
     }
@@ -166,7 +175,8 @@ impl ResponseError for ApiError {
                     ),
                 ));
             }
-            ApiError::Throttled { retry_after_secs } => {
+            ApiError::Throttled { retry_after_secs }
+            | ApiError::RateLimited { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}

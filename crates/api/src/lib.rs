@@ -17,6 +17,8 @@ pub mod db_work;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod exports;
+pub mod feed;
 pub mod idempotency;
 pub mod inbound;
 pub mod jobs;
@@ -25,6 +27,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod paging;
 pub mod people;
+pub mod rate_limit;
 pub mod state;
 pub mod tickets;
 pub mod tokens;
@@ -125,13 +128,16 @@ impl Application {
         let port = listener.local_addr().map_err(StartupError::DataDir)?.port();
         let workers = state.settings.workers;
         let app_state = state.clone();
-        let mut server = HttpServer::new(move || app::build(app_state.clone()))
-            .listen(listener)
-            .map_err(|source| StartupError::Bind {
-                address: format!("port {port}"),
-                source,
-            })?
-            .shutdown_timeout(20);
+        // One set of counters for every worker thread of the instance.
+        let rate_limits = actix::Data::new(rate_limit::RateLimits::new(&state.settings));
+        let mut server =
+            HttpServer::new(move || app::build(app_state.clone(), rate_limits.clone()))
+                .listen(listener)
+                .map_err(|source| StartupError::Bind {
+                    address: format!("port {port}"),
+                    source,
+                })?
+                .shutdown_timeout(20);
         if workers > 0 {
             server = server.workers(workers);
         }

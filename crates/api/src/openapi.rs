@@ -1,7 +1,8 @@
 //! The OpenAPI document's frame; the paths come from the route table in `app.rs`.
 use guichet_types::policy::{scopes, Needs};
+use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::AdditionalProperties;
+use utoipa::openapi::schema::{AdditionalProperties, Object, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder, Schema};
 use utoipa::{Modify, OpenApi};
@@ -158,10 +159,61 @@ const INVALID_INPUT: (&str, &str, &str) = (
     "InvalidInput",
     "Invalid members or parameters, each named in `errors`",
 );
+const RATE_LIMITED: (&str, &str, &str) = (
+    "429",
+    "RateLimited",
+    "Over a rate limit of the API, per credential or per client address (`rate_limited`); \
+     nothing was done. Retry after `Retry-After` seconds",
+);
+
+/// The headers of the rate limits, on every answer of the API: (name, description).
+const RATE_LIMIT_HEADERS: [(&str, &str); 2] = [
+    (
+        "RateLimit-Policy",
+        "The limits that apply to the request, e.g. `\"credential\";q=1200;w=60, \
+         \"address\";q=3000;w=60`: `q` requests per `w` seconds",
+    ),
+    (
+        "RateLimit",
+        "What is left of each, e.g. `\"credential\";r=1187;t=13`: `r` requests now, `t` \
+         seconds until the whole quota is back",
+    ),
+];
+
+fn rate_limit_headers() -> impl Iterator<Item = (String, Header)> {
+    RATE_LIMIT_HEADERS.into_iter().map(|(name, description)| {
+        (
+            name.to_owned(),
+            HeaderBuilder::new()
+                .schema(Object::with_type(Type::String))
+                .description(Some(description))
+                .build(),
+        )
+    })
+}
 
 impl Modify for SharedProblems {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        let mut rate_limited = ResponseBuilder::new()
+            .description(RATE_LIMITED.2)
+            .content(
+                PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Object::with_type(Type::Integer))
+                    .description(Some("Seconds to wait"))
+                    .build(),
+            );
+        for (name, header) in rate_limit_headers() {
+            rate_limited = rate_limited.header(name, header);
+        }
+        components
+            .responses
+            .insert(RATE_LIMITED.1.to_owned(), rate_limited.build().into());
         for (_, name, description) in [
             MALFORMED_JSON,
             NOT_SIGNED_IN,
@@ -183,7 +235,8 @@ impl Modify for SharedProblems {
             );
         }
         let mut closed_bodies = Vec::new();
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let limited = path.starts_with("/api/");
             for operation in [
                 &mut item.get,
                 &mut item.put,
@@ -194,7 +247,7 @@ impl Modify for SharedProblems {
             .into_iter()
             .flatten()
             {
-                add_shared_problems(operation);
+                add_shared_problems(operation, limited);
                 closed_bodies.extend(json_body_schema(operation));
             }
         }
@@ -226,7 +279,9 @@ fn json_body_schema(operation: &Operation) -> Option<String> {
     }
 }
 
-fn add_shared_problems(operation: &mut Operation) {
+/// The shared answers of `operation`; with `limited` (an operation of the API), the 429 of the
+/// rate limits and their headers on each answer the operation describes itself.
+fn add_shared_problems(operation: &mut Operation, limited: bool) {
     let has_json_body = operation
         .request_body
         .as_ref()
@@ -246,6 +301,14 @@ fn add_shared_problems(operation: &mut Operation) {
     }
     if has_query {
         shared.push(INVALID_INPUT);
+    }
+    if limited {
+        shared.push(RATE_LIMITED);
+        for response in operation.responses.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                response.headers.extend(rate_limit_headers());
+            }
+        }
     }
     for (status, name, _) in shared {
         operation

@@ -21,10 +21,7 @@ impl<K: DeserializeOwned> PageRequest<K> {
     /// together with its other bad parameters.
     pub fn parse(cursor: Option<&str>, limit: Option<&str>, errors: &mut Vec<FieldError>) -> Self {
         let after = cursor.and_then(|text| {
-            let key = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(text)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+            let key = decode(text);
             if key.is_none() {
                 errors.push(FieldError::new(
                     "cursor",
@@ -67,9 +64,18 @@ impl<K> PageRequest<K> {
     }
 }
 
-fn encode(key: &impl Serialize) -> String {
+/// A sort key as an opaque cursor.
+pub fn encode(key: &impl Serialize) -> String {
     let json = serde_json::to_vec(key).unwrap_or_default();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+/// The sort key of a cursor [`encode`] made, if `text` is one.
+pub fn decode<K: DeserializeOwned>(text: &str) -> Option<K> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// A list by name then id, from after `request`'s cursor, one row more than the page.

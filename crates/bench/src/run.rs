@@ -111,6 +111,10 @@ impl Server {
             // The data set's resolved tickets are days old: keep auto-close out of the run.
             .env("GUICHET_AUTO_CLOSE_AFTER", "3650d")
             .env("GUICHET_WEB_DIR", &data_dir)
+            // The load generator is one address sending far more than a client would: no
+            // rate limits, so that the run measures the server.
+            .env("GUICHET_RATE_LIMIT_PER_MINUTE", "0")
+            .env("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", "0")
             .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log);

@@ -19,14 +19,15 @@ use guichet_types::{
     AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category, CategoryId, CategoryNode,
     CategoryUpdate, ChangePasswordRequest, Company, CompanyId, CompanyListQuery, CompanyPage,
     CompanyUpdate, Contact, ContactId, ContactPage, ContactUpdate, Contract, ContractId,
-    ContractPage, ContractUpdate, CreatedApiToken, EmailAddress, InboundResult, ListQuery,
-    LoginRequest, NewApiToken, NewAsset, NewCategory, NewCompany, NewContact, NewContract,
-    NewFollowup, NewServiceAccount, NewTicket, NewUser, PasswordLinkAccount, PasswordLinkToken,
-    PasswordResetConfirm, PasswordResetRequest, Problem, Profile, ProfileUpdate, ReasonRequest,
-    RefreshRequest, RefusedAccessRequestPage, RejectedMailPage, SatisfactionRequest,
-    ServiceAccount, ServiceAccountPage, ServiceAccountPatch, ShareOutcome, ShareRequest,
-    SolutionRequest, Ticket, TicketListQuery, TicketNumber, TicketPage, TicketUpdate,
-    TimelineEntry, TokenPair, User, UserId, UserListQuery, UserPage, UserUpdate,
+    ContractPage, ContractUpdate, CreatedApiToken, EmailAddress, EventFeed, EventFeedQuery,
+    InboundResult, ListQuery, LoginRequest, NewApiToken, NewAsset, NewCategory, NewCompany,
+    NewContact, NewContract, NewFollowup, NewServiceAccount, NewTicket, NewUser,
+    PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem,
+    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RefusedAccessRequestPage,
+    RejectedMailPage, SatisfactionRequest, ServiceAccount, ServiceAccountPage, ServiceAccountPatch,
+    ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketExportQuery, TicketListQuery,
+    TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair, User, UserId, UserListQuery,
+    UserPage, UserUpdate,
 };
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -196,7 +197,11 @@ impl Client {
         if let Some(body) = body {
             builder = builder.body(body);
         }
-        let response = builder.send().await?;
+        Self::into_raw(builder.send().await?).await
+    }
+
+    /// The whole answer: status, headers, body.
+    async fn into_raw(response: reqwest::Response) -> Result<RawResponse, ClientError> {
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -603,6 +608,34 @@ impl Client {
     pub async fn download_attachment(&self, id: i64) -> Result<RawResponse, ClientError> {
         self.raw("GET", &format!("/api/v1/attachments/{id}"), None, None)
             .await
+    }
+}
+
+impl Client {
+    // --- integrations: the event feed, exports --------------------------------------------
+
+    /// The events after `query.after` that the caller may see, oldest first; keep
+    /// `next_cursor` and pass it as `after` to the next call.
+    pub async fn events(&self, query: &EventFeedQuery) -> Result<EventFeed, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/events")
+                .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// The tickets of the list `query` describes, as a CSV file (UTF-8 with a BOM), whatever
+    /// the status of the answer.
+    pub async fn export_tickets_csv(
+        &self,
+        query: &TicketExportQuery,
+    ) -> Result<RawResponse, ClientError> {
+        let response = self
+            .request(Method::GET, "/api/v1/exports/tickets.csv")
+            .query(&query.to_pairs())
+            .send()
+            .await?;
+        Self::into_raw(response).await
     }
 }
 

@@ -126,27 +126,6 @@ pub struct CategoryRef {
     pub name: String,
 }
 
-/// Every `event` name, in the order of the variants: what a webhook may subscribe to.
-pub const TICKET_EVENT_NAMES: [&str; 17] = [
-    "created",
-    "followup",
-    "internal_note",
-    "attachment_added",
-    "status_changed",
-    "assigned",
-    "category_changed",
-    "impact_changed",
-    "solution_proposed",
-    "solution_approved",
-    "solution_rejected",
-    "withdrawn",
-    "auto_closed",
-    "reopened",
-    "shared",
-    "unshared",
-    "rated",
-];
-
 impl TicketEvent {
     /// The `event` member on the wire, and the `event` column of the database.
     pub fn name(&self) -> &'static str {
@@ -170,6 +149,28 @@ impl TicketEvent {
             TicketEvent::Rated { .. } => "rated",
         }
     }
+
+    /// Every [`TicketEvent::name`], in the order of the variants: what the event feed filters
+    /// by and a webhook subscribes to.
+    pub const NAMES: [&'static str; 17] = [
+        "created",
+        "followup",
+        "internal_note",
+        "attachment_added",
+        "status_changed",
+        "assigned",
+        "category_changed",
+        "impact_changed",
+        "solution_proposed",
+        "solution_approved",
+        "solution_rejected",
+        "withdrawn",
+        "auto_closed",
+        "reopened",
+        "shared",
+        "unshared",
+        "rated",
+    ];
 
     /// Seen by the support team only (never by customers, never mailed to them).
     pub fn is_internal(&self) -> bool {
@@ -200,12 +201,13 @@ impl TicketEvent {
 /// each branch a closed object (`id`, `at`, `actor` and the members of one variant) of its
 /// own, `TimelineEntry` + the variant's name, so that generated clients get one type per event.
 /// It is composed from the schema utoipa derives for [`TicketEvent`], so the two cannot differ.
+/// The event feed's items ([`crate::FeedEvent`]) are composed the same way, with their head.
 #[cfg(feature = "openapi")]
-mod schema {
+pub(crate) mod schema {
     use std::borrow::Cow;
 
     use chrono::{DateTime, Utc};
-    use utoipa::openapi::schema::{AdditionalProperties, Discriminator, OneOf, Schema};
+    use utoipa::openapi::schema::{AdditionalProperties, Discriminator, Object, OneOf, Schema};
     use utoipa::openapi::{Ref, RefOr};
     use utoipa::{PartialSchema, ToSchema};
 
@@ -221,12 +223,19 @@ mod schema {
         actor: Option<Actor>,
     }
 
-    /// (event name, component name, closed object) of each variant.
-    fn branches() -> Vec<(String, String, RefOr<Schema>)> {
-        let (RefOr::T(Schema::Object(head)), RefOr::T(Schema::OneOf(events))) =
-            (EntryHead::schema(), TicketEvent::schema())
-        else {
-            unreachable!("utoipa derives an object for a struct and a oneOf for a tagged enum")
+    /// The object schema of `T` (a struct), the head of each branch.
+    pub(crate) fn head_of<T: PartialSchema>() -> Object {
+        match T::schema() {
+            RefOr::T(Schema::Object(head)) => head,
+            _ => unreachable!("utoipa derives an object for a struct"),
+        }
+    }
+
+    /// (event name, component name, closed object) of each variant: `head`'s members and the
+    /// variant's, named `prefix` + the variant's name.
+    pub(crate) fn branches(head: &Object, prefix: &str) -> Vec<(String, String, RefOr<Schema>)> {
+        let RefOr::T(Schema::OneOf(events)) = TicketEvent::schema() else {
+            unreachable!("utoipa derives a oneOf for a tagged enum")
         };
         events
             .items
@@ -248,12 +257,27 @@ mod schema {
                     object.properties.extend(head.properties.clone());
                     object.additional_properties =
                         Some(Box::new(AdditionalProperties::FreeForm(false)));
-                    let component = format!("TimelineEntry{}", pascal(&name));
+                    let component = format!("{prefix}{}", pascal(&name));
                     Some((name, component, RefOr::T(Schema::Object(object))))
                 }
                 _ => None,
             })
             .collect()
+    }
+
+    /// The `oneOf` of the branches of [`branches`], with its discriminator on `event`.
+    pub(crate) fn one_of(head: &Object, prefix: &str) -> OneOf {
+        let mut one_of = OneOf::new();
+        let mut discriminator = Discriminator::new("event");
+        for (name, component, _) in branches(head, prefix) {
+            let reference = Ref::from_schema_name(&component);
+            discriminator
+                .mapping
+                .insert(name, reference.ref_location.clone());
+            one_of.items.push(RefOr::Ref(reference));
+        }
+        one_of.discriminator = Some(discriminator);
+        one_of
     }
 
     fn pascal(snake: &str) -> String {
@@ -272,16 +296,7 @@ mod schema {
 
     impl PartialSchema for TimelineEntry {
         fn schema() -> RefOr<Schema> {
-            let mut one_of = OneOf::new();
-            let mut discriminator = Discriminator::new("event");
-            for (name, component, _) in branches() {
-                let reference = Ref::from_schema_name(&component);
-                discriminator
-                    .mapping
-                    .insert(name, reference.ref_location.clone());
-                one_of.items.push(RefOr::Ref(reference));
-            }
-            one_of.discriminator = Some(discriminator);
+            let mut one_of = one_of(&head_of::<EntryHead>(), "TimelineEntry");
             one_of.description = Some(
                 "One entry of a ticket's history: which, when, by whom (`null` for the \
                  system), and the event with its members, named by `event`."
@@ -303,7 +318,7 @@ mod schema {
 
         fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
             schemas.extend(
-                branches()
+                branches(&head_of::<EntryHead>(), "TimelineEntry")
                     .into_iter()
                     .map(|(_, component, object)| (component, object)),
             );
@@ -488,9 +503,9 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), 17);
-        let mut listed = TICKET_EVENT_NAMES.to_vec();
+        let mut listed = TicketEvent::NAMES.to_vec();
         listed.sort_unstable();
-        assert_eq!(names, listed, "TICKET_EVENT_NAMES lists every event");
+        assert_eq!(names, listed);
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod contracts;
 pub mod email;
 pub mod enums;
 pub mod events;
+pub mod exports;
+pub mod feed;
 pub mod ids;
 pub mod inbound;
 pub mod lenient;
@@ -42,7 +44,9 @@ pub use email::{
     is_valid_email, normalize_email, EmailAddress, InvalidEmail, EMAIL_ERROR_CODE, EMAIL_MAX_CHARS,
 };
 pub use enums::*;
-pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_NAMES, TICKET_EVENT_VERSION};
+pub use events::{CategoryRef, TicketEvent, UserRef, TICKET_EVENT_VERSION};
+pub use exports::{CsvSeparator, TicketExportQuery};
+pub use feed::{EventFeed, EventFeedQuery, FeedEvent, FeedTicket};
 pub use ids::*;
 pub use inbound::*;
 pub use lenient::{parse_lenient, validation_errors};

@@ -208,6 +208,8 @@ pub struct TicketListQuery {
     pub requester_id: Option<UserId>,
     pub urgency: Option<Level>,
     pub priority: Option<u8>,
+    /// The tickets changed at or after this time (a full re-sync of an integration).
+    pub updated_since: Option<DateTime<Utc>>,
     pub cursor: Option<String>,
     pub limit: Option<u64>,
 }
@@ -230,6 +232,11 @@ impl TicketListQuery {
             ("requester_id", self.requester_id.map(|r| r.to_string())),
             ("urgency", self.urgency.map(|u| u.as_str().to_owned())),
             ("priority", self.priority.map(|p| p.to_string())),
+            (
+                "updated_since",
+                self.updated_since
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            ),
             ("cursor", self.cursor.clone()),
             ("limit", self.limit.map(|l| l.to_string())),
         ];

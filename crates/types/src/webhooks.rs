@@ -6,7 +6,7 @@ use validator::Validate;
 
 use crate::{
     Actor, CompanyId, CompanyRef, EventId, Page, TicketEvent, TicketNumber, UserRef,
-    WebhookDeliveryId, WebhookId, TICKET_EVENT_NAMES,
+    WebhookDeliveryId, WebhookId,
 };
 
 /// The longest URL an endpoint may have.
@@ -243,7 +243,7 @@ pub fn validate_event_names(names: &[String]) -> Result<(), validator::Validatio
     let unknown: Vec<&str> = names
         .iter()
         .map(String::as_str)
-        .filter(|name| !TICKET_EVENT_NAMES.contains(name))
+        .filter(|name| !TicketEvent::NAMES.contains(name))
         .collect();
     let message = if names.is_empty() {
         "name at least one event".to_owned()
@@ -251,7 +251,7 @@ pub fn validate_event_names(names: &[String]) -> Result<(), validator::Validatio
         format!(
             "unknown event(s): {}; known: {}",
             unknown.join(", "),
-            TICKET_EVENT_NAMES.join(", ")
+            TicketEvent::NAMES.join(", ")
         )
     } else {
         return Ok(());
@@ -261,9 +261,9 @@ pub fn validate_event_names(names: &[String]) -> Result<(), validator::Validatio
     Err(error)
 }
 
-/// The events once each, in the order of [`TICKET_EVENT_NAMES`].
+/// The events once each, in the order of [`TicketEvent::NAMES`].
 pub fn normalized_event_names(names: &[String]) -> Vec<String> {
-    TICKET_EVENT_NAMES
+    TicketEvent::NAMES
         .iter()
         .filter(|known| names.iter().any(|name| name == *known))
         .map(|name| (*name).to_owned())
@@ -277,7 +277,7 @@ fn event_names_schema() -> utoipa::openapi::schema::Array {
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(TICKET_EVENT_NAMES)),
+                .enum_values(Some(TicketEvent::NAMES)),
         )
         .min_items(Some(1))
         .description(Some(

@@ -23,6 +23,7 @@ use crate::entities::{assets, companies, ticket_watchers, tickets, users};
 use crate::error::{ApiError, ApiResult};
 
 /// A validated list request.
+#[derive(Clone)]
 pub struct ListFilter {
     pub reach: Reach,
     pub conditions: Vec<SimpleExpr>,

@@ -19,14 +19,14 @@ use crate::json::ValidJson;
 use crate::openapi::{NotSignedIn, PasswordChangeRequired, TicketNotFound};
 use crate::state::AppState;
 
-/// Filters of the ticket list (documentation of the query string).
+/// Filters of the ticket list, and of its CSV export (documentation of the query string).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[expect(
     dead_code,
     reason = "documents the query string, which is parsed leniently by read::parse_list_query"
 )]
-pub struct ListParams {
+pub struct ListFilters {
     /// Comma-separated statuses, e.g. `new,in_progress`.
     #[param(
         pattern = "^((new|in_progress|waiting|resolved|closed)(,(new|in_progress|waiting|resolved|closed))*)?$"
@@ -55,6 +55,19 @@ pub struct ListParams {
     /// Agents only.
     #[param(minimum = 1, maximum = 5)]
     priority: Option<u8>,
+    /// The tickets changed at or after this time (RFC 3339, e.g. `2026-11-21T09:30:00Z`), for
+    /// an integration's full re-sync; anything else is a 422 naming `updated_since`.
+    updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The pages of the ticket list (documentation of the query string).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documents the query string, which is parsed leniently by read::parse_list_query"
+)]
+pub struct ListPage {
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Page size, 1 to 100 (default 25); anything else is a 422 naming `limit`.
@@ -118,7 +131,7 @@ pub async fn create(
     operation_id = "list_tickets",
     tag = "tickets",
     security(("bearer" = [])),
-    params(ListParams),
+    params(ListFilters, ListPage),
     responses(
         (status = 200, description = "A page of tickets", body = TicketPage),
         NotSignedIn,

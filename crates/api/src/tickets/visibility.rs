@@ -77,6 +77,7 @@ pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
 
 /// The tickets a list may show, as sets that are each found through an index of their own
 /// (a single ticket is looked up through all the sets its reader may see: [`visible_to`]).
+#[derive(Debug, Clone, Copy)]
 pub enum Reach {
     Everything,
     Company(CompanyId),

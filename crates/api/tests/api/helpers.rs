@@ -10,6 +10,8 @@ use sea_orm::{ConnectionTrait, Database};
 pub const PASSWORD: &str = "Demo-Guichet-2026!";
 /// Tests sign their own tokens (expired ones, for instance) with this key.
 pub const TOKEN_KEY: &str = "integration-test-signing-key-0123456789abcdef";
+/// The rate limits of test servers, per minute: far above what any test sends.
+pub const TEST_RATE_LIMIT: &str = "1000000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -184,6 +186,12 @@ async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> Test
         ("GUICHET_DATA_DIR", dir.path().display().to_string()),
         ("GUICHET_TOKEN_KEY", TOKEN_KEY.to_owned()),
         ("GUICHET_WORKERS", "2".to_owned()),
+        // Tests send bursts from one address; rate_limit.rs sets its own limits.
+        ("GUICHET_RATE_LIMIT_PER_MINUTE", TEST_RATE_LIMIT.to_owned()),
+        (
+            "GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE",
+            TEST_RATE_LIMIT.to_owned(),
+        ),
         (
             "GUICHET_WEB_DIR",
             dir.path().join("no-web-app").display().to_string(),
@@ -231,6 +239,8 @@ impl TestApp {
             ("GUICHET_DATA_DIR", data_dir.as_str()),
             ("GUICHET_TOKEN_KEY", TOKEN_KEY),
             ("GUICHET_WORKERS", "1"),
+            ("GUICHET_RATE_LIMIT_PER_MINUTE", TEST_RATE_LIMIT),
+            ("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", TEST_RATE_LIMIT),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

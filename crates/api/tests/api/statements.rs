@@ -29,6 +29,8 @@ struct Costs {
     agent_queue: u32,
     ticket_page: u32,
     timeline: u32,
+    customer_feed: u32,
+    agent_feed: u32,
 }
 
 async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend) {
@@ -108,6 +110,7 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
     // read, so that a category change on any instance is seen at once): twice in a creation
     // (checking the category, naming it in the mails), once in a list or a ticket. The
     // webhook endpoints too: their counter once per change (no endpoint here, so no delivery).
+    // The event feed: the session, then the events with their tickets and actors.
     let ceiling = Costs {
         creation: 15,
         customer_list: 4,
@@ -116,6 +119,8 @@ async fn busy_requests_run_as_many_statements_whatever_the_data(backend: Backend
         agent_queue: 4,
         ticket_page: 4,
         timeline: 3,
+        customer_feed: 2,
+        agent_feed: 2,
     };
     for (when, costs) in [("on little data", &first), ("on more data", &later)] {
         assert!(
@@ -267,6 +272,8 @@ impl Costs {
             && self.agent_queue <= ceiling.agent_queue
             && self.ticket_page <= ceiling.ticket_page
             && self.timeline <= ceiling.timeline
+            && self.customer_feed <= ceiling.customer_feed
+            && self.agent_feed <= ceiling.agent_feed
     }
 }
 
@@ -309,6 +316,8 @@ async fn costs(app: &TestApp, claire: &Client, remi: &Client, agent: &Client) ->
         agent_queue: statements(agent, "GET", "/api/v1/tickets?scope=all&limit=25").await,
         ticket_page: statements(claire, "GET", &ticket_path(&created.number, "")).await,
         timeline: statements(claire, "GET", &ticket_path(&created.number, "/timeline")).await,
+        customer_feed: statements(claire, "GET", "/api/v1/events?limit=100").await,
+        agent_feed: statements(agent, "GET", "/api/v1/events?limit=100").await,
     }
 }
 
