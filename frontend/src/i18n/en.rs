@@ -669,4 +669,11 @@ pub const EN: Texts = Texts {
     service_account_deactivated: "The account is deactivated: its tokens are refused.",
     service_account_reactivated: "The account is reactivated.",
     service_account_tokens: "Its API tokens",
+    export_csv: "Export (CSV)",
+    export_separator: "Separator",
+    export_semicolon: "semicolon (French spreadsheets)",
+    export_comma: "comma",
+    export_working: "Exporting…",
+    export_done: "The file tickets.csv is saved.",
+    export_failed: "The export failed. Try again.",
 };

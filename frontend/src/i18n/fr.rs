@@ -670,4 +670,11 @@ pub const FR: Texts = Texts {
     service_account_deactivated: "Le compte est désactivé : ses jetons sont refusés.",
     service_account_reactivated: "Le compte est réactivé.",
     service_account_tokens: "Ses jetons d'API",
+    export_csv: "Exporter (CSV)",
+    export_separator: "Séparateur",
+    export_semicolon: "point-virgule (tableurs en français)",
+    export_comma: "virgule",
+    export_working: "Export en cours…",
+    export_done: "Le fichier tickets.csv est enregistré.",
+    export_failed: "L'export a échoué. Réessayez.",
 };

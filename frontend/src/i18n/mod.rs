@@ -774,6 +774,15 @@ pub struct Texts {
     pub scope_webhooks_manage: &'static str,
     pub scope_exports_read: &'static str,
     pub error_in_the_past: &'static str,
+
+    // The ticket lists' export.
+    pub export_csv: &'static str,
+    pub export_separator: &'static str,
+    pub export_semicolon: &'static str,
+    pub export_comma: &'static str,
+    pub export_working: &'static str,
+    pub export_done: &'static str,
+    pub export_failed: &'static str,
 }
 
 impl Texts {

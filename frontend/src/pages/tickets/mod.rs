@@ -1,3 +1,4 @@
+mod export;
 pub mod list_url;
 
 use guichet_types::{Scope, TicketKind, TicketListQuery, TicketStatus};
@@ -7,6 +8,7 @@ use leptos_router::{
     NavigateOptions,
 };
 
+use export::ExportButton;
 pub use list_url::default_scope;
 
 use crate::{
@@ -246,6 +248,7 @@ pub fn TicketsPage() -> impl IntoView {
                     <p id="search-hint" class="hint">{dynamic(move || i18n.t().search_hint)}</p>
                 </div>
             </form>
+            <ExportButton query />
             <Transition fallback=move || view! { <p class="loading" role="status">{dynamic(move || i18n.t().loading)}</p> }>
                 {dynamic(results)}
             </Transition>
