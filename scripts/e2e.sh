@@ -51,8 +51,11 @@ inbound_token="e2e-inbound-gateway-token-0123456789abcdef"
 
 log "starting $bin serve --demo on $base"
 # The browser tests all come from one address: the rate limits are raised far above them.
+# Webhooks may reach the tests' receivers, plain HTTP on loopback.
 GUICHET_RATE_LIMIT_PER_MINUTE=1000000 \
 GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE=1000000 \
+GUICHET_WEBHOOK_ALLOW_HTTP=true \
+GUICHET_WEBHOOK_ALLOW_PRIVATE=127.0.0.1 \
 GUICHET_DATABASE_URL="sqlite://$tmp/guichet.db?mode=rwc" \
 GUICHET_DATA_DIR="$tmp" \
 GUICHET_BIND="127.0.0.1:$port" \

@@ -309,10 +309,12 @@ export function adminPage(page, lang = 'fr') {
     fr: {
       nav: 'Administration', companies: 'Entreprises', people: 'Personnes', categories: 'Catégories',
       audit: "Journal d'audit", announcements: 'Annonces', serviceAccounts: 'Comptes de service',
+      webhooks: 'Webhooks',
     },
     en: {
       nav: 'Administration', companies: 'Companies', people: 'People', categories: 'Categories',
       audit: 'Audit log', announcements: 'Announcements', serviceAccounts: 'Service accounts',
+      webhooks: 'Webhooks',
     },
   }[lang];
   return {
@@ -603,5 +605,50 @@ export function tokensPage(page, lang = 'fr') {
     revoke: (name) => page.getByRole('button', { name: `${w.revoke} ${name}`, exact: true }),
     confirmRevoke: page.getByRole('button', { name: w.revoke, exact: true }),
     revoked: page.getByRole('status').filter({ hasText: w.revoked }),
+  };
+}
+
+/** Administrators: the webhooks, their form, an endpoint's page and its deliveries. */
+export function webhooksPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      heading: 'Webhooks', newHeading: 'Nouveau webhook', url: 'URL', events: 'Événements', followup: 'Suivi',
+      company: 'Société', active: /^Actif/, create: 'Créer le webhook', save: 'Enregistrer', refused: 'Adresse refusée',
+      secretHeading: 'Secret de signature', copy: 'Copier le secret', test: 'Envoyer un événement de test',
+      testSent: 'Événement de test envoyé.', saved: 'Webhook enregistré.', refresh: 'Actualiser',
+      deliveries: 'Livraisons', delivered: 'Livrée', pending: 'En attente', dead: 'Abandonnée', redeliver: 'Renvoyer',
+      redelivered: 'Livraison relancée.', rotate: 'Changer le secret', remove: 'Supprimer', confirmRemove: 'Oui, supprimer',
+      ping: 'Test',
+    },
+    en: {
+      heading: 'Webhooks', newHeading: 'New webhook', url: 'URL', events: 'Events', followup: 'Follow-up',
+      company: 'Company', active: /^Active/, create: 'Create the webhook', save: 'Save', refused: 'Address refused',
+      secretHeading: 'Signing secret', copy: 'Copy the secret', test: 'Send a test event',
+      testSent: 'Test event sent.', saved: 'Webhook saved.', refresh: 'Refresh',
+      deliveries: 'Deliveries', delivered: 'Delivered', pending: 'Pending', dead: 'Dead', redeliver: 'Redeliver',
+      redelivered: 'Delivery queued again.', rotate: 'Rotate the secret', remove: 'Delete', confirmRemove: 'Yes, delete',
+      ping: 'Test',
+    },
+  }[lang];
+  const main = page.getByRole('main');
+  const deliveries = main.getByRole('table', { name: w.deliveries });
+  return {
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    url: main.getByRole('textbox', { name: w.url, exact: true }),
+    event: (label) => main.getByRole('checkbox', { name: label, exact: true }),
+    active: main.getByRole('checkbox', { name: w.active }),
+    create: main.getByRole('button', { name: w.create, exact: true }),
+    save: main.getByRole('button', { name: w.save, exact: true }),
+    secretPanel: main.getByRole('region', { name: w.secretHeading }),
+    secret: page.locator('#webhook-secret'),
+    test: main.getByRole('button', { name: w.test, exact: true }),
+    refresh: main.getByRole('button', { name: w.refresh, exact: true }),
+    rotate: main.getByRole('button', { name: w.rotate, exact: true }),
+    remove: main.getByRole('button', { name: w.remove, exact: true }),
+    confirmRemove: main.getByRole('button', { name: w.confirmRemove, exact: true }),
+    notice: (text) => page.getByRole('status').filter({ hasText: text }),
+    /** The deliveries' rows of an event (its readable name) whose state reads `state`. */
+    delivery: (event, state) => deliveries.getByRole('row').filter({ hasText: event }).filter({ hasText: state }),
+    words: w,
   };
 }

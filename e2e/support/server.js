@@ -40,6 +40,9 @@ export async function startFreshServer() {
     // The browser tests all come from one address: the rate limits are raised far above them.
     GUICHET_RATE_LIMIT_PER_MINUTE: '1000000',
     GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000',
+    // Webhooks may reach the tests' receivers, plain HTTP on loopback.
+    GUICHET_WEBHOOK_ALLOW_HTTP: 'true',
+    GUICHET_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
   };
   const guichet = async (...args) => (await promisify(execFile)(serverBin, args, { env })).stdout;
   const server = spawn(serverBin, ['serve'], { env, stdio: 'ignore' });

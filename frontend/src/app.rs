@@ -92,6 +92,10 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/service-accounts/:id?")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::ServiceAccounts /></Protected> }
                     />
+                    <Route
+                        path=path!("/admin/webhooks/:id?")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Webhooks /></Protected> }
+                    />
                     // The people's search, `/people/new` and `/people/{id}`.
                     <Route
                         path=path!("/people/:id?")

@@ -13,7 +13,7 @@ use crate::{
         AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, AuditLogPage,
         CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, ForgotPasswordPage,
         LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
-        ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
+        ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage, WebhookScreens,
     },
     reactive::dynamic,
 };
@@ -44,6 +44,8 @@ pub enum Screen {
     People,
     /// The service accounts' list and an account's page.
     ServiceAccounts,
+    /// The webhooks' list and an endpoint's page with its deliveries.
+    Webhooks,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -80,6 +82,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Company => company().await,
         Screen::People => people().await,
         Screen::ServiceAccounts => service_accounts().await,
+        Screen::Webhooks => webhooks().await,
     }
 }
 
@@ -181,4 +184,9 @@ fn people() -> AnyView {
 #[lazy]
 fn service_accounts() -> AnyView {
     view! { <ServiceAccountScreens /> }.into_any()
+}
+
+#[lazy]
+fn webhooks() -> AnyView {
+    view! { <WebhookScreens /> }.into_any()
 }

@@ -726,6 +726,47 @@ pub struct Texts {
     pub ev_created_phone: &'static str,
     pub error_other_company: &'static str,
 
+    // Webhooks.
+    pub webhooks_title: &'static str,
+    pub webhooks_intro: &'static str,
+    pub webhooks_hint: &'static str,
+    pub webhooks_none: &'static str,
+    pub webhook_new: &'static str,
+    pub webhook_url: &'static str,
+    pub webhook_events: &'static str,
+    /// `{n}`: how many.
+    pub webhook_events_count: &'static str,
+    pub webhook_all_companies: &'static str,
+    pub webhook_internal: &'static str,
+    pub webhook_active: &'static str,
+    pub webhook_disabled: &'static str,
+    pub webhook_failing_since: &'static str,
+    pub webhook_create: &'static str,
+    pub webhook_secret_title: &'static str,
+    pub webhook_secret_warning: &'static str,
+    pub webhook_copy: &'static str,
+    pub webhook_copied: &'static str,
+    pub webhook_saved: &'static str,
+    pub webhook_delete_question: &'static str,
+    pub webhook_rotate: &'static str,
+    pub webhook_rotate_question: &'static str,
+    pub webhook_test: &'static str,
+    pub webhook_test_sent: &'static str,
+    pub webhook_deliveries: &'static str,
+    pub webhook_deliveries_none: &'static str,
+    pub webhook_refresh: &'static str,
+    pub webhook_when: &'static str,
+    pub webhook_attempts: &'static str,
+    pub webhook_answer: &'static str,
+    pub delivery_delivered: &'static str,
+    pub delivery_pending: &'static str,
+    pub delivery_dead: &'static str,
+    pub webhook_redeliver: &'static str,
+    pub webhook_redelivered: &'static str,
+    pub error_url: &'static str,
+    pub error_refused: &'static str,
+    pub error_event: &'static str,
+
     // API tokens and service accounts.
     pub service_accounts_title: &'static str,
     pub service_accounts_intro: &'static str,
@@ -893,6 +934,10 @@ impl Texts {
             // A caller's address that has an account of another company.
             "other_company" => self.error_other_company,
             "in_the_past" => self.error_in_the_past,
+            // A webhook's URL: malformed (found by the browser too), or refused by the server.
+            "url" => self.error_url,
+            "refused" => self.error_refused,
+            "event" => self.error_event,
             _ => self.error_other,
         }
     }
@@ -1054,6 +1099,9 @@ mod tests {
                 "kind_mismatch",
                 "not_covered",
                 "in_the_past",
+                "url",
+                "refused",
+                "event",
             ] {
                 assert_ne!(t.field_error(code), t.error_other, "{code} in {locale}");
             }

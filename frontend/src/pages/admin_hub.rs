@@ -1,6 +1,6 @@
 //! The support team's way into what the portal rests on: agents reach the companies and the
-//! people; administrators also the categories, the audit log, the announcements and the
-//! service accounts.
+//! people; administrators also the categories, the audit log, the announcements, the
+//! service accounts and the webhooks.
 use leptos::prelude::*;
 
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
 
 /// Each part of the administration: where it is, its name, what it holds, and whether it is
 /// for administrators only.
-const PARTS: [(&str, Message, Message, bool); 6] = [
+const PARTS: [(&str, Message, Message, bool); 7] = [
     (
         "/admin/companies",
         |t| t.nav_companies,
@@ -42,6 +42,12 @@ const PARTS: [(&str, Message, Message, bool); 6] = [
         "/admin/service-accounts",
         |t| t.service_accounts_title,
         |t| t.service_accounts_hint,
+        true,
+    ),
+    (
+        "/admin/webhooks",
+        |t| t.webhooks_title,
+        |t| t.webhooks_hint,
         true,
     ),
 ];

@@ -20,6 +20,7 @@ mod service_accounts;
 mod sign_in;
 mod ticket;
 mod tickets;
+mod webhooks;
 
 pub use access_request::AccessRequestPage;
 pub use admin_categories::CategoriesAdminPage;
@@ -42,3 +43,4 @@ pub use service_accounts::ServiceAccountScreens;
 pub use sign_in::SignInPage;
 pub use ticket::{TicketPage, UploadProgress};
 pub use tickets::{default_scope, list_name, list_url, TicketsPage};
+pub use webhooks::WebhookScreens;
