@@ -6,6 +6,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{http::header, web, HttpMessage, ResponseError};
+use guichet_types::policy::scopes;
 use guichet_types::TOKEN_PREFIX;
 
 use crate::auth::throttle::client_ip;
@@ -26,19 +27,23 @@ pub fn bearer_token(req: &actix_web::HttpRequest) -> Option<&str> {
         .filter(|bearer| bearer.starts_with(TOKEN_PREFIX))
 }
 
+/// The caller a token stands for, on a route the scope table knows; the others (sign-in,
+/// health checks, the public forms, the SPA) do not read credentials, so a token sent there
+/// is ignored rather than refused.
 async fn token_caller(req: &ServiceRequest) -> ApiResult<Option<SessionUser>> {
     let Some(secret) = bearer_token(req.request()) else {
         return Ok(None);
     };
+    let route = req.match_pattern().unwrap_or_default();
+    if scopes::needed(req.method().as_str(), &route).is_none() {
+        return Ok(None);
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("state missing"))?;
     let caller = super::authenticate(state, secret, &client_ip(req.request())).await?;
     if let Some(grant) = &caller.token {
-        grant.allows(
-            req.method().as_str(),
-            &req.match_pattern().unwrap_or_default(),
-        )?;
+        grant.allows(req.method().as_str(), &route)?;
     }
     Ok(Some(caller))
 }

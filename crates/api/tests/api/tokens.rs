@@ -128,6 +128,13 @@ async fn a_token_acts_as_its_owner_within_its_scopes(backend: Backend) {
         status(&robot, "POST", "/api/v1/tickets", Some(json!({}))).await,
         403
     );
+    // Where nobody signs in (health checks, sign-in), a token sent along is ignored.
+    assert_eq!(status(&robot, "GET", "/healthz", None).await, 200);
+    let sign_in = json!({"email": "claire@acme.test", "password": crate::helpers::PASSWORD});
+    assert_eq!(
+        status(&robot, "POST", "/api/v1/auth/login", Some(sign_in)).await,
+        200
+    );
     // A token makes no tokens and changes no password.
     let password =
         json!({"current_password": crate::helpers::PASSWORD, "new_password": "Another-Pass-2026!"});

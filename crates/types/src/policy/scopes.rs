@@ -81,6 +81,8 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
         "webhooks" => Some(Needs::Scope(WebhooksManage)),
         "service-accounts" if reads => Some(Needs::Scope(AdminRead)),
         "service-accounts" => Some(Needs::Session),
+        // Asking for an account is a public form: nobody is signed in.
+        "access-requests" if path == "/access-requests" && !reads => None,
         "categories" | "assets" | "announcements" | "companies" | "contacts" | "contracts"
         | "users" | "access-requests" | "audit-events" | "rejected-mails" => {
             read_or_write(AdminRead, AdminWrite)
@@ -178,9 +180,15 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_route_has_no_rule() {
+    fn routes_without_a_caller_have_no_rule() {
         assert_eq!(needs("GET", "/nothing-here"), None);
+        assert_eq!(needs("POST", "/auth/login"), None);
+        assert_eq!(needs("POST", "/access-requests"), None);
         assert_eq!(needed("GET", "/healthz"), None);
+        assert_eq!(
+            needs("GET", "/access-requests"),
+            Some(Needs::Scope(TokenScope::AdminRead))
+        );
     }
 
     #[test]
