@@ -16,6 +16,13 @@ if [[ -z "${GUICHET_BIN:-}" ]]; then
   cargo build -q --release --bin guichet
 fi
 bin="$(realpath "${GUICHET_BIN:-$repo/target/release/guichet}")"
+# The fuzzer registers webhooks with made-up URLs: run the server and the fuzzer in a network
+# namespace of their own, where only loopback exists, so that nothing leaves the machine
+# (everything to install is installed above).
+if [[ -z "${GUICHET_CONFORMANCE_NETNS:-}" ]] && unshare -n true 2>/dev/null; then
+  exec env GUICHET_CONFORMANCE_NETNS=1 GUICHET_BIN="$bin" \
+    unshare -n bash -c 'ip link set lo up && exec bash "$0"' "${BASH_SOURCE[0]}"
+fi
 # A fixed seed by default, so that the test command gives the same verdict on the same code;
 # CONFORMANCE_SEED=random explores new cases (and prints the seed to replay them).
 seed="${CONFORMANCE_SEED:-815454313}"
