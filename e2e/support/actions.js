@@ -17,12 +17,26 @@ export async function signOut(page) {
   await signInForm(page).email.waitFor({ state: 'visible' });
 }
 
+/**
+ * Presses a language button. Signed in, the choice is saved on the profile in the background:
+ * wait for that save, so that a page loaded next (a visit, a reload) finds it.
+ */
+async function switchLanguage(page, button) {
+  const signedIn = (await page.getByRole('button', { name: /^(Se déconnecter|Sign out)$/ }).count()) > 0;
+  const changes = (await button.getAttribute('aria-pressed')) !== 'true';
+  const saved = signedIn && changes
+    ? page.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH')
+    : null;
+  await button.click();
+  await saved;
+}
+
 export async function switchToEnglish(page) {
-  await header(page).english.click();
+  await switchLanguage(page, header(page).english);
 }
 
 export async function switchToFrench(page) {
-  await header(page).french.click();
+  await switchLanguage(page, header(page).french);
 }
 
 export async function changePassword(page, { current, next }) {
