@@ -69,7 +69,7 @@ async fn find(db: &impl ConnectionTrait, id: UserId) -> ApiResult<users::Model> 
 }
 
 /// The names of `ids`' companies, in one query.
-async fn company_names(
+pub(crate) async fn company_names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = CompanyId>,
 ) -> ApiResult<HashMap<CompanyId, String>> {

@@ -22,6 +22,7 @@ use crate::entities::{companies, users};
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{newest_first, PageRequest};
 use crate::people::accounts::unusable_password;
+use crate::people::service::company_names;
 use crate::state::AppState;
 
 /// The prefix of a service account's `system_key`.
@@ -194,29 +195,15 @@ pub async fn list(
     let rows = newest_first(query, users::Column::Id, &request)
         .all(&state.db)
         .await?;
-    let ids: Vec<CompanyId> = rows.iter().filter_map(|row| row.company_id).collect();
-    let names: Vec<(CompanyId, String)> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        companies::Entity::find()
-            .filter(companies::Column::Id.is_in(ids))
-            .select_only()
-            .columns([companies::Column::Id, companies::Column::Name])
-            .into_tuple()
-            .all(&state.db)
-            .await?
-    };
+    let names = company_names(&state.db, rows.iter().filter_map(|row| row.company_id)).await?;
     let accounts = rows
         .into_iter()
         .map(|row| {
             let company = row.company_id.and_then(|id| {
-                names
-                    .iter()
-                    .find(|(company, _)| *company == id)
-                    .map(|(id, name)| CompanyRef {
-                        id: *id,
-                        name: name.clone(),
-                    })
+                names.get(&id).map(|name| CompanyRef {
+                    id,
+                    name: name.clone(),
+                })
             });
             to_resource(row, company)
         })
