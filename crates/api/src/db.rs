@@ -7,14 +7,17 @@ use sea_orm::{
     DbErr, TransactionTrait,
 };
 
+/// How long a request waits for a free connection (or for the database to answer a new one)
+/// before it is answered 503 `database_unavailable`: long enough for a burst to drain, short
+/// enough that a client learns of an outage and retries rather than hanging.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Any number key; it only has to be the same for every instance.
 const MIGRATION_LOCK: i64 = 0x0067_7569_6368_6574;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(30));
+    options.sqlx_logging(false).acquire_timeout(ACQUIRE_TIMEOUT);
     if url.starts_with("sqlite:") {
         // WAL lets readers run beside the one writer; writers wait for each other up to
         // the busy timeout instead of failing. Each connection keeps its own page cache

@@ -54,9 +54,16 @@ pub enum ApiError {
     /// Beyond a rate limit of the API (`rate_limit`).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// The database could not be reached, or no connection of the pool freed up within
+    /// its short wait: the client's retry will likely succeed (503 with `Retry-After`).
+    #[error("database unavailable: {0}")]
+    DatabaseUnavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
+
+/// The wait a client is told before it tries again while the database is unavailable.
+const DATABASE_RETRY_AFTER_SECS: u64 = 5;
 
 impl ApiError {
     pub fn field(field: &str, code: &str, message: &str) -> Self {
@@ -145,6 +152,13 @@ impl ApiError {
                     "over the rate limit; retry in {retry_after_secs} seconds"
                 ))
             },
+            ApiError::DatabaseUnavailable(_) => Problem {
+                retry_after: Some(DATABASE_RETRY_AFTER_SECS),
+                ..Problem::new(503, "database_unavailable", "The database is unavailable")
+                    .with_detail(format!(
+                        "nothing was changed; retry in {DATABASE_RETRY_AFTER_SECS} seconds"
+                    ))
+            },
             ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
         }
     }
@@ -156,8 +170,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::DatabaseUnavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable")
+            }
+            _ => {}
         }
         let problem = self.problem();
         let mut response = HttpResponse::build(self.status_code());
@@ -179,6 +197,10 @@ impl ResponseError for ApiError {
             | ApiError::RateLimited { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
+            ApiError::DatabaseUnavailable(_) => {
+                response
+                    .insert_header((header::RETRY_AFTER, DATABASE_RETRY_AFTER_SECS.to_string()));
+            }
             _ => {}
         }
         response.json(problem)
@@ -192,8 +214,48 @@ impl From<sea_orm::DbErr> for ApiError {
                 return named;
             }
         }
+        if database_unavailable(&error) {
+            return ApiError::DatabaseUnavailable(error.to_string());
+        }
         ApiError::Internal(error.to_string())
     }
+}
+
+/// Whether `error` says the database could not be reached rather than that the statement
+/// was wrong: no connection freed up in time, the connection broke (a restart, a network
+/// cut), or the server refuses work for now.
+pub fn database_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let sqlx = match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
+            sqlx
+        }
+        _ => return false,
+    };
+    match sqlx {
+        sea_orm::sqlx::Error::Io(_)
+        | sea_orm::sqlx::Error::Tls(_)
+        | sea_orm::sqlx::Error::PoolTimedOut
+        | sea_orm::sqlx::Error::PoolClosed
+        | sea_orm::sqlx::Error::WorkerCrashed => true,
+        sea_orm::sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| unavailable_code(code.as_ref())),
+        _ => false,
+    }
+}
+
+/// PostgreSQL's SQLSTATEs of a server going away or refusing connections for now (class 08,
+/// connection exceptions; 57P01–57P03, shut down or starting; 53300, too many connections),
+/// and SQLite's busy and locked results once its busy timeout has passed (primary codes 5
+/// and 6, whatever the extended code).
+fn unavailable_code(code: &str) -> bool {
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300") {
+        return true;
+    }
+    code.parse::<u32>()
+        .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6))
 }
 
 /// A unique index whose violation is the client's doing, by its names on each database,
@@ -341,6 +403,37 @@ mod tests {
             assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");
             let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
             assert_eq!(fields, [member], "{message}");
+        }
+    }
+
+    #[test]
+    fn unreachable_databases_are_503_and_bad_statements_500() {
+        use sea_orm::{DbErr, RuntimeErr};
+        let io = || {
+            sea_orm::sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+        };
+        let unavailable = [
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout),
+            DbErr::Conn(RuntimeErr::Internal("refused".into())),
+            DbErr::Exec(RuntimeErr::SqlxError(io())),
+            DbErr::Query(RuntimeErr::SqlxError(sea_orm::sqlx::Error::PoolTimedOut)),
+        ];
+        for error in unavailable {
+            let answer = ApiError::from(error);
+            assert_eq!(answer.problem().status, 503, "{answer}");
+            assert_eq!(answer.problem().code, "database_unavailable");
+            assert_eq!(
+                answer.problem().retry_after,
+                Some(DATABASE_RETRY_AFTER_SECS)
+            );
+        }
+        let wrong = ApiError::from(DbErr::Query(RuntimeErr::Internal("syntax".into())));
+        assert_eq!(wrong.problem().status, 500);
+        for code in ["57P01", "08006", "53300", "5", "517", "6"] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        for code in ["23505", "42P01", "19", "2067", "13"] {
+            assert!(!unavailable_code(code), "{code}");
         }
     }
 

@@ -130,7 +130,8 @@ pub struct AdminsOnly(guichet_types::Problem);
 /// The problem answers every operation can give by its traits, added to the collected routes
 /// (the `modifiers` of `ApiDoc` run before the route table adds its paths):
 /// a JSON body → 400 (unparsable), 413 (over 256 KB), 415 (not sent as JSON), 422 (invalid
-/// members); a bearer → 401; query parameters → 422 (wrong type or out of range). An answer an
+/// members); a bearer → 401; query parameters → 422 (wrong type or out of range); any API
+/// operation → 429 (rate limits) and 503 (database unavailable). An answer an
 /// operation documents itself keeps its own, more precise, description.
 struct SharedProblems;
 
@@ -166,6 +167,13 @@ const RATE_LIMITED: (&str, &str, &str) = (
      nothing was done. Retry after `Retry-After` seconds",
 );
 
+const DATABASE_UNAVAILABLE: (&str, &str, &str) = (
+    "503",
+    "DatabaseUnavailable",
+    "The database is unreachable or busy past a short wait (`database_unavailable`); \
+     nothing was done. Retry after `Retry-After` seconds",
+);
+
 /// The headers of the rate limits, on every answer of the API: (name, description).
 const RATE_LIMIT_HEADERS: [(&str, &str); 2] = [
     (
@@ -195,25 +203,32 @@ fn rate_limit_headers() -> impl Iterator<Item = (String, Header)> {
 impl Modify for SharedProblems {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        let mut rate_limited = ResponseBuilder::new()
-            .description(RATE_LIMITED.2)
-            .content(
-                PROBLEM_JSON,
-                Content::new(Some(Ref::from_schema_name("Problem"))),
-            )
-            .header(
-                "Retry-After",
-                HeaderBuilder::new()
-                    .schema(Object::with_type(Type::Integer))
-                    .description(Some("Seconds to wait"))
-                    .build(),
-            );
+        let retry_later = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM_JSON,
+                    Content::new(Some(Ref::from_schema_name("Problem"))),
+                )
+                .header(
+                    "Retry-After",
+                    HeaderBuilder::new()
+                        .schema(Object::with_type(Type::Integer))
+                        .description(Some("Seconds to wait"))
+                        .build(),
+                )
+        };
+        let mut rate_limited = retry_later(RATE_LIMITED.2);
         for (name, header) in rate_limit_headers() {
             rate_limited = rate_limited.header(name, header);
         }
         components
             .responses
             .insert(RATE_LIMITED.1.to_owned(), rate_limited.build().into());
+        components.responses.insert(
+            DATABASE_UNAVAILABLE.1.to_owned(),
+            retry_later(DATABASE_UNAVAILABLE.2).build().into(),
+        );
         for (_, name, description) in [
             MALFORMED_JSON,
             NOT_SIGNED_IN,
@@ -280,7 +295,8 @@ fn json_body_schema(operation: &Operation) -> Option<String> {
 }
 
 /// The shared answers of `operation`; with `limited` (an operation of the API), the 429 of the
-/// rate limits and their headers on each answer the operation describes itself.
+/// rate limits and their headers on each answer the operation describes itself, and the 503 of
+/// an unreachable database.
 fn add_shared_problems(operation: &mut Operation, limited: bool) {
     let has_json_body = operation
         .request_body
@@ -303,7 +319,7 @@ fn add_shared_problems(operation: &mut Operation, limited: bool) {
         shared.push(INVALID_INPUT);
     }
     if limited {
-        shared.push(RATE_LIMITED);
+        shared.extend([RATE_LIMITED, DATABASE_UNAVAILABLE]);
         for response in operation.responses.responses.values_mut() {
             if let RefOr::T(response) = response {
                 response.headers.extend(rate_limit_headers());

@@ -180,6 +180,23 @@ pub async fn database(
 async fn spawn_app(backend: Backend, extra: &[(&str, &str)], demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, postgres) = database(backend, dir.path()).await;
+    spawn_in(dir, database_url, postgres, extra, demo).await
+}
+
+/// An app with the demo data on the database at `database_url`, which the test made itself
+/// (a PostgreSQL server of its own, say).
+pub async fn spawn_on_database(database_url: String, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_in(dir, database_url, None, extra, true).await
+}
+
+async fn spawn_in(
+    dir: tempfile::TempDir,
+    database_url: String,
+    postgres: Option<PostgresDatabase>,
+    extra: &[(&str, &str)],
+    demo: bool,
+) -> TestApp {
     let mut values: HashMap<String, String> = [
         ("GUICHET_BIND", "127.0.0.1:0".to_owned()),
         ("GUICHET_DATABASE_URL", database_url.clone()),

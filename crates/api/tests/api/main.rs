@@ -13,6 +13,7 @@ mod categories;
 mod companies;
 mod contracts;
 mod exports;
+mod faults;
 mod feed;
 mod inbound;
 mod isolation;
