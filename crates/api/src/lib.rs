@@ -31,6 +31,7 @@ pub mod rate_limit;
 pub mod state;
 pub mod tickets;
 pub mod tokens;
+pub mod transfer;
 pub mod web;
 pub mod webhooks;
 

@@ -1,6 +1,8 @@
-//! `guichet`: serve the portal, apply migrations, or print the OpenAPI document.
+//! `guichet`: serve the portal, apply migrations, print the OpenAPI document, move, back up
+//! and restore an install.
 use clap::{Parser, Subcommand};
-use guichet_api::{app, config::Settings, db, demo, Application};
+use guichet_api::attachments::storage::Storage;
+use guichet_api::{app, config::Settings, db, demo, transfer, Application};
 use tracing_subscriber::EnvFilter;
 
 // jemalloc hands blocks of 8 MiB and more back to the system as soon as they are freed; glibc's
@@ -37,6 +39,32 @@ enum Command {
     /// ticket, anything else is kept as a rejected mail. Prints the outcome as JSON. Exits
     /// with 75 (EX_TEMPFAIL) when the mail could not be taken, so the MTA tries again.
     MailIngest,
+    /// Copy a whole install into another, empty database (SQLite to PostgreSQL, say): the
+    /// target is migrated, every table copied in one transaction, with ids and ticket numbers
+    /// going on after the copied ones, then checked table by table. Stop the server first.
+    MigrateData {
+        /// The database to copy, e.g. sqlite://guichet-data/guichet.db
+        #[arg(long)]
+        from: String,
+        /// The empty database to fill, e.g. postgres://guichet@db/guichet
+        #[arg(long)]
+        to: String,
+    },
+    /// Write the database (a consistent snapshot, taken while the server runs) and every
+    /// attachment of the current settings to one archive, with a manifest of checksums.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Load an archive of `guichet backup` into an empty database, and its attachments into
+    /// the store of the current settings (GUICHET_STORAGE_URL / GUICHET_DATA_DIR).
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// The empty database to fill.
+        #[arg(long)]
+        to: String,
+    },
     /// Administration of the install, from the machine it runs on.
     Admin {
         #[command(subcommand)]
@@ -143,8 +171,55 @@ async fn create_admin(
     Ok(())
 }
 
+/// Prints a transfer's progress on standard error.
+fn show_progress(line: &str) {
+    eprintln!("{line}");
+}
+
+async fn backup(to: &std::path::Path) -> Result<(), String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let db = db::connect(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let storage = Storage::from_settings(&settings).map_err(|e| e.to_string())?;
+    let manifest = transfer::archive::backup(&db, &storage, to, &show_progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    let rows: u64 = manifest.tables.values().map(|table| table.rows).sum();
+    eprintln!(
+        "Backup written to {}: {rows} rows, {} attachments",
+        to.display(),
+        manifest.files.len()
+    );
+    Ok(())
+}
+
+async fn restore(from: &std::path::Path, to: &str) -> Result<(), String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let storage = Storage::from_settings(&settings).map_err(|e| e.to_string())?;
+    let manifest = transfer::archive::restore(from, to, &storage, &show_progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "Restored {} tables and {} attachments into {to}; checked against the archive's manifest",
+        manifest.tables.len(),
+        manifest.files.len()
+    );
+    Ok(())
+}
+
 async fn run(command: Command) -> Result<(), String> {
     match command {
+        Command::MigrateData { from, to } => {
+            let copied = transfer::copy::migrate_data(&from, &to, &show_progress)
+                .await
+                .map_err(|e| e.to_string())?;
+            let rows: u64 = copied.rows.values().sum();
+            eprintln!("Copied {rows} rows; every table's rows and checksum match the source");
+            Ok(())
+        }
+        Command::Backup { to } => backup(&to).await,
+        Command::Restore { from, to } => restore(&from, &to).await,
         Command::MailIngest => mail_ingest().await,
         Command::Admin {
             command:

@@ -275,7 +275,7 @@ const ATTR_CHAR_ENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALP
     .remove(b'|')
     .remove(b'~');
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

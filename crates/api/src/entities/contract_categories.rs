@@ -2,7 +2,7 @@
 use guichet_types::{CategoryId, ContractId};
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "contract_categories")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

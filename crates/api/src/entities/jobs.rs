@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 pub use crate::jobs::kind::{JobKind, JobState};
 
 /// The job queue. A done job is deleted; a dead one stays.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "jobs")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A mail as written with the change it announces; its delivery is a `deliver_mail` job.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "outbox_messages")]
 pub struct Model {
     #[sea_orm(primary_key)]

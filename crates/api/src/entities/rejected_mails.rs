@@ -1,7 +1,7 @@
 use guichet_types::RejectReason;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "rejected_mails")]
 pub struct Model {
     #[sea_orm(primary_key)]

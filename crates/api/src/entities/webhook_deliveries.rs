@@ -2,7 +2,7 @@ use guichet_types::{DeliveryState, EventId, WebhookDeliveryId, WebhookId};
 use sea_orm::entity::prelude::*;
 
 /// One event sent to one endpoint: the body, its `webhook-id` and the last attempt.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "webhook_deliveries")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@ use guichet_types::{CompanyId, UserId, WebhookId};
 use sea_orm::entity::prelude::*;
 
 /// A webhook endpoint. `secret` and `previous_secret` are encrypted (`webhooks::secret`).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "webhooks")]
 pub struct Model {
     #[sea_orm(primary_key)]

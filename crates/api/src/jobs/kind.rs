@@ -5,8 +5,20 @@ use sea_orm::entity::prelude::*;
 /// The kinds of queued work. Adding one is a variant here and its arm in
 /// `jobs::worker::dispatch` (the match is exhaustive, so a kind without a handler does not
 /// compile).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
 pub enum JobKind {
     /// Send one message of `outbox_messages` (payload: `notifications::delivery::MailJob`).
     #[sea_orm(string_value = "deliver_mail")]
@@ -92,8 +104,19 @@ mod tests {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// Waiting for `next_attempt_at`, or leased to a worker until `lease_until`.
     #[sea_orm(string_value = "pending")]

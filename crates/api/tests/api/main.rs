@@ -33,4 +33,5 @@ mod smtp;
 mod statements;
 mod tickets;
 mod tokens;
+mod transfer;
 mod webhooks;
