@@ -10,7 +10,8 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, exports, feed, inbound, people, rate_limit, tickets, tokens, web as site, webhooks,
+    db_work, exports, feed, inbound, jobs, people, rate_limit, tickets, tokens, web as site,
+    webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -66,6 +67,8 @@ where
             .service(inbound::routes::list_rejected)
             .service(inbound::routes::rejected_raw)
             .service(audit::routes::list_events)
+            .service(jobs::routes::list)
+            .service(jobs::routes::retry)
             .service(companies::routes::list)
             .service(companies::routes::create)
             .service(companies::routes::get)

@@ -19,11 +19,11 @@ use guichet_types::{
     AssetUpdate, AttachmentInfo, AuditEventPage, AuditQuery, Category, CategoryId, CategoryNode,
     CategoryUpdate, ChangePasswordRequest, Company, CompanyId, CompanyListQuery, CompanyPage,
     CompanyUpdate, Contact, ContactId, ContactPage, ContactUpdate, Contract, ContractId,
-    ContractPage, ContractUpdate, CreatedApiToken, EmailAddress, EventFeed, EventFeedQuery,
-    InboundResult, ListQuery, LoginRequest, NewApiToken, NewAsset, NewCategory, NewCompany,
-    NewContact, NewContract, NewFollowup, NewServiceAccount, NewTicket, NewUser,
-    PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest, Problem,
-    Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RefusedAccessRequestPage,
+    ContractPage, ContractUpdate, CreatedApiToken, DeadJobPage, EmailAddress, EventFeed,
+    EventFeedQuery, InboundResult, JobKindName, ListQuery, LoginRequest, NewApiToken, NewAsset,
+    NewCategory, NewCompany, NewContact, NewContract, NewFollowup, NewServiceAccount, NewTicket,
+    NewUser, PasswordLinkAccount, PasswordLinkToken, PasswordResetConfirm, PasswordResetRequest,
+    Problem, Profile, ProfileUpdate, ReasonRequest, RefreshRequest, RefusedAccessRequestPage,
     RejectedMailPage, SatisfactionRequest, ServiceAccount, ServiceAccountPage, ServiceAccountPatch,
     ShareOutcome, ShareRequest, SolutionRequest, Ticket, TicketExportQuery, TicketListQuery,
     TicketNumber, TicketPage, TicketUpdate, TimelineEntry, TokenPair, User, UserId, UserListQuery,
@@ -719,6 +719,29 @@ impl Client {
                 .query(query),
         )
         .await
+    }
+
+    // --- dead jobs -------------------------------------------------------------------------
+
+    /// Admins: the jobs given up after their last attempt, newest first.
+    pub async fn dead_jobs(
+        &self,
+        kind: Option<JobKindName>,
+        cursor: Option<&str>,
+    ) -> Result<DeadJobPage, ClientError> {
+        let mut query: Vec<(&str, &str)> = Vec::new();
+        if let Some(kind) = kind {
+            query.push(("kind", kind.as_str()));
+        }
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor));
+        }
+        Self::send(self.request(Method::GET, "/api/v1/dead-jobs").query(&query)).await
+    }
+
+    /// Admins: tries a dead job again, now.
+    pub async fn retry_dead_job(&self, id: i64) -> Result<(), ClientError> {
+        Self::send_empty(self.request(Method::POST, &format!("/api/v1/dead-jobs/{id}/retry"))).await
     }
 
     // --- announcements -------------------------------------------------------------------

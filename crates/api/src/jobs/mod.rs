@@ -9,8 +9,11 @@
 //!   `FOR UPDATE SKIP LOCKED` on
 //!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
 //!   piece of work is done once. A failed run is logged and retried at the next tick.
+//! - Admins see the dead jobs and try them again (`dead.rs`, `routes.rs`: `/dead-jobs`).
+pub mod dead;
 pub mod kind;
 pub mod queue;
+pub mod routes;
 mod worker;
 
 use std::future::Future;

@@ -1,6 +1,7 @@
 //! The job queue: a failing job is retried after a growing backoff and ends dead with its
 //! last error; a job whose lease passed is taken again and its first holder can no longer
-//! end it; concurrent claims on PostgreSQL never hand one job to two workers.
+//! end it; concurrent claims on PostgreSQL never hand one job to two workers; admins list
+//! the dead jobs and try them again.
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use guichet_api::db::{self, WriteGate};
 use guichet_api::entities::jobs;
 use guichet_api::jobs::kind::{JobKind, JobState};
 use guichet_api::jobs::queue::{self, Outcome};
+use guichet_types::JobKindName;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -18,6 +20,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_failing_job_is_retried_with_backoff_then_dead,
     a_job_whose_lease_passed_is_taken_again,
+    admins_see_dead_mails_and_try_them_again,
 );
 
 /// A migrated database without a server (so no worker takes the jobs written here).
@@ -198,4 +201,78 @@ async fn concurrent_claims_never_share_a_job() {
         .await
         .expect("jobs")
         .is_empty());
+}
+
+/// A mail given up is listed for admins with its recipient and subject, and "retry" queues it
+/// again from zero attempts, audited; only admins see or retry, and only dead jobs.
+async fn admins_see_dead_mails_and_try_them_again(backend: Backend) {
+    let app = spawn_with(backend, &[("GUICHET_SMTP_URL", "smtp://127.0.0.1:9")]).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket = app.create(&claire, "Courrier perdu").await;
+    // Given up at once, as after its last attempt.
+    app.execute(
+        "UPDATE jobs SET state = 'dead', attempts = 8, last_error = 'connection refused', \
+         lease_until = NULL, leased_by = NULL WHERE kind = 'deliver_mail'",
+    )
+    .await;
+    let admin = app.client_for("admin@guichet.test").await;
+    let page = admin
+        .dead_jobs(Some(JobKindName::DeliverMail), None)
+        .await
+        .expect("dead jobs");
+    assert_eq!(page.items.len(), 2, "an acknowledgement and an alert");
+    let mine = page
+        .items
+        .iter()
+        .find(|job| job.recipient.as_deref() == Some("claire@acme.test"))
+        .expect("claire's acknowledgement");
+    assert!(mine
+        .subject
+        .as_deref()
+        .is_some_and(|subject| subject.contains(ticket.number.as_str())));
+    assert_eq!(
+        (mine.attempts, mine.last_error.as_deref()),
+        (8, Some("connection refused"))
+    );
+    let none = admin
+        .dead_jobs(Some(JobKindName::DeliverWebhook), None)
+        .await
+        .expect("dead jobs");
+    assert!(none.items.is_empty());
+
+    for email in ["agent@guichet.test", "claire@acme.test"] {
+        let other = app.client_for(email).await;
+        let refused = other.dead_jobs(None, None).await.err();
+        assert_eq!(refused.and_then(|e| e.status()), Some(403), "{email}");
+        let refused = other.retry_dead_job(mine.id).await.err();
+        assert_eq!(refused.and_then(|e| e.status()), Some(403), "{email}");
+    }
+    let bad = admin
+        .raw("GET", "/api/v1/dead-jobs?kind=fax", None, None)
+        .await
+        .expect("answer");
+    assert_eq!(bad.status, 422);
+
+    admin.retry_dead_job(mine.id).await.expect("retry");
+    let retried = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM jobs WHERE id = {} AND state = 'pending' AND attempts <= 1",
+            mine.id
+        ))
+        .await;
+    assert_eq!(retried, 1, "queued again from zero attempts");
+    let again = admin.retry_dead_job(mine.id).await.err();
+    assert_eq!(again.and_then(|e| e.status()), Some(409), "no longer dead");
+    let missing = admin.retry_dead_job(999_999).await.err();
+    assert_eq!(missing.and_then(|e| e.status()), Some(404));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'job.retried' AND target_id = '{}'",
+            mine.id
+        ))
+        .await,
+        1
+    );
+    let left = admin.dead_jobs(None, None).await.expect("dead jobs");
+    assert_eq!(left.items.len(), 1);
 }

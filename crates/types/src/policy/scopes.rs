@@ -84,7 +84,7 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
         // Asking for an account is a public form: nobody is signed in.
         "access-requests" if path == "/access-requests" && !reads => None,
         "categories" | "assets" | "announcements" | "companies" | "contacts" | "contracts"
-        | "users" | "access-requests" | "audit-events" | "rejected-mails" => {
+        | "users" | "access-requests" | "audit-events" | "rejected-mails" | "dead-jobs" => {
             read_or_write(AdminRead, AdminWrite)
         }
         _ => None,
