@@ -7,6 +7,9 @@ use actix_web::{HttpResponse, ResponseError};
 use guichet_types::policy::{Forbidden, InvalidTransition};
 use guichet_types::{FieldError, Problem, TicketStatus};
 
+/// How long a client waits before sending a file again to a store that did not answer.
+const STORAGE_RETRY_AFTER_SECS: u64 = 30;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("malformed JSON: {0}")]
@@ -54,6 +57,12 @@ pub enum ApiError {
     /// Beyond a rate limit of the API (`rate_limit`).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// The attachment store is full or cannot be written (the cause, logged): 507.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The attachment store did not answer or refused (the cause, logged): 503.
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -145,6 +154,18 @@ impl ApiError {
                     "over the rate limit; retry in {retry_after_secs} seconds"
                 ))
             },
+            ApiError::StorageFull(_) => {
+                Problem::new(507, "storage_full", "The file store is full").with_detail(
+                    "nothing was stored; the file can be sent again once an administrator made room",
+                )
+            }
+            ApiError::StorageUnavailable(_) => Problem {
+                retry_after: Some(STORAGE_RETRY_AFTER_SECS),
+                ..Problem::new(503, "storage_unavailable", "The file store is unavailable")
+                    .with_detail(format!(
+                        "nothing was stored; retry in {STORAGE_RETRY_AFTER_SECS} seconds"
+                    ))
+            },
             ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
         }
     }
@@ -156,8 +177,13 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::StorageFull(cause) => tracing::error!(%cause, "attachment store full"),
+            ApiError::StorageUnavailable(cause) => {
+                tracing::error!(%cause, "attachment store unavailable");
+            }
+            _ => {}
         }
         let problem = self.problem();
         let mut response = HttpResponse::build(self.status_code());
@@ -178,6 +204,9 @@ impl ResponseError for ApiError {
             ApiError::Throttled { retry_after_secs }
             | ApiError::RateLimited { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::StorageUnavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, STORAGE_RETRY_AFTER_SECS.to_string()));
             }
             _ => {}
         }

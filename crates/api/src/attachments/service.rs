@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::storage::{PutError, Storage, StorageKey};
+use super::storage::{self, PutError, Storage, StorageKey};
 use crate::auth::SessionUser;
 use crate::entities::{attachments, tickets};
 use crate::error::{ApiError, ApiResult};
@@ -83,7 +83,7 @@ pub async fn store(
     match state.storage.put(&key, counted).await {
         Ok(()) => {}
         Err(PutError::Body(error)) => return Err(error),
-        Err(PutError::Storage(error)) => return Err(ApiError::internal(error)),
+        Err(PutError::Storage(error)) => return Err(upload_failure(&error)),
     }
 
     let file_name = display_name(file_name);
@@ -97,6 +97,15 @@ pub async fn store(
         uploaded_by: Set(uploaded_by),
         ..Default::default()
     })
+}
+
+/// A store that cannot take the file: full (507) or unreachable (503), never a bare 500.
+pub fn upload_failure(error: &object_store::Error) -> ApiError {
+    if storage::is_full(error) {
+        ApiError::StorageFull(error.to_string())
+    } else {
+        ApiError::StorageUnavailable(error.to_string())
+    }
 }
 
 /// Removes the file of a row that could not be written.
