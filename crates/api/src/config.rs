@@ -292,21 +292,15 @@ impl Settings {
             parse_presign,
         );
         let aws = aws_settings(&mut errors, &get);
+        let plain_http = aws
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
         match (&storage, &storage_presign) {
-            (Some(StorageUrl::S3 { .. }), _) => {
-                if aws
-                    .endpoint
-                    .as_deref()
-                    .is_some_and(|e| e.starts_with("http://"))
-                    && !aws.allow_http
-                {
-                    errors.push(
-                        "AWS_ENDPOINT_URL: a plain http:// endpoint needs AWS_ALLOW_HTTP=true"
-                            .to_owned(),
-                    );
-                }
-            }
-            (Some(_), Some(Some(_))) => errors.push(
+            (Some(StorageUrl::S3 { .. }), _) if plain_http && !aws.allow_http => errors.push(
+                "AWS_ENDPOINT_URL: a plain http:// endpoint needs AWS_ALLOW_HTTP=true".to_owned(),
+            ),
+            (Some(StorageUrl::Local(_) | StorageUrl::Memory), Some(Some(_))) => errors.push(
                 "GUICHET_STORAGE_PRESIGN: presigned downloads need an s3:// GUICHET_STORAGE_URL"
                     .to_owned(),
             ),

@@ -7,7 +7,8 @@ use futures_util::stream::{self, StreamExt};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
-use super::storage::{ByteStream, PutError, Storage, StorageKey};
+use super::service;
+use super::storage::{ByteStream, PutError, ServedAs, Storage, StorageKey};
 use crate::entities::attachments;
 
 /// Rows read from the database at once.
@@ -83,7 +84,14 @@ async fn copy_one(row: &attachments::Model, from: &Storage, to: &Storage) -> Fil
     };
     // A source whose bytes are not those of the row fails the upload at its end, so that
     // the target never holds them.
-    match to.put(&key, checked(source, row.sha256.clone())).await {
+    let served = ServedAs {
+        content_disposition: &service::content_disposition(&row.file_name),
+        content_type: service::content_type_for(&row.file_name),
+    };
+    match to
+        .put(&key, &served, checked(source, row.sha256.clone()))
+        .await
+    {
         Ok(()) => {}
         Err(PutError::Body(reason)) => return FileOutcome::Failed(reason),
         Err(PutError::Storage(error)) => {

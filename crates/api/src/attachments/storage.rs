@@ -13,7 +13,10 @@ use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
 use object_store::signer::{SignedUrlOptions, Signer};
-use object_store::{BackoffConfig, ObjectStore, ObjectStoreExt, RetryConfig, WriteMultipart};
+use object_store::{
+    Attribute, Attributes, BackoffConfig, ObjectStore, ObjectStoreExt, PutMultipartOptions,
+    RetryConfig, WriteMultipart,
+};
 
 use crate::config::{AwsSettings, Settings, StorageUrl};
 
@@ -86,6 +89,12 @@ pub struct Storage {
     presign: Option<Duration>,
 }
 
+/// The headers a file is served with.
+pub struct ServedAs<'a> {
+    pub content_disposition: &'a str,
+    pub content_type: &'a str,
+}
+
 /// How a download is answered.
 pub enum Download {
     /// The bytes, streamed by this server.
@@ -148,14 +157,27 @@ impl Storage {
     /// Stores `body` under `key`. The object appears whole or not at all: when `body` or the
     /// store fails, or the request is dropped mid-way, the upload is aborted and nothing is
     /// left behind (no staged file, no pending S3 multipart upload).
+    /// An S3 object also keeps how it is to be served, for presigned downloads.
     pub async fn put<E>(
         &self,
         key: &StorageKey,
+        served: &ServedAs<'_>,
         body: impl Stream<Item = Result<Bytes, E>>,
     ) -> Result<(), PutError<E>> {
+        let mut options = PutMultipartOptions::default();
+        // Local files have no attributes; their downloads go through the server.
+        if self.s3.is_some() {
+            options.attributes = Attributes::from_iter([
+                (
+                    Attribute::ContentDisposition,
+                    served.content_disposition.to_owned(),
+                ),
+                (Attribute::ContentType, served.content_type.to_owned()),
+            ]);
+        }
         let upload = self
             .store
-            .put_multipart(&key.location())
+            .put_multipart_opts(&key.location(), options)
             .await
             .map_err(PutError::Storage)?;
         let mut writer = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(
@@ -198,7 +220,8 @@ impl Storage {
 
     /// A download of the object: a presigned URL when the settings ask for them, whose
     /// signature also fixes the `Content-Disposition` and `Content-Type` the store answers
-    /// with; else its bytes.
+    /// with (over those kept with the object, which some S3-compatible servers use
+    /// instead); else its bytes.
     pub async fn download(
         &self,
         key: &StorageKey,
