@@ -45,6 +45,8 @@ done
 step "unit and integration tests (SQLite and PostgreSQL)"
 # The webhook tests verify what they receive with a third-party Standard Webhooks library.
 python3 -c 'import standardwebhooks' 2>/dev/null || python3 -m pip install -q 'standardwebhooks~=1.0'
+# The storage tests run against moto's S3 server (one per test binary, on loopback).
+command -v moto_server >/dev/null || python3 -m pip install -q 'moto[server]~=5.0'
 cargo test --workspace
 
 step "OpenAPI drift"

@@ -39,8 +39,13 @@ pub struct Settings {
     /// endpoint refuses everything and only `guichet mail-ingest` takes mail.
     pub inbound_token: Option<Secret>,
     pub attachment_max_bytes: u64,
-    /// Where attachment bytes are kept.
-    pub attachment_store: AttachmentStore,
+    /// Where attachment bytes are kept (`GUICHET_STORAGE_URL`).
+    pub storage: StorageUrl,
+    /// How long a presigned download URL lives (`GUICHET_STORAGE_PRESIGN`); `None`: the
+    /// server streams downloads itself. Only with an S3 store.
+    pub storage_presign: Option<Duration>,
+    /// The S3 endpoint, region and credentials (`AWS_*`), for an `s3://` store.
+    pub aws: AwsSettings,
     pub auto_close_after: Duration,
     /// How long the job worker holds the jobs it claimed (mails among them) before another
     /// may take them over: the delay before a job whose worker died is run by another.
@@ -73,13 +78,83 @@ pub struct Settings {
     pub instances: u32,
 }
 
-/// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttachmentStore {
-    /// Files under `GUICHET_DATA_DIR/attachments/` (the default).
-    Local,
-    /// In this process's memory, lost when it stops: for tests and trials only.
+/// The back-end of attachment bytes: a `GUICHET_STORAGE_URL`, or the `--to` of
+/// `guichet storage copy`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageUrl {
+    /// Files in this directory (default: `GUICHET_DATA_DIR/attachments/`).
+    Local(PathBuf),
+    /// `memory:`: in this process's memory, lost when it stops; for tests and trials only.
     Memory,
+    /// `s3://bucket/prefix`: objects under `prefix/` (may be empty) in the bucket.
+    S3 { bucket: String, prefix: String },
+}
+
+impl StorageUrl {
+    /// A directory path (or `file://` URL), `memory:` or `s3://bucket/prefix`.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value == "memory:" {
+            return Ok(Self::Memory);
+        }
+        if let Some(rest) = value.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let valid_bucket = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                });
+            if !valid_bucket {
+                return Err("expected s3://bucket/prefix with a bucket name of 3 to 63 \
+                     lowercase letters, digits, dots or hyphens"
+                    .to_owned());
+            }
+            return Ok(Self::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+            });
+        }
+        if let Some(path) = value.strip_prefix("file://") {
+            return Ok(Self::Local(PathBuf::from(path)));
+        }
+        if value.is_empty() || value.contains("://") {
+            return Err("expected a directory, memory: or s3://bucket/prefix".to_owned());
+        }
+        Ok(Self::Local(PathBuf::from(value)))
+    }
+}
+
+impl std::fmt::Display for StorageUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Local(path) => write!(f, "{}", path.display()),
+            Self::Memory => f.write_str("memory:"),
+            Self::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+        }
+    }
+}
+
+/// The standard AWS variables an S3 store is built from; the secrets never print.
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    /// `AWS_ENDPOINT_URL`: another S3-compatible service than AWS (MinIO, Garage, …).
+    pub endpoint: Option<String>,
+    /// `AWS_REGION` (or `AWS_DEFAULT_REGION`).
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<Secret>,
+    pub session_token: Option<Secret>,
+    /// `AWS_ALLOW_HTTP=true`: a plain-http endpoint is accepted.
+    pub allow_http: bool,
+    /// `AWS_VIRTUAL_HOSTED_STYLE_REQUEST=true`: `bucket.host/key` rather than the default
+    /// path style `host/bucket/key`, which every S3-compatible server takes.
+    pub virtual_hosted_style: bool,
+}
+
+impl Secret {
+    /// The secret as text, for the few clients that take it so.
+    pub fn expose_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// Every bad setting, one per line.
@@ -114,7 +189,9 @@ impl Settings {
                 }
             }
         }
-        values.extend(std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_")));
+        values.extend(
+            std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_") || k.starts_with("AWS_")),
+        );
         Self::from_map(&values)
     }
 
@@ -200,17 +277,35 @@ impl Settings {
                     .ok_or_else(|| "expected a positive number of bytes".to_owned())
             },
         );
-        let attachment_store = parse_or(
+        let storage = parse_or(
             &mut errors,
-            "GUICHET_ATTACHMENT_STORE",
-            get("GUICHET_ATTACHMENT_STORE"),
-            Some(AttachmentStore::Local),
-            |v| match v {
-                "local" => Ok(AttachmentStore::Local),
-                "memory" => Ok(AttachmentStore::Memory),
-                _ => Err("expected local or memory".to_owned()),
-            },
+            "GUICHET_STORAGE_URL",
+            get("GUICHET_STORAGE_URL"),
+            Some(StorageUrl::Local(data_dir.join("attachments"))),
+            StorageUrl::parse,
         );
+        let storage_presign = parse_or(
+            &mut errors,
+            "GUICHET_STORAGE_PRESIGN",
+            get("GUICHET_STORAGE_PRESIGN"),
+            Some(None),
+            parse_presign,
+        );
+        let aws = aws_settings(&mut errors, &get);
+        let plain_http = aws
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
+        match (&storage, &storage_presign) {
+            (Some(StorageUrl::S3 { .. }), _) if plain_http && !aws.allow_http => errors.push(
+                "AWS_ENDPOINT_URL: a plain http:// endpoint needs AWS_ALLOW_HTTP=true".to_owned(),
+            ),
+            (Some(StorageUrl::Local(_) | StorageUrl::Memory), Some(Some(_))) => errors.push(
+                "GUICHET_STORAGE_PRESIGN: presigned downloads need an s3:// GUICHET_STORAGE_URL"
+                    .to_owned(),
+            ),
+            _ => {}
+        }
         let auto_close_after = parse_or(
             &mut errors,
             "GUICHET_AUTO_CLOSE_AFTER",
@@ -305,7 +400,8 @@ impl Settings {
         match (
             bind,
             attachment_max_bytes,
-            attachment_store,
+            storage,
+            storage_presign,
             auto_close_after,
             mail_lease,
             time_zone,
@@ -322,7 +418,8 @@ impl Settings {
             (
                 Some(bind),
                 Some(attachment_max_bytes),
-                Some(attachment_store),
+                Some(storage),
+                Some(storage_presign),
                 Some(auto_close_after),
                 Some(mail_lease),
                 Some(time_zone),
@@ -346,7 +443,9 @@ impl Settings {
                 token_key,
                 inbound_token,
                 attachment_max_bytes,
-                attachment_store,
+                storage,
+                storage_presign,
+                aws,
                 auto_close_after,
                 mail_lease,
                 time_zone,
@@ -420,6 +519,45 @@ fn parse_or<T>(
                 None
             }
         },
+    }
+}
+
+/// The standard AWS variables (`AWS_*`), as the AWS tools read them.
+fn aws_settings<'a>(
+    errors: &mut Vec<String>,
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> AwsSettings {
+    let mut flag =
+        |name: &str| parse_or(errors, name, get(name), Some(false), parse_bool).unwrap_or_default();
+    let allow_http = flag("AWS_ALLOW_HTTP");
+    let virtual_hosted_style = flag("AWS_VIRTUAL_HOSTED_STYLE_REQUEST");
+    let secret = |name: &str| get(name).map(|v| Secret(v.as_bytes().to_vec()));
+    AwsSettings {
+        endpoint: get("AWS_ENDPOINT_URL")
+            .or_else(|| get("AWS_ENDPOINT"))
+            .map(|v| v.trim_end_matches('/').to_owned()),
+        region: get("AWS_REGION")
+            .or_else(|| get("AWS_DEFAULT_REGION"))
+            .map(str::to_owned),
+        access_key_id: get("AWS_ACCESS_KEY_ID").map(str::to_owned),
+        secret_access_key: secret("AWS_SECRET_ACCESS_KEY"),
+        session_token: secret("AWS_SESSION_TOKEN"),
+        allow_http,
+        virtual_hosted_style,
+    }
+}
+
+/// `GUICHET_STORAGE_PRESIGN`: `false`, `true` (300 s) or how long a URL lives (`90`, `5m`).
+fn parse_presign(value: &str) -> Result<Option<Duration>, String> {
+    const MAX: Duration = Duration::from_secs(7 * 86_400);
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" => return Ok(Some(Duration::from_secs(300))),
+        "false" | "no" => return Ok(None),
+        _ => {}
+    }
+    match parse_duration(value) {
+        Ok(lifetime) if !lifetime.is_zero() && lifetime <= MAX => Ok(Some(lifetime)),
+        _ => Err("expected true, false or a duration from 1s to 7d such as 300 or 5m".to_owned()),
     }
 }
 
@@ -516,7 +654,11 @@ mod tests {
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.attachment_max_bytes, 2_097_152);
-        assert_eq!(s.attachment_store, AttachmentStore::Local);
+        assert_eq!(
+            s.storage,
+            StorageUrl::Local("guichet-data/attachments".into())
+        );
+        assert_eq!(s.storage_presign, None);
         assert_eq!(s.auto_close_after, Duration::from_secs(604_800));
         assert_eq!(s.search_walk, 3_000);
         assert_eq!(s.urgency_for, UrgencyFor::All);
@@ -544,7 +686,7 @@ mod tests {
             ("GUICHET_AUTO_CLOSE_AFTER", "soon"),
             ("GUICHET_SEARCH_WALK", "0"),
             ("GUICHET_URGENCY_FOR", "requests"),
-            ("GUICHET_ATTACHMENT_STORE", "s3"),
+            ("GUICHET_STORAGE_URL", "s3://A_Bucket/x"),
             ("GUICHET_RATE_LIMIT_PER_MINUTE", "-1"),
             ("GUICHET_INSTANCES", "0"),
         ])
@@ -556,7 +698,7 @@ mod tests {
             "GUICHET_AUTO_CLOSE_AFTER",
             "GUICHET_SEARCH_WALK",
             "GUICHET_URGENCY_FOR",
-            "GUICHET_ATTACHMENT_STORE",
+            "GUICHET_STORAGE_URL",
             "GUICHET_RATE_LIMIT_PER_MINUTE",
             "GUICHET_INSTANCES",
         ] {
@@ -589,6 +731,76 @@ mod tests {
         .to_string();
         assert!(error.contains("GUICHET_WEBHOOK_ALLOW_HTTP"), "{error}");
         assert!(error.contains("intranet"), "{error}");
+    }
+
+    #[test]
+    fn storage_urls() {
+        assert_eq!(StorageUrl::parse("memory:"), Ok(StorageUrl::Memory));
+        assert_eq!(
+            StorageUrl::parse("/srv/guichet/files"),
+            Ok(StorageUrl::Local("/srv/guichet/files".into()))
+        );
+        assert_eq!(
+            StorageUrl::parse("file:///srv/files"),
+            Ok(StorageUrl::Local("/srv/files".into()))
+        );
+        assert_eq!(
+            StorageUrl::parse("s3://guichet-files/prod/attachments/"),
+            Ok(StorageUrl::S3 {
+                bucket: "guichet-files".into(),
+                prefix: "prod/attachments".into()
+            })
+        );
+        assert_eq!(
+            StorageUrl::parse("s3://guichet-files"),
+            Ok(StorageUrl::S3 {
+                bucket: "guichet-files".into(),
+                prefix: String::new()
+            })
+        );
+        for bad in ["s3://", "s3://Bad_Bucket/x", "gs://bucket/x", ""] {
+            assert!(StorageUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn s3_settings_from_the_aws_variables() {
+        let s = settings(&[
+            ("GUICHET_STORAGE_URL", "s3://guichet-files/attachments"),
+            ("GUICHET_STORAGE_PRESIGN", "true"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000/"),
+            ("AWS_ALLOW_HTTP", "true"),
+            ("AWS_REGION", "eu-west-3"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-very-secret"),
+        ])
+        .expect("valid");
+        assert_eq!(s.storage_presign, Some(Duration::from_secs(300)));
+        assert_eq!(s.aws.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(s.aws.region.as_deref(), Some("eu-west-3"));
+        assert!(s.aws.allow_http && !s.aws.virtual_hosted_style);
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("very-secret"), "{printed}");
+
+        let error = settings(&[
+            ("GUICHET_STORAGE_URL", "s3://guichet-files"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9000"),
+        ])
+        .expect_err("plain http needs AWS_ALLOW_HTTP")
+        .to_string();
+        assert!(error.contains("AWS_ALLOW_HTTP"), "{error}");
+    }
+
+    #[test]
+    fn presigning_needs_s3() {
+        let error = settings(&[("GUICHET_STORAGE_PRESIGN", "5m")])
+            .expect_err("a local store cannot presign")
+            .to_string();
+        assert!(error.contains("GUICHET_STORAGE_PRESIGN"), "{error}");
+        assert_eq!(parse_presign("90"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(parse_presign("false"), Ok(None));
+        assert!(parse_presign("0").is_err());
+        assert!(parse_presign("30d").is_err());
     }
 
     #[test]

@@ -7,6 +7,9 @@ use actix_web::{HttpResponse, ResponseError};
 use guichet_types::policy::{Forbidden, InvalidTransition};
 use guichet_types::{FieldError, Problem, TicketStatus};
 
+/// How long a client waits before sending a file again to a store that did not answer.
+const STORAGE_RETRY_AFTER_SECS: u64 = 30;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("malformed JSON: {0}")]
@@ -58,6 +61,12 @@ pub enum ApiError {
     /// its short wait: the client's retry will likely succeed (503 with `Retry-After`).
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
+    /// The attachment store is full or cannot be written (the cause, logged): 507.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The attachment store did not answer or refused (the cause, logged): 503.
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -159,6 +168,18 @@ impl ApiError {
                         "nothing was changed; retry in {DATABASE_RETRY_AFTER_SECS} seconds"
                     ))
             },
+            ApiError::StorageFull(_) => {
+                Problem::new(507, "storage_full", "The file store is full").with_detail(
+                    "nothing was stored; the file can be sent again once an administrator made room",
+                )
+            }
+            ApiError::StorageUnavailable(_) => Problem {
+                retry_after: Some(STORAGE_RETRY_AFTER_SECS),
+                ..Problem::new(503, "storage_unavailable", "The file store is unavailable")
+                    .with_detail(format!(
+                        "nothing was stored; retry in {STORAGE_RETRY_AFTER_SECS} seconds"
+                    ))
+            },
             ApiError::Internal(_) => Problem::new(500, "internal_error", "Internal error"),
         }
     }
@@ -174,6 +195,10 @@ impl ResponseError for ApiError {
             ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
             ApiError::DatabaseUnavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable")
+            }
+            ApiError::StorageFull(cause) => tracing::error!(%cause, "attachment store full"),
+            ApiError::StorageUnavailable(cause) => {
+                tracing::error!(%cause, "attachment store unavailable");
             }
             _ => {}
         }
@@ -200,6 +225,9 @@ impl ResponseError for ApiError {
             ApiError::DatabaseUnavailable(_) => {
                 response
                     .insert_header((header::RETRY_AFTER, DATABASE_RETRY_AFTER_SECS.to_string()));
+            }
+            ApiError::StorageUnavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, STORAGE_RETRY_AFTER_SECS.to_string()));
             }
             _ => {}
         }

@@ -70,6 +70,23 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The attachment store.
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StorageCommand {
+    /// Copy every stored file from the store of the settings (GUICHET_STORAGE_URL) to
+    /// another, checking each copy's SHA-256; files already there are skipped, so that a
+    /// second pass copies only the new ones. Exits non-zero if any file failed.
+    Copy {
+        /// The target: a directory, or s3://bucket/prefix (with the AWS_* variables).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -208,6 +225,57 @@ async fn restore(from: &std::path::Path, to: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `guichet storage copy --to <url>`: one line per file, then the totals.
+async fn storage_copy(to: &str) -> Result<(), String> {
+    use guichet_api::attachments::copy;
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let target = guichet_api::config::StorageUrl::parse(to).map_err(|e| format!("--to: {e}"))?;
+    if target == settings.storage {
+        return Err(format!(
+            "--to {target} is the store of the settings already"
+        ));
+    }
+    let from = Storage::open(&settings.storage, &settings.aws).map_err(|e| e.to_string())?;
+    let to = Storage::open(&target, &settings.aws).map_err(|e| e.to_string())?;
+    let db = db::connect(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "copying the attachments from {} to {target}",
+        settings.storage
+    );
+    let report = copy::copy_all(&db, &from, &to, |row, outcome| {
+        let what = match outcome {
+            copy::FileOutcome::Copied => "copied".to_owned(),
+            copy::FileOutcome::AlreadyThere => "already there".to_owned(),
+            copy::FileOutcome::Failed(reason) => format!("FAILED: {reason}"),
+        };
+        println!("attachment {} ({} bytes): {what}", row.id, row.size);
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} copied, {} already there, {} failed",
+        report.copied,
+        report.already_there,
+        report.failed.len()
+    );
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} files not copied: attachments {}",
+            report.failed.len(),
+            report
+                .failed
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
 async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::MigrateData { from, to } => {
@@ -220,6 +288,9 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Backup { to } => backup(&to).await,
         Command::Restore { from, to } => restore(&from, &to).await,
+        Command::Storage {
+            command: StorageCommand::Copy { to },
+        } => storage_copy(&to).await,
         Command::MailIngest => mail_ingest().await,
         Command::Admin {
             command:

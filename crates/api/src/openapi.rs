@@ -97,6 +97,28 @@ pub struct NotSignedIn(guichet_types::Problem);
 #[allow(dead_code)]
 pub struct TicketNotFound(guichet_types::Problem);
 
+/// The refusal of a file the attachment store has no room for (or cannot write), shared by
+/// the operations that store files.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 507,
+    description = "The file store is full or cannot be written (`storage_full`); nothing is stored, reads go on",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)]
+pub struct StorageFull(guichet_types::Problem);
+
+/// The answer when the attachment store does not answer, shared by the operations on files.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "The file store is unavailable (`storage_unavailable`); nothing is stored; retry after `Retry-After` seconds",
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait"))
+)]
+#[allow(dead_code)]
+pub struct StorageUnavailable(guichet_types::Problem);
+
 /// The refusal of any signed-in operation while the caller's password must be changed.
 #[derive(utoipa::IntoResponses)]
 #[response(

@@ -14,10 +14,12 @@ use futures_util::stream::{Stream, StreamExt};
 use guichet_types::{AttachmentInfo, Problem, TicketNumber};
 
 use super::service;
-use super::storage::StorageKey;
+use super::storage::{Download, StorageKey};
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::{NotSignedIn, PasswordChangeRequired, TicketNotFound};
+use crate::openapi::{
+    NotSignedIn, PasswordChangeRequired, StorageFull, StorageUnavailable, TicketNotFound,
+};
 use crate::state::AppState;
 
 /// Room for the multipart framing around the file: boundaries, part headers, small fields.
@@ -68,6 +70,8 @@ pub struct FileBytes(Vec<u8>);
         (status = 409, description = "The ticket is closed (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is over the limit; nothing is stored", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No `file` part, or a malformed multipart body", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
+        StorageFull,
     )
 )]
 #[post("/tickets/{number}/attachments")]
@@ -243,9 +247,12 @@ pub async fn list(
     responses(
         (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = inline(FileBytes),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\"; filename*=UTF-8''…"))),
+        (status = 302, description = "With `GUICHET_STORAGE_PRESIGN` on an S3 store: the file is at a presigned URL of the store, valid a few minutes, whose signature fixes the same `Content-Disposition: attachment` and type",
+            headers(("Location" = String, description = "The presigned URL"))),
         NotSignedIn,
         PasswordChangeRequired,
         (status = 404, description = "No such file, or its ticket is not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
     )
 )]
 #[get("/attachments/{id}")]
@@ -259,19 +266,34 @@ pub async fn download(
     let key = StorageKey::parse(&attachment.storage_key).ok_or_else(|| {
         ApiError::internal(format!("attachment {id} has a malformed storage key"))
     })?;
-    let bytes = state
+    // Recomputed rather than read back, so that a narrower list applies to old files too.
+    let content_type = service::content_type_for(&attachment.file_name);
+    let disposition = service::content_disposition(&attachment.file_name);
+    let download = state
         .storage
-        .open(&key)
+        .download(&key, &disposition, content_type)
         .await
-        .map_err(|e| ApiError::internal(format!("attachment {id}: {e}")))?;
+        .map_err(|error| match error {
+            object_store::Error::NotFound { .. } => {
+                ApiError::internal(format!("attachment {id}: {error}"))
+            }
+            other => ApiError::StorageUnavailable(format!("attachment {id}: {other}")),
+        })?;
+    let bytes = match download {
+        Download::Stream(bytes) => bytes,
+        // The caller was checked above; the URL alone lets whoever holds it read the file,
+        // briefly, and must not be kept by caches.
+        Download::Redirect(url) => {
+            return Ok(HttpResponse::Found()
+                .insert_header((header::LOCATION, url))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish())
+        }
+    };
     let size = u64::try_from(attachment.size).unwrap_or_default();
     Ok(HttpResponse::Ok()
-        // Recomputed rather than read back, so that a narrower list applies to old files too.
-        .content_type(service::content_type_for(&attachment.file_name))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            service::content_disposition(&attachment.file_name),
-        ))
+        .content_type(content_type)
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::CONTENT_SECURITY_POLICY, DOWNLOAD_CSP))
         .body(SizedStream::new(size, bytes)))
 }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::storage::{PutError, Storage, StorageKey};
+use super::storage::{self, PutError, ServedAs, Storage, StorageKey};
 use crate::auth::SessionUser;
 use crate::entities::{attachments, tickets};
 use crate::error::{ApiError, ApiResult};
@@ -80,14 +80,18 @@ pub async fn store(
         hasher.update(&chunk);
         Ok(chunk)
     });
-    match state.storage.put(&key, counted).await {
-        Ok(()) => {}
-        Err(PutError::Body(error)) => return Err(error),
-        Err(PutError::Storage(error)) => return Err(ApiError::internal(error)),
-    }
-
     let file_name = display_name(file_name);
     let content_type = content_type_for(&file_name);
+    let served = ServedAs {
+        content_disposition: &content_disposition(&file_name),
+        content_type,
+    };
+    match state.storage.put(&key, &served, counted).await {
+        Ok(()) => {}
+        Err(PutError::Body(error)) => return Err(error),
+        Err(PutError::Storage(error)) => return Err(upload_failure(&error)),
+    }
+
     Ok(attachments::ActiveModel {
         file_name: Set(file_name),
         content_type: Set(content_type.to_owned()),
@@ -97,6 +101,15 @@ pub async fn store(
         uploaded_by: Set(uploaded_by),
         ..Default::default()
     })
+}
+
+/// A store that cannot take the file: full (507) or unreachable (503), never a bare 500.
+pub fn upload_failure(error: &object_store::Error) -> ApiError {
+    if storage::is_full(error) {
+        ApiError::StorageFull(error.to_string())
+    } else {
+        ApiError::StorageUnavailable(error.to_string())
+    }
 }
 
 /// Removes the file of a row that could not be written.

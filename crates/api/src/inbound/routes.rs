@@ -10,7 +10,9 @@ use super::service::{self, INBOUND_MAX_BYTES};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::read_limited;
-use crate::openapi::{NotSignedIn, PasswordChangeRequired, SupportTeamOnly};
+use crate::openapi::{
+    NotSignedIn, PasswordChangeRequired, StorageFull, StorageUnavailable, SupportTeamOnly,
+};
 use crate::state::AppState;
 
 /// Whether the request carries the gateway's token. Compared as digests, so the time taken
@@ -51,6 +53,8 @@ struct RawMail(Vec<u8>);
         (status = 200, description = "What became of the mail", body = InboundResult),
         (status = 401, description = "Missing or wrong gateway token", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 25 MB", body = Problem, content_type = "application/problem+json"),
+        StorageUnavailable,
+        StorageFull,
     )
 )]
 #[post("/inbound-email")]

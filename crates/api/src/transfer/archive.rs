@@ -20,8 +20,8 @@ use sha2::{Digest, Sha256};
 use super::database::{self, Loader, TicketNumbers};
 use super::tables::{self, Tally};
 use super::{Progress, TransferError};
-use crate::attachments::service::hex;
-use crate::attachments::storage::{Storage, StorageKey};
+use crate::attachments::service::{content_disposition, content_type_for, hex};
+use crate::attachments::storage::{PutError, ServedAs, Storage, StorageKey};
 
 const MANIFEST: &str = "manifest.json";
 const FORMAT: u32 = 1;
@@ -47,6 +47,8 @@ pub struct TableEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
     pub key: String,
+    /// The name it is served under (restored objects of S3 keep their disposition).
+    pub file_name: String,
     pub size: u64,
     pub sha256: String,
 }
@@ -121,7 +123,7 @@ pub async fn backup(
         let key = key(&file.key)?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
-        let mut bytes = storage.open(&key).await?;
+        let mut bytes = storage.read(&key).await?;
         while let Some(chunk) = bytes.next().await {
             let chunk = chunk?;
             hasher.update(&chunk);
@@ -159,6 +161,7 @@ fn file_entry(row: &serde_json::Value) -> Result<FileEntry, TransferError> {
     };
     Ok(FileEntry {
         key: text("storage_key")?,
+        file_name: text("file_name")?,
         size: row
             .get("size")
             .and_then(serde_json::Value::as_u64)
@@ -292,16 +295,27 @@ pub async fn restore(
             progress(&format!("{table_name}: {} rows", tally.rows));
         } else if let Some(text) = name.strip_prefix("files/") {
             let key = key(text)?;
+            let file_name = manifest
+                .files
+                .iter()
+                .find(|file| file.key == text)
+                .map(|file| file.file_name.as_str())
+                .unwrap_or_default();
+            let served = ServedAs {
+                content_disposition: &content_disposition(file_name),
+                content_type: content_type_for(file_name),
+            };
             // One attachment at a time, at most the upload limit.
             let mut bytes = Vec::new();
             item.read_to_end(&mut bytes)?;
             let body = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(bytes))]);
-            storage.put(&key, body).await.map_err(|error| match error {
-                crate::attachments::storage::PutError::Body(error) => TransferError::Io(error),
-                crate::attachments::storage::PutError::Storage(error) => {
-                    TransferError::Storage(error)
-                }
-            })?;
+            storage
+                .put(&key, &served, body)
+                .await
+                .map_err(|error| match error {
+                    PutError::Body(error) => TransferError::Io(error),
+                    PutError::Storage(error) => TransferError::Storage(error),
+                })?;
         }
     }
     progress(&format!("{} attachments stored", manifest.files.len()));

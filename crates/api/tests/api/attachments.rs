@@ -544,7 +544,7 @@ async fn an_upload_cut_half_way_leaves_nothing(backend: Backend) {
 
 async fn the_memory_store_keeps_files_out_of_the_data_directory(backend: Backend) {
     let (app, _root, data_dir) =
-        spawn_with_data_dir(backend, &[("GUICHET_ATTACHMENT_STORE", "memory")]).await;
+        spawn_with_data_dir(backend, &[("GUICHET_STORAGE_URL", "memory:")]).await;
     let claire = app.client_for("claire@acme.test").await;
     let ticket = app.create(&claire, "Stockage en mémoire").await;
     let bytes: Vec<u8> = (0..251u8).cycle().take(700_001).collect();
