@@ -71,6 +71,9 @@ pub struct Settings {
     /// How many instances serve the installation: each one enforces its share of the limits
     /// above, in its own memory (`rate_limit`).
     pub instances: u32,
+    /// The reverse proxies whose `Forwarded` / `X-Forwarded-For` are believed for the client
+    /// address (`GUICHET_TRUSTED_PROXIES`: addresses or CIDRs); empty: the TCP peer's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The back-end of attachment bytes (`GUICHET_ATTACHMENT_STORE`).
@@ -301,6 +304,13 @@ impl Settings {
         let rate_limit_address_per_minute =
             count("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", 3_000, 0);
         let instances = count("GUICHET_INSTANCES", 1, 1);
+        let trusted_proxies = parse_or(
+            &mut errors,
+            "GUICHET_TRUSTED_PROXIES",
+            get("GUICHET_TRUSTED_PROXIES"),
+            Some(Vec::new()),
+            parse_networks,
+        );
 
         match (
             bind,
@@ -318,6 +328,7 @@ impl Settings {
             rate_limit_per_minute,
             rate_limit_address_per_minute,
             instances,
+            trusted_proxies,
         ) {
             (
                 Some(bind),
@@ -335,6 +346,7 @@ impl Settings {
                 Some(rate_limit_per_minute),
                 Some(rate_limit_address_per_minute),
                 Some(instances),
+                Some(trusted_proxies),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -360,6 +372,7 @@ impl Settings {
                 rate_limit_per_minute,
                 rate_limit_address_per_minute,
                 instances,
+                trusted_proxies,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -589,6 +602,18 @@ mod tests {
         .to_string();
         assert!(error.contains("GUICHET_WEBHOOK_ALLOW_HTTP"), "{error}");
         assert!(error.contains("intranet"), "{error}");
+    }
+
+    #[test]
+    fn trusted_proxies() {
+        assert!(settings(&[]).expect("defaults").trusted_proxies.is_empty());
+        let s = settings(&[("GUICHET_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::1")]).expect("valid");
+        let listed: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(listed, ["10.0.0.0/8", "2001:db8::1/128"]);
+        let error = settings(&[("GUICHET_TRUSTED_PROXIES", "10.0.0.0/33")])
+            .expect_err("invalid")
+            .to_string();
+        assert!(error.contains("GUICHET_TRUSTED_PROXIES"), "{error}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod json;
 pub mod notifications;
 pub mod openapi;
+pub mod operations;
 pub mod paging;
 pub mod people;
 pub mod rate_limit;

@@ -21,6 +21,7 @@ mod life;
 mod lost_account;
 mod mail;
 mod mail_crash;
+mod operations;
 mod patch;
 mod people;
 mod phone_tickets;

@@ -1,0 +1,4 @@
+//! What an operator runs the server with: the client address behind reverse proxies
+//! (client_address.rs), request ids carried into logs and jobs (request_id.rs), the
+//! Prometheus metrics of `GET /metrics` (metrics.rs) and the log format (logging.rs).
+pub mod client_address;

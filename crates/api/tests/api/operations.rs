@@ -1,0 +1,70 @@
+//! What an operator runs: the client address behind a trusted proxy, request ids carried
+//! into the jobs a request queues, and the Prometheus metrics.
+use guichet_types::AuditQuery;
+
+use crate::helpers::{spawn, spawn_with, Backend, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_trusted_proxy_names_the_client,
+    forwarded_headers_from_an_untrusted_peer_are_ignored,
+);
+
+/// A failed sign-in sent with `X-Forwarded-For: forwarded_for`, straight to the server.
+async fn fail_sign_in_via(app: &TestApp, forwarded_for: &str) {
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", app.anonymous.base_url()))
+        .header("X-Forwarded-For", forwarded_for)
+        .json(&serde_json::json!({"email": "claire@acme.test", "password": "Not-The-Password-1!"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 401);
+}
+
+/// The addresses of the audit log's failed sign-ins, and how many throttle rows `ip`.
+async fn recorded_addresses(app: &TestApp, ip: &str) -> (Vec<String>, i64) {
+    let admin = app.client_for("admin@guichet.test").await;
+    let failures = admin
+        .audit_events(&AuditQuery {
+            action: Some("auth.login_failed".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("log");
+    let throttled = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM login_failures WHERE throttle_key = 'ip:{ip}'"
+        ))
+        .await;
+    (
+        failures
+            .items
+            .into_iter()
+            .map(|e| e.actor_address)
+            .collect(),
+        throttled,
+    )
+}
+
+async fn a_trusted_proxy_names_the_client(backend: Backend) {
+    // The test server's peer is 127.0.0.1: here it is the load balancer.
+    let app = spawn_with(
+        backend,
+        &[("GUICHET_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")],
+    )
+    .await;
+    // The client wrote 198.51.100.1 itself; the proxies saw 203.0.113.9, then 10.0.0.5.
+    fail_sign_in_via(&app, "198.51.100.1, 203.0.113.9, 10.0.0.5").await;
+    let (addresses, throttled) = recorded_addresses(&app, "203.0.113.9").await;
+    assert_eq!(addresses, ["203.0.113.9"]);
+    assert_eq!(throttled, 1);
+}
+
+async fn forwarded_headers_from_an_untrusted_peer_are_ignored(backend: Backend) {
+    let app = spawn(backend).await;
+    fail_sign_in_via(&app, "203.0.113.9").await;
+    let (addresses, throttled) = recorded_addresses(&app, "127.0.0.1").await;
+    assert_eq!(addresses, ["127.0.0.1"]);
+    assert_eq!(throttled, 1);
+}
