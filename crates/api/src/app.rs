@@ -7,6 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::openapi::ApiDoc;
+use crate::operations::request_id;
 use crate::state::AppState;
 use crate::{
     accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
@@ -161,5 +162,6 @@ pub fn build(
         .wrap(middleware::from_fn(db_work::report))
         .wrap(middleware::from_fn(site::security_headers))
         .wrap(middleware::Compress::default())
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(tracing_actix_web::TracingLogger::<request_id::RequestSpan>::new())
+        .wrap(middleware::from_fn(request_id::assign))
 }

@@ -97,28 +97,7 @@ impl Settings {
     /// Settings from the process environment, over the file named by `GUICHET_CONFIG_FILE`
     /// (lines of `GUICHET_NAME=value`).
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut values = HashMap::new();
-        if let Ok(path) = std::env::var("GUICHET_CONFIG_FILE") {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ConfigError(vec![format!(
-                    "GUICHET_CONFIG_FILE: cannot read {path}: {e}"
-                )])
-            })?;
-            for line in text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            {
-                if let Some((key, value)) = line.split_once('=') {
-                    values.insert(
-                        key.trim().to_owned(),
-                        value.trim().trim_matches('"').to_owned(),
-                    );
-                }
-            }
-        }
-        values.extend(std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_")));
-        Self::from_map(&values)
+        Self::from_map(&environment()?)
     }
 
     /// Settings from explicit values (tests use this).
@@ -417,6 +396,60 @@ impl Settings {
     }
 }
 
+/// The `GUICHET_*` values of the process environment, over the file named by
+/// `GUICHET_CONFIG_FILE` (lines of `GUICHET_NAME=value`).
+fn environment() -> Result<HashMap<String, String>, ConfigError> {
+    let mut values = HashMap::new();
+    if let Ok(path) = std::env::var("GUICHET_CONFIG_FILE") {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ConfigError(vec![format!(
+                "GUICHET_CONFIG_FILE: cannot read {path}: {e}"
+            )])
+        })?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            if let Some((key, value)) = line.split_once('=') {
+                values.insert(
+                    key.trim().to_owned(),
+                    value.trim().trim_matches('"').to_owned(),
+                );
+            }
+        }
+    }
+    values.extend(std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_")));
+    Ok(values)
+}
+
+/// How log lines are written on standard error (`GUICHET_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    Text,
+    /// One JSON object per line, with the fields of its spans (a request's `request_id`).
+    Json,
+}
+
+impl LogFormat {
+    /// Read apart from [`Settings`], from the same sources, since logging starts before
+    /// the settings are read.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_map(&environment()?)
+    }
+
+    pub fn from_map(values: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        match values.get("GUICHET_LOG_FORMAT").map(|v| v.trim()) {
+            None | Some("" | "text") => Ok(Self::Text),
+            Some("json") => Ok(Self::Json),
+            Some(other) => Err(ConfigError(vec![format!(
+                "GUICHET_LOG_FORMAT: expected text or json (got {other:?})"
+            )])),
+        }
+    }
+}
+
 fn parse_or<T>(
     errors: &mut Vec<String>,
     name: &str,
@@ -614,6 +647,24 @@ mod tests {
             .expect_err("invalid")
             .to_string();
         assert!(error.contains("GUICHET_TRUSTED_PROXIES"), "{error}");
+    }
+
+    #[test]
+    fn log_format() {
+        let format = |value: &str| {
+            LogFormat::from_map(&HashMap::from([(
+                "GUICHET_LOG_FORMAT".to_owned(),
+                value.to_owned(),
+            )]))
+        };
+        assert_eq!(
+            LogFormat::from_map(&HashMap::new()).ok(),
+            Some(LogFormat::Text)
+        );
+        assert_eq!(format("json").ok(), Some(LogFormat::Json));
+        assert_eq!(format("text").ok(), Some(LogFormat::Text));
+        let error = format("xml").expect_err("invalid").to_string();
+        assert!(error.contains("GUICHET_LOG_FORMAT"), "{error}");
     }
 
     #[test]

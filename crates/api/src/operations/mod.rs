@@ -2,3 +2,5 @@
 //! (client_address.rs), request ids carried into logs and jobs (request_id.rs), the
 //! Prometheus metrics of `GET /metrics` (metrics.rs) and the log format (logging.rs).
 pub mod client_address;
+pub mod logging;
+pub mod request_id;

@@ -8,6 +8,8 @@ use crate::on_both_databases;
 on_both_databases!(
     a_trusted_proxy_names_the_client,
     forwarded_headers_from_an_untrusted_peer_are_ignored,
+    a_request_id_is_answered_and_kept_on_its_jobs,
+    a_malformed_request_id_is_replaced,
 );
 
 /// A failed sign-in sent with `X-Forwarded-For: forwarded_for`, straight to the server.
@@ -67,4 +69,71 @@ async fn forwarded_headers_from_an_untrusted_peer_are_ignored(backend: Backend) 
     let (addresses, throttled) = recorded_addresses(&app, "127.0.0.1").await;
     assert_eq!(addresses, ["127.0.0.1"]);
     assert_eq!(throttled, 1);
+}
+
+async fn a_request_id_is_answered_and_kept_on_its_jobs(backend: Backend) {
+    // Nothing listens there: the ticket's mail jobs stay queued, to be looked at.
+    let app = spawn_with(backend, &[("GUICHET_SMTP_URL", "smtp://127.0.0.1:9")]).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket = app.new_ticket(&claire, "Traced").await;
+    let token = app.login("claire@acme.test").await.access_token;
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/v1/tickets", app.anonymous.base_url()))
+        .bearer_auth(token)
+        .header("X-Request-Id", "lb-4f2a.9_c")
+        .json(&ticket)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 201);
+    assert_eq!(request_id_of(&answer), "lb-4f2a.9_c");
+    let queued = app
+        .count("SELECT COUNT(*) FROM jobs WHERE request_id = 'lb-4f2a.9_c'")
+        .await;
+    assert!(
+        queued >= 1,
+        "the ticket's mails are queued with the request's id"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM jobs WHERE request_id IS NULL OR request_id <> 'lb-4f2a.9_c'"
+        )
+        .await,
+        0
+    );
+}
+
+async fn a_malformed_request_id_is_replaced(backend: Backend) {
+    let app = spawn(backend).await;
+    let http = reqwest::Client::new();
+    for sent in ["has space", &"x".repeat(65), "semi;colon"] {
+        let answer = http
+            .get(format!("{}/api/v1/no-such-thing", app.anonymous.base_url()))
+            .header("X-Request-Id", sent)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(answer.status(), 404, "errors carry the id too");
+        let id = request_id_of(&answer);
+        assert_ne!(id, sent);
+        assert!(
+            uuid::Uuid::parse_str(&id).is_ok(),
+            "{id} is a generated UUID"
+        );
+    }
+    let plain = http
+        .get(format!("{}/healthz", app.anonymous.base_url()))
+        .send()
+        .await
+        .expect("sent");
+    assert!(uuid::Uuid::parse_str(&request_id_of(&plain)).is_ok());
+}
+
+fn request_id_of(answer: &reqwest::Response) -> String {
+    answer
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("an X-Request-Id")
+        .to_owned()
 }
