@@ -38,6 +38,8 @@ pub struct Settings {
     /// The bearer token of the HTTP mail gateway (`POST /inbound-email`); unset, that
     /// endpoint refuses everything and only `guichet mail-ingest` takes mail.
     pub inbound_token: Option<Secret>,
+    /// The bearer token of `GET /metrics`; unset, that route does not exist.
+    pub metrics_token: Option<Secret>,
     pub attachment_max_bytes: u64,
     /// Where attachment bytes are kept.
     pub attachment_store: AttachmentStore,
@@ -166,6 +168,13 @@ impl Settings {
         let inbound_token = match get("GUICHET_INBOUND_TOKEN") {
             Some(token) if token.len() < 32 => {
                 errors.push("GUICHET_INBOUND_TOKEN: must be at least 32 characters".to_owned());
+                None
+            }
+            token => token.map(|t| Secret(t.as_bytes().to_vec())),
+        };
+        let metrics_token = match get("GUICHET_METRICS_TOKEN") {
+            Some(token) if token.len() < 32 => {
+                errors.push("GUICHET_METRICS_TOKEN: must be at least 32 characters".to_owned());
                 None
             }
             token => token.map(|t| Secret(t.as_bytes().to_vec())),
@@ -336,6 +345,7 @@ impl Settings {
                 support_email,
                 token_key,
                 inbound_token,
+                metrics_token,
                 attachment_max_bytes,
                 attachment_store,
                 auto_close_after,

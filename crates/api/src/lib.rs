@@ -96,8 +96,11 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     categories.reload(&db).await?;
     let webhooks = webhooks::Webhooks::new(&settings, &key).map_err(StartupError::Setup)?;
     webhooks.endpoints.get(&db).await?;
+    let metrics = operations::metrics::Metrics::new()
+        .map_err(|e| StartupError::Setup(format!("metrics: {e}")))?;
     Ok(AppState {
         webhooks,
+        metrics,
         writes,
         mailer,
         jobs: jobs::queue::JobQueue::default(),

@@ -82,6 +82,24 @@ pub fn span(job: &jobs::Model) -> tracing::Span {
     )
 }
 
+/// The queue by kind and state: how many jobs, and the earliest next attempt among them.
+/// One grouped statement, read at each scrape of the metrics.
+pub async fn depth(
+    db: &impl ConnectionTrait,
+) -> ApiResult<Vec<(JobKind, JobState, i64, Option<DateTime<Utc>>)>> {
+    Ok(jobs::Entity::find()
+        .select_only()
+        .column(jobs::Column::Kind)
+        .column(jobs::Column::State)
+        .column_as(jobs::Column::Id.count(), "count")
+        .column_as(jobs::Column::NextAttemptAt.min(), "oldest")
+        .group_by(jobs::Column::Kind)
+        .group_by(jobs::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// A worker's hold on the jobs of one claim.
 #[derive(Debug, Clone)]
 pub struct Lease {

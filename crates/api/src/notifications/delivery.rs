@@ -145,5 +145,12 @@ async fn record(state: &AppState, lease: &Lease, group: &[Sent<'_>]) -> ApiResul
     }
     queue::finish(&txn, lease, &outcomes).await?;
     txn.commit().await?;
+    for (_, outcome) in &outcomes {
+        match outcome {
+            Outcome::Done => state.metrics.mail_sent(),
+            Outcome::Failed(_) => state.metrics.mail_failed(),
+            Outcome::NotStarted | Outcome::Later(_) => {}
+        }
+    }
     Ok(())
 }

@@ -3,4 +3,6 @@
 //! Prometheus metrics of `GET /metrics` (metrics.rs) and the log format (logging.rs).
 pub mod client_address;
 pub mod logging;
+pub mod metrics;
 pub mod request_id;
+pub mod routes;

@@ -173,6 +173,9 @@ pub async fn deliver(state: &AppState, lease: &Lease, claimed: Vec<jobs::Model>)
     health(state, &txn, &endpoints, &answered, &failing, now).await?;
     queue::finish(&txn, lease, &outcomes).await?;
     state.commit(txn).await?;
+    for attempt in attempts.values() {
+        state.metrics.webhook_delivery(attempt.delivered());
+    }
     Ok(())
 }
 

@@ -10,6 +10,8 @@ on_both_databases!(
     forwarded_headers_from_an_untrusted_peer_are_ignored,
     a_request_id_is_answered_and_kept_on_its_jobs,
     a_malformed_request_id_is_replaced,
+    metrics_move_with_the_work,
+    metrics_need_their_token,
 );
 
 /// A failed sign-in sent with `X-Forwarded-For: forwarded_for`, straight to the server.
@@ -136,4 +138,98 @@ fn request_id_of(answer: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .expect("an X-Request-Id")
         .to_owned()
+}
+
+const METRICS_TOKEN: &str = "metrics-token-of-the-tests-0123456789";
+
+/// `GET /metrics` with `token`.
+async fn scrape_with(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(format!("{}/metrics", app.anonymous.base_url()));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("sent")
+}
+
+async fn scrape(app: &TestApp) -> String {
+    let answer = scrape_with(app, Some(METRICS_TOKEN)).await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/plain; version=0.0.4")
+    );
+    answer.text().await.expect("text")
+}
+
+/// The value of `series` (name and labels as the text format writes them), 0 if absent.
+fn value(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .map(|v| v.parse().expect("a number"))
+        .unwrap_or(0.0)
+}
+
+async fn metrics_move_with_the_work(backend: Backend) {
+    let app = spawn_with(backend, &[("GUICHET_METRICS_TOKEN", METRICS_TOKEN)]).await;
+    let created =
+        r#"guichet_http_requests_total{method="POST",route="/api/v1/tickets",status="201"}"#;
+    let before = scrape(&app).await;
+    for series in [
+        "guichet_db_pool_max_connections",
+        r#"guichet_db_pool_connections{state="idle"}"#,
+        r#"guichet_jobs_queued{kind="deliver_mail"}"#,
+        r#"guichet_jobs_dead{kind="deliver_mail"}"#,
+        r#"guichet_jobs_oldest_due_age_seconds{kind="deliver_mail"}"#,
+        r#"guichet_webhook_deliveries_total{outcome="failed"}"#,
+    ] {
+        assert!(before.contains(series), "{series} in\n{before}");
+    }
+    assert!(value(&before, "guichet_db_pool_max_connections") >= 1.0);
+
+    let refused = app
+        .anonymous
+        .login("claire@acme.test", "Not-The-Password-1!")
+        .await
+        .expect_err("a wrong password");
+    assert_eq!(refused.status(), Some(401));
+    let claire = app.client_for("claire@acme.test").await;
+    let ticket = app.create(&claire, "Counted").await;
+    claire.ticket(&ticket.number).await.expect("the ticket");
+    // The ticket's mails are written to the outbox directory by the job worker.
+    let mut after = scrape(&app).await;
+    for _ in 0..100 {
+        if value(&after, "guichet_mails_sent_total") > value(&before, "guichet_mails_sent_total") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = scrape(&app).await;
+    }
+    assert!(value(&after, "guichet_mails_sent_total") > value(&before, "guichet_mails_sent_total"));
+    assert_eq!(
+        value(&after, "guichet_sign_in_failures_total"),
+        value(&before, "guichet_sign_in_failures_total") + 1.0
+    );
+    assert_eq!(value(&after, created), value(&before, created) + 1.0);
+    let timed = r#"guichet_http_request_duration_seconds_count{method="POST",route="/api/v1/tickets",status="201"}"#;
+    assert_eq!(value(&after, timed), 1.0);
+    // Routes are counted by template, never by path.
+    let read = r#"guichet_http_requests_total{method="GET",route="/api/v1/tickets/{number}",status="200"}"#;
+    assert_eq!(value(&after, read), 1.0);
+    assert!(!after.contains(&ticket.number.to_string()));
+}
+
+async fn metrics_need_their_token(backend: Backend) {
+    let app = spawn_with(backend, &[("GUICHET_METRICS_TOKEN", METRICS_TOKEN)]).await;
+    assert_eq!(scrape_with(&app, None).await.status(), 401);
+    assert_eq!(
+        scrape_with(&app, Some("metrics-token-of-the-tests-0123456780"))
+            .await
+            .status(),
+        401
+    );
+    let unset = spawn(backend).await;
+    assert_eq!(scrape_with(&unset, Some(METRICS_TOKEN)).await.status(), 404);
 }
