@@ -166,6 +166,6 @@ pub fn build(
         .wrap(middleware::from_fn(site::security_headers))
         .wrap(middleware::Compress::default())
         .wrap(tracing_actix_web::TracingLogger::<request_id::RequestSpan>::new())
-        .wrap(middleware::from_fn(operations::metrics::observe))
+        .wrap(middleware::from_fn(operations::routes::observe))
         .wrap(middleware::from_fn(request_id::assign))
 }

@@ -2,15 +2,9 @@
 //!
 //! One registry per instance (in `AppState`), not a process-wide recorder: each instance,
 //! and each test server of the test binary, counts only what it did. Counters move where
-//! the work happens (requests in [`observe`], mails, webhook deliveries, failed sign-ins);
+//! the work happens (requests in `routes::observe`, mails, webhook deliveries, failed sign-ins);
 //! what lives in the database (the pool, the job queue) is read at each scrape. Every label
 //! has few values: a request is counted under its route's template, never its path.
-use std::time::Instant;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{web, Error};
 use chrono::{DateTime, Utc};
 use prometheus::{
     Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
@@ -19,13 +13,9 @@ use prometheus::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Iterable};
 
 use crate::jobs::kind::{JobKind, JobState};
-use crate::state::AppState;
 
 /// The content type of the text format the scrape answers.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
-
-/// The route label of a request that no route matched (the SPA's pages, unknown paths).
-const UNMATCHED: &str = "unmatched";
 
 pub struct Metrics {
     registry: Registry,
@@ -154,7 +144,8 @@ impl Metrics {
         self.sign_in_failures.inc();
     }
 
-    fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// One request answered.
+    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
@@ -238,31 +229,6 @@ fn kind_label(kind: JobKind) -> &'static str {
         JobKind::AccountMail => "account_mail",
         JobKind::DeliverWebhook => "deliver_webhook",
     }
-}
-
-/// Counts each request and its time by method, route template and status.
-pub async fn observe(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let started = Instant::now();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let method = req.method().to_string();
-    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
-    let answer = next.call(req).await;
-    let status = match &answer {
-        Ok(response) => response.status(),
-        Err(error) => error.as_response_error().status_code(),
-    };
-    if let Some(state) = state {
-        state.metrics.request(
-            &method,
-            &route,
-            status.as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
-    }
-    answer
 }
 
 #[cfg(test)]

@@ -1,6 +1,12 @@
-//! `GET /metrics`: the scrape of Prometheus, outside the API.
+//! `GET /metrics`, the scrape of Prometheus outside the API, and the middleware that counts
+//! every request for it.
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::middleware::Next;
+use actix_web::{get, web, Error, HttpRequest, HttpResponse};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 
@@ -8,6 +14,9 @@ use super::metrics::CONTENT_TYPE;
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::queue;
 use crate::state::AppState;
+
+/// The route label of a request that no route matched (the SPA's pages, unknown paths).
+const UNMATCHED: &str = "unmatched";
 
 /// The metrics of this instance, in Prometheus' text format.
 ///
@@ -46,4 +55,29 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .observe_jobs(&queue::depth(&state.db).await?, now);
     let text = state.metrics.render().map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(text))
+}
+
+/// Counts each request and its time by method, route template and status.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let method = req.method().to_string();
+    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let answer = next.call(req).await;
+    let status = match &answer {
+        Ok(response) => response.status(),
+        Err(error) => error.as_response_error().status_code(),
+    };
+    if let Some(state) = state {
+        state.metrics.request(
+            &method,
+            &route,
+            status.as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    answer
 }
