@@ -38,6 +38,8 @@ pub struct Settings {
     /// The bearer token of the HTTP mail gateway (`POST /inbound-email`); unset, that
     /// endpoint refuses everything and only `guichet mail-ingest` takes mail.
     pub inbound_token: Option<Secret>,
+    /// The bearer token of `GET /metrics`; unset, that route does not exist.
+    pub metrics_token: Option<Secret>,
     pub attachment_max_bytes: u64,
     /// Where attachment bytes are kept (`GUICHET_STORAGE_URL`).
     pub storage: StorageUrl,
@@ -76,6 +78,9 @@ pub struct Settings {
     /// How many instances serve the installation: each one enforces its share of the limits
     /// above, in its own memory (`rate_limit`).
     pub instances: u32,
+    /// The reverse proxies whose `Forwarded` / `X-Forwarded-For` are believed for the client
+    /// address (`GUICHET_TRUSTED_PROXIES`: addresses or CIDRs); empty: the TCP peer's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The back-end of attachment bytes: a `GUICHET_STORAGE_URL`, or the `--to` of
@@ -169,30 +174,7 @@ impl Settings {
     /// Settings from the process environment, over the file named by `GUICHET_CONFIG_FILE`
     /// (lines of `GUICHET_NAME=value`).
     pub fn from_env() -> Result<Self, ConfigError> {
-        let mut values = HashMap::new();
-        if let Ok(path) = std::env::var("GUICHET_CONFIG_FILE") {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ConfigError(vec![format!(
-                    "GUICHET_CONFIG_FILE: cannot read {path}: {e}"
-                )])
-            })?;
-            for line in text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            {
-                if let Some((key, value)) = line.split_once('=') {
-                    values.insert(
-                        key.trim().to_owned(),
-                        value.trim().trim_matches('"').to_owned(),
-                    );
-                }
-            }
-        }
-        values.extend(
-            std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_") || k.starts_with("AWS_")),
-        );
-        Self::from_map(&values)
+        Self::from_map(&environment()?)
     }
 
     /// Settings from explicit values (tests use this).
@@ -261,6 +243,13 @@ impl Settings {
         let inbound_token = match get("GUICHET_INBOUND_TOKEN") {
             Some(token) if token.len() < 32 => {
                 errors.push("GUICHET_INBOUND_TOKEN: must be at least 32 characters".to_owned());
+                None
+            }
+            token => token.map(|t| Secret(t.as_bytes().to_vec())),
+        };
+        let metrics_token = match get("GUICHET_METRICS_TOKEN") {
+            Some(token) if token.len() < 32 => {
+                errors.push("GUICHET_METRICS_TOKEN: must be at least 32 characters".to_owned());
                 None
             }
             token => token.map(|t| Secret(t.as_bytes().to_vec())),
@@ -396,6 +385,13 @@ impl Settings {
         let rate_limit_address_per_minute =
             count("GUICHET_RATE_LIMIT_ADDRESS_PER_MINUTE", 3_000, 0);
         let instances = count("GUICHET_INSTANCES", 1, 1);
+        let trusted_proxies = parse_or(
+            &mut errors,
+            "GUICHET_TRUSTED_PROXIES",
+            get("GUICHET_TRUSTED_PROXIES"),
+            Some(Vec::new()),
+            parse_networks,
+        );
 
         match (
             bind,
@@ -414,6 +410,7 @@ impl Settings {
             rate_limit_per_minute,
             rate_limit_address_per_minute,
             instances,
+            trusted_proxies,
         ) {
             (
                 Some(bind),
@@ -432,6 +429,7 @@ impl Settings {
                 Some(rate_limit_per_minute),
                 Some(rate_limit_address_per_minute),
                 Some(instances),
+                Some(trusted_proxies),
             ) if errors.is_empty() => Ok(Self {
                 bind,
                 database_url,
@@ -442,6 +440,7 @@ impl Settings {
                 support_email,
                 token_key,
                 inbound_token,
+                metrics_token,
                 attachment_max_bytes,
                 storage,
                 storage_presign,
@@ -459,6 +458,7 @@ impl Settings {
                 rate_limit_per_minute,
                 rate_limit_address_per_minute,
                 instances,
+                trusted_proxies,
             }),
             _ => Err(ConfigError(errors)),
         }
@@ -500,6 +500,62 @@ impl Settings {
         };
         self.token_key = Some(Secret(key));
         Ok(())
+    }
+}
+
+/// The `GUICHET_*` values of the process environment, over the file named by
+/// `GUICHET_CONFIG_FILE` (lines of `GUICHET_NAME=value`).
+fn environment() -> Result<HashMap<String, String>, ConfigError> {
+    let mut values = HashMap::new();
+    if let Ok(path) = std::env::var("GUICHET_CONFIG_FILE") {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ConfigError(vec![format!(
+                "GUICHET_CONFIG_FILE: cannot read {path}: {e}"
+            )])
+        })?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            if let Some((key, value)) = line.split_once('=') {
+                values.insert(
+                    key.trim().to_owned(),
+                    value.trim().trim_matches('"').to_owned(),
+                );
+            }
+        }
+    }
+    values.extend(
+        std::env::vars().filter(|(k, _)| k.starts_with("GUICHET_") || k.starts_with("AWS_")),
+    );
+    Ok(values)
+}
+
+/// How log lines are written on standard error (`GUICHET_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    Text,
+    /// One JSON object per line, with the fields of its spans (a request's `request_id`).
+    Json,
+}
+
+impl LogFormat {
+    /// Read apart from [`Settings`], from the same sources, since logging starts before
+    /// the settings are read.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_map(&environment()?)
+    }
+
+    pub fn from_map(values: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        match values.get("GUICHET_LOG_FORMAT").map(|v| v.trim()) {
+            None | Some("" | "text") => Ok(Self::Text),
+            Some("json") => Ok(Self::Json),
+            Some(other) => Err(ConfigError(vec![format!(
+                "GUICHET_LOG_FORMAT: expected text or json (got {other:?})"
+            )])),
+        }
     }
 }
 
@@ -801,6 +857,36 @@ mod tests {
         assert_eq!(parse_presign("false"), Ok(None));
         assert!(parse_presign("0").is_err());
         assert!(parse_presign("30d").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies() {
+        assert!(settings(&[]).expect("defaults").trusted_proxies.is_empty());
+        let s = settings(&[("GUICHET_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::1")]).expect("valid");
+        let listed: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(listed, ["10.0.0.0/8", "2001:db8::1/128"]);
+        let error = settings(&[("GUICHET_TRUSTED_PROXIES", "10.0.0.0/33")])
+            .expect_err("invalid")
+            .to_string();
+        assert!(error.contains("GUICHET_TRUSTED_PROXIES"), "{error}");
+    }
+
+    #[test]
+    fn log_format() {
+        let format = |value: &str| {
+            LogFormat::from_map(&HashMap::from([(
+                "GUICHET_LOG_FORMAT".to_owned(),
+                value.to_owned(),
+            )]))
+        };
+        assert_eq!(
+            LogFormat::from_map(&HashMap::new()).ok(),
+            Some(LogFormat::Text)
+        );
+        assert_eq!(format("json").ok(), Some(LogFormat::Json));
+        assert_eq!(format("text").ok(), Some(LogFormat::Text));
+        let error = format("xml").expect_err("invalid").to_string();
+        assert!(error.contains("GUICHET_LOG_FORMAT"), "{error}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod json;
 pub mod notifications;
 pub mod openapi;
+pub mod operations;
 pub mod paging;
 pub mod people;
 pub mod rate_limit;
@@ -96,8 +97,11 @@ pub async fn open(mut settings: Settings, demo: bool) -> Result<AppState, Startu
     categories.reload(&db).await?;
     let webhooks = webhooks::Webhooks::new(&settings, &key).map_err(StartupError::Setup)?;
     webhooks.endpoints.get(&db).await?;
+    let metrics = operations::metrics::Metrics::new()
+        .map_err(|e| StartupError::Setup(format!("metrics: {e}")))?;
     Ok(AppState {
         webhooks,
+        metrics,
         writes,
         mailer,
         jobs: jobs::queue::JobQueue::default(),

@@ -2,8 +2,8 @@
 //! and restore an install.
 use clap::{Parser, Subcommand};
 use guichet_api::attachments::storage::Storage;
-use guichet_api::{app, config::Settings, db, demo, transfer, Application};
-use tracing_subscriber::EnvFilter;
+use guichet_api::config::{LogFormat, Settings};
+use guichet_api::{app, db, demo, transfer, Application};
 
 // jemalloc hands blocks of 8 MiB and more back to the system as soon as they are freed; glibc's
 // malloc kept the 19 MiB of each argon2id sign-in in its arenas (hundreds of MiB after a
@@ -111,13 +111,13 @@ const EX_TEMPFAIL: u8 = 75;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    match LogFormat::from_env() {
+        Ok(format) => guichet_api::operations::logging::init(format),
+        Err(message) => {
+            eprintln!("guichet: {message}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
     let command = Cli::parse().command;
     let failure = if matches!(command, Command::MailIngest) {
         std::process::ExitCode::from(EX_TEMPFAIL)

@@ -31,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "integrations", description = "API tokens and service accounts for integrations"),
         (name = "webhooks", description = "Endpoints that receive the events of tickets, signed as Standard Webhooks says (the body is `WebhookPayload`), and their deliveries"),
-        (name = "operations", description = "Health checks"),
+        (name = "operations", description = "Health checks and metrics"),
     )
 )]
 pub struct ApiDoc;
@@ -70,6 +70,15 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The mail gateway's token, GUICHET_INBOUND_TOKEN"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The metrics scraper's token, GUICHET_METRICS_TOKEN"))
                     .build(),
             ),
         );

@@ -13,7 +13,7 @@
 //!
 //! - The credential is the `Authorization` header's value, kept only as its SHA-256 (the
 //!   secret never sits in the limiter's memory); requests without one have only the address
-//!   limit. The address is [`client_ip`], as the sign-in throttle counts it.
+//!   limit. The address is [`client_address`], as the sign-in throttle counts it.
 //! - Each limit is a GCRA (the `governor` crate, keyed): a burst of the whole quota, then one
 //!   request back every `w / q` seconds, so a steady client is never cut off in whole minutes.
 //! - In memory, per instance: each of `GUICHET_INSTANCES` instances enforces its share of
@@ -35,9 +35,9 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 
-use crate::auth::throttle::client_ip;
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::operations::client_address::client_address;
 
 /// The window of every quota, in seconds.
 const WINDOW_SECS: u64 = 60;
@@ -151,7 +151,7 @@ impl RateLimits {
             verdicts.push(policy.check(&key));
         }
         if let Some(policy) = &self.address {
-            verdicts.push(policy.check(&client_ip(req)));
+            verdicts.push(policy.check(&client_address(req)));
         }
         verdicts
     }

@@ -10,6 +10,7 @@ use crate::db::WriteGate;
 use crate::error::ApiResult;
 use crate::jobs::queue::JobQueue;
 use crate::notifications::mailer::Mailer;
+use crate::operations::metrics::Metrics;
 use crate::webhooks::Webhooks;
 
 pub struct AppState {
@@ -29,6 +30,8 @@ pub struct AppState {
     pub storage: Storage,
     /// The active endpoints, the HTTP client and the secrets' key of webhooks.
     pub webhooks: Webhooks,
+    /// This instance's Prometheus series (`GET /metrics`).
+    pub metrics: Metrics,
 }
 
 impl AppState {

@@ -133,7 +133,7 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         })
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)?;
-    let address = super::throttle::client_ip(&req);
+    let address = crate::operations::client_address::client_address(&req);
     if bearer.starts_with(TOKEN_PREFIX) {
         // Recognised, and its scope checked, by `tokens::guard` before the request was read.
         return req

@@ -21,6 +21,7 @@ use sea_orm::{
     DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
+use tracing::Instrument;
 
 use super::links::send_link;
 use super::password::LOCKED_HASH;
@@ -112,7 +113,7 @@ pub async fn request_access(
 pub async fn act_on_jobs(state: &AppState, lease: &Lease, jobs: Vec<jobs::Model>) -> ApiResult<()> {
     for job in &jobs {
         let ended = if lease.may_start() {
-            match act_on(state, lease, job).await {
+            match act_on(state, lease, job).instrument(queue::span(job)).await {
                 Ok(()) => continue,
                 Err(error) => Outcome::Failed(error.to_string()),
             }

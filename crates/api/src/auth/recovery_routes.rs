@@ -13,9 +13,9 @@ use guichet_types::{
 };
 
 use super::recovery;
-use super::throttle::client_ip;
 use crate::error::ApiResult;
 use crate::json::ValidJson;
+use crate::operations::client_address::client_address;
 use crate::state::AppState;
 
 /// The language of a new account's mail: English when the browser prefers it.
@@ -54,7 +54,7 @@ pub async fn request_password_reset(
     req: HttpRequest,
     body: ValidJson<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    recovery::request_password_reset(&state, &body.0.email, &client_ip(&req)).await?;
+    recovery::request_password_reset(&state, &body.0.email, &client_address(&req)).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -98,7 +98,7 @@ pub async fn confirm_password_reset(
     req: HttpRequest,
     body: ValidJson<PasswordResetConfirm>,
 ) -> ApiResult<HttpResponse> {
-    recovery::confirm(&state, body.0, &client_ip(&req)).await?;
+    recovery::confirm(&state, body.0, &client_address(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -125,6 +125,6 @@ pub async fn request_access(
     body: ValidJson<AccessRequest>,
 ) -> ApiResult<HttpResponse> {
     let locale = preferred_locale(&req);
-    recovery::request_access(&state, &body.0, &client_ip(&req), locale).await?;
+    recovery::request_access(&state, &body.0, &client_address(&req), locale).await?;
     Ok(HttpResponse::Accepted().finish())
 }

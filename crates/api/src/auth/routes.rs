@@ -13,7 +13,8 @@ use crate::state::AppState;
 /// Unknown emails and wrong passwords get the same answer. After 5 failures for one
 /// account (the email as typed, known or not) within 15 minutes, or 100 failures from one
 /// client address (`GUICHET_SIGN_IN_ADDRESS_LIMIT`), the answer is 429 with `Retry-After`
-/// and the problem member `retry_after` (seconds). The client address is the TCP peer's.
+/// and the problem member `retry_after` (seconds). The client address is the TCP peer's, or
+/// the one a trusted proxy forwarded (`GUICHET_TRUSTED_PROXIES`).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -29,7 +30,7 @@ pub async fn login(
     req: HttpRequest,
     body: ValidJson<LoginRequest>,
 ) -> ApiResult<web::Json<TokenPair>> {
-    let ip = super::throttle::client_ip(&req);
+    let ip = crate::operations::client_address::client_address(&req);
     Ok(web::Json(service::login(&state, body.0, &ip).await?))
 }
 

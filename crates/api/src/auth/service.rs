@@ -55,6 +55,7 @@ pub async fn login(state: &AppState, request: LoginRequest, ip: &str) -> ApiResu
         changes.set("reason", (), reason);
         audit::record(&txn, &actor, "auth.login_failed", target, &changes).await?;
         txn.commit().await?;
+        state.metrics.sign_in_failed();
         return Err(ApiError::InvalidCredentials);
     };
 

@@ -40,13 +40,6 @@ const KEPT_MINUTES: i64 = 60;
 /// The window of the per-address sign-in limit, whose count is a setting.
 pub const SIGN_IN_ADDRESS_WINDOW_MINUTES: i64 = 15;
 
-/// The client address of a request, the key of its per-address limits.
-pub fn client_ip(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default()
-}
-
 /// The key under which the sign-in failures of the account `email` are counted.
 pub fn account_key(email: &str) -> String {
     format!("account:{}", email.trim().to_lowercase())

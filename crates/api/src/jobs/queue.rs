@@ -20,6 +20,7 @@ use super::kind::{JobKind, JobState};
 use crate::db::WriteGate;
 use crate::entities::jobs;
 use crate::error::ApiResult;
+use crate::operations::request_id;
 
 /// The queue's handle in `AppState`: wakes this instance's worker when a request wrote
 /// jobs, so they do not wait for its next tick.
@@ -40,13 +41,15 @@ impl JobQueue {
 }
 
 /// Writes jobs of `kind`, one per payload (JSON), in one statement on `db` (the caller's
-/// transaction, so they commit with the change that asked for them).
+/// transaction, so they commit with the change that asked for them), each with the id of
+/// the request being handled, if any.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     kind: JobKind,
     payloads: impl IntoIterator<Item = String>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let request_id = request_id::current();
     let rows: Vec<_> = payloads
         .into_iter()
         .map(|payload| jobs::ActiveModel {
@@ -59,6 +62,7 @@ pub async fn enqueue(
             leased_by: Set(None),
             last_error: Set(None),
             created_at: Set(now),
+            request_id: Set(request_id.clone()),
             ..Default::default()
         })
         .collect();
@@ -66,6 +70,34 @@ pub async fn enqueue(
         jobs::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
+}
+
+/// The span of one job's run: its log lines name the job and the request that queued it.
+pub fn span(job: &jobs::Model) -> tracing::Span {
+    tracing::info_span!(
+        "job",
+        id = job.id,
+        kind = ?job.kind,
+        request_id = job.request_id.as_deref(),
+    )
+}
+
+/// The queue by kind and state: how many jobs, and the earliest next attempt among them.
+/// One grouped statement, read at each scrape of the metrics.
+pub async fn depth(
+    db: &impl ConnectionTrait,
+) -> ApiResult<Vec<(JobKind, JobState, i64, Option<DateTime<Utc>>)>> {
+    Ok(jobs::Entity::find()
+        .select_only()
+        .column(jobs::Column::Kind)
+        .column(jobs::Column::State)
+        .column_as(jobs::Column::Id.count(), "count")
+        .column_as(jobs::Column::NextAttemptAt.min(), "oldest")
+        .group_by(jobs::Column::Kind)
+        .group_by(jobs::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// A worker's hold on the jobs of one claim.
@@ -168,7 +200,15 @@ pub async fn finish(
             Outcome::Failed(error) => {
                 let attempts = job.attempts + 1;
                 let dead = attempts >= job.kind.max_attempts();
-                tracing::warn!(job = job.id, kind = ?job.kind, attempts, dead, %error, "job failed");
+                tracing::warn!(
+                    job = job.id,
+                    kind = ?job.kind,
+                    request_id = job.request_id.as_deref(),
+                    attempts,
+                    dead,
+                    %error,
+                    "job failed"
+                );
                 let next = now + job.kind.retry_delay(attempts, job.id);
                 failed
                     .entry((attempts, dead, error.as_str(), next))

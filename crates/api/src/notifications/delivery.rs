@@ -17,6 +17,7 @@ use lettre::message::Mailbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use super::mailer::{self, Outgoing};
 use super::outbox::MailJob;
@@ -70,7 +71,7 @@ pub async fn deliver(state: &AppState, lease: &Lease, jobs: Vec<jobs::Model>) ->
     let (ends, mut to_record) = mpsc::unbounded_channel::<Sent<'_>>();
     let sends: Vec<_> = ready
         .into_iter()
-        .map(|(job, outgoing)| send(state, lease, job, outgoing))
+        .map(|(job, outgoing)| send(state, lease, job, outgoing).instrument(queue::span(job)))
         .collect();
     let sending = async move {
         let mut sends = stream::iter(sends).buffer_unordered(state.mailer.concurrency());
@@ -108,8 +109,14 @@ async fn send<'a>(
         Outcome::NotStarted
     } else {
         match state.mailer.send(outgoing).await {
-            Ok(()) => Outcome::Done,
-            Err(error) => Outcome::Failed(error),
+            Ok(()) => {
+                tracing::info!(outbox_message = id, "mail sent");
+                Outcome::Done
+            }
+            Err(error) => {
+                tracing::warn!(outbox_message = id, %error, "mail not sent");
+                Outcome::Failed(error)
+            }
         }
     };
     (job, Some(id), outcome)
@@ -138,5 +145,12 @@ async fn record(state: &AppState, lease: &Lease, group: &[Sent<'_>]) -> ApiResul
     }
     queue::finish(&txn, lease, &outcomes).await?;
     txn.commit().await?;
+    for (_, outcome) in &outcomes {
+        match outcome {
+            Outcome::Done => state.metrics.mail_sent(),
+            Outcome::Failed(_) => state.metrics.mail_failed(),
+            Outcome::NotStarted | Outcome::Later(_) => {}
+        }
+    }
     Ok(())
 }

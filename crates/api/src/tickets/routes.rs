@@ -11,12 +11,12 @@ use guichet_types::{
 use super::lost_account;
 use super::{actions, change, open, read, sharing};
 use crate::auth::recovery_routes::preferred_locale;
-use crate::auth::throttle::client_ip;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::json::ValidJson;
 use crate::openapi::{NotSignedIn, PasswordChangeRequired, TicketNotFound};
+use crate::operations::client_address::client_address;
 use crate::state::AppState;
 
 /// Filters of the ticket list, and of its CSV export (documentation of the query string).
@@ -537,6 +537,6 @@ pub async fn request_account_recovery(
     body: ValidJson<AccountRecoveryRequest>,
 ) -> ApiResult<HttpResponse> {
     let locale = preferred_locale(&req);
-    lost_account::request(&state, body.0, &client_ip(&req), locale).await?;
+    lost_account::request(&state, body.0, &client_address(&req), locale).await?;
     Ok(HttpResponse::Accepted().finish())
 }

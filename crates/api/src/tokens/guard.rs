@@ -9,9 +9,9 @@ use actix_web::{http::header, web, HttpMessage, ResponseError};
 use guichet_types::policy::scopes;
 use guichet_types::TOKEN_PREFIX;
 
-use crate::auth::throttle::client_ip;
 use crate::auth::SessionUser;
 use crate::error::{ApiError, ApiResult};
+use crate::operations::client_address::client_address;
 use crate::state::AppState;
 
 /// The token sent in the `Authorization` header, if the bearer is one.
@@ -41,7 +41,7 @@ async fn token_caller(req: &ServiceRequest) -> ApiResult<Option<SessionUser>> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("state missing"))?;
-    let caller = super::authenticate(state, secret, &client_ip(req.request())).await?;
+    let caller = super::authenticate(state, secret, &client_address(req.request())).await?;
     if let Some(grant) = &caller.token {
         grant.allows(req.method().as_str(), &route)?;
     }

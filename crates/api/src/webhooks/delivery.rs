@@ -17,6 +17,7 @@ use futures_util::{stream, StreamExt};
 use guichet_types::{DeliveryState, WebhookId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tracing::Instrument;
 
 use super::cache::EndpointCache;
 use super::enqueue::DeliveryJob;
@@ -98,6 +99,7 @@ pub async fn deliver(state: &AppState, lease: &Lease, claimed: Vec<jobs::Model>)
         .filter_map(|(job, step)| match step {
             Step::Send(delivery, secrets) => Some(Request {
                 job: job.id,
+                span: queue::span(job),
                 url: endpoints
                     .get(&delivery.webhook_id)
                     .map(|w| w.url.clone())
@@ -171,12 +173,16 @@ pub async fn deliver(state: &AppState, lease: &Lease, claimed: Vec<jobs::Model>)
     health(state, &txn, &endpoints, &answered, &failing, now).await?;
     queue::finish(&txn, lease, &outcomes).await?;
     state.commit(txn).await?;
+    for attempt in attempts.values() {
+        state.metrics.webhook_delivery(attempt.delivered());
+    }
     Ok(())
 }
 
 /// One request to make, owning what it sends.
 struct Request {
     job: i64,
+    span: tracing::Span,
     url: String,
     message_id: String,
     body: String,
@@ -187,7 +193,19 @@ impl Request {
     async fn send(self, sender: &Sender) -> (i64, Attempt) {
         let attempt = sender
             .send(&self.url, &self.message_id, &self.body, &self.secrets)
+            .instrument(self.span.clone())
             .await;
+        self.span.in_scope(|| {
+            if attempt.delivered() {
+                tracing::info!(status = attempt.status, "webhook delivered");
+            } else {
+                tracing::info!(
+                    status = attempt.status,
+                    error = attempt.error.as_deref(),
+                    "webhook not delivered"
+                );
+            }
+        });
         (self.job, attempt)
     }
 }

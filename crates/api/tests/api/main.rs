@@ -23,6 +23,7 @@ mod lost_account;
 mod mail;
 mod mail_crash;
 mod moto;
+mod operations;
 mod patch;
 mod people;
 mod phone_tickets;
