@@ -242,35 +242,55 @@ impl From<sea_orm::DbErr> for ApiError {
                 return named;
             }
         }
-        if database_unavailable(&error) {
-            return ApiError::DatabaseUnavailable(error.to_string());
+        match database_fault(&error) {
+            Some(DatabaseFault::Unavailable) => ApiError::DatabaseUnavailable(error.to_string()),
+            Some(DatabaseFault::Full) => ApiError::StorageFull(error.to_string()),
+            None => ApiError::Internal(error.to_string()),
         }
-        ApiError::Internal(error.to_string())
     }
 }
 
-/// Whether `error` says the database could not be reached rather than that the statement
-/// was wrong: no connection freed up in time, the connection broke (a restart, a network
-/// cut), or the server refuses work for now.
-pub fn database_unavailable(error: &sea_orm::DbErr) -> bool {
+/// A database error that is not the statement's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseFault {
+    /// Unreachable: no connection freed up in time, the connection broke (a restart, a network
+    /// cut), or the server refuses work for now (503).
+    Unavailable,
+    /// Its disk is full: nothing was written (507).
+    Full,
+}
+
+pub fn database_fault(error: &sea_orm::DbErr) -> Option<DatabaseFault> {
     use sea_orm::{DbErr, RuntimeErr};
     let sqlx = match error {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(DatabaseFault::Unavailable),
         DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => {
             sqlx
         }
-        _ => return false,
+        _ => return None,
     };
     match sqlx {
         sea_orm::sqlx::Error::Io(_)
         | sea_orm::sqlx::Error::Tls(_)
         | sea_orm::sqlx::Error::PoolTimedOut
         | sea_orm::sqlx::Error::PoolClosed
-        | sea_orm::sqlx::Error::WorkerCrashed => true,
+        | sea_orm::sqlx::Error::WorkerCrashed => Some(DatabaseFault::Unavailable),
         sea_orm::sqlx::Error::Database(database) => database
             .code()
-            .is_some_and(|code| unavailable_code(code.as_ref())),
-        _ => false,
+            .and_then(|code| fault_of_code(code.as_ref())),
+        _ => None,
+    }
+}
+
+/// PostgreSQL's disk_full (53100) and SQLite's SQLITE_FULL (primary code 13) are a full disk.
+fn fault_of_code(code: &str) -> Option<DatabaseFault> {
+    let sqlite_full = code.parse::<u32>().is_ok_and(|sqlite| sqlite & 0xff == 13);
+    if code == "53100" || sqlite_full {
+        Some(DatabaseFault::Full)
+    } else if unavailable_code(code) {
+        Some(DatabaseFault::Unavailable)
+    } else {
+        None
     }
 }
 
@@ -463,6 +483,10 @@ mod tests {
         for code in ["23505", "42P01", "19", "2067", "13"] {
             assert!(!unavailable_code(code), "{code}");
         }
+        for code in ["13", "53100"] {
+            assert_eq!(fault_of_code(code), Some(DatabaseFault::Full), "{code}");
+        }
+        assert_eq!(fault_of_code("23505"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Faults of the machine under the server: the database going away under load. The server
+//! Faults of the machine under the server. The database going away under load: the server
 //! answers 503 `database_unavailable` meanwhile (never 500), says it is not ready, recovers by
-//! itself, and every ticket it acknowledged is in the database afterwards.
+//! itself, and every ticket it acknowledged is in the database afterwards. SQLite's disk full:
+//! 507 `storage_full`, reads go on, the database stays sound.
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use guichet_client::ClientError;
 
-use crate::helpers::{spawn_on_database, TestApp};
+use crate::helpers::{spawn_on_database, Mounted, TestApp};
 
 /// A PostgreSQL server of the test's own (`initdb` + `pg_ctl`, as the machine's PostgreSQL
 /// packages install them), so that restarting it disturbs no other test. Stopped when dropped.
@@ -268,4 +269,66 @@ async fn a_postgresql_restart_under_writers_loses_no_acknowledged_ticket() {
         i64::try_from(outcomes.created.len()).unwrap_or(i64::MAX),
         "every acknowledged ticket is stored, each under its own number"
     );
+}
+
+/// SQLite on a full disk: writes answer 507 `storage_full` (nothing half written), reads go
+/// on, and once room is made the database is sound and takes writes again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_under_sqlite_answers_507_and_the_database_stays_sound() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = root.path().join("database");
+    let Some(_mounted) = Mounted::tmpfs(&data, "8m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let database_url = format!("sqlite://{}/guichet.db?mode=rwc", data.display());
+    let app = spawn_on_database(database_url.clone(), &[]).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let mut ticket = app.new_ticket(&claire, "Sur un disque plein").await;
+    ticket.description = "Le disque se remplit. ".repeat(700);
+
+    // Every free byte of the file system taken.
+    let filler = data.join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).expect("filler");
+        let block = vec![0u8; 64 * 1024];
+        while file.write_all(&block).is_ok() {}
+        let _ = file.sync_all();
+    }
+    let before = app.count("SELECT COUNT(*) FROM tickets").await;
+    let mut refused = None;
+    let mut created = 0;
+    for _ in 0..300 {
+        match claire.create_ticket(&ticket).await {
+            Ok(_) => created += 1,
+            Err(ClientError::Api(problem)) => {
+                refused = Some(problem);
+                break;
+            }
+            Err(other) => panic!("neither a ticket nor a problem: {other}"),
+        }
+    }
+    let problem = refused.expect("a write refused once the disk is full");
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (507, "storage_full"),
+        "{problem:?}"
+    );
+    claire
+        .list_tickets(&Default::default())
+        .await
+        .expect("reads go on");
+
+    std::fs::remove_file(&filler).expect("room made");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets").await,
+        before + created,
+        "the refused creation left nothing"
+    );
+    assert_eq!(app.query_one_string("PRAGMA integrity_check").await, "ok");
+    claire
+        .create_ticket(&ticket)
+        .await
+        .expect("writes again once there is room");
 }

@@ -333,3 +333,33 @@ impl Drop for PostgresDatabase {
         let _ = cleanup.join();
     }
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped (a failed test too).
+pub struct Mounted(std::path::PathBuf);
+
+impl Mounted {
+    pub fn tmpfs(dir: &std::path::Path, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(dir).ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|status| status.success());
+        mounted.then(|| Self(dir.to_owned()))
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let unmounted = std::process::Command::new("umount")
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|status| status.success());
+        if !unmounted {
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .status();
+        }
+    }
+}

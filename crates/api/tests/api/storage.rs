@@ -11,7 +11,7 @@ use guichet_client::Client;
 use guichet_types::TicketNumber;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{spawn_with, Backend, TestApp};
+use crate::helpers::{spawn_with, Backend, Mounted, TestApp};
 use crate::moto::{aws_settings, Bucket};
 use crate::on_both_databases;
 
@@ -453,36 +453,6 @@ async fn the_copy_command_moves_files_to_s3_in_passes() {
         printed.contains("0 copied, 3 already there, 2 failed"),
         "{printed}"
     );
-}
-
-/// A small tmpfs mounted for one test, unmounted when dropped (a failed test too).
-struct Mounted(PathBuf);
-
-impl Mounted {
-    fn tmpfs(dir: &Path, size: &str) -> Option<Self> {
-        std::fs::create_dir_all(dir).ok()?;
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .status()
-            .is_ok_and(|status| status.success());
-        mounted.then(|| Self(dir.to_owned()))
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let unmounted = std::process::Command::new("umount")
-            .arg(&self.0)
-            .status()
-            .is_ok_and(|status| status.success());
-        if !unmounted {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(&self.0)
-                .status();
-        }
-    }
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
