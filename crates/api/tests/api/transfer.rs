@@ -21,17 +21,7 @@ const GENERATED: i64 = 10_000;
 /// event) straight in the SQLite database, as years of use would leave it.
 async fn generate_tickets(database_url: &str) {
     let db = Database::connect(database_url).await.expect("connect");
-    let columns: Vec<String> = db
-        .query_all(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT name FROM pragma_table_info('tickets')",
-        ))
-        .await
-        .expect("columns")
-        .iter()
-        .map(|row| row.try_get_by_index::<String>(0).expect("name"))
-        .filter(|name| name != "id")
-        .collect();
+    let columns = columns_but_id(&db, "tickets").await;
     let values: Vec<String> = columns
         .iter()
         .map(|name| match name.as_str() {
@@ -49,17 +39,7 @@ async fn generate_tickets(database_url: &str) {
     ))
     .await
     .expect("generate tickets");
-    let event_columns: Vec<String> = db
-        .query_all(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT name FROM pragma_table_info('ticket_events')",
-        ))
-        .await
-        .expect("columns")
-        .iter()
-        .map(|row| row.try_get_by_index::<String>(0).expect("name"))
-        .filter(|name| name != "id")
-        .collect();
+    let event_columns = columns_but_id(&db, "ticket_events").await;
     let event_values: Vec<String> = event_columns
         .iter()
         .map(|name| match name.as_str() {
@@ -80,6 +60,20 @@ async fn generate_tickets(database_url: &str) {
     ))
     .await
     .expect("day counter");
+}
+
+/// The columns of a SQLite table, its id left out.
+async fn columns_but_id(db: &sea_orm::DatabaseConnection, table: &str) -> Vec<String> {
+    db.query_all(Statement::from_string(
+        db.get_database_backend(),
+        format!("SELECT name FROM pragma_table_info('{table}')"),
+    ))
+    .await
+    .expect("columns")
+    .iter()
+    .map(|row| row.try_get_by_index::<String>(0).expect("name"))
+    .filter(|name| name != "id")
+    .collect()
 }
 
 fn followup(body: &str) -> NewFollowup {
