@@ -4,9 +4,11 @@
 #   aiosmtpd receiver recording every Message-ID, three `guichet serve --demo` instances of
 #   target/release/guichet, nginx from docs/deploy/nginx.conf (its upstream and listen lines
 #   replaced); 16 clients for 60 s, one instance SIGKILLed at 20 s and restarted 5 s later;
-#   then scripts/cluster_test.py checks that nothing acknowledged was lost or done twice.
+#   then scripts/cluster_test.py checks that nothing acknowledged was lost or done twice, and
+#   that every mail arrived (twice only if it was in flight on the killed instance).
 # Everything listens on free loopback ports; everything is stopped and dropped at the end.
 set -euo pipefail
+SECONDS=0
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 postgres_url="${GUICHET_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -153,6 +155,7 @@ python3 scripts/cluster_test.py load "https://127.0.0.1:$nginx_port" "$load_seco
 load_pid=$!
 pids+=($load_pid)
 sleep "$kill_at"
+date +%s.%N >"$work/killed-at"
 kill -KILL "${instance_pid[2]}"
 say "instance 2 (pid ${instance_pid[2]}) killed"
 sleep "$restart_after"
@@ -167,5 +170,5 @@ until [[ "$(psql -X -At "$database_url" -c "SELECT count(*) FROM jobs WHERE stat
   ((SECONDS < deadline)) || { say "jobs still pending after 60 s"; exit 1; }
   sleep 0.5
 done
-python3 scripts/cluster_test.py check "https://127.0.0.1:$nginx_port" "$work/acks.json" "$work/received.txt" "$database_url"
+python3 scripts/cluster_test.py check "https://127.0.0.1:$nginx_port" "$work/acks.json" "$work/received.txt" "$database_url" "$work/killed-at"
 say "passed"
