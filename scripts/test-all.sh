@@ -3,7 +3,8 @@
 #   formatting, clippy (server and WASM), the types crate on wasm32, the dependency rule
 #   (no sea-orm in types/client), unit and integration tests on SQLite and PostgreSQL,
 #   the OpenAPI drift check, the SPA build and the size budget of its first load, browser tests,
-#   the public contract smoke test, the API conformance run (schemathesis), and the samples of
+#   the public contract smoke test, three instances behind nginx killed under load, the API
+#   conformance run (schemathesis), and the samples of
 #   the integration guide (docs/INTEGRATING.md).
 # PostgreSQL: GUICHET_TEST_POSTGRES_URL (default: the local server); with CI set it must answer.
 set -euo pipefail
@@ -87,6 +88,9 @@ guichet.build = lambda checkout=".": os.path.abspath(relative_build(checkout))
 sys.argv = [smoke]
 runpy.run_path(smoke, run_name="__main__")
 PY
+
+step "three instances behind nginx, one killed under load (release build)"
+bash scripts/cluster-test.sh
 
 step "API conformance (schemathesis, release build)"
 bash scripts/conformance.sh

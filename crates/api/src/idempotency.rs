@@ -3,17 +3,24 @@
 //! caller and to one kind of request (the scope).
 //!
 //! The key is reserved before the work runs, so two concurrent retries cannot both run it:
-//! the second sees the reservation and gets a 409 until the first has answered. A
-//! reservation left by a crash is taken over after a minute.
-use guichet_types::UserId;
+//! the second sees the reservation and gets a 409 until the first has answered. The work's
+//! own transaction settles the key ([`settle`]: what it made, conditionally on the
+//! reservation still being its own), so the key and the work commit together: an instance
+//! killed after the commit leaves a settled key, whose retry is answered from what was made;
+//! one killed before leaves a reservation that a retry takes over after
+//! [`STALE_AFTER_SECONDS`]. A request still running when its key is taken over fails its
+//! settle and rolls back, so the work is done once either way.
+use guichet_types::{EventId, UserId};
 use std::future::Future;
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
-use serde::Serialize;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
+};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::entities::idempotency_keys;
@@ -22,9 +29,69 @@ use crate::state::AppState;
 
 const HEADER: &str = "Idempotency-Key";
 const MAX_KEY_CHARS: usize = 200;
-/// Marks a reserved key whose request has not answered yet.
+/// Marks a reserved key whose request has not answered yet; its `response_body` is then the
+/// reservation's token, which changes when a retry takes it over.
 const PENDING: i16 = 0;
-const STALE_AFTER_SECONDS: i64 = 60;
+/// Marks a key whose work committed but whose answer was not recorded yet; its
+/// `response_body` is then what the work made ([`Made`]).
+const COMMITTED: i16 = 1;
+pub const STALE_AFTER_SECONDS: i64 = 10;
+
+/// What the work behind a key made, recorded in its transaction: enough to answer a retry
+/// when the instance died before recording the answer itself.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Made {
+    Ticket(i64),
+    Event(EventId),
+}
+
+#[derive(Clone)]
+struct Claim {
+    id: i64,
+    token: String,
+}
+
+tokio::task_local! {
+    /// The key reserved by the request running, for [`settle`] in its work's transaction.
+    static CLAIM: Claim;
+}
+
+/// To be called in the transaction of work that may run behind an `Idempotency-Key` (a
+/// no-op otherwise): records what it made, so that the key commits with the work. A 409
+/// `request_in_progress` when a retry took the key over meanwhile: that retry does the work.
+pub async fn settle(txn: &impl ConnectionTrait, made: Made) -> ApiResult<()> {
+    let Ok(claim) = CLAIM.try_with(Claim::clone) else {
+        return Ok(());
+    };
+    let made = serde_json::to_string(&made).map_err(ApiError::internal)?;
+    let settled = idempotency_keys::Entity::update_many()
+        .col_expr(
+            idempotency_keys::Column::ResponseStatus,
+            Expr::value(COMMITTED),
+        )
+        .col_expr(idempotency_keys::Column::ResponseBody, Expr::value(made))
+        .filter(idempotency_keys::Column::Id.eq(claim.id))
+        .filter(idempotency_keys::Column::ResponseStatus.eq(PENDING))
+        .filter(idempotency_keys::Column::ResponseBody.eq(claim.token))
+        .exec(txn)
+        .await?;
+    if settled.rows_affected == 0 {
+        return Err(in_progress());
+    }
+    Ok(())
+}
+
+fn in_progress() -> ApiError {
+    ApiError::Conflict {
+        code: "request_in_progress",
+        detail: "the first request with this key has not answered yet".into(),
+    }
+}
+
+fn new_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
 
 /// The request's `Idempotency-Key` header, if any.
 pub struct IdempotencyKey(pub Option<String>);
@@ -61,18 +128,22 @@ pub struct Answer {
     pub body: serde_json::Value,
 }
 
-/// Runs `work` unless this key already answered, in which case its answer is returned.
-pub async fn once<Work, Done>(
+/// Runs `work` unless this key already answered, in which case its answer is returned; or
+/// `replay` of what the work made, when its instance died before recording the answer.
+pub async fn once<Work, Done, Replay, Replayed>(
     state: &AppState,
     user_id: UserId,
     scope: &str,
     key: &IdempotencyKey,
     request: &impl Serialize,
     work: Work,
+    replay: Replay,
 ) -> ApiResult<Answer>
 where
     Work: FnOnce() -> Done,
     Done: Future<Output = ApiResult<Answer>>,
+    Replay: FnOnce(Made) -> Replayed,
+    Replayed: Future<Output = ApiResult<Answer>>,
 {
     let Some(key) = &key.0 else {
         return work().await;
@@ -81,8 +152,8 @@ where
         let bytes = serde_json::to_vec(request).map_err(ApiError::internal)?;
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(bytes))
     };
-    let reservation = match reserve(state, user_id, scope, key, &request_hash).await? {
-        Reserved::Fresh(id) => id,
+    let claim = match reserve(state, user_id, scope, key, &request_hash).await? {
+        Reserved::Fresh(claim) => claim,
         Reserved::Existing(row) => {
             if row.request_hash != request_hash {
                 return Err(ApiError::field(
@@ -90,6 +161,10 @@ where
                     "reused",
                     "this key was used for another request",
                 ));
+            }
+            if row.response_status == COMMITTED {
+                let made = serde_json::from_str(&row.response_body).map_err(ApiError::internal)?;
+                return replay(made).await;
             }
             if row.response_status != PENDING {
                 let body = serde_json::from_str(&row.response_body).map_err(ApiError::internal)?;
@@ -99,30 +174,33 @@ where
                 });
             }
             if row.created_at > Utc::now() - Duration::seconds(STALE_AFTER_SECONDS) {
-                return Err(ApiError::Conflict {
-                    code: "request_in_progress",
-                    detail: "the first request with this key has not answered yet".into(),
-                });
+                return Err(in_progress());
             }
-            // Take the stale reservation over, unless a concurrent retry just did.
+            // Take the stale reservation over, unless a concurrent retry just did or its
+            // work committed meanwhile; a request still running under it then fails to settle.
+            let token = new_token();
             let turn = state.writes.turn().await;
             let taken = idempotency_keys::Entity::update_many()
                 .col_expr(idempotency_keys::Column::CreatedAt, Expr::value(Utc::now()))
+                .col_expr(
+                    idempotency_keys::Column::ResponseBody,
+                    Expr::value(token.as_str()),
+                )
                 .filter(idempotency_keys::Column::Id.eq(row.id))
-                .filter(idempotency_keys::Column::CreatedAt.eq(row.created_at))
+                .filter(idempotency_keys::Column::ResponseStatus.eq(PENDING))
+                .filter(idempotency_keys::Column::ResponseBody.eq(row.response_body))
                 .exec(&state.db)
                 .await?;
             drop(turn);
             if taken.rows_affected == 0 {
-                return Err(ApiError::Conflict {
-                    code: "request_in_progress",
-                    detail: "the first request with this key has not answered yet".into(),
-                });
+                return Err(in_progress());
             }
-            row.id
+            Claim { id: row.id, token }
         }
     };
-    let result = work().await;
+    let reservation = claim.id;
+    let token = claim.token.clone();
+    let result = CLAIM.scope(claim, work()).await;
     let _turn = state.writes.turn().await;
     match result {
         Ok(answer) => {
@@ -141,8 +219,12 @@ where
             Ok(answer)
         }
         Err(error) => {
-            // A failed request may be retried with the same key.
-            idempotency_keys::Entity::delete_by_id(reservation)
+            // A request that failed before its work committed may be retried with the same
+            // key; one whose work committed stays settled, and its retry gets the replay.
+            idempotency_keys::Entity::delete_many()
+                .filter(idempotency_keys::Column::Id.eq(reservation))
+                .filter(idempotency_keys::Column::ResponseStatus.eq(PENDING))
+                .filter(idempotency_keys::Column::ResponseBody.eq(token))
                 .exec(&state.db)
                 .await?;
             Err(error)
@@ -151,7 +233,7 @@ where
 }
 
 enum Reserved {
-    Fresh(i64),
+    Fresh(Claim),
     Existing(idempotency_keys::Model),
 }
 
@@ -172,6 +254,7 @@ async fn reserve(
     if let Some(row) = find().await? {
         return Ok(Reserved::Existing(row));
     }
+    let token = new_token();
     let (txn, _turn) = state.writes.begin(&state.db).await?;
     let inserted = idempotency_keys::ActiveModel {
         user_id: Set(user_id),
@@ -179,7 +262,7 @@ async fn reserve(
         key: Set(key.to_owned()),
         request_hash: Set(request_hash.to_owned()),
         response_status: Set(PENDING),
-        response_body: Set(String::new()),
+        response_body: Set(token.clone()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -188,7 +271,7 @@ async fn reserve(
     match inserted {
         Ok(row) => {
             txn.commit().await?;
-            Ok(Reserved::Fresh(row.id))
+            Ok(Reserved::Fresh(Claim { id: row.id, token }))
         }
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             drop(txn);

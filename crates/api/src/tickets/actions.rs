@@ -14,6 +14,7 @@ use super::timeline::to_entries;
 use crate::auth::SessionUser;
 use crate::entities::{attachments, ticket_events};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::Made;
 use crate::state::AppState;
 
 /// Adds a public follow-up, or (agents) an internal note. Returns its timeline entry.
@@ -58,6 +59,15 @@ pub async fn add_followup(
         .first()
         .copied()
         .ok_or_else(|| ApiError::internal("no event recorded"))?;
+    followup_entry(state, Made::Event(id)).await
+}
+
+/// The timeline entry a follow-up made: its answer, also to a retry of a follow-up whose
+/// instance died before answering.
+pub async fn followup_entry(state: &AppState, made: Made) -> ApiResult<TimelineEntry> {
+    let Made::Event(id) = made else {
+        return Err(ApiError::internal("a follow-up's key made no event"));
+    };
     let event = ticket_events::Entity::find_by_id(id)
         .one(&state.db)
         .await?

@@ -21,6 +21,7 @@ use crate::auth::password::LOCKED_HASH;
 use crate::auth::SessionUser;
 use crate::entities::{tickets, users};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Made};
 use crate::state::AppState;
 
 /// A ticket with the version its ETag is made of.
@@ -133,6 +134,9 @@ pub(super) async fn apply(
     } else {
         record_and_notify(&txn, state, &updated, Some(user), now, events).await?
     };
+    if let Some(first) = event_ids.first() {
+        idempotency::settle(&txn, Made::Event(*first)).await?;
+    }
     state.commit(txn).await?;
     let version = updated.version;
     let categories = state

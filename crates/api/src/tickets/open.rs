@@ -17,6 +17,7 @@ use crate::auth::SessionUser;
 use crate::contracts::coverage;
 use crate::entities::{assets, attachments, inbound_mails, tickets, users};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Made};
 use crate::notifications::templates::Summary;
 use crate::notifications::ticket_mail::Author;
 use crate::people::accounts::{self, unusable_password, Creation};
@@ -154,6 +155,18 @@ pub async fn create(state: &AppState, user: &SessionUser, input: NewTicket) -> A
     })?;
 
     queries::resource(db, &categories, row.id, user.locale)
+        .await?
+        .ok_or_else(|| ApiError::internal("created ticket vanished"))
+}
+
+/// The ticket a creation made, as it is now: the answer to a retry of a creation whose
+/// instance died before answering.
+pub async fn created(state: &AppState, user: &SessionUser, made: Made) -> ApiResult<Ticket> {
+    let Made::Ticket(id) = made else {
+        return Err(ApiError::internal("a ticket creation's key made no ticket"));
+    };
+    let categories = state.categories.get(&state.db).await?;
+    queries::resource(&state.db, &categories, id, user.locale)
         .await?
         .ok_or_else(|| ApiError::internal("created ticket vanished"))
 }
@@ -318,6 +331,7 @@ pub async fn open(
         description: &row.description,
     };
     record_and_notify_as(&txn, state, &row, Some(author), Some(&summary), now, events).await?;
+    idempotency::settle(&txn, Made::Ticket(row.id)).await?;
     state.commit(txn).await?;
     Ok(row)
 }

@@ -109,13 +109,16 @@ pub async fn create(
     key: IdempotencyKey,
     body: ValidJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
-    let answer = idempotency::once(&state, user.id, "open_ticket", &key, &body.0, || async {
-        let ticket = open::create(&state, &user, body.0.clone()).await?;
-        Ok(Answer {
-            status: 201,
-            body: serde_json::to_value(ticket).map_err(ApiError::internal)?,
-        })
-    })
+    let (state, user) = (&state, &user);
+    let answer = idempotency::once(
+        state,
+        user.id,
+        "open_ticket",
+        &key,
+        &body.0,
+        || async { created(open::create(state, user, body.0.clone()).await?) },
+        |made| async move { created(open::created(state, user, made).await?) },
+    )
     .await?;
     let number = answer.body["number"]
         .as_str()
@@ -124,6 +127,14 @@ pub async fn create(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/tickets/{number}")))
         .json(answer.body))
+}
+
+/// A 201 answer of `resource`, as an idempotency key keeps it.
+fn created(resource: impl serde::Serialize) -> ApiResult<Answer> {
+    Ok(Answer {
+        status: 201,
+        body: serde_json::to_value(resource).map_err(ApiError::internal)?,
+    })
 }
 
 /// List the tickets the caller may see, newest update first, by pages.
@@ -242,13 +253,16 @@ pub async fn add_followup(
     body: ValidJson<NewFollowup>,
 ) -> ApiResult<HttpResponse> {
     let scope = format!("followups:{number}");
-    let answer = idempotency::once(&state, user.id, &scope, &key, &body.0, || async {
-        let entry = actions::add_followup(&state, &user, &number, body.0.clone()).await?;
-        Ok(Answer {
-            status: 201,
-            body: serde_json::to_value(entry).map_err(ApiError::internal)?,
-        })
-    })
+    let (state, user) = (&state, &user);
+    let answer = idempotency::once(
+        state,
+        user.id,
+        &scope,
+        &key,
+        &body.0,
+        || async { created(actions::add_followup(state, user, &number, body.0.clone()).await?) },
+        |made| async move { created(actions::followup_entry(state, made).await?) },
+    )
     .await?;
     Ok(HttpResponse::Created().json(answer.body))
 }

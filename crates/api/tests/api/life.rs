@@ -22,6 +22,7 @@ on_both_databases!(
     sharing_another_companys_ticket_or_a_bad_address_writes_nothing,
     resolved_tickets_close_by_themselves,
     retried_requests_with_a_key_happen_once,
+    a_key_left_by_a_killed_instance_is_done_once,
     a_customers_answer_is_the_actor_of_the_move_it_causes,
     a_withdrawn_ticket_can_be_rated_and_its_requester_is_invited,
     the_demos_resolved_tickets_carry_their_solution,
@@ -905,6 +906,82 @@ async fn retried_requests_with_a_key_happen_once(backend: Backend) {
             "round {round}"
         );
     }
+}
+
+/// What an instance killed mid-request leaves behind, written as it would be: the retry on
+/// another instance neither loses the work nor does it twice.
+async fn a_key_left_by_a_killed_instance_is_done_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let agent = app.client_for(AGENT).await;
+
+    // Killed after its work committed (the key settled in that transaction), before the
+    // answer was recorded: the retry gets the ticket made, and nothing more is made.
+    let input = app.new_ticket(&claire, "Tué après le commit").await;
+    let keyed = claire.with_idempotency_key("killed-after");
+    let first = keyed.create_ticket(&input).await.expect("first");
+    app.execute(&format!(
+        "UPDATE idempotency_keys SET response_status = 1, \
+         response_body = '{{\"ticket\":' || (SELECT id FROM tickets WHERE number = '{}') || '}}' \
+         WHERE key = 'killed-after'",
+        first.number
+    ))
+    .await;
+    let retried = keyed.create_ticket(&input).await.expect("retry");
+    assert_eq!(retried.number, first.number);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE title = 'Tué après le commit'")
+            .await,
+        1
+    );
+    let note = followup("Tuée après le commit");
+    let keyed_note = agent.with_idempotency_key("note-killed-after");
+    let entry = keyed_note
+        .add_followup(&first.number, &note)
+        .await
+        .expect("note");
+    app.execute(&format!(
+        "UPDATE idempotency_keys SET response_status = 1, \
+         response_body = '{{\"event\":{}}}' WHERE key = 'note-killed-after'",
+        entry.id.0
+    ))
+    .await;
+    let again = keyed_note
+        .add_followup(&first.number, &note)
+        .await
+        .expect("note retried");
+    assert_eq!(again.id, entry.id);
+
+    // Killed before its work committed: a reservation with nobody behind it. Until it is
+    // stale a retry is told to wait; then it takes it over and does the work once.
+    let input = app.new_ticket(&claire, "Tué avant le commit").await;
+    let keyed = claire.with_idempotency_key("killed-before");
+    keyed.create_ticket(&input).await.expect("first");
+    // The ticket of the first request, moved aside: as if it had never committed.
+    app.execute("UPDATE tickets SET title = 'Mis de côté' WHERE title = 'Tué avant le commit'")
+        .await;
+    app.execute(
+        "UPDATE idempotency_keys SET response_status = 0, response_body = 'dead-token' \
+         WHERE key = 'killed-before'",
+    )
+    .await;
+    let waiting = keyed.create_ticket(&input).await.expect_err("in progress");
+    assert_eq!(status_of(&waiting), (409, "request_in_progress".into()));
+    app.execute(
+        "UPDATE idempotency_keys SET created_at = '2020-01-01 00:00:00+00:00' \
+         WHERE key = 'killed-before'",
+    )
+    .await;
+    let taken_over = keyed.create_ticket(&input).await.expect("taken over");
+    assert_eq!(
+        keyed.create_ticket(&input).await.expect("replayed").number,
+        taken_over.number
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE title = 'Tué avant le commit'")
+            .await,
+        1
+    );
 }
 
 async fn a_customers_answer_is_the_actor_of_the_move_it_causes(backend: Backend) {
