@@ -2,7 +2,7 @@
 # Runs the browser tests (e2e/) against a real server with the demo data.
 #   GUICHET_BIN   the server binary (default target/debug/guichet); it must be built.
 #   dist/         the built SPA (scripts/build-frontend.sh); built here only if missing.
-# Installs Chromium (Debian) and the npm dependencies of e2e/ when they are missing.
+# Installs Chromium and the sqlite3 shell (Debian) and the npm dependencies of e2e/ when they are missing.
 # Arguments, if any, name the test files to run (relative to e2e/); default: all of tests/.
 set -euo pipefail
 
@@ -20,12 +20,16 @@ if [[ ! -f "$repo/dist/index.html" ]]; then
   log "dist/ is missing: building the SPA"
   "$repo/scripts/build-frontend.sh"
 fi
-if [[ ! -x "$chromium" ]]; then
-  log "installing Chromium"
+# Chromium drives the pages; the sqlite3 shell sets states no screen makes quickly (dead jobs).
+missing=()
+[[ -x "$chromium" ]] || missing+=(chromium)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
   sudo_cmd=()
   [[ "$(id -u)" -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [[ ! -d "$repo/e2e/node_modules/playwright-core" ]]; then
   log "installing the npm dependencies of e2e/"

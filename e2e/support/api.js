@@ -23,6 +23,16 @@ export async function accessToken({ email, password }) {
   return pair.access_token;
 }
 
+/** Asks for a password-reset link for `email`, as the forgotten-password page does. */
+export async function requestPasswordReset(email) {
+  const response = await fetch(new URL('/api/v1/auth/password-reset', baseURL), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  if (response.status !== 202) throw new Error(`POST /api/v1/auth/password-reset: ${response.status}`);
+}
+
 /** Changes members of `account`'s profile (PATCH /me). */
 export async function updateProfile(account, changes) {
   const token = await accessToken(account);

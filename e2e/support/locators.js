@@ -309,12 +309,12 @@ export function adminPage(page, lang = 'fr') {
     fr: {
       nav: 'Administration', companies: 'Entreprises', people: 'Personnes', categories: 'Catégories',
       audit: "Journal d'audit", announcements: 'Annonces', serviceAccounts: 'Comptes de service',
-      webhooks: 'Webhooks',
+      webhooks: 'Webhooks', deadJobs: 'Envois en échec',
     },
     en: {
       nav: 'Administration', companies: 'Companies', people: 'People', categories: 'Categories',
       audit: 'Audit log', announcements: 'Announcements', serviceAccounts: 'Service accounts',
-      webhooks: 'Webhooks',
+      webhooks: 'Webhooks', deadJobs: 'Failed deliveries',
     },
   }[lang];
   return {
@@ -649,6 +649,36 @@ export function webhooksPage(page, lang = 'fr') {
     notice: (text) => page.getByRole('status').filter({ hasText: text }),
     /** The deliveries' rows of an event (its readable name) whose state reads `state`. */
     delivery: (event, state) => deliveries.getByRole('row').filter({ hasText: event }).filter({ hasText: state }),
+    words: w,
+  };
+}
+
+/** Administrators: the deliveries given up (dead jobs), filtered by kind, each retried. */
+export function deadJobsPage(page, lang = 'fr') {
+  const w = {
+    fr: {
+      heading: 'Envois en échec', kind: "Type d'envoi", all: 'Tous', mail: 'Notification',
+      accountMail: 'Courriel de compte', webhook: 'Webhook', reset: 'Lien de réinitialisation du mot de passe',
+      retry: 'Réessayer', retried: 'remis en file', none: 'Aucun envoi en échec.',
+    },
+    en: {
+      heading: 'Failed deliveries', kind: 'Kind of delivery', all: 'Any', mail: 'Notification',
+      accountMail: 'Account mail', webhook: 'Webhook', reset: 'Password reset link',
+      retry: 'Retry', retried: 'queued again', none: 'No failed deliveries.',
+    },
+  }[lang];
+  const main = page.getByRole('main');
+  const table = main.getByRole('table', { name: w.heading });
+  return {
+    heading: page.getByRole('heading', { level: 1, name: w.heading, exact: true }),
+    kind: main.getByRole('combobox', { name: w.kind }),
+    table,
+    /** The rows that mention every one of `texts`. */
+    row: (...texts) => texts.reduce((rows, text) => rows.filter({ hasText: text }), table.getByRole('row')),
+    /** The retry button of `row`. */
+    retry: (row) => row.getByRole('button', { name: new RegExp(`^${w.retry}`) }),
+    retried: page.getByRole('status').filter({ hasText: w.retried }),
+    empty: main.getByText(w.none, { exact: true }),
     words: w,
   };
 }

@@ -96,6 +96,10 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/webhooks/:id?")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Webhooks /></Protected> }
                     />
+                    <Route
+                        path=path!("/admin/dead-jobs")
+                        view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::DeadJobs /></Protected> }
+                    />
                     // The people's search, `/people/new` and `/people/{id}`.
                     <Route
                         path=path!("/people/:id?")

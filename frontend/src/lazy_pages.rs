@@ -11,9 +11,10 @@ use crate::{
     i18n::use_i18n,
     pages::{
         AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, AuditLogPage,
-        CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, ForgotPasswordPage,
-        LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, RejectedMailsPage,
-        ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage, WebhookScreens,
+        CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, DeadJobsPage,
+        ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage,
+        RejectedMailsPage, ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
+        WebhookScreens,
     },
     reactive::dynamic,
 };
@@ -46,6 +47,8 @@ pub enum Screen {
     ServiceAccounts,
     /// The webhooks' list and an endpoint's page with its deliveries.
     Webhooks,
+    /// The deliveries given up (dead jobs), each to retry.
+    DeadJobs,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -83,6 +86,7 @@ async fn load(screen: Screen) -> AnyView {
         Screen::People => people().await,
         Screen::ServiceAccounts => service_accounts().await,
         Screen::Webhooks => webhooks().await,
+        Screen::DeadJobs => dead_jobs().await,
     }
 }
 
@@ -189,4 +193,9 @@ fn service_accounts() -> AnyView {
 #[lazy]
 fn webhooks() -> AnyView {
     view! { <WebhookScreens /> }.into_any()
+}
+
+#[lazy]
+fn dead_jobs() -> AnyView {
+    view! { <DeadJobsPage /> }.into_any()
 }

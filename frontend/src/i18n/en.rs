@@ -714,4 +714,6 @@ pub const EN: Texts = Texts {
     export_working: "Exporting…",
     export_done: "The file tickets.csv is saved.",
     export_failed: "The export failed. Try again.",
+    dead_jobs_title: "Failed deliveries",
+    dead_jobs_hint: "The mails and webhooks given up, to retry.",
 };

@@ -715,4 +715,6 @@ pub const FR: Texts = Texts {
     export_working: "Export en cours…",
     export_done: "Le fichier tickets.csv est enregistré.",
     export_failed: "L'export a échoué. Réessayez.",
+    dead_jobs_title: "Envois en échec",
+    dead_jobs_hint: "Les courriels et les webhooks abandonnés, à réessayer.",
 };

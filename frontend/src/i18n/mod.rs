@@ -824,6 +824,10 @@ pub struct Texts {
     pub export_working: &'static str,
     pub export_done: &'static str,
     pub export_failed: &'static str,
+
+    // Failed deliveries (dead jobs): the hub's link; the screen's own words live in its chunk.
+    pub dead_jobs_title: &'static str,
+    pub dead_jobs_hint: &'static str,
 }
 
 impl Texts {

@@ -1,6 +1,6 @@
 //! The support team's way into what the portal rests on: agents reach the companies and the
 //! people; administrators also the categories, the audit log, the announcements, the
-//! service accounts and the webhooks.
+//! service accounts, the webhooks and the failed deliveries.
 use leptos::prelude::*;
 
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
 
 /// Each part of the administration: where it is, its name, what it holds, and whether it is
 /// for administrators only.
-const PARTS: [(&str, Message, Message, bool); 7] = [
+const PARTS: [(&str, Message, Message, bool); 8] = [
     (
         "/admin/companies",
         |t| t.nav_companies,
@@ -48,6 +48,12 @@ const PARTS: [(&str, Message, Message, bool); 7] = [
         "/admin/webhooks",
         |t| t.webhooks_title,
         |t| t.webhooks_hint,
+        true,
+    ),
+    (
+        "/admin/dead-jobs",
+        |t| t.dead_jobs_title,
+        |t| t.dead_jobs_hint,
         true,
     ),
 ];

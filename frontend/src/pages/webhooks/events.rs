@@ -1,5 +1,5 @@
-//! The events' readable names, kept in this screen's chunk rather than in the shared texts:
-//! only this screen shows them.
+//! The events' readable names, kept out of the shared texts: only the webhook screens and
+//! the failed deliveries show them.
 use guichet_types::{Locale, TicketEvent};
 
 /// The name of the event `name` (of [`TicketEvent::NAMES`], or `ping`) in `locale`; an

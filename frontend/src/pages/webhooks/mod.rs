@@ -5,6 +5,8 @@ mod endpoint;
 mod events;
 mod form;
 
+pub use events::event_label;
+
 use endpoint::WebhookPage;
 use form::{Saved, WebhookForm};
 
