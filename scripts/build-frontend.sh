@@ -88,20 +88,15 @@ log "generating the JS glue"
   --out-name "$crate" "$staging/split/$crate.wasm"
 
 log "optimising with wasm-opt -Oz"
-# The features wasm-bindgen's output relies on (Rust's default wasm32 target enables them).
-# wasm-split writes a name-section kind binaryen does not know and warns about: it is
-# stripped here, so the warning is dropped.
-optimise() { # IN OUT
-  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug \
-    -o "$2" "$1" 2> >(grep -v '^warning: unknown name subsection' >&2)
-}
-optimise "$staging/${crate}_bg.wasm" "$staging/${crate}_bg.opt.wasm"
-mv "$staging/${crate}_bg.opt.wasm" "$staging/${crate}_bg.wasm"
+# One Node process optimises every module (scripts/wasm-opt-all.mjs): starting the npm
+# wasm-opt command once per module cost about 2 s each, for hundreds of lazy modules.
 mkdir -p "$staging/lazy"
+modules=("$staging/${crate}_bg.wasm" "$staging/${crate}_bg.opt.wasm")
 for module in "$staging"/split/*.wasm; do
-  [[ "$(basename "$module")" == "$crate.wasm" ]] || optimise "$module" "$staging/lazy/$(basename "$module")"
+  [[ "$(basename "$module")" == "$crate.wasm" ]] || modules+=("$module" "$staging/lazy/$(basename "$module")")
 done
+node "$repo/scripts/wasm-opt-all.mjs" "$(dirname "$(dirname "$wasm_opt")")" "${modules[@]}"
+mv "$staging/${crate}_bg.opt.wasm" "$staging/${crate}_bg.wasm"
 
 log "minifying the JS glue and the loader"
 cp "$staging/split/__wasm_split.js" "$staging/"
