@@ -331,6 +331,11 @@ const UNIQUE_MEMBERS: &[UniqueMember] = &[
         sqlite: "companies.service_code",
         answer: || ApiError::Taken("service_code"),
     },
+    UniqueMember {
+        postgres: "articles_slug_key",
+        sqlite: "articles.slug",
+        answer: || ApiError::Taken("slug"),
+    },
     // A known contact is once per company.
     UniqueMember {
         postgres: "company_contacts_company_id_email_key",
