@@ -1,5 +1,5 @@
 //! The demo knowledge base and provider pages, seeded with the rest of the demo data
-//! (`crate::demo`): French and English articles, some linked as translations, public, for
+//! (`guichet serve --demo`): French and English articles, some linked as translations, public, for
 //! every customer, for Acme only, and one draft.
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use guichet_types::{ArticleId, ArticleVisibility, CategoryId, CompanyId, Locale, UserId};
