@@ -451,6 +451,11 @@ mod tests {
                 "UNIQUE constraint failed: companies.service_code",
                 "service_code",
             ),
+            (
+                "duplicate key value violates unique constraint \"articles_slug_key\"",
+                "slug",
+            ),
+            ("UNIQUE constraint failed: articles.slug", "slug"),
         ] {
             let (status, code, errors) = named(message).expect(message);
             assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");

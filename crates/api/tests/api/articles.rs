@@ -4,7 +4,7 @@
 use guichet_client::{Client, ClientError, PageAt};
 use guichet_types::{
     ArticleFeedbackInput, ArticleListQuery, ArticleUpdate, ArticleVisibility, AuditQuery,
-    CategoryId, Locale, NewArticle, ProviderPageInput,
+    CategoryId, Locale, NewApiToken, NewArticle, ProviderPageInput, TokenScope,
 };
 
 use crate::helpers::{spawn, Backend, TestApp};
@@ -22,6 +22,7 @@ on_both_databases!(
     images_are_served_with_their_article,
     the_sitemap_lists_only_public_published_articles,
     the_provider_page_is_written_by_admins_with_each_reader_s_contract,
+    api_tokens_read_and_vote_within_their_scopes,
 );
 
 const VOTER: &str = "9b2f6c1e-8d0a-4f7b-a1c3-5e6d7f8a9b0c";
@@ -955,4 +956,38 @@ async fn the_provider_page_is_written_by_admins_with_each_reader_s_contract(back
         .expect("the audit log");
     assert_eq!(audited.items.len(), 1);
     assert_eq!(audited.items[0].target.id, "fr");
+}
+
+async fn api_tokens_read_and_vote_within_their_scopes(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let made = claire
+        .create_my_token(&NewApiToken {
+            name: "Aide en ligne".into(),
+            scopes: vec![TokenScope::TicketsRead],
+            expires_at: None,
+        })
+        .await
+        .expect("a token");
+    let robot = app.anonymous.with_access_token(made.secret);
+    // Claire's audience, not the anonymous one: the customers' articles too.
+    let read = robot
+        .article("connexion-lente-que-verifier")
+        .await
+        .expect("a customers' article");
+    assert_eq!(read.locale, Locale::Fr);
+    let refused = robot
+        .vote_on_article(
+            "connexion-lente-que-verifier",
+            &ArticleFeedbackInput {
+                helpful: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("no tickets:write");
+    assert_eq!(
+        refused.problem().map(|p| (p.status, p.code.as_str())),
+        Some((403, "insufficient_scope"))
+    );
 }
