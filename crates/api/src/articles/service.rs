@@ -168,6 +168,11 @@ impl Recorded {
     }
 }
 
+/// The start of the paths of an article's images.
+fn image_prefix(slug: &str) -> String {
+    format!("/api/v1/articles/{slug}/images/")
+}
+
 /// A slug made from `title`: lower-case ASCII words joined by hyphens.
 fn slug_of(title: &str) -> ApiResult<String> {
     let made = slug::slugify(title);
@@ -430,6 +435,12 @@ pub async fn update(
     }
     if let Some(body) = &input.body_markdown {
         after.body_markdown = body.clone();
+    }
+    if after.slug != before.slug {
+        // The article's images are served under its slug: its own body follows the new one.
+        after.body_markdown = after
+            .body_markdown
+            .replace(&image_prefix(&before.slug), &image_prefix(&after.slug));
     }
     if let Some(locale) = input.locale {
         after.locale = locale;

@@ -845,7 +845,33 @@ async fn images_are_served_with_their_article(backend: Backend) {
         .await
         .expect("an answer");
     assert_eq!(elsewhere.status, 404);
-    agent.delete_article("kb-schema").await.expect("removed");
+    // A new slug moves the images' paths, in the body too.
+    let renamed = agent
+        .update_article(
+            "kb-schema",
+            &ArticleUpdate {
+                slug: Some("kb-schema-reseau".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("renamed");
+    let moved = format!("/api/v1/articles/kb-schema-reseau/images/{}", image.id);
+    assert!(
+        renamed.body_markdown.contains(&moved),
+        "{}",
+        renamed.body_markdown
+    );
+    assert!(renamed.body_html.contains(&moved), "{}", renamed.body_html);
+    let served = claire
+        .article_image("kb-schema-reseau", image.id)
+        .await
+        .expect("an answer");
+    assert_eq!((served.status, served.body), (200, png));
+    agent
+        .delete_article("kb-schema-reseau")
+        .await
+        .expect("removed");
     assert_eq!(app.count("SELECT COUNT(*) FROM article_images").await, 0);
 }
 
