@@ -10,9 +10,9 @@ use crate::openapi::ApiDoc;
 use crate::operations::{self, request_id};
 use crate::state::AppState;
 use crate::{
-    accounts, announcements, assets, attachments, audit, auth, categories, companies, contracts,
-    db_work, exports, feed, inbound, jobs, people, rate_limit, tickets, tokens, web as site,
-    webhooks,
+    accounts, announcements, articles, assets, attachments, audit, auth, categories, companies,
+    contracts, db_work, exports, feed, inbound, jobs, people, provider, rate_limit, tickets,
+    tokens, web as site, webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -23,6 +23,7 @@ where
     app.service(site::healthz)
         .service(site::readyz)
         .service(operations::routes::metrics)
+        .service(articles::routes::sitemap)
         .service(
             scope::scope("/api/v1")
                 .service(auth::routes::login)
@@ -111,7 +112,20 @@ where
                 .service(webhooks::routes::rotate_secret)
                 .service(webhooks::routes::deliveries)
                 .service(webhooks::routes::redeliver)
-                .service(webhooks::routes::test),
+                .service(webhooks::routes::test)
+                .service(articles::routes::list)
+                .service(articles::routes::create)
+                .service(articles::routes::get)
+                .service(articles::routes::update)
+                .service(articles::routes::remove)
+                .service(articles::routes::revisions)
+                .service(articles::routes::vote)
+                .service(articles::routes::feedback_list)
+                .service(articles::routes::avoided_ticket)
+                .service(articles::routes::upload_image)
+                .service(articles::routes::download_image)
+                .service(provider::routes::get)
+                .service(provider::routes::put),
         )
 }
 

@@ -349,6 +349,7 @@ pub async fn seed(
         .await?;
         asset_ids.push(asset.id);
     }
+    crate::articles::seed::seed(&txn, now, today, &leaves, company_ids[0], agent).await?;
     txn.commit().await?;
     drop(turn);
 

@@ -331,6 +331,11 @@ const UNIQUE_MEMBERS: &[UniqueMember] = &[
         sqlite: "companies.service_code",
         answer: || ApiError::Taken("service_code"),
     },
+    UniqueMember {
+        postgres: "articles_slug_key",
+        sqlite: "articles.slug",
+        answer: || ApiError::Taken("slug"),
+    },
     // A known contact is once per company.
     UniqueMember {
         postgres: "company_contacts_company_id_email_key",
@@ -446,6 +451,11 @@ mod tests {
                 "UNIQUE constraint failed: companies.service_code",
                 "service_code",
             ),
+            (
+                "duplicate key value violates unique constraint \"articles_slug_key\"",
+                "slug",
+            ),
+            ("UNIQUE constraint failed: articles.slug", "slug"),
         ] {
             let (status, code, errors) = named(message).expect(message);
             assert_eq!((status, code.as_str()), (409, "conflict"), "{message}");

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod announcements;
 pub mod app;
+pub mod articles;
 pub mod assets;
 pub mod attachments;
 pub mod audit;
@@ -28,6 +29,7 @@ pub mod openapi;
 pub mod operations;
 pub mod paging;
 pub mod people;
+pub mod provider;
 pub mod rate_limit;
 pub mod state;
 pub mod tickets;

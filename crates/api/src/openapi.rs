@@ -31,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "integrations", description = "API tokens and service accounts for integrations"),
         (name = "webhooks", description = "Endpoints that receive the events of tickets, signed as Standard Webhooks says (the body is `WebhookPayload`), and their deliveries"),
+        (name = "knowledge base", description = "The help centre: articles customers read before opening a ticket (public ones without signing in), their votes, and the provider's page (\"Votre prestataire\")"),
         (name = "operations", description = "Health checks and metrics"),
     )
 )]
@@ -388,7 +389,16 @@ impl Modify for TokenScopes {
                     continue;
                 }
                 let needs = scopes::needed(method, path).unwrap_or(Needs::Session);
-                let mut accepted = vec![SecurityRequirement::new("bearer", Vec::<String>::new())];
+                // An operation open to anonymous callers keeps its empty requirement.
+                let mut accepted: Vec<SecurityRequirement> = operation
+                    .security
+                    .iter()
+                    .flatten()
+                    .filter(|requirement| is_anonymous(requirement))
+                    .take(1)
+                    .cloned()
+                    .collect();
+                accepted.push(SecurityRequirement::new("bearer", Vec::<String>::new()));
                 let note = match needs {
                     Needs::Session => {
                         "API tokens: not accepted; sign in with a password.".to_owned()
@@ -417,6 +427,12 @@ impl Modify for TokenScopes {
             }
         }
     }
+}
+
+/// The empty requirement `{}`: no credentials at all.
+fn is_anonymous(requirement: &SecurityRequirement) -> bool {
+    serde_json::to_value(requirement)
+        .is_ok_and(|value| value.as_object().is_some_and(|members| members.is_empty()))
 }
 
 fn needs_bearer(operation: &Operation) -> bool {

@@ -71,6 +71,14 @@ id_newtype!(
     /// One event's delivery to one webhook endpoint, with its attempts.
     WebhookDeliveryId
 );
+id_newtype!(
+    /// An article of the knowledge base.
+    ArticleId
+);
+id_newtype!(
+    /// An image shown in an article.
+    ArticleImageId
+);
 
 /// A ticket number, `T` + `YYYYMMDD` + `.` + a daily sequence of at least 4 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod announcements;
+pub mod articles;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -35,6 +36,7 @@ pub mod webhooks;
 
 pub use accounts::*;
 pub use announcements::*;
+pub use articles::*;
 pub use assets::*;
 pub use audit::*;
 pub use auth::*;

@@ -238,6 +238,31 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// A caller who may or may not be signed in, for what readers without an account may read
+/// (public articles): no `Authorization` header is an anonymous caller, but a header with an
+/// invalid, expired or revoked token is still a 401, never a silent fall back to anonymous.
+#[derive(Debug, Clone)]
+pub struct OptionalUser(pub Option<SessionUser>);
+
+impl OptionalUser {
+    pub fn user(&self) -> Option<&SessionUser> {
+        self.0.as_ref()
+    }
+}
+
+impl FromRequest for OptionalUser {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return Box::pin(async { Ok(OptionalUser(None)) });
+        }
+        let signed_in = AuthUser::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalUser(Some(signed_in.await?.0))) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,4 +9,4 @@ pub mod service;
 pub mod throttle;
 pub mod tokens;
 
-pub use extractor::{AuthUser, SessionUser};
+pub use extractor::{AuthUser, OptionalUser, SessionUser};

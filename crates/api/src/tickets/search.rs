@@ -28,11 +28,30 @@ pub fn query_words(q: &str) -> Option<Vec<String>> {
     (!words.is_empty()).then_some(words)
 }
 
+/// A table searched as tickets are: a folded `search_text` column, indexed by an FTS5 table
+/// on SQLite (whose rowid is the table's id) and by a generated `search_vector` on PostgreSQL.
+pub struct SearchIndex {
+    pub table: &'static str,
+    /// The SQLite FTS5 table.
+    pub fts: &'static str,
+}
+
+pub const TICKETS: SearchIndex = SearchIndex {
+    table: "tickets",
+    fts: "ticket_search",
+};
+
 /// A condition on `tickets` that keeps the tickets matching every word as a prefix.
 pub fn matches(backend: DbBackend, words: &[String]) -> SimpleExpr {
+    matches_in(&TICKETS, backend, words)
+}
+
+/// A condition on `index.table` that keeps the rows matching every word as a prefix.
+pub fn matches_in(index: &SearchIndex, backend: DbBackend, words: &[String]) -> SimpleExpr {
+    let SearchIndex { table, fts } = index;
     match backend {
         DbBackend::Postgres => Expr::cust_with_values(
-            "\"tickets\".\"search_vector\" @@ to_tsquery('simple', $1)",
+            format!("\"{table}\".\"search_vector\" @@ to_tsquery('simple', $1)"),
             [tsquery(words)],
         ),
         _ => {
@@ -42,7 +61,7 @@ pub fn matches(backend: DbBackend, words: &[String]) -> SimpleExpr {
                 .collect::<Vec<_>>()
                 .join(" ");
             Expr::cust_with_values(
-                "\"tickets\".\"id\" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)",
+                format!("\"{table}\".\"id\" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"),
                 [query],
             )
         }

@@ -98,7 +98,8 @@ pub async fn backup(
             let mut rows = table.rows(&snapshot).await?;
             while let Some(row) = rows.try_next().await? {
                 tally.add(&row);
-                if table.name() == "attachments" {
+                // Article images are files of the same store, listed the same way.
+                if matches!(table.name(), "attachments" | "article_images") {
                     manifest.files.push(file_entry(&row)?);
                 }
                 serde_json::to_writer(&mut writer, &row)?;

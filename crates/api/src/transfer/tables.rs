@@ -109,8 +109,8 @@ where
 }
 
 /// Every table of an install, each after the tables it refers to. Left out, on purpose: the
-/// migrations' own table (the target is migrated first), SQLite's full-text index (its
-/// triggers fill it as tickets are written; PostgreSQL computes its search column), and the
+/// migrations' own table (the target is migrated first), SQLite's full-text indexes (their
+/// triggers fill them as tickets and articles are written; PostgreSQL computes its search column), and the
 /// ticket-number state, kept differently by each database (`database::TicketNumbers`).
 pub fn all() -> Vec<Box<dyn Table>> {
     vec![
@@ -144,6 +144,16 @@ pub fn all() -> Vec<Box<dyn Table>> {
         table::<jobs::Entity>("jobs"),
         table::<webhooks::Entity>("webhooks"),
         table::<webhook_deliveries::Entity>("webhook_deliveries"),
+        Box::new(EntityTable::<articles::Entity> {
+            name: "articles",
+            parent: Some("translation_of"),
+            entity: std::marker::PhantomData,
+        }),
+        table::<article_companies::Entity>("article_companies"),
+        table::<article_revisions::Entity>("article_revisions"),
+        table::<article_feedback::Entity>("article_feedback"),
+        table::<article_images::Entity>("article_images"),
+        table::<provider_pages::Entity>("provider_pages"),
         table::<cache_versions::Entity>("cache_versions"),
     ]
 }
@@ -158,6 +168,11 @@ pub const NOT_COPIED: &[&str] = &[
     "ticket_search_data",
     "ticket_search_docsize",
     "ticket_search_idx",
+    "article_search",
+    "article_search_config",
+    "article_search_data",
+    "article_search_docsize",
+    "article_search_idx",
     "sqlite_sequence",
 ];
 

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access_requests;
 mod announcements;
+mod articles;
 mod assets;
 mod attachments;
 mod audit;

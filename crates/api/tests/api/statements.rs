@@ -6,7 +6,8 @@
 use guichet_api::db_work::statements_in;
 use guichet_client::Client;
 use guichet_types::{
-    AccessRequest, NewFollowup, NewUser, NewWebhook, TicketNumber, TicketUpdate, UserId,
+    AccessRequest, ArticleVisibility, Locale, NewArticle, NewFollowup, NewUser, NewWebhook,
+    TicketNumber, TicketUpdate, UserId,
 };
 
 use crate::helpers::{address, spawn, spawn_with, Backend, TestApp};
@@ -16,6 +17,7 @@ on_both_databases!(
     busy_requests_run_as_many_statements_whatever_the_data,
     people_lists_run_as_many_statements_whatever_the_data,
     webhooks_cost_as_many_statements_whatever_their_number,
+    articles_cost_as_many_statements_whatever_their_number,
 );
 
 /// What each request costs, measured once on little data and once on more.
@@ -254,6 +256,60 @@ async fn webhooks_cost_as_many_statements_whatever_their_number(backend: Backend
         assert!(
             costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
             "statements of the endpoints, their deliveries, a creation and the dead jobs {when}: {costs:?}, at most {ceiling:?}"
+        );
+    }
+}
+
+/// The knowledge base's lists (anonymous, a customer, the support team, a search) and one
+/// article (its row, the view counted, the category tree's counter, its translations).
+async fn articles_cost_as_many_statements_whatever_their_number(backend: Backend) {
+    let app = spawn(backend).await;
+    let agent = app.client_for("agent@guichet.test").await;
+    let claire = app.client_for("claire@acme.test").await;
+    let acme = crate::people::company_id(&app, "1234").await;
+    let costs = || async {
+        [
+            statements(&app.anonymous, "GET", "/api/v1/articles?limit=100").await,
+            statements(&claire, "GET", "/api/v1/articles?limit=100").await,
+            statements(&agent, "GET", "/api/v1/articles?limit=100").await,
+            statements(&claire, "GET", "/api/v1/articles?q=box&limit=100").await,
+            statements(&claire, "GET", "/api/v1/articles/redemarrer-la-box-fibre").await,
+            statements(
+                &agent,
+                "GET",
+                "/api/v1/articles/imprimante-du-2e-etage-bourrage",
+            )
+            .await,
+        ]
+    };
+    let little = costs().await;
+    for i in 0..12 {
+        let visibility = [
+            ArticleVisibility::Public,
+            ArticleVisibility::Customers,
+            ArticleVisibility::Companies,
+        ][i % 3];
+        agent
+            .create_article(&NewArticle {
+                slug: Some(format!("box-{i}")),
+                title: format!("Box {i}"),
+                body_markdown: format!("La box numéro {i}."),
+                locale: if i % 2 == 0 { Locale::Fr } else { Locale::En },
+                translation_of: None,
+                visibility,
+                company_ids: (visibility == ArticleVisibility::Companies).then(|| vec![acme]),
+                published: Some(i % 4 != 0),
+                ..Default::default()
+            })
+            .await
+            .expect("an article");
+    }
+    let more = costs().await;
+    let ceiling = [2, 3, 3, 3, 5, 5];
+    for (when, costs) in [("on little data", little), ("on more data", more)] {
+        assert!(
+            costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
+            "statements of the article lists and pages {when}: {costs:?}, at most {ceiling:?}"
         );
     }
 }

@@ -78,6 +78,18 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
         }
         "events" if reads => Some(Needs::Scope(TicketsRead)),
         "exports" if reads => Some(Needs::Scope(ExportsRead)),
+        // The knowledge base has no scopes of its own (a new scope would need its label in
+        // every token screen): customers read and vote with the tickets' scopes, the
+        // support team's writes and readings of revisions and votes are administration.
+        "articles" if reads && (path.ends_with("/revisions") || path.ends_with("/feedback")) => {
+            Some(Needs::Scope(AdminRead))
+        }
+        "articles" if reads => Some(Needs::Scope(TicketsRead)),
+        "articles" if path.ends_with("/feedback") || path.ends_with("/avoided-tickets") => {
+            Some(Needs::Scope(TicketsWrite))
+        }
+        "articles" => Some(Needs::Scope(AdminWrite)),
+        "provider-page" => read_or_write(TicketsRead, AdminWrite),
         "webhooks" => Some(Needs::Scope(WebhooksManage)),
         "service-accounts" if reads => Some(Needs::Scope(AdminRead)),
         "service-accounts" => Some(Needs::Session),
@@ -157,6 +169,27 @@ mod tests {
             Some(WebhooksManage)
         );
         assert_eq!(scope("GET", "/service-accounts"), Some(AdminRead));
+        assert_eq!(scope("GET", "/articles"), Some(TicketsRead));
+        assert_eq!(scope("GET", "/articles/{slug}"), Some(TicketsRead));
+        assert_eq!(
+            scope("GET", "/articles/{slug}/images/{id}"),
+            Some(TicketsRead)
+        );
+        assert_eq!(
+            scope("POST", "/articles/{slug}/feedback"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(
+            scope("POST", "/articles/{slug}/avoided-tickets"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(scope("GET", "/articles/{slug}/feedback"), Some(AdminRead));
+        assert_eq!(scope("GET", "/articles/{slug}/revisions"), Some(AdminRead));
+        assert_eq!(scope("POST", "/articles"), Some(AdminWrite));
+        assert_eq!(scope("PATCH", "/articles/{slug}"), Some(AdminWrite));
+        assert_eq!(scope("POST", "/articles/{slug}/images"), Some(AdminWrite));
+        assert_eq!(scope("GET", "/provider-page"), Some(TicketsRead));
+        assert_eq!(scope("PUT", "/provider-page/{locale}"), Some(AdminWrite));
     }
 
     #[test]
