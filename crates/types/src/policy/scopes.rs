@@ -79,6 +79,12 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
         "events" if reads => Some(Needs::Scope(TicketsRead)),
         "exports" if reads => Some(Needs::Scope(ExportsRead)),
         "webhooks" => Some(Needs::Scope(WebhooksManage)),
+        // A customer's consent is theirs to give in person: a token cannot grant or end it.
+        "support-access" if path.ends_with("/grant") || path.ends_with("/revoke") => {
+            Some(Needs::Session)
+        }
+        // The agents' side: assisted sessions started and ended.
+        "support-access" => Some(Needs::Scope(TicketsWrite)),
         "service-accounts" if reads => Some(Needs::Scope(AdminRead)),
         "service-accounts" => Some(Needs::Session),
         // Asking for an account is a public form: nobody is signed in.
@@ -157,6 +163,18 @@ mod tests {
             Some(WebhooksManage)
         );
         assert_eq!(scope("GET", "/service-accounts"), Some(AdminRead));
+        assert_eq!(
+            scope("POST", "/tickets/{number}/support-access"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(
+            scope("POST", "/support-access/{id}/sessions"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(
+            scope("DELETE", "/support-access/{id}/sessions/current"),
+            Some(TicketsWrite)
+        );
     }
 
     #[test]
@@ -170,6 +188,9 @@ mod tests {
             ("DELETE", "/me/tokens/{id}"),
             ("POST", "/service-accounts"),
             ("POST", "/service-accounts/{id}/tokens"),
+            ("GET", "/me/support-access"),
+            ("POST", "/support-access/{id}/grant"),
+            ("POST", "/support-access/{id}/revoke"),
         ] {
             assert_eq!(
                 needs(method, route),
