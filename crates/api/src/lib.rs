@@ -30,6 +30,7 @@ pub mod paging;
 pub mod people;
 pub mod rate_limit;
 pub mod state;
+pub mod support_access;
 pub mod tickets;
 pub mod tokens;
 pub mod transfer;

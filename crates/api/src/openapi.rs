@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "integrations", description = "API tokens and service accounts for integrations"),
+        (name = "support access", description = "Consented support access: an agent asks, the customer grants until a time or refuses, the agent works in assisted sessions (a bearer token acting as the customer on that ticket, RFC 8693 `act`), every call audited"),
         (name = "webhooks", description = "Endpoints that receive the events of tickets, signed as Standard Webhooks says (the body is `WebhookPayload`), and their deliveries"),
         (name = "operations", description = "Health checks and metrics"),
     )

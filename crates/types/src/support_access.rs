@@ -42,7 +42,10 @@ wire_enum!(
 impl SupportAccessState {
     /// Still waiting for an answer or granted: a ticket has at most one open access.
     pub fn is_open(self) -> bool {
-        matches!(self, SupportAccessState::Requested | SupportAccessState::Granted)
+        matches!(
+            self,
+            SupportAccessState::Requested | SupportAccessState::Granted
+        )
     }
 }
 
@@ -134,7 +137,9 @@ pub fn until_error(until: DateTime<Utc>, now: DateTime<Utc>) -> Option<FieldErro
 }
 
 /// `POST /support-access/{id}/grant`: the customer lets the support team in until `until`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// No member rule of its own: both are checked against the time of the request
+// ([`SupportAccessGrant::errors`]), so that one answer names both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"until": "2026-12-09T18:00:00Z", "note": "Seulement pour l'imprimante"})))]
 #[serde(deny_unknown_fields)]

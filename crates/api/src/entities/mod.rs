@@ -22,6 +22,8 @@ pub mod outbox_messages;
 pub mod refresh_tokens;
 pub mod rejected_mails;
 pub mod sessions;
+pub mod support_accesses;
+pub mod support_sessions;
 pub mod ticket_day_counters;
 pub mod ticket_events;
 pub mod ticket_watchers;
