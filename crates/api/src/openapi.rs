@@ -48,6 +48,13 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "A session's access token (`POST /api/v1/auth/login`), or an assisted \
+                         session's token (`POST /api/v1/support-access/{id}/sessions`): the \
+                         customer as subject, the agent as actor (RFC 8693 `act`). An assisted \
+                         token reaches the access's ticket and what its page reads only; \
+                         anything else is 403 `assisted_session_forbidden`.",
+                    ))
                     .build(),
             ),
         );

@@ -10,6 +10,7 @@
 //! let page = client.list_tickets(&Default::default()).await?;
 //! # Ok(()) }
 //! ```
+mod support_access;
 mod webhooks;
 pub use webhooks::PageAt;
 

@@ -15,7 +15,7 @@ pub struct PageAt {
 }
 
 impl PageAt {
-    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn to_pairs(&self) -> Vec<(&'static str, String)> {
         [
             ("cursor", self.cursor.clone()),
             ("limit", self.limit.map(|l| l.to_string())),

@@ -26,8 +26,9 @@ fn id_of(path: &str) -> ApiResult<i64> {
     path.parse().map_err(|_| ApiError::NotFound)
 }
 
-/// The ticket's support accesses, newest first, with their sessions: for the support team
-/// and the ticket's requester (anyone else: 404, as for the ticket).
+/// The ticket's support accesses, newest first, with their sessions.
+///
+/// For the support team and the ticket's requester (anyone else: 404, as for the ticket).
 #[utoipa::path(
     tag = "support access",
     operation_id = "list_ticket_support_accesses",
@@ -59,9 +60,11 @@ pub async fn list_for_ticket(
     Ok(web::Json(page))
 }
 
-/// Agents: ask the ticket's requester for access to their account. They see an "Activer
-/// l'assistance" panel on the ticket and in their profile, and are mailed; unanswered, the
-/// request lapses after 48 hours. One open (pending or granted) access per ticket.
+/// Agents: ask the ticket's requester for access to their account.
+///
+/// The requester sees an "Activer l'assistance" panel on the ticket and in their profile, and
+/// is mailed; unanswered, the request lapses after 48 hours. One open (pending or granted)
+/// access per ticket.
 #[utoipa::path(
     tag = "support access",
     operation_id = "request_support_access",
@@ -91,8 +94,9 @@ pub async fn request(
         .json(access))
 }
 
-/// The caller's pending and granted accesses, newest first: the profile's "Activer
-/// l'assistance" panel.
+/// The caller's pending and granted accesses, newest first.
+///
+/// What the profile's "Activer l'assistance" panel shows.
 #[utoipa::path(
     tag = "support access",
     operation_id = "list_my_support_accesses",
@@ -121,8 +125,10 @@ pub async fn list_mine(
     Ok(web::Json(page))
 }
 
-/// The ticket's requester grants access until `until` (RFC 3339, in the future, at most 7
-/// days ahead), with an optional `note`. Needs a signed-in session: an API token cannot grant.
+/// The ticket's requester grants access until `until`.
+///
+/// `until` is RFC 3339, in the future, at most 7 days ahead; `note` is optional. Needs a
+/// signed-in session: an API token cannot grant.
 #[utoipa::path(
     tag = "support access",
     operation_id = "grant_support_access",
@@ -149,8 +155,10 @@ pub async fn grant(
     Ok(web::Json(service::grant(&state, &user, id, body.0).await?))
 }
 
-/// The ticket's requester refuses a pending request, or ends a granted access at any time:
-/// its live sessions end at once (their next call is a 401). Needs a signed-in session.
+/// The ticket's requester refuses a pending request, or ends a granted access.
+///
+/// At any time: its live sessions end at once (their next call is a 401). Needs a signed-in
+/// session.
 #[utoipa::path(
     tag = "support access",
     operation_id = "revoke_support_access",
@@ -174,8 +182,9 @@ pub async fn revoke(
     Ok(web::Json(service::revoke(&state, &user, id).await?))
 }
 
-/// The requesting agent or the ticket's assignee starts an assisted session while the access
-/// is granted (not after `until`). The answer's `access_token` is a bearer JWT whose subject
+/// The requesting agent or the ticket's assignee starts an assisted session.
+///
+/// Only while the access is granted (not after `until`). The answer's `access_token` is a bearer JWT whose subject
 /// is the customer and whose `act.sub` is the agent (RFC 8693), `typ` `assisted`; it lives
 /// `expires_in` seconds: 30 minutes at most, never past `until` + 1 hour. With it the agent
 /// calls what the customer could on this ticket only (other tickets: 404), never the
@@ -206,9 +215,11 @@ pub async fn start_session(
     Ok(HttpResponse::Created().json(token))
 }
 
-/// Ends an assisted session: called with the assisted token, its own session; called by the
-/// agent with their own credentials, every live session of theirs on this access. The
-/// customer is mailed the changes made in it.
+/// Ends an assisted session.
+///
+/// Called with the assisted token, its own session; called by the agent with their own
+/// credentials, every live session of theirs on this access. The customer is mailed the
+/// changes made in it.
 #[utoipa::path(
     tag = "support access",
     operation_id = "end_support_session",
