@@ -114,6 +114,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_request_and_the_start_are_told_in_the_customers_language() {
+        let ticket = AccessTicket {
+            number: "T20261121.0001",
+            title: "Imprimante",
+            link: "https://support.example.com/tickets/T20261121.0001",
+        };
+        let asked = access_requested(Locale::En, "Agnès Support", &ticket);
+        assert!(asked
+            .text
+            .contains("Agnès Support, of the support team, asks for access"));
+        assert!(asked.subject.contains("T20261121.0001"));
+        let started = session_started(Locale::Fr, "Agnès Support", &ticket);
+        assert!(started
+            .text
+            .contains("Agnès Support utilise maintenant votre compte"));
+        let started = session_started(Locale::En, "Agnès Support", &ticket);
+        assert!(started
+            .text
+            .contains("Agnès Support is now using your account"));
+    }
+
+    #[test]
     fn the_end_mail_lists_the_changes_with_both_names_in_each_language() {
         let ticket = AccessTicket {
             number: "T20261121.0001",
