@@ -258,12 +258,14 @@ pub async fn revoke(state: &AppState, user: &SessionUser, id: i64) -> ApiResult<
         ));
     };
     let row = active.update(&txn).await?;
+    let mut changes = Changes::new();
+    changes.set("state", state_now, queries::times(&row).state(now));
     audit::record(
         &txn,
         &Actor::from(user),
         action,
         Target::new("support_access", row.id),
-        &Changes::new(),
+        &changes,
     )
     .await?;
     let live = support_sessions::Entity::find()

@@ -224,6 +224,28 @@ async fn an_agent_works_as_the_customer_with_consent_and_the_customer_sees_every
             "{action}"
         );
     }
+    let revoked_changes = app
+        .query_one_string(
+            "SELECT changes FROM audit_events WHERE action = 'support_access.revoked'",
+        )
+        .await;
+    assert!(
+        revoked_changes.contains(r#""state":{"from":"granted","to":"revoked"}"#),
+        "{revoked_changes}"
+    );
+    let call = app
+        .query_one_string(
+            "SELECT changes FROM audit_events WHERE action = 'support_session.request' \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .await;
+    for member in [
+        r#""method":{"from":null,"to":"POST"}"#,
+        r#""route":{"from":null,"to":"/api/v1/tickets/{number}/followups"}"#,
+        r#""status":{"from":null,"to":201}"#,
+    ] {
+        assert!(call.contains(member), "{call}");
+    }
     // Nothing pending any more in the profile's panel.
     assert!(pending_on(&claire, &ticket).await.is_none());
 }
