@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use guichet_api::entities::{support_accesses, support_sessions};
 use guichet_client::{Client, ClientError, PageAt};
 use guichet_types::{
-    NewApiToken, NewFollowup, ProfileUpdate, SupportAccess, SupportAccessGrant, SupportAccessState,
-    SupportSessionEnd, Ticket, TokenScope,
+    EventFeedQuery, EventId, FeedEvent, NewApiToken, NewFollowup, ProfileUpdate, SupportAccess,
+    SupportAccessGrant, SupportAccessState, SupportSessionEnd, Ticket, TokenScope,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -81,6 +81,24 @@ async fn pending_on(customer: &Client, ticket: &Ticket) -> Option<SupportAccess>
         .items
         .into_iter()
         .find(|access| access.ticket.number == ticket.number)
+}
+
+/// Event `id` of the ticket as the feed gives it, once it shows (on PostgreSQL, once no
+/// running transaction can precede it).
+async fn fed_event(client: &Client, ticket: &Ticket, id: EventId) -> FeedEvent {
+    for _ in 0..600 {
+        let query = EventFeedQuery {
+            ticket: Some(ticket.number.clone()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let page = client.events(&query).await.expect("the feed");
+        if let Some(event) = page.items.into_iter().find(|e| e.id == id) {
+            return event;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("event {id} never showed in the feed");
 }
 
 async fn set_access_times(
@@ -188,6 +206,12 @@ async fn an_agent_works_as_the_customer_with_consent_and_the_customer_sees_every
         .actor
         .as_ref()
         .is_some_and(|a| a.assisted_by.is_none()));
+    // The event feed (and so webhooks, which send the same entry) says it too.
+    let fed = fed_event(&agent, &ticket, followup.id).await;
+    assert_eq!(
+        fed.actor.and_then(|a| a.assisted_by).map(|a| a.name),
+        Some("Agnès Support".to_owned())
+    );
 
     // The customer ends it: the token stops at once, and the end mail lists the change.
     let revoked = claire
