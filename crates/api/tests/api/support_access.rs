@@ -588,6 +588,16 @@ async fn an_assisted_session_cannot_touch_the_customers_account_or_other_tickets
         .await
         .expect("ended");
     assert_eq!(code_of(assisted.ticket(&ticket.number).await).0, 401);
+    // Or with their own credentials: their live sessions on the access end; none left is a 404.
+    let second = agent.start_support_session(access.id).await.expect("again");
+    let assisted = app.anonymous.with_access_token(second.access_token);
+    assisted.ticket(&ticket.number).await.expect("works");
+    agent
+        .end_support_session(access.id)
+        .await
+        .expect("ended by the agent");
+    assert_eq!(code_of(assisted.ticket(&ticket.number).await).0, 401);
+    assert_eq!(code_of(agent.end_support_session(access.id).await).0, 404);
 }
 
 async fn an_expired_session_ends_by_itself_with_its_mail(backend: Backend) {
