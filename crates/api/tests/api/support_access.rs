@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use guichet_api::entities::{support_accesses, support_sessions};
 use guichet_client::{Client, ClientError, PageAt};
 use guichet_types::{
-    EventFeedQuery, EventId, FeedEvent, NewApiToken, NewFollowup, ProfileUpdate, SupportAccess,
-    SupportAccessGrant, SupportAccessState, SupportSessionEnd, Ticket, TokenScope,
+    EventFeedQuery, EventId, FeedEvent, NewApiToken, NewFollowup, NewServiceAccount, ProfileUpdate,
+    SupportAccess, SupportAccessGrant, SupportAccessState, SupportSessionEnd, Ticket, TokenScope,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -24,6 +24,7 @@ on_both_databases!(
     bad_grants_are_named_and_other_people_get_404_or_403,
     an_assisted_session_cannot_touch_the_customers_account_or_other_tickets,
     an_expired_session_ends_by_itself_with_its_mail,
+    a_service_accounts_ticket_has_nobody_to_ask,
 );
 
 fn code_of(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String) {
@@ -638,5 +639,37 @@ async fn an_expired_session_ends_by_itself_with_its_mail(backend: Backend) {
     assert_eq!(
         listed.items[0].sessions[0].end_reason,
         Some(SupportSessionEnd::Expired)
+    );
+}
+
+async fn a_service_accounts_ticket_has_nobody_to_ask(backend: Backend) {
+    let app = spawn(backend).await;
+    let (admin, agent) = (
+        app.client_for("admin@guichet.test").await,
+        app.client_for("agent@guichet.test").await,
+    );
+    let account = admin
+        .create_service_account(&NewServiceAccount {
+            name: "Supervision Acme".into(),
+            company_id: Some(crate::people::company_id(&app, "1234").await),
+        })
+        .await
+        .expect("an account");
+    let made = admin
+        .create_service_account_token(
+            account.id,
+            &NewApiToken {
+                name: "tickets".into(),
+                scopes: vec![TokenScope::TicketsRead, TokenScope::TicketsWrite],
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("a token");
+    let robot = app.anonymous.with_access_token(made.secret);
+    let ticket = app.create(&robot, "Sonde en alerte").await;
+    assert_eq!(
+        code_of(agent.request_support_access(&ticket.number).await),
+        (409, "requester_not_a_person".to_owned())
     );
 }
