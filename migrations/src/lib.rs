@@ -25,6 +25,7 @@ mod m20261206_000019_webhooks;
 mod m20261206_000020_event_feed;
 mod m20261207_000021_job_request_ids;
 mod m20261208_000022_knowledge_base;
+mod m20261208_000023_support_access;
 
 pub use m20261203_000013_system_keys::LOST_ACCOUNT_INTAKE;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_event_feed::Migration),
             Box::new(m20261207_000021_job_request_ids::Migration),
             Box::new(m20261208_000022_knowledge_base::Migration),
+            Box::new(m20261208_000023_support_access::Migration),
         ]
     }
 }

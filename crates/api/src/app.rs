@@ -11,8 +11,8 @@ use crate::operations::{self, request_id};
 use crate::state::AppState;
 use crate::{
     accounts, announcements, articles, assets, attachments, audit, auth, categories, companies,
-    contracts, db_work, exports, feed, inbound, jobs, people, provider, rate_limit, tickets,
-    tokens, web as site, webhooks,
+    contracts, db_work, exports, feed, inbound, jobs, people, provider, rate_limit, support_access,
+    tickets, tokens, web as site, webhooks,
 };
 
 /// Every route of the API, each documented by its handler's `#[utoipa::path]`.
@@ -68,6 +68,13 @@ where
                 .service(tickets::routes::share)
                 .service(tickets::routes::unshare)
                 .service(tickets::routes::rate)
+                .service(support_access::routes::list_for_ticket)
+                .service(support_access::routes::request)
+                .service(support_access::routes::list_mine)
+                .service(support_access::routes::grant)
+                .service(support_access::routes::revoke)
+                .service(support_access::routes::start_session)
+                .service(support_access::routes::end_session)
                 .service(inbound::routes::receive)
                 .service(inbound::routes::list_rejected)
                 .service(inbound::routes::rejected_raw)
@@ -178,6 +185,7 @@ pub fn build(
         )
         .default_service(web::to(site::fallback))
         .wrap(middleware::from_fn(tokens::guard::check))
+        .wrap(middleware::from_fn(support_access::guard::check))
         .wrap(middleware::from_fn(rate_limit::enforce))
         .wrap(middleware::from_fn(db_work::report))
         .wrap(middleware::from_fn(site::security_headers))

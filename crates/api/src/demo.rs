@@ -15,7 +15,7 @@ use crate::auth::password::Passwords;
 use crate::db::WriteGate;
 use crate::entities::{
     announcements, assets, categories, companies, company_contacts, contract_categories, contracts,
-    tickets, users,
+    support_accesses, tickets, users,
 };
 use crate::error::ApiResult;
 use crate::tickets::{number, search, timeline::record_event};
@@ -466,6 +466,19 @@ pub async fn seed(
                     to: TicketStatus::Waiting,
                 },
             )
+            .await?;
+        }
+        // Claire's waiting ticket: the agent asked for access to her account (seed 003), so
+        // her "Activer l'assistance" panel has a request to answer (it lapses after 48 h).
+        if status == TicketStatus::Waiting && requester == 0 {
+            support_accesses::ActiveModel {
+                ticket_id: Set(ticket.id),
+                customer_id: Set(user_ids[requester]),
+                agent_id: Set(agent),
+                requested_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
             .await?;
         }
         // A resolved ticket shows the solution it waits on; a closed one, how it was closed.

@@ -33,6 +33,10 @@ pub enum ApiError {
     /// where only a signed-in session may act (`None`).
     #[error("insufficient scope")]
     InsufficientScope(Option<guichet_types::TokenScope>),
+    /// An assisted session (an agent acting as a customer) calls what the shared table
+    /// `guichet_types::policy::assisted_may` keeps from it.
+    #[error("not in an assisted session")]
+    AssistedForbidden,
     /// A customer whose company has no contract valid today opens a ticket; the detail
     /// says how to reach the provider.
     #[error("no valid contract")]
@@ -120,6 +124,14 @@ impl ApiError {
                 };
                 Problem::new(403, "insufficient_scope", "Insufficient scope").with_detail(detail)
             }
+            ApiError::AssistedForbidden => Problem::new(
+                403,
+                "assisted_session_forbidden",
+                "Not allowed in an assisted session",
+            )
+            .with_detail(
+                "an assisted session may act on its ticket only, never on the customer's credentials, profile, tokens or grants",
+            ),
             ApiError::NoValidContract(detail) => {
                 Problem::new(403, "no_valid_contract", "No valid contract")
                     .with_detail(detail.clone())

@@ -32,6 +32,7 @@ pub mod people;
 pub mod provider;
 pub mod rate_limit;
 pub mod state;
+pub mod support_access;
 pub mod tickets;
 pub mod tokens;
 pub mod transfer;

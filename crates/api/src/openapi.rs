@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "mail", description = "Reply by email: the mail gateway's entry and the rejected mails"),
         (name = "administration", description = "What the provider manages: companies, people, contracts, categories, assets, the audit log"),
         (name = "integrations", description = "API tokens and service accounts for integrations"),
+        (name = "support access", description = "Consented support access: an agent asks, the customer grants until a time or refuses, the agent works in assisted sessions (a bearer token acting as the customer on that ticket, RFC 8693 `act`), every call audited"),
         (name = "webhooks", description = "Endpoints that receive the events of tickets, signed as Standard Webhooks says (the body is `WebhookPayload`), and their deliveries"),
         (name = "knowledge base", description = "The help centre: articles customers read before opening a ticket (public ones without signing in), their votes, and the provider's page (\"Votre prestataire\")"),
         (name = "operations", description = "Health checks and metrics"),
@@ -48,6 +49,13 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "A session's access token (`POST /api/v1/auth/login`), or an assisted \
+                         session's token (`POST /api/v1/support-access/{id}/sessions`): the \
+                         customer as subject, the agent as actor (RFC 8693 `act`). An assisted \
+                         token reaches the access's ticket and what its page reads only; \
+                         anything else is 403 `assisted_session_forbidden`.",
+                    ))
                     .build(),
             ),
         );

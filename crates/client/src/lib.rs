@@ -11,6 +11,7 @@
 //! # Ok(()) }
 //! ```
 mod articles;
+mod support_access;
 mod webhooks;
 pub use webhooks::PageAt;
 

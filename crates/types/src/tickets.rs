@@ -256,6 +256,11 @@ pub struct Actor {
     pub id: UserId,
     pub name: String,
     pub role: Role,
+    /// In an assisted session (support access), the agent who acted as this customer: the
+    /// change is "Agnès Support pour Claire Martin" ([`crate::assisted_name`]). Absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assisted_by: Option<crate::UserRef>,
 }
 
 /// One entry of a ticket's history: which, when, by whom (`null` for the system), and the

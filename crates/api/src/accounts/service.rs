@@ -127,6 +127,7 @@ pub async fn staff(db: &impl ConnectionTrait, user: &SessionUser) -> ApiResult<V
             id: u.id,
             name: crate::auth::extractor::display_name(&u),
             role: u.role,
+            assisted_by: None,
         })
         .collect();
     people.sort_by_key(|a| a.name.to_lowercase());

@@ -45,9 +45,10 @@ impl Actor {
 }
 
 impl From<&SessionUser> for Actor {
+    /// The person who acts: in an assisted session, the agent (the customer is its target).
     fn from(user: &SessionUser) -> Self {
         Actor {
-            id: Some(user.id),
+            id: Some(user.assisted.as_ref().map_or(user.id, |a| a.agent.id)),
             address: user.address.clone(),
         }
     }

@@ -2,7 +2,9 @@
 //! never an anonymous call.
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use guichet_types::policy::{scopes, Needs, Viewer};
-use guichet_types::{CompanyId, Locale, Permission, Role, TokenScope, UserId, TOKEN_PREFIX};
+use guichet_types::{
+    CompanyId, Locale, Permission, Role, TokenScope, UserId, UserRef, TOKEN_PREFIX,
+};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -26,6 +28,19 @@ pub struct SessionUser {
     pub address: String,
     /// Signed in with an API token rather than a session: the token and its scopes.
     pub token: Option<TokenGrant>,
+    /// An agent acting as this customer in an assisted session (support access): who, and
+    /// under which access. Every write knows it (the timeline's `assisted_by`, the audit).
+    pub assisted: Option<Assistance>,
+}
+
+/// The agent behind an assisted session, and what the session is limited to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assistance {
+    pub session_id: i64,
+    pub access_id: i64,
+    /// The ticket of the access: the only one the session sees.
+    pub ticket_id: i64,
+    pub agent: UserRef,
 }
 
 /// The API token a caller signed in with.
@@ -63,6 +78,7 @@ impl SessionUser {
             email: user.email,
             address: String::new(),
             token: None,
+            assisted: None,
         })
     }
 
@@ -134,8 +150,13 @@ async fn authenticate(req: HttpRequest) -> ApiResult<SessionUser> {
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)?;
     let address = crate::operations::client_address::client_address(&req);
+    // An API token, or an assisted session's token: recognised, and what it may call
+    // checked, by `tokens::guard` or `support_access::guard` before the request was read.
+    let checked = req.extensions().get::<SessionUser>().cloned();
+    if let Some(caller) = checked {
+        return Ok(caller);
+    }
     if bearer.starts_with(TOKEN_PREFIX) {
-        // Recognised, and its scope checked, by `tokens::guard` before the request was read.
         return req
             .extensions()
             .get::<SessionUser>()
@@ -197,6 +218,7 @@ impl SessionUser {
             email,
             address,
             token,
+            assisted: None,
         }
     }
 }
@@ -279,6 +301,7 @@ mod tests {
             must_change_password: false,
             address: String::new(),
             token: None,
+            assisted: None,
         }
     }
 

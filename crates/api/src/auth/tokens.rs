@@ -13,12 +13,34 @@ pub const REFRESH_TOKEN_DAYS: i64 = 14;
 const ISSUER: &str = "guichet";
 const AUDIENCE: &str = "guichet-api";
 const ACCESS_TYPE: &str = "access";
+/// The `typ` of an assisted session's token (support access): never taken for an access token.
+const ASSISTED_TYPE: &str = "assisted";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     /// The user id.
     pub sub: String,
     /// The session the token belongs to; revoking the session revokes the token.
+    pub sid: i64,
+    pub typ: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+/// The actor of an assisted token (RFC 8693 `act`): the agent acting as the subject.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ActClaim {
+    pub sub: String,
+}
+
+/// An assisted session's token: `sub` is the customer, `act.sub` the agent, `sid` the
+/// support session (checked in the database at each request).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AssistedClaims {
+    pub sub: String,
+    pub act: ActClaim,
     pub sid: i64,
     pub typ: String,
     pub iss: String,
@@ -75,6 +97,41 @@ impl TokenKeys {
     }
 }
 
+impl TokenKeys {
+    /// The token of support session `session_id`: `customer` as the subject, `agent` as the
+    /// actor, valid until `expires_at` (seconds since the epoch).
+    pub fn issue_assisted(
+        &self,
+        customer: UserId,
+        agent: UserId,
+        session_id: i64,
+        expires_at: u64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = chrono::Utc::now().timestamp().max(0) as u64;
+        let claims = AssistedClaims {
+            sub: customer.to_string(),
+            act: ActClaim {
+                sub: agent.to_string(),
+            },
+            sid: session_id,
+            typ: ASSISTED_TYPE.to_owned(),
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            iat: now,
+            exp: expires_at,
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// The claims of a valid assisted token (signature, expiry, issuer, audience, type).
+    pub fn verify_assisted(&self, token: &str) -> Option<AssistedClaims> {
+        let claims = decode::<AssistedClaims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        (claims.typ == ASSISTED_TYPE).then_some(claims)
+    }
+}
+
 /// A new refresh token: 256 random bits, URL-safe. Only its hash is stored.
 pub fn new_refresh_token() -> String {
     let bytes: [u8; 32] = rand::random();
@@ -109,6 +166,21 @@ mod tests {
         let other = self::keys("another-example-key-that-is-long-enough");
         assert!(other.verify_access(&token).is_none());
         assert!(keys.verify_access("not.a.token").is_none());
+    }
+
+    #[test]
+    fn assisted_tokens_are_not_access_tokens_nor_the_reverse() {
+        let keys = keys("an-example-key-that-is-long-enough-1234");
+        let exp = chrono::Utc::now().timestamp() as u64 + 60;
+        let assisted = keys
+            .issue_assisted(UserId(7), UserId(2), 5, exp)
+            .expect("token");
+        let claims = keys.verify_assisted(&assisted).expect("valid");
+        assert_eq!((claims.sub.as_str(), claims.act.sub.as_str()), ("7", "2"));
+        assert_eq!(claims.sid, 5);
+        assert!(keys.verify_access(&assisted).is_none());
+        let access = keys.issue_access(UserId(7), 3).expect("token");
+        assert!(keys.verify_assisted(&access).is_none());
     }
 
     #[test]

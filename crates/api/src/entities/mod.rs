@@ -28,6 +28,8 @@ pub mod provider_pages;
 pub mod refresh_tokens;
 pub mod rejected_mails;
 pub mod sessions;
+pub mod support_accesses;
+pub mod support_sessions;
 pub mod ticket_day_counters;
 pub mod ticket_events;
 pub mod ticket_watchers;

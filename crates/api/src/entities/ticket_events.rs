@@ -13,6 +13,9 @@ pub struct Model {
     pub internal: bool,
     #[sea_orm(column_type = "Text")]
     pub details: String,
+    /// Made in an assisted session: its agent (the actor is the customer).
+    pub assisted_by: Option<UserId>,
+    pub support_session_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use guichet_types::{
     page_limit, Actor, CompanyId, EventFeed, EventFeedQuery, EventId, FeedEvent, FeedTicket,
-    FieldError, Permission, Role, TicketEvent, TicketNumber, UserId, LIST_LIMIT_DEFAULT,
+    FieldError, Permission, Role, TicketEvent, TicketNumber, UserId, UserRef, LIST_LIMIT_DEFAULT,
 };
 use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, FromQueryResult};
@@ -100,6 +100,10 @@ struct FeedRow {
     actor_last_name: Option<String>,
     actor_email: Option<String>,
     actor_role: Option<Role>,
+    assisted_by: Option<UserId>,
+    assistant_first_name: Option<String>,
+    assistant_last_name: Option<String>,
+    assistant_email: Option<String>,
 }
 
 /// The events after `query.after` that `user` may see, oldest first, in one statement.
@@ -144,6 +148,8 @@ pub async fn read(
         condition = condition.add(ticket_events::Column::Event.is_in(query.events.clone()));
     }
     let actor = Alias::new("actor");
+    // The agent of an assisted session, when the event was made in one.
+    let assistant = Alias::new("assistant");
     let mut select = Query::select();
     select
         .columns(
@@ -153,6 +159,7 @@ pub async fn read(
                 ticket_events::Column::ActorId,
                 ticket_events::Column::Event,
                 ticket_events::Column::Details,
+                ticket_events::Column::AssistedBy,
             ]
             .map(|column| (ticket_events::Entity, column)),
         )
@@ -177,6 +184,18 @@ pub async fn read(
             Expr::col((actor.clone(), users::Column::Role)),
             Alias::new("actor_role"),
         )
+        .expr_as(
+            Expr::col((assistant.clone(), users::Column::FirstName)),
+            Alias::new("assistant_first_name"),
+        )
+        .expr_as(
+            Expr::col((assistant.clone(), users::Column::LastName)),
+            Alias::new("assistant_last_name"),
+        )
+        .expr_as(
+            Expr::col((assistant.clone(), users::Column::Email)),
+            Alias::new("assistant_email"),
+        )
         .from(ticket_events::Entity)
         .join(
             JoinType::InnerJoin,
@@ -190,6 +209,13 @@ pub async fn read(
             actor.clone(),
             Expr::col((actor, users::Column::Id))
                 .equals((ticket_events::Entity, ticket_events::Column::ActorId)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            users::Entity,
+            assistant.clone(),
+            Expr::col((assistant, users::Column::Id))
+                .equals((ticket_events::Entity, ticket_events::Column::AssistedBy)),
         )
         .cond_where(condition)
         .order_by_expr(txid.into(), Order::Asc)
@@ -225,6 +251,17 @@ fn item(row: FeedRow) -> ApiResult<FeedEvent> {
             &email,
         ),
         role: row.actor_role.unwrap_or_default(),
+        assisted_by: row
+            .assisted_by
+            .zip(row.assistant_email)
+            .map(|(id, email)| UserRef {
+                id,
+                name: person_name(
+                    row.assistant_first_name.as_deref().unwrap_or_default(),
+                    row.assistant_last_name.as_deref().unwrap_or_default(),
+                    &email,
+                ),
+            }),
     });
     Ok(FeedEvent {
         cursor: paging::encode(&(row.txid, row.id.0)),

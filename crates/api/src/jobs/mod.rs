@@ -4,8 +4,8 @@
 //!   that asks for it, run by one worker per instance (`worker.rs`) that claims due jobs
 //!   under a lease, dispatches them by kind (`kind.rs`) and retries failures with backoff
 //!   until they are dead. Mail delivery, account mail and webhook deliveries are job kinds.
-//! - Periodic tasks (auto-close, contract ending notices, the purge of webhook deliveries
-//!   older than 14 days): each claims its rows with
+//! - Periodic tasks (auto-close, contract ending notices, the end of expired assisted
+//!   sessions, the purge of webhook deliveries older than 14 days): each claims its rows with
 //!   `FOR UPDATE SKIP LOCKED` on
 //!   PostgreSQL (SQLite has one writer at a time) and changes them conditionally, so each
 //!   piece of work is done once. A failed run is logged and retried at the next tick.
@@ -54,13 +54,26 @@ pub fn start(state: Data<AppState>) -> Jobs {
         state.clone(),
         |state| Box::pin(async move { crate::contracts::ending_notice::send_due(&state).await }),
     );
+    // The end mail of an assisted session goes at its end even if nobody calls again.
+    let session_sweep = periodic(
+        "support_session_end",
+        crate::support_access::service::SWEEP_EVERY,
+        state.clone(),
+        |state| Box::pin(async move { crate::support_access::service::end_expired(&state).await }),
+    );
     let webhook_purge = periodic(
         "webhook_delivery_purge",
         Duration::from_secs(3_600),
         state,
         |state| Box::pin(async move { crate::webhooks::delivery::purge(&state).await }),
     );
-    Jobs(vec![worker, auto_close, ending_notice, webhook_purge])
+    Jobs(vec![
+        worker,
+        auto_close,
+        ending_notice,
+        session_sweep,
+        webhook_purge,
+    ])
 }
 
 type Run = fn(Data<AppState>) -> Pin<Box<dyn Future<Output = ApiResult<usize>> + Send>>;

@@ -8,6 +8,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod reply_address;
 pub mod smtp;
+pub mod support_access_mail;
 pub mod templates;
 pub mod ticket_mail;
 pub mod webhook_mail;

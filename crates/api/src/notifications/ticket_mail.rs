@@ -5,7 +5,7 @@
 //! messages on unassigned tickets. Never the author of the change, except the requester's
 //! acknowledgement of a new ticket. Internal notes reach the support team only.
 use chrono::{DateTime, Utc};
-use guichet_types::{Locale, Role, TicketEvent, UserId};
+use guichet_types::{assisted_name, Locale, Role, TicketEvent, UserId};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
@@ -14,6 +14,7 @@ use sea_orm::{
 use super::outbox::{self, mail_host, OutgoingMail};
 use super::reply_address;
 use super::templates::{self, event_lines, summary_lines, Line, Summary};
+use crate::auth::extractor::Assistance;
 use crate::config::Settings;
 use crate::entities::{ticket_watchers, tickets, users};
 use crate::error::ApiResult;
@@ -26,6 +27,19 @@ pub struct Author<'a> {
     pub email: &'a str,
     pub is_staff: bool,
     pub role: Role,
+    /// The agent of an assisted session acting as this author (a customer).
+    pub assisted: Option<&'a Assistance>,
+}
+
+impl Author<'_> {
+    /// The name the mails give the author in `locale`: "Agnès Support pour Claire Martin"
+    /// in an assisted session.
+    pub fn name_in(&self, locale: Locale) -> String {
+        match self.assisted {
+            Some(assistance) => assisted_name(&assistance.agent.name, self.name, locale),
+            None => self.name.to_owned(),
+        }
+    }
 }
 
 /// What an event means for the mails of its change.
@@ -191,13 +205,15 @@ pub async fn ticket_changed(
         if told.contains(&address) || (is_author && !acknowledgement) {
             continue;
         }
-        let name = author.map(|a| a.name).unwrap_or_default();
+        let name = author
+            .map(|a| a.name_in(recipient.locale))
+            .unwrap_or_default();
         let mut lines: Vec<Line> = events
             .iter()
             .filter_map(|event| {
                 event_lines(
                     event,
-                    name,
+                    &name,
                     &ticket.number,
                     recipient.locale,
                     acknowledgement,

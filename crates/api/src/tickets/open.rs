@@ -278,6 +278,7 @@ pub async fn open(
                 email: &own_account.email,
                 is_staff: false,
                 role: own_account.role,
+                assisted: None,
             }
         }
     };
@@ -344,6 +345,7 @@ impl<'a> From<&'a SessionUser> for Author<'a> {
             email: &user.email,
             is_staff: user.can(Permission::TicketsWork),
             role: user.role,
+            assisted: user.assisted.as_ref(),
         }
     }
 }

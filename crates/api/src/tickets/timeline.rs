@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use guichet_types::{
     Actor, AttachmentInfo, EventId, Permission, Role, TicketEvent, TicketNumber, TimelineEntry,
-    UserId,
+    UserId, UserRef,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
@@ -14,7 +14,7 @@ use sea_orm::{
 };
 
 use super::visibility::{find_visible, Lock};
-use crate::auth::extractor::{display_name, person_name};
+use crate::auth::extractor::{display_name, person_name, Assistance};
 use crate::auth::SessionUser;
 use crate::entities::{attachments, ticket_events, tickets, users};
 use crate::error::{ApiError, ApiResult};
@@ -64,13 +64,15 @@ pub async fn record_events(
     events: &[TicketEvent],
 ) -> ApiResult<Vec<EventId>> {
     let mut ids = Vec::with_capacity(events.len());
+    let assisted = author.and_then(|a| a.assisted);
     for event in events {
-        ids.push(record_event(db, ticket.id, now, author.map(|a| a.id), event).await?);
+        ids.push(insert_event(db, ticket.id, now, author.map(|a| a.id), assisted, event).await?);
     }
     let actor = author.map(|a| Actor {
         id: a.id,
         name: a.name.to_owned(),
         role: a.role,
+        assisted_by: a.assisted.map(|assistance| assistance.agent.clone()),
     });
     let recorded: Vec<(EventId, &TicketEvent)> = ids.iter().copied().zip(events).collect();
     enqueue::deliveries(
@@ -99,6 +101,19 @@ pub async fn record_event(
     actor_id: Option<UserId>,
     event: &TicketEvent,
 ) -> ApiResult<EventId> {
+    insert_event(db, ticket_id, at, actor_id, None, event).await
+}
+
+/// [`record_event`] by an actor who may be assisted (support access): the row keeps the
+/// session's agent and the session, for the timeline and the session's end mail.
+async fn insert_event(
+    db: &impl ConnectionTrait,
+    ticket_id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<UserId>,
+    assisted: Option<&Assistance>,
+    event: &TicketEvent,
+) -> ApiResult<EventId> {
     let row = ticket_events::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
@@ -106,6 +121,8 @@ pub async fn record_event(
         event: Set(event.name().to_owned()),
         internal: Set(event.is_internal()),
         details: Set(serde_json::Value::Object(event.details()).to_string()),
+        assisted_by: Set(assisted.map(|a| a.agent.id)),
+        support_session_id: Set(assisted.map(|a| a.session_id)),
         ..Default::default()
     };
     // Only the id is read back (SQLite would read the whole row).
@@ -135,6 +152,7 @@ pub async fn timeline(
             ticket_events::Column::ActorId,
             ticket_events::Column::Event,
             ticket_events::Column::Details,
+            ticket_events::Column::AssistedBy,
         ])
         .column_as(users::Column::FirstName, "actor_first_name")
         .column_as(users::Column::LastName, "actor_last_name")
@@ -150,6 +168,7 @@ pub async fn timeline(
         .into_model::<EntryRow>()
         .all(&state.db)
         .await?;
+    let agents = assisting_agents(&state.db, rows.iter().filter_map(|r| r.assisted_by)).await?;
     rows.into_iter()
         .map(|row| {
             let actor = row.actor_id.zip(row.actor_email).map(|(id, email)| Actor {
@@ -160,6 +179,7 @@ pub async fn timeline(
                     &email,
                 ),
                 role: row.actor_role.unwrap_or_default(),
+                assisted_by: row.assisted_by.and_then(|id| agents.get(&id).cloned()),
             });
             entry(row.id, row.at, actor, &row.event, &row.details)
         })
@@ -178,6 +198,34 @@ struct EntryRow {
     actor_last_name: Option<String>,
     actor_email: Option<String>,
     actor_role: Option<Role>,
+    assisted_by: Option<UserId>,
+}
+
+/// The agents of assisted sessions named by a history's events, by id: one query, only when
+/// some event was made in an assisted session.
+pub async fn assisting_agents(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = UserId>,
+) -> ApiResult<HashMap<UserId, UserRef>> {
+    let mut ids: Vec<UserId> = ids.collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let agent = UserRef {
+                id: u.id,
+                name: display_name(&u),
+            };
+            (u.id, agent)
+        })
+        .collect())
 }
 
 /// Timeline entries of `events`, their actors loaded in one query.
@@ -185,7 +233,11 @@ pub async fn to_entries(
     db: &impl ConnectionTrait,
     events: Vec<ticket_events::Model>,
 ) -> ApiResult<Vec<TimelineEntry>> {
-    let actor_ids: Vec<UserId> = events.iter().filter_map(|e| e.actor_id).collect();
+    let actor_ids: Vec<UserId> = events
+        .iter()
+        .flat_map(|e| [e.actor_id, e.assisted_by])
+        .flatten()
+        .collect();
     let actors: HashMap<UserId, users::Model> = users::Entity::find()
         .filter(users::Column::Id.is_in(actor_ids))
         .all(db)
@@ -203,6 +255,13 @@ pub async fn to_entries(
                     id: u.id,
                     name: display_name(u),
                     role: u.role,
+                    assisted_by: event
+                        .assisted_by
+                        .and_then(|id| actors.get(&id))
+                        .map(|agent| UserRef {
+                            id: agent.id,
+                            name: display_name(agent),
+                        }),
                 });
             entry(event.id, event.at, actor, &event.event, &event.details)
         })

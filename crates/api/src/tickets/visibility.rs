@@ -1,7 +1,7 @@
 //! Who sees which ticket, written once: the sets a caller may see ([`visible_to`], the same
 //! sets a list shows as [`Reach`]), and "the ticket this request names, if this caller may
 //! see it" ([`visible`], [`find_visible`]). A ticket the caller may not see answers exactly
-//! as one that does not exist: 404.
+//! as one that does not exist: 404. An assisted session sees its access's ticket alone.
 use guichet_types::{CompanyId, Permission, TicketNumber, UserId};
 use sea_orm::sea_query::{Condition, Expr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
@@ -60,6 +60,17 @@ pub async fn find_visible(
 /// their company's for a referent, every ticket for the support team. The same sets as a
 /// list's [`Reach`], all of them at once.
 pub fn visible_to(user: &SessionUser, backend: DbBackend) -> Condition {
+    // An assisted session sees only the ticket of its access ("used only for that problem"),
+    // and only if the customer sees it.
+    if let Some(assistance) = &user.assisted {
+        let customer = SessionUser {
+            assisted: None,
+            ..user.clone()
+        };
+        return Condition::all()
+            .add(tickets::Column::Id.eq(assistance.ticket_id))
+            .add(visible_to(&customer, backend));
+    }
     if user.can(Permission::TicketsViewAll) {
         return Condition::all();
     }

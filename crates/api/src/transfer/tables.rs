@@ -133,6 +133,8 @@ pub fn all() -> Vec<Box<dyn Table>> {
         table::<login_failures::Entity>("login_failures"),
         table::<idempotency_keys::Entity>("idempotency_keys"),
         table::<tickets::Entity>("tickets"),
+        table::<support_accesses::Entity>("support_accesses"),
+        table::<support_sessions::Entity>("support_sessions"),
         table::<ticket_events::Entity>("ticket_events"),
         table::<ticket_watchers::Entity>("ticket_watchers"),
         table::<attachments::Entity>("attachments"),

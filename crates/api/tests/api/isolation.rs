@@ -141,6 +141,9 @@ async fn another_companys_ticket_is_missing_for_every_action(backend: Backend) {
         action("POST", "/solution/approve", Some(json!({}))),
         action("POST", "/solution/reject", reason()),
         action("POST", "/withdraw", reason()),
+        action("GET", "/support-access", None),
+        // Only the support team asks, but who may act is asked of a ticket one sees.
+        action("POST", "/support-access", None),
     ];
     let on_closed = [
         action("POST", "/satisfaction", Some(json!({ "rating": 5 }))),

@@ -35,6 +35,7 @@ mod reference;
 mod smtp;
 mod statements;
 mod storage;
+mod support_access;
 mod tickets;
 mod tokens;
 mod transfer;

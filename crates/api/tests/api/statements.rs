@@ -18,6 +18,7 @@ on_both_databases!(
     people_lists_run_as_many_statements_whatever_the_data,
     webhooks_cost_as_many_statements_whatever_their_number,
     articles_cost_as_many_statements_whatever_their_number,
+    support_access_lists_cost_as_many_statements_whatever_their_number,
 );
 
 /// What each request costs, measured once on little data and once on more.
@@ -310,6 +311,69 @@ async fn articles_cost_as_many_statements_whatever_their_number(backend: Backend
         assert!(
             costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
             "statements of the article lists and pages {when}: {costs:?}, at most {ceiling:?}"
+        );
+    }
+}
+
+/// The support-access lists (the profile's panel, a ticket's): the session, (the ticket,) the
+/// page, then its sessions, tickets and people, one statement each.
+async fn support_access_lists_cost_as_many_statements_whatever_their_number(backend: Backend) {
+    let app = spawn(backend).await;
+    let claire = app.client_for("claire@acme.test").await;
+    let agent = app.client_for("agent@guichet.test").await;
+    let until = || guichet_types::SupportAccessGrant {
+        until: chrono::Utc::now() + chrono::Duration::hours(2),
+        note: None,
+    };
+    // A ticket whose access is granted, with a session, and whose earlier requests were refused.
+    let granted = |number: TicketNumber, refused: usize| {
+        let (claire, agent) = (claire.clone(), agent.clone());
+        async move {
+            for _ in 0..refused {
+                let asked = agent.request_support_access(&number).await.expect("asked");
+                claire
+                    .revoke_support_access(asked.id)
+                    .await
+                    .expect("refused");
+            }
+            let asked = agent.request_support_access(&number).await.expect("asked");
+            claire
+                .grant_support_access(asked.id, &until())
+                .await
+                .expect("granted");
+            agent
+                .start_support_session(asked.id)
+                .await
+                .expect("a session");
+        }
+    };
+    let first = app.create(&claire, "Support access 0").await.number;
+    granted(first.clone(), 0).await;
+    let on_ticket = format!("/api/v1/tickets/{first}/support-access?limit=100");
+    let mine = "/api/v1/me/support-access?limit=100";
+    let little = [
+        statements(&claire, "GET", mine).await,
+        statements(&agent, "GET", &on_ticket).await,
+    ];
+    for i in 1..6 {
+        let number = app
+            .create(&claire, &format!("Support access {i}"))
+            .await
+            .number;
+        granted(number, 0).await;
+    }
+    let again = app.create(&claire, "Support access again").await.number;
+    granted(again.clone(), 4).await;
+    let on_again = format!("/api/v1/tickets/{again}/support-access?limit=100");
+    let more = [
+        statements(&claire, "GET", mine).await,
+        statements(&agent, "GET", &on_again).await,
+    ];
+    let ceiling = [5, 6];
+    for (when, costs) in [("with one access", little), ("with many", more)] {
+        assert!(
+            costs.iter().zip(ceiling).all(|(cost, most)| *cost <= most),
+            "statements of the profile's and a ticket's accesses {when}: {costs:?}, at most {ceiling:?}"
         );
     }
 }

@@ -4,6 +4,7 @@
 //! - [`Permission`]: what a role may do in general (`GET /me` lists them);
 //! - [`TokenScope`] and [`scopes::needed`]: what an API token may do, and which scope each
 //!   operation needs;
+//! - [`assisted_may`]: what an assisted session (an agent acting as a customer) may call;
 //! - [`next_status`]: the ticket's state machine, statuses only;
 //! - [`may_act_on`], [`may_give`] and [`may_change_standing`]: who may act on whose account
 //!   (`/users`);
@@ -15,12 +16,14 @@
 //!
 //! Seeing a ticket at all is the visibility rule of the server's queries, checked before
 //! any of these (a ticket the caller may not see answers 404).
+mod assisted;
 mod lifecycle;
 mod people;
 mod permission;
 pub mod scopes;
 mod ticket_actions;
 
+pub use assisted::assisted_may;
 pub use lifecycle::{next_status, InvalidTransition, Move};
 pub use people::{may_act_on, may_change_standing, may_give, roles_to_give, PersonAct};
 pub use permission::Permission;

@@ -91,6 +91,12 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
         "articles" => Some(Needs::Scope(AdminWrite)),
         "provider-page" => read_or_write(TicketsRead, AdminWrite),
         "webhooks" => Some(Needs::Scope(WebhooksManage)),
+        // A customer's consent is theirs to give in person: a token cannot grant or end it.
+        "support-access" if path.ends_with("/grant") || path.ends_with("/revoke") => {
+            Some(Needs::Session)
+        }
+        // The agents' side: assisted sessions started and ended.
+        "support-access" => Some(Needs::Scope(TicketsWrite)),
         "service-accounts" if reads => Some(Needs::Scope(AdminRead)),
         "service-accounts" => Some(Needs::Session),
         // Asking for an account is a public form: nobody is signed in.
@@ -190,6 +196,18 @@ mod tests {
         assert_eq!(scope("POST", "/articles/{slug}/images"), Some(AdminWrite));
         assert_eq!(scope("GET", "/provider-page"), Some(TicketsRead));
         assert_eq!(scope("PUT", "/provider-page/{locale}"), Some(AdminWrite));
+        assert_eq!(
+            scope("POST", "/tickets/{number}/support-access"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(
+            scope("POST", "/support-access/{id}/sessions"),
+            Some(TicketsWrite)
+        );
+        assert_eq!(
+            scope("DELETE", "/support-access/{id}/sessions/current"),
+            Some(TicketsWrite)
+        );
     }
 
     #[test]
@@ -203,6 +221,9 @@ mod tests {
             ("DELETE", "/me/tokens/{id}"),
             ("POST", "/service-accounts"),
             ("POST", "/service-accounts/{id}/tokens"),
+            ("GET", "/me/support-access"),
+            ("POST", "/support-access/{id}/grant"),
+            ("POST", "/support-access/{id}/revoke"),
         ] {
             assert_eq!(
                 needs(method, route),

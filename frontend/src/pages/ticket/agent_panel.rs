@@ -131,6 +131,7 @@ pub fn AgentPanel(actions: Memo<Actions>, me: Signal<Option<UserId>>) -> impl In
                     id: UserId(current.id),
                     name: current.name,
                     role: Role::Agent,
+                    assisted_by: None,
                 });
             }
         }

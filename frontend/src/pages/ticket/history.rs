@@ -243,6 +243,7 @@ mod tests {
                 id: UserId(10),
                 name: "Alex Support".into(),
                 role: Role::Agent,
+                assisted_by: None,
             }),
             event,
         }
@@ -474,6 +475,7 @@ mod tests {
             id: UserId(1),
             name: "Claire Martin".into(),
             role: Role::Customer,
+            assisted_by: None,
         });
         assert_eq!(
             describe(&moved, texts(Locale::En), "").sentence,
