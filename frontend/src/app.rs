@@ -40,6 +40,13 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/access-request") view=|| view! { <Deferred screen=Screen::AccessRequest /> } />
                     <Route path=path!("/lost-account") view=|| view! { <Deferred screen=Screen::LostAccount /> } />
+                    // The help centre works signed out (public articles).
+                    <Route path=path!("/help") view=|| view! { <Deferred screen=Screen::Help /> } />
+                    <Route path=path!("/help/:slug") view=|| view! { <Deferred screen=Screen::HelpArticle /> } />
+                    <Route
+                        path=path!("/provider")
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Provider /></Protected> }
+                    />
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><Deferred screen=Screen::ChangePassword /></Protected> }

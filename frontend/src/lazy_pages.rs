@@ -10,7 +10,7 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, AuditLogPage,
+        AccessRequestPage, AdminPage, ArticlePage, HelpPage, ProviderScreen, AnnouncementsPage, ApiTokensPage, AuditLogPage,
         CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, DeadJobsPage,
         ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage,
         RejectedMailsPage, ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
@@ -49,6 +49,12 @@ pub enum Screen {
     Webhooks,
     /// The deliveries given up (dead jobs), each to retry.
     DeadJobs,
+    /// The help centre's search.
+    Help,
+    /// One article of the help centre.
+    HelpArticle,
+    /// "Votre prestataire".
+    Provider,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -87,6 +93,9 @@ async fn load(screen: Screen) -> AnyView {
         Screen::ServiceAccounts => service_accounts().await,
         Screen::Webhooks => webhooks().await,
         Screen::DeadJobs => dead_jobs().await,
+        Screen::Help => help().await,
+        Screen::HelpArticle => help_article().await,
+        Screen::Provider => provider().await,
     }
 }
 
@@ -198,4 +207,19 @@ fn webhooks() -> AnyView {
 #[lazy]
 fn dead_jobs() -> AnyView {
     view! { <DeadJobsPage /> }.into_any()
+}
+
+#[lazy]
+fn help() -> AnyView {
+    view! { <HelpPage /> }.into_any()
+}
+
+#[lazy]
+fn help_article() -> AnyView {
+    view! { <ArticlePage /> }.into_any()
+}
+
+#[lazy]
+fn provider() -> AnyView {
+    view! { <ProviderScreen /> }.into_any()
 }

@@ -368,6 +368,8 @@ pub const EN: Texts = Texts {
 
     // The profile.
     nav_profile: "My profile",
+    nav_help: "Help / FAQ",
+    nav_provider: "Your provider",
     profile_title: "My profile",
     profile_intro: "Fields marked (required) must be filled in.",
     profile_identity: "Identity",

@@ -369,6 +369,8 @@ pub const FR: Texts = Texts {
 
     // The profile.
     nav_profile: "Mon profil",
+    nav_help: "Aide / FAQ",
+    nav_provider: "Votre prestataire",
     profile_title: "Mon profil",
     profile_intro: "Les champs marqués (obligatoire) doivent être remplis.",
     profile_identity: "Identité",
