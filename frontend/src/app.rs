@@ -104,6 +104,18 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Webhooks /></Protected> }
                     />
                     <Route
+                        path=path!("/admin/articles")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticlesAdmin /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/articles/:slug")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticleEditor /></Protected> }
+                    />
+                    <Route
+                        path=path!("/admin/new-article")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticleEditor /></Protected> }
+                    />
+                    <Route
                         path=path!("/admin/dead-jobs")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::DeadJobs /></Protected> }
                     />

@@ -10,9 +10,10 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AdminPage, ArticlePage, HelpPage, ProviderScreen, AnnouncementsPage, ApiTokensPage, AuditLogPage,
-        CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, DeadJobsPage,
-        ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage,
+        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, ArticleEditorPage,
+        ArticlePage, ArticlesAdminPage, AuditLogPage, CategoriesAdminPage, ChangePasswordPage,
+        CompaniesPage, CompanyPage, DeadJobsPage, ForgotPasswordPage, HelpPage, LinkKind,
+        LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, ProviderScreen,
         RejectedMailsPage, ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
         WebhookScreens,
     },
@@ -55,6 +56,10 @@ pub enum Screen {
     HelpArticle,
     /// "Votre prestataire".
     Provider,
+    /// The support team's list of articles.
+    ArticlesAdmin,
+    /// The support team's article editor.
+    ArticleEditor,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -96,6 +101,8 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Help => help().await,
         Screen::HelpArticle => help_article().await,
         Screen::Provider => provider().await,
+        Screen::ArticlesAdmin => articles_admin().await,
+        Screen::ArticleEditor => article_editor().await,
     }
 }
 
@@ -222,4 +229,14 @@ fn help_article() -> AnyView {
 #[lazy]
 fn provider() -> AnyView {
     view! { <ProviderScreen /> }.into_any()
+}
+
+#[lazy]
+fn articles_admin() -> AnyView {
+    view! { <ArticlesAdminPage /> }.into_any()
+}
+
+#[lazy]
+fn article_editor() -> AnyView {
+    view! { <ArticleEditorPage /> }.into_any()
 }

@@ -452,6 +452,9 @@ pub struct Texts {
     pub nav_help: &'static str,
     /// "Votre prestataire".
     pub nav_provider: &'static str,
+    /// The administration hub's entry to the help's articles.
+    pub admin_articles: &'static str,
+    pub admin_articles_hint: &'static str,
     pub profile_title: &'static str,
     pub profile_intro: &'static str,
     pub profile_identity: &'static str,

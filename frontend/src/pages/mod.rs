@@ -1,5 +1,6 @@
 //! One component per screen.
 mod access_request;
+mod admin_articles;
 mod admin_categories;
 mod admin_companies;
 mod admin_hub;
@@ -26,6 +27,7 @@ mod tickets;
 mod webhooks;
 
 pub use access_request::AccessRequestPage;
+pub use admin_articles::{ArticleEditorPage, ArticlesAdminPage};
 pub use admin_categories::CategoriesAdminPage;
 pub use admin_companies::{CompaniesPage, CompanyPage};
 pub use admin_hub::AdminPage;

@@ -5,12 +5,8 @@ use guichet_types::{ArticlePreviewInput, Locale, ProviderPage, ProviderPageInput
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    components::page_title,
-    failure::Failure,
-    pages::landing::ContractBox,
-    reactive::dynamic,
-    session::expect_session,
-    i18n::use_i18n,
+    components::page_title, failure::Failure, i18n::use_i18n, pages::landing::ContractBox,
+    reactive::dynamic, session::expect_session,
 };
 
 struct Words {

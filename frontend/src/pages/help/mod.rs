@@ -5,7 +5,10 @@
 //! On such a visit, a signed-in customer who answers "Oui" or presses "Problème résolu" tells
 //! the server once (`POST /articles/{slug}/avoided-tickets`): they said the article solved
 //! what they came to report, so the ticket was not needed.
-use guichet_types::{Article, ArticleFeedbackInput, ArticleListQuery, ArticleSummary, CategoryId, CategoryNode, Locale};
+use guichet_types::{
+    Article, ArticleFeedbackInput, ArticleListQuery, ArticleSummary, CategoryId, CategoryNode,
+    Locale,
+};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -222,7 +225,10 @@ pub fn HelpPage() -> impl IntoView {
         load(None);
         if state == AuthState::SignedIn {
             spawn_local(async move {
-                if let Ok(tree) = session.call(|client| async move { client.categories().await }).await {
+                if let Ok(tree) = session
+                    .call(|client| async move { client.categories().await })
+                    .await
+                {
                     let mut flat = Vec::new();
                     flatten(&tree, "", &mut flat);
                     categories.set(flat);
@@ -259,13 +265,14 @@ pub fn HelpPage() -> impl IntoView {
             })
             .collect_view()
     };
-    let option = move |value: &'static str, label: fn(&Words) -> &'static str, chosen: RwSignal<String>| {
-        view! {
-            <option value=value prop:selected=dynamic(move || chosen.get() == value)>
-                {dynamic(move || label(words(i18n.locale())))}
-            </option>
-        }
-    };
+    let option =
+        move |value: &'static str, label: fn(&Words) -> &'static str, chosen: RwSignal<String>| {
+            view! {
+                <option value=value prop:selected=dynamic(move || chosen.get() == value)>
+                    {dynamic(move || label(words(i18n.locale())))}
+                </option>
+            }
+        };
 
     view! {
         <section class="help" aria-labelledby="page-title">
@@ -482,7 +489,11 @@ pub fn ArticlePage() -> impl IntoView {
         let w = words(i18n.locale());
         let tag = texts(i18n.locale()).tag;
         if let Some(f) = failure.get() {
-            let text = if f.is_status(404) { w.not_found } else { (f.message())(i18n.t()) };
+            let text = if f.is_status(404) {
+                w.not_found
+            } else {
+                (f.message())(i18n.t())
+            };
             return view! {
                 <h1 id="page-title" tabindex="-1">{w.title}</h1>
                 <p class="alert" role="alert">{text}</p>
@@ -494,7 +505,12 @@ pub fn ArticlePage() -> impl IntoView {
         };
         let reviewed = a.reviewed_on.to_string();
         let reviewed_shown = dom::format_date_time(&format!("{reviewed}T12:00:00Z"), tag);
-        let reviewed_shown = reviewed_shown.split(' ').next().unwrap_or_default().trim_end_matches(',').to_owned();
+        let reviewed_shown = reviewed_shown
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(',')
+            .to_owned();
         let translations = a
             .translations
             .iter()
