@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { signIn, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
-import { accessToken, get, updateProfile } from '../support/api.js';
+import { signIn, signOut, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
+import { accessToken, createTicket, get, updateProfile } from '../support/api.js';
 import { openBrowser, screenshot } from '../support/browser.js';
 import { fitsTheWidth, isAccessible, isAt, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
@@ -134,5 +134,53 @@ test('"Votre prestataire" shows Claire her phone line, in both languages', async
   await screenshot(page, '153-provider-en-360');
   await page.setViewportSize({ width: 1280, height: 900 });
   await switchToFrench(page);
+  noPageErrors(errors);
+});
+
+test('an agent edits an article with its preview, sees a new revision and links it in a follow-up', async () => {
+  const { page, errors } = browser;
+  const ticket = await createTicket(accounts.customer, { title: `Box ${Date.now().toString(36)}`, description: 'Plus de connexion.' });
+  await signOut(page);
+  await signIn(page, accounts.agent);
+  await isAt(page, '/');
+  await visit(page, '/admin');
+  await page.getByRole('link', { name: "Articles de l'aide" }).click();
+  await isAt(page, '/admin/articles');
+  await sees(page.getByRole('columnheader', { name: 'Tickets évités' }));
+  await isAccessible(page, 'the list of articles');
+  await page.getByRole('link', { name: TITLE_FR }).click();
+  await isAt(page, `/admin/articles/${SLUG}`);
+  const revisions = page.locator('.revision');
+  await sees(revisions);
+  const before = await revisions.count();
+
+  const body = page.getByRole('textbox', { name: 'Contenu (Markdown)' });
+  await body.fill(`${await body.inputValue()}\n\nVérifiez aussi le **câble optique**.`);
+  await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
+  await sees(page.getByRole('region', { name: 'Aperçu' }).locator('strong', { hasText: 'câble optique' }));
+  await isAccessible(page, 'the editor with its preview');
+  await screenshot(page, '154-article-editor-preview');
+  await page.getByRole('button', { name: 'Rédaction', exact: true }).click();
+  await page.getByRole('checkbox', { name: "Marquer comme vérifié aujourd'hui" }).check();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await sees(page.getByText("L'article est enregistré."));
+  await page.waitForFunction((n) => document.querySelectorAll('.revision').length === n + 1, before);
+
+  // The article's page shows the team its counters, and the new text.
+  await page.getByRole('link', { name: "Voir l'article" }).click();
+  await isAt(page, `/help/${SLUG}`);
+  await sees(page.getByText('câble optique'));
+  await sees(page.getByRole('heading', { name: 'Statistiques' }));
+  await sees(page.getByText('Tickets évités'));
+
+  // One click after a search puts the article's link in the follow-up.
+  await visit(page, `/tickets/${ticket.number}`);
+  await page.getByRole('button', { name: 'Insérer un article' }).click();
+  await page.getByRole('searchbox', { name: "Chercher un article de l'aide" }).fill('box');
+  await page.getByRole('searchbox', { name: "Chercher un article de l'aide" }).press('Enter');
+  await page.getByRole('button', { name: new RegExp(`^Insérer «.${TITLE_FR}.»$`) }).click();
+  const message = page.getByRole('textbox', { name: 'Votre message' });
+  assert.match(await message.inputValue(), new RegExp(`${TITLE_FR}: http://[^/]+/help/${SLUG}`));
+  await isAccessible(page, 'the follow-up with an article linked');
   noPageErrors(errors);
 });
