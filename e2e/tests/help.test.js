@@ -125,15 +125,21 @@ test('"Votre prestataire" shows Claire her phone line, in both languages', async
   await sees(page.getByText(/03 89 00 00 00/));
   await isAccessible(page, 'the provider page');
   await switchToEnglish(page);
-  await sees(page.getByRole('heading', { level: 1, name: 'Your provider' }));
-  await sees(page.getByRole('heading', { name: 'Hours' }));
-  await sees(page.getByText(/03 89 00 00 00/));
-  await page.setViewportSize({ width: 360, height: 800 });
-  await fitsTheWidth(page, 'the provider page');
-  await isAccessible(page, 'the provider page in English on a phone');
-  await screenshot(page, '153-provider-en-360');
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await switchToFrench(page);
+  try {
+    await sees(page.getByRole('heading', { level: 1, name: 'Your provider' }));
+    await sees(page.getByRole('heading', { name: 'Hours' }));
+    await sees(page.getByText(/03 89 00 00 00/));
+    await page.setViewportSize({ width: 360, height: 800 });
+    await visit(page, '/provider');
+    await sees(page.getByRole('heading', { level: 1, name: 'Your provider' }));
+    await sees(page.getByText(/03 89 00 00 00/));
+    await fitsTheWidth(page, 'the provider page');
+    await isAccessible(page, 'the provider page in English on a phone');
+    await screenshot(page, '153-provider-en-360');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await switchToFrench(page);
+  }
   noPageErrors(errors);
 });
 
@@ -182,5 +188,31 @@ test('an agent edits an article with its preview, sees a new revision and links 
   const message = page.getByRole('textbox', { name: 'Votre message' });
   assert.match(await message.inputValue(), new RegExp(`${TITLE_FR}: http://[^/]+/help/${SLUG}`));
   await isAccessible(page, 'the follow-up with an article linked');
+  noPageErrors(errors);
+});
+
+test('an administrator writes the provider page in both languages with a preview', async () => {
+  const { page, errors } = browser;
+  const stamp = Date.now().toString(36);
+  await signOut(page);
+  await signIn(page, accounts.admin);
+  await isAt(page, '/');
+  await page.getByRole('navigation').getByRole('link', { name: 'Votre prestataire' }).click();
+  await isAt(page, '/provider');
+  await page.getByRole('button', { name: 'Modifier la page' }).click();
+  const fr = page.getByRole('textbox', { name: 'Page en français (Markdown)' });
+  const en = page.getByRole('textbox', { name: 'Page en anglais (Markdown)' });
+  await sees(fr);
+  await sees(en);
+  await fr.fill(`${await fr.inputValue()}\n\nAstreinte **${stamp}**.`);
+  await en.fill(`${await en.inputValue()}\n\nOn call **${stamp}**.`);
+  await isAccessible(page, 'the provider page being edited');
+  await page.locator('.markdown-editor').first().getByRole('button', { name: 'Aperçu' }).click();
+  await sees(page.locator('.preview strong', { hasText: stamp }));
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await sees(page.getByText('La page est enregistrée.'));
+  await sees(page.getByText(`Astreinte ${stamp}.`));
+  const english = await get(await accessToken(accounts.customer), '/api/v1/provider-page?locale=en');
+  assert.match(english.body_markdown, new RegExp(`On call \\*\\*${stamp}\\*\\*`));
   noPageErrors(errors);
 });

@@ -41,8 +41,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/access-request") view=|| view! { <Deferred screen=Screen::AccessRequest /> } />
                     <Route path=path!("/lost-account") view=|| view! { <Deferred screen=Screen::LostAccount /> } />
                     // The help centre works signed out (public articles).
-                    <Route path=path!("/help") view=|| view! { <Deferred screen=Screen::Help /> } />
-                    <Route path=path!("/help/:slug") view=|| view! { <Deferred screen=Screen::HelpArticle /> } />
+                    <Route path=path!("/help/:slug?") view=|| view! { <Deferred screen=Screen::Help /> } />
                     <Route
                         path=path!("/provider")
                         view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Provider /></Protected> }
@@ -103,17 +102,10 @@ pub fn App() -> impl IntoView {
                         path=path!("/admin/webhooks/:id?")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Webhooks /></Protected> }
                     />
+                    // The list, `/admin/articles/new` and `/admin/articles/{slug}`.
                     <Route
-                        path=path!("/admin/articles")
+                        path=path!("/admin/articles/:slug?")
                         view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticlesAdmin /></Protected> }
-                    />
-                    <Route
-                        path=path!("/admin/articles/:slug")
-                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticleEditor /></Protected> }
-                    />
-                    <Route
-                        path=path!("/admin/new-article")
-                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticleEditor /></Protected> }
                     />
                     <Route
                         path=path!("/admin/dead-jobs")

@@ -10,12 +10,11 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, ArticleEditorPage,
-        ArticlePage, ArticlesAdminPage, AuditLogPage, CategoriesAdminPage, ChangePasswordPage,
-        CompaniesPage, CompanyPage, DeadJobsPage, ForgotPasswordPage, HelpPage, LinkKind,
-        LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage, ProviderScreen,
-        RejectedMailsPage, ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
-        WebhookScreens,
+        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, ArticleAdminScreens,
+        AuditLogPage, CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage,
+        DeadJobsPage, ForgotPasswordPage, HelpScreens, LinkKind, LostAccountPage, NewTicketPage,
+        PeopleScreens, ProfilePage, ProviderScreen, RejectedMailsPage, ServiceAccountScreens,
+        SetPasswordPage, TicketPage, TicketsPage, WebhookScreens,
     },
     reactive::dynamic,
 };
@@ -50,16 +49,12 @@ pub enum Screen {
     Webhooks,
     /// The deliveries given up (dead jobs), each to retry.
     DeadJobs,
-    /// The help centre's search.
+    /// The help centre's search and an article's page.
     Help,
-    /// One article of the help centre.
-    HelpArticle,
     /// "Votre prestataire".
     Provider,
-    /// The support team's list of articles.
+    /// The support team's list of articles and the editor.
     ArticlesAdmin,
-    /// The support team's article editor.
-    ArticleEditor,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -99,10 +94,8 @@ async fn load(screen: Screen) -> AnyView {
         Screen::Webhooks => webhooks().await,
         Screen::DeadJobs => dead_jobs().await,
         Screen::Help => help().await,
-        Screen::HelpArticle => help_article().await,
         Screen::Provider => provider().await,
         Screen::ArticlesAdmin => articles_admin().await,
-        Screen::ArticleEditor => article_editor().await,
     }
 }
 
@@ -218,12 +211,7 @@ fn dead_jobs() -> AnyView {
 
 #[lazy]
 fn help() -> AnyView {
-    view! { <HelpPage /> }.into_any()
-}
-
-#[lazy]
-fn help_article() -> AnyView {
-    view! { <ArticlePage /> }.into_any()
+    view! { <HelpScreens /> }.into_any()
 }
 
 #[lazy]
@@ -233,10 +221,5 @@ fn provider() -> AnyView {
 
 #[lazy]
 fn articles_admin() -> AnyView {
-    view! { <ArticlesAdminPage /> }.into_any()
-}
-
-#[lazy]
-fn article_editor() -> AnyView {
-    view! { <ArticleEditorPage /> }.into_any()
+    view! { <ArticleAdminScreens /> }.into_any()
 }

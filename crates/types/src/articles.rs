@@ -362,8 +362,9 @@ pub struct ProviderPageInput {
     pub body_markdown: String,
 }
 
-/// Slugs that are routes of their own (`GET /articles/suggestions`).
-pub const RESERVED_SLUGS: [&str; 2] = ["suggestions", "preview"];
+/// Slugs that are routes of their own: the API's `GET /articles/suggestions` and
+/// `POST /articles/preview`, the SPA's `/admin/articles/new`.
+pub const RESERVED_SLUGS: [&str; 3] = ["suggestions", "preview", "new"];
 
 /// Whether `slug` is lower-case ASCII letters and digits in words joined by single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -384,7 +385,7 @@ pub fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
     }
     let mut error = validator::ValidationError::new("invalid");
     error.message = Some(
-        "lower-case letters and digits in words joined by single hyphens, at most 100 characters, not suggestions or preview"
+        "lower-case letters and digits in words joined by single hyphens, at most 100 characters, not suggestions, preview or new"
             .into(),
     );
     Err(error)
@@ -433,6 +434,7 @@ mod tests {
             "début",
             "a/b",
             "suggestions",
+            "new",
             &"a".repeat(101),
         ] {
             assert!(!is_valid_slug(bad), "{bad}");

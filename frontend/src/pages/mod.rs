@@ -27,7 +27,7 @@ mod tickets;
 mod webhooks;
 
 pub use access_request::AccessRequestPage;
-pub use admin_articles::{ArticleEditorPage, ArticlesAdminPage};
+pub use admin_articles::ArticleAdminScreens;
 pub use admin_categories::CategoriesAdminPage;
 pub use admin_companies::{CompaniesPage, CompanyPage};
 pub use admin_hub::AdminPage;
@@ -37,7 +37,7 @@ pub use audit_log::AuditLogPage;
 pub use change_password::ChangePasswordPage;
 pub use dead_jobs::DeadJobsPage;
 pub use forgot_password::ForgotPasswordPage;
-pub use help::{ArticlePage, HelpPage, FROM_FORM};
+pub use help::{HelpScreens, FROM_FORM};
 pub use landing::LandingPage;
 pub use lost_account::LostAccountPage;
 pub use new_ticket::NewTicketPage;

@@ -210,8 +210,20 @@ fn flatten(nodes: &[CategoryNode], parent: &str, out: &mut Vec<(CategoryId, Stri
     }
 }
 
+/// `/admin/articles` (the list), `/admin/articles/new` and `/admin/articles/{slug}` (the
+/// editor; `new` is a reserved slug).
 #[component]
-pub fn ArticlesAdminPage() -> impl IntoView {
+pub fn ArticleAdminScreens() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug")));
+    dynamic(move || match slug.get() {
+        None => view! { <ArticlesAdminPage /> }.into_any(),
+        Some(_) => view! { <ArticleEditorPage /> }.into_any(),
+    })
+}
+
+#[component]
+fn ArticlesAdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     page_title(|t| t.nav_help);
@@ -259,7 +271,7 @@ pub fn ArticlesAdminPage() -> impl IntoView {
             <p><a href="/admin">{dynamic(move || i18n.t().nav_admin)}</a></p>
             <h1 id="page-title" tabindex="-1">{dynamic(move || words(i18n.locale()).title)}</h1>
             <p class="intro">{dynamic(move || words(i18n.locale()).intro)}</p>
-            <p><a class="button" href="/admin/new-article">{dynamic(move || words(i18n.locale()).new)}</a></p>
+            <p><a class="button" href="/admin/articles/new">{dynamic(move || words(i18n.locale()).new)}</a></p>
             {dynamic(move || {
                 let w = words(i18n.locale());
                 if !list.loaded.get() {
@@ -391,14 +403,14 @@ impl Fields {
     }
 }
 
-/// `/admin/articles/{slug}`, or a new article at `/admin/new-article`.
+/// `/admin/articles/{slug}`, or a new article at `/admin/articles/new`.
 #[component]
-pub fn ArticleEditorPage() -> impl IntoView {
+fn ArticleEditorPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let navigate = use_navigate();
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug")));
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug")).filter(|s| s != "new"));
     page_title(|t| t.nav_help);
     let fields = Fields::new();
     let loaded = RwSignal::new(None::<Article>);

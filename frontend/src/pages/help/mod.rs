@@ -183,8 +183,22 @@ fn uuid_v4(mut byte: impl FnMut() -> u8) -> String {
     )
 }
 
+/// `/help` (the search) and `/help/{slug}` (an article).
 #[component]
-pub fn HelpPage() -> impl IntoView {
+pub fn HelpScreens() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").is_some()));
+    dynamic(move || {
+        if slug.get() {
+            view! { <ArticlePage /> }.into_any()
+        } else {
+            view! { <HelpPage /> }.into_any()
+        }
+    })
+}
+
+#[component]
+fn HelpPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     page_title(|t| t.nav_help);
@@ -331,7 +345,7 @@ pub fn HelpPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ArticlePage() -> impl IntoView {
+fn ArticlePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_session();
     let navigate = use_navigate();
