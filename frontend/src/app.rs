@@ -40,6 +40,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/access-request") view=|| view! { <Deferred screen=Screen::AccessRequest /> } />
                     <Route path=path!("/lost-account") view=|| view! { <Deferred screen=Screen::LostAccount /> } />
+                    // The help centre works signed out (public articles).
+                    <Route path=path!("/help/:slug?") view=|| view! { <Deferred screen=Screen::Help /> } />
+                    <Route
+                        path=path!("/provider")
+                        view=|| view! { <Protected access=Access::SignedIn><Deferred screen=Screen::Provider /></Protected> }
+                    />
                     <Route
                         path=path!("/password")
                         view=|| view! { <Protected access=Access::PasswordChange><Deferred screen=Screen::ChangePassword /></Protected> }
@@ -95,6 +101,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/admin/webhooks/:id?")
                         view=|| view! { <Protected access=Access::Admin><Deferred screen=Screen::Webhooks /></Protected> }
+                    />
+                    // The list, `/admin/articles/new` and `/admin/articles/{slug}`.
+                    <Route
+                        path=path!("/admin/articles/:slug?")
+                        view=|| view! { <Protected access=Access::Staff><Deferred screen=Screen::ArticlesAdmin /></Protected> }
                     />
                     <Route
                         path=path!("/admin/dead-jobs")

@@ -10,11 +10,11 @@ use send_wrapper::SendWrapper;
 use crate::{
     i18n::use_i18n,
     pages::{
-        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, AuditLogPage,
-        CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage, DeadJobsPage,
-        ForgotPasswordPage, LinkKind, LostAccountPage, NewTicketPage, PeopleScreens, ProfilePage,
-        RejectedMailsPage, ServiceAccountScreens, SetPasswordPage, TicketPage, TicketsPage,
-        WebhookScreens,
+        AccessRequestPage, AdminPage, AnnouncementsPage, ApiTokensPage, ArticleAdminScreens,
+        AuditLogPage, CategoriesAdminPage, ChangePasswordPage, CompaniesPage, CompanyPage,
+        DeadJobsPage, ForgotPasswordPage, HelpScreens, LinkKind, LostAccountPage, NewTicketPage,
+        PeopleScreens, ProfilePage, ProviderScreen, RejectedMailsPage, ServiceAccountScreens,
+        SetPasswordPage, TicketPage, TicketsPage, WebhookScreens,
     },
     reactive::dynamic,
 };
@@ -49,6 +49,12 @@ pub enum Screen {
     Webhooks,
     /// The deliveries given up (dead jobs), each to retry.
     DeadJobs,
+    /// The help centre's search and an article's page.
+    Help,
+    /// "Votre prestataire".
+    Provider,
+    /// The support team's list of articles and the editor.
+    ArticlesAdmin,
 }
 
 /// Shows `screen` once its chunk has arrived, and "Loading…" until then.
@@ -87,6 +93,9 @@ async fn load(screen: Screen) -> AnyView {
         Screen::ServiceAccounts => service_accounts().await,
         Screen::Webhooks => webhooks().await,
         Screen::DeadJobs => dead_jobs().await,
+        Screen::Help => help().await,
+        Screen::Provider => provider().await,
+        Screen::ArticlesAdmin => articles_admin().await,
     }
 }
 
@@ -198,4 +207,19 @@ fn webhooks() -> AnyView {
 #[lazy]
 fn dead_jobs() -> AnyView {
     view! { <DeadJobsPage /> }.into_any()
+}
+
+#[lazy]
+fn help() -> AnyView {
+    view! { <HelpScreens /> }.into_any()
+}
+
+#[lazy]
+fn provider() -> AnyView {
+    view! { <ProviderScreen /> }.into_any()
+}
+
+#[lazy]
+fn articles_admin() -> AnyView {
+    view! { <ArticleAdminScreens /> }.into_any()
 }

@@ -121,6 +121,9 @@ where
                 .service(webhooks::routes::redeliver)
                 .service(webhooks::routes::test)
                 .service(articles::routes::list)
+                // Before `/articles/{slug}`, which would take `suggestions` for a slug.
+                .service(articles::routes::suggestions)
+                .service(articles::routes::preview)
                 .service(articles::routes::create)
                 .service(articles::routes::get)
                 .service(articles::routes::update)

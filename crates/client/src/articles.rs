@@ -2,8 +2,9 @@
 //! client with none.
 use guichet_types::{
     Article, ArticleFeedbackInput, ArticleFeedbackPage, ArticleImage, ArticleImageId,
-    ArticleListQuery, ArticlePage, ArticleRevisionPage, ArticleUpdate, ArticleVote, Locale,
-    NewArticle, ProviderPage, ProviderPageInput,
+    ArticleListQuery, ArticlePage, ArticlePreview, ArticlePreviewInput, ArticleRevisionPage,
+    ArticleSummary, ArticleUpdate, ArticleVote, Locale, NewArticle, ProviderPage,
+    ProviderPageInput,
 };
 use reqwest::Method;
 
@@ -15,6 +16,27 @@ impl Client {
         Self::send(
             self.request(Method::GET, "/api/v1/articles")
                 .query(&query.to_pairs()),
+        )
+        .await
+    }
+
+    /// The new-ticket form's suggestions for a title being typed: at most 5, best first.
+    pub async fn article_suggestions(&self, q: &str) -> Result<Vec<ArticleSummary>, ClientError> {
+        Self::send(
+            self.request(Method::GET, "/api/v1/articles/suggestions")
+                .query(&[("q", q)]),
+        )
+        .await
+    }
+
+    /// The support team: `body_markdown` rendered as saving would; nothing is written.
+    pub async fn preview_article(
+        &self,
+        input: &ArticlePreviewInput,
+    ) -> Result<ArticlePreview, ClientError> {
+        Self::send(
+            self.request(Method::POST, "/api/v1/articles/preview")
+                .json(input),
         )
         .await
     }

@@ -281,6 +281,29 @@ pub struct ArticleImage {
     pub url: String,
 }
 
+/// `POST /articles/preview` (the support team): a body to render as saving would, for an
+/// editor's preview; nothing is written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"body_markdown": "1. Débranchez la box.\n2. Attendez **30 secondes**."})))]
+pub struct ArticlePreviewInput {
+    #[cfg_attr(feature = "openapi", schema(max_length = 100000))]
+    #[validate(length(max = 100000, message = "must be at most 100000 characters"))]
+    pub body_markdown: String,
+}
+
+/// The rendered and sanitised body of a preview, as an article would show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArticlePreview {
+    pub body_html: String,
+}
+
+/// At most this many articles are suggested to a new ticket's title.
+pub const ARTICLE_SUGGESTIONS_MAX: usize = 5;
+/// The shortest word of a title that suggestions use.
+pub const SUGGESTION_WORD_MIN_CHARS: usize = 3;
+
 /// The filters of `GET /articles`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArticleListQuery {
@@ -339,9 +362,14 @@ pub struct ProviderPageInput {
     pub body_markdown: String,
 }
 
+/// Slugs that are routes of their own: the API's `GET /articles/suggestions` and
+/// `POST /articles/preview`, the SPA's `/admin/articles/new`.
+pub const RESERVED_SLUGS: [&str; 3] = ["suggestions", "preview", "new"];
+
 /// Whether `slug` is lower-case ASCII letters and digits in words joined by single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
+        && !RESERVED_SLUGS.contains(&slug)
         && slug.len() <= ARTICLE_SLUG_MAX_CHARS
         && slug.split('-').all(|word| {
             !word.is_empty()
@@ -357,7 +385,7 @@ pub fn validate_slug(slug: &str) -> Result<(), validator::ValidationError> {
     }
     let mut error = validator::ValidationError::new("invalid");
     error.message = Some(
-        "lower-case letters and digits in words joined by single hyphens, at most 100 characters"
+        "lower-case letters and digits in words joined by single hyphens, at most 100 characters, not suggestions, preview or new"
             .into(),
     );
     Err(error)
@@ -405,6 +433,8 @@ mod tests {
             "la box",
             "début",
             "a/b",
+            "suggestions",
+            "new",
             &"a".repeat(101),
         ] {
             assert!(!is_valid_slug(bad), "{bad}");

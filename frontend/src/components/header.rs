@@ -90,6 +90,16 @@ pub fn Header() -> impl IntoView {
                                 {dynamic(move || i18n.t().nav_new_ticket)}
                             </a>
                         </li>
+                        <li>
+                            <a href="/help" aria-current=dynamic(move || current("/help"))>
+                                {dynamic(move || i18n.t().nav_help)}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="/provider" aria-current=dynamic(move || current("/provider"))>
+                                {dynamic(move || i18n.t().nav_provider)}
+                            </a>
+                        </li>
                         {dynamic(move || {
                             session
                                 .is_staff()

@@ -368,6 +368,10 @@ pub const EN: Texts = Texts {
 
     // The profile.
     nav_profile: "My profile",
+    nav_help: "Help / FAQ",
+    nav_provider: "Your provider",
+    admin_articles: "Help articles",
+    admin_articles_hint: "Write, publish and check the articles; their readings, votes and tickets avoided.",
     profile_title: "My profile",
     profile_intro: "Fields marked (required) must be filled in.",
     profile_identity: "Identity",

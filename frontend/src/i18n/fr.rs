@@ -369,6 +369,10 @@ pub const FR: Texts = Texts {
 
     // The profile.
     nav_profile: "Mon profil",
+    nav_help: "Aide / FAQ",
+    nav_provider: "Votre prestataire",
+    admin_articles: "Articles de l'aide",
+    admin_articles_hint: "Rédiger, publier et vérifier les articles\u{a0}; leurs lectures, votes et tickets évités.",
     profile_title: "Mon profil",
     profile_intro: "Les champs marqués (obligatoire) doivent être remplis.",
     profile_identity: "Identité",

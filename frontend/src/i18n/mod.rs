@@ -448,6 +448,13 @@ pub struct Texts {
 
     // The profile.
     pub nav_profile: &'static str,
+    /// The help centre's menu entry and title.
+    pub nav_help: &'static str,
+    /// "Votre prestataire".
+    pub nav_provider: &'static str,
+    /// The administration hub's entry to the help's articles.
+    pub admin_articles: &'static str,
+    pub admin_articles_hint: &'static str,
     pub profile_title: &'static str,
     pub profile_intro: &'static str,
     pub profile_identity: &'static str,

@@ -1,5 +1,5 @@
 //! The support team's way into what the portal rests on: agents reach the companies and the
-//! people; administrators also the categories, the audit log, the announcements, the
+//! people and the help's articles; administrators also the categories, the audit log, the announcements, the
 //! service accounts, the webhooks and the failed deliveries.
 use leptos::prelude::*;
 
@@ -12,7 +12,7 @@ use crate::{
 
 /// Each part of the administration: where it is, its name, what it holds, and whether it is
 /// for administrators only.
-const PARTS: [(&str, Message, Message, bool); 8] = [
+const PARTS: [(&str, Message, Message, bool); 9] = [
     (
         "/admin/companies",
         |t| t.nav_companies,
@@ -20,6 +20,12 @@ const PARTS: [(&str, Message, Message, bool); 8] = [
         false,
     ),
     ("/people", |t| t.nav_people, |t| t.admin_people_hint, false),
+    (
+        "/admin/articles",
+        |t| t.admin_articles,
+        |t| t.admin_articles_hint,
+        false,
+    ),
     (
         "/admin/categories",
         |t| t.admin_categories,

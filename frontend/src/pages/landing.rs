@@ -117,7 +117,7 @@ pub fn LandingPage() -> impl IntoView {
 /// A customer's assistance contract (seeds 001, 004): its level and end, and from gold up
 /// whom to call; without a valid one, what that means.
 #[component]
-fn ContractBox(contract: Option<ProfileContract>) -> impl IntoView {
+pub(crate) fn ContractBox(contract: Option<ProfileContract>) -> impl IntoView {
     let i18n = use_i18n();
     let Some(contract) = contract else {
         return view! {

@@ -173,6 +173,9 @@ pub fn SignInPage() -> impl IntoView {
                     <li>
                         <a href="/access-request">{dynamic(move || i18n.t().request_access_link)}</a>
                     </li>
+                    <li>
+                        <a href="/help">{dynamic(move || i18n.t().nav_help)}</a>
+                    </li>
                 </ul>
             </section>
         }

@@ -5,7 +5,8 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
     Article, ArticleFeedbackInput, ArticleFeedbackPage, ArticleImage, ArticleImageId, ArticlePage,
-    ArticleRevisionPage, ArticleUpdate, ArticleVote, NewArticle, Problem,
+    ArticlePreview, ArticlePreviewInput, ArticleRevisionPage, ArticleSummary, ArticleUpdate,
+    ArticleVote, NewArticle, Problem,
 };
 use serde::Deserialize;
 
@@ -38,6 +39,13 @@ pub struct ArticleQuery {
     cursor: Option<String>,
     /// Page size, 1 to 100 (default 25); anything else is a 422 naming `limit`.
     limit: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SuggestionQuery {
+    /// The title being typed: its folded words of 3 letters or more, ANY of which, as the
+    /// start of a word of the title or body, makes a match.
+    q: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,6 +91,59 @@ pub async fn list(
     Ok(web::Json(
         service::page(&state, user.user(), &filter).await?,
     ))
+}
+
+/// The new-ticket form's suggestions: at most 5 articles the caller may read (published)
+/// that match ANY folded word of 3 letters or more of `q`, those matching the most words
+/// first, then the newest; without their body.
+///
+/// Unlike the list's search (every word must match), a typed title finds the articles that
+/// share some of its words. No word of 3 letters or more: an empty list.
+#[utoipa::path(
+    tag = "knowledge base",
+    operation_id = "suggest_articles",
+    security((), ("bearer" = [])),
+    params(SuggestionQuery),
+    responses(
+        (status = 200, description = "At most 5 articles, the best first", body = Vec<ArticleSummary>),
+        (status = 401, description = "A token was sent that is not valid", body = Problem, content_type = "application/problem+json"),
+        PasswordChangeRequired,
+    )
+)]
+#[get("/articles/suggestions")]
+pub async fn suggestions(
+    state: web::Data<AppState>,
+    user: OptionalUser,
+    query: web::Query<SuggestionQuery>,
+) -> ApiResult<web::Json<Vec<ArticleSummary>>> {
+    let q = query.into_inner().q.unwrap_or_default();
+    Ok(web::Json(
+        super::suggestions::suggest(&state, user.user(), &q).await?,
+    ))
+}
+
+/// The support team: renders a body as saving would (sanitised), for an editor's preview;
+/// nothing is written.
+#[utoipa::path(
+    tag = "knowledge base",
+    operation_id = "preview_article",
+    security(("bearer" = [])),
+    request_body = ArticlePreviewInput,
+    responses(
+        (status = 200, description = "The rendered body", body = ArticlePreview),
+        NotSignedIn,
+        SupportTeamOnly,
+        (status = 422, description = "`body_markdown` missing or over 100000 characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/articles/preview")]
+pub async fn preview(
+    user: AuthUser,
+    body: ValidJson<ArticlePreviewInput>,
+) -> ApiResult<web::Json<ArticlePreview>> {
+    Ok(web::Json(ArticlePreview {
+        body_html: service::preview(&user, &body.0.body_markdown)?,
+    }))
 }
 
 /// The support team: writes an article (its first revision); a draft unless `published`.

@@ -136,6 +136,12 @@ pub async fn get(state: &AppState, user: Option<&SessionUser>, slug: &str) -> Ap
     queries::resource(&state.db, reader, &categories, row).await
 }
 
+/// The support team: `markdown` rendered and sanitised as saving would; nothing is written.
+pub fn preview(user: &SessionUser, markdown: &str) -> ApiResult<String> {
+    user.require(Permission::TicketsWork)?;
+    Ok(render(markdown).html)
+}
+
 /// The members of an article the audit log records.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Recorded {

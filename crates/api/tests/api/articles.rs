@@ -3,8 +3,8 @@
 //! with their revisions and audit entries, images, the sitemap and "Votre prestataire".
 use guichet_client::{Client, ClientError, PageAt};
 use guichet_types::{
-    ArticleFeedbackInput, ArticleListQuery, ArticleUpdate, ArticleVisibility, AuditQuery,
-    CategoryId, Locale, NewApiToken, NewArticle, ProviderPageInput, TokenScope,
+    ArticleFeedbackInput, ArticleListQuery, ArticlePreviewInput, ArticleUpdate, ArticleVisibility,
+    AuditQuery, CategoryId, Locale, NewApiToken, NewArticle, ProviderPageInput, TokenScope,
 };
 
 use crate::helpers::{spawn, Backend, TestApp};
@@ -23,6 +23,8 @@ on_both_databases!(
     the_sitemap_lists_only_public_published_articles,
     the_provider_page_is_written_by_admins_with_each_reader_s_contract,
     api_tokens_read_and_vote_within_their_scopes,
+    suggestions_match_any_word_of_a_title_best_first,
+    the_preview_renders_as_saving_and_writes_nothing,
 );
 
 const VOTER: &str = "9b2f6c1e-8d0a-4f7b-a1c3-5e6d7f8a9b0c";
@@ -1015,5 +1017,177 @@ async fn api_tokens_read_and_vote_within_their_scopes(backend: Backend) {
     assert_eq!(
         refused.problem().map(|p| (p.status, p.code.as_str())),
         Some((403, "insufficient_scope"))
+    );
+}
+
+async fn suggestions_match_any_word_of_a_title_best_first(backend: Backend) {
+    let app = spawn(backend).await;
+    let agent = app.client_for("agent@guichet.test").await;
+    let claire = app.client_for("claire@acme.test").await;
+    for (slug, title, visibility, published) in [
+        (
+            "kb-sugg-deux",
+            "Wifizz lent et Zorglub",
+            ArticleVisibility::Public,
+            true,
+        ),
+        (
+            "kb-sugg-un",
+            "Zorglub seul",
+            ArticleVisibility::Customers,
+            true,
+        ),
+        (
+            "kb-sugg-brouillon",
+            "Zorglub wifizz brouillon",
+            ArticleVisibility::Public,
+            false,
+        ),
+    ] {
+        agent
+            .create_article(&NewArticle {
+                published: Some(published),
+                ..article(slug, title, visibility)
+            })
+            .await
+            .expect("an article");
+    }
+    for i in 0..6 {
+        agent
+            .create_article(&article(
+                &format!("kb-sugg-{i}"),
+                &format!("Zorglubien numéro {i}"),
+                ArticleVisibility::Public,
+            ))
+            .await
+            .expect("an article");
+    }
+    let slugs_of = |found: Vec<guichet_types::ArticleSummary>| {
+        found.into_iter().map(|a| a.slug).collect::<Vec<_>>()
+    };
+    // "wifizz" and "zorglub" both match one article, which comes first although older; the
+    // list's search (every word) finds only it, and "ma" (too short) is ignored.
+    let found = slugs_of(
+        claire
+            .article_suggestions("Ma WIFIZZ ne marche pas : zorglub ?")
+            .await
+            .expect("suggestions"),
+    );
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert_eq!(found[0], "kb-sugg-deux");
+    assert!(
+        !found.contains(&"kb-sugg-brouillon".to_owned()),
+        "{found:?}"
+    );
+    // Among equals, the newest first.
+    assert_eq!(found[1], "kb-sugg-5");
+    // Anonymous readers get public articles only; drafts are never suggested, not even to
+    // the support team.
+    let anonymous = slugs_of(
+        app.anonymous
+            .article_suggestions("zorglub")
+            .await
+            .expect("suggestions"),
+    );
+    assert!(
+        !anonymous.contains(&"kb-sugg-un".to_owned()),
+        "{anonymous:?}"
+    );
+    let staff = agent
+        .article_suggestions("brouillon wifizz")
+        .await
+        .expect("suggestions");
+    assert_eq!(slugs_of(staff.clone()), vec!["kb-sugg-deux"]);
+    assert!(staff[0].views.is_some());
+    assert!(claire
+        .article_suggestions("ab de")
+        .await
+        .expect("no word long enough")
+        .is_empty());
+    // The route is not taken for an article's slug, which cannot be `suggestions` either.
+    let error = agent
+        .create_article(&article(
+            "suggestions",
+            "Suggestions",
+            ArticleVisibility::Public,
+        ))
+        .await
+        .expect_err("a reserved slug");
+    assert_eq!(
+        fields(error),
+        (422, vec![("slug".into(), "invalid".into())])
+    );
+}
+
+async fn the_preview_renders_as_saving_and_writes_nothing(backend: Backend) {
+    let app = spawn(backend).await;
+    let agent = app.client_for("agent@guichet.test").await;
+    let claire = app.client_for("claire@acme.test").await;
+    let before = app.count("SELECT COUNT(*) FROM articles").await;
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_events").await;
+    let markdown = "# Titre\n\n**gras** <script>alert(1)</script> ![x](https://evil.test/x.png)";
+    let preview = agent
+        .preview_article(&ArticlePreviewInput {
+            body_markdown: markdown.into(),
+        })
+        .await
+        .expect("a preview");
+    assert!(
+        preview.body_html.contains("<strong>gras</strong>"),
+        "{}",
+        preview.body_html
+    );
+    assert!(
+        !preview.body_html.contains("<script"),
+        "{}",
+        preview.body_html
+    );
+    assert!(
+        !preview.body_html.contains("evil.test"),
+        "{}",
+        preview.body_html
+    );
+    let saved = agent
+        .create_article(&NewArticle {
+            body_markdown: markdown.into(),
+            ..article("kb-apercu", "Aperçu", ArticleVisibility::Public)
+        })
+        .await
+        .expect("an article");
+    assert_eq!(saved.body_html, preview.body_html);
+    assert_eq!(app.count("SELECT COUNT(*) FROM articles").await, before + 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events").await,
+        audit_before + 1
+    );
+    assert_eq!(
+        status(
+            claire
+                .preview_article(&ArticlePreviewInput {
+                    body_markdown: "x".into()
+                })
+                .await
+        ),
+        Some(403)
+    );
+    assert_eq!(
+        status(
+            app.anonymous
+                .preview_article(&ArticlePreviewInput {
+                    body_markdown: "x".into()
+                })
+                .await
+        ),
+        Some(401)
+    );
+    let error = agent
+        .preview_article(&ArticlePreviewInput {
+            body_markdown: "x".repeat(100_001),
+        })
+        .await
+        .expect_err("too long");
+    assert_eq!(
+        fields(error),
+        (422, vec![("body_markdown".into(), "length".into())])
     );
 }

@@ -85,6 +85,7 @@ pub fn needed(method: &str, route: &str) -> Option<Needs> {
             Some(Needs::Scope(AdminRead))
         }
         "articles" if reads => Some(Needs::Scope(TicketsRead)),
+        // The editor's preview writes nothing, but only writers of articles need it.
         "articles" if path.ends_with("/feedback") || path.ends_with("/avoided-tickets") => {
             Some(Needs::Scope(TicketsWrite))
         }
@@ -192,6 +193,8 @@ mod tests {
         assert_eq!(scope("GET", "/articles/{slug}/feedback"), Some(AdminRead));
         assert_eq!(scope("GET", "/articles/{slug}/revisions"), Some(AdminRead));
         assert_eq!(scope("POST", "/articles"), Some(AdminWrite));
+        assert_eq!(scope("GET", "/articles/suggestions"), Some(TicketsRead));
+        assert_eq!(scope("POST", "/articles/preview"), Some(AdminWrite));
         assert_eq!(scope("PATCH", "/articles/{slug}"), Some(AdminWrite));
         assert_eq!(scope("POST", "/articles/{slug}/images"), Some(AdminWrite));
         assert_eq!(scope("GET", "/provider-page"), Some(TicketsRead));

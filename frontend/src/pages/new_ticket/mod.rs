@@ -7,8 +7,10 @@ use leptos_router::hooks::use_navigate;
 use validator::Validate;
 
 mod requester;
+mod suggestions;
 
 use requester::{RequesterFields, RequesterPicker};
+use suggestions::ArticleSuggestions;
 
 use crate::{
     categories::{category_groups, category_options},
@@ -519,6 +521,7 @@ fn NewTicketForm() -> impl IntoView {
                     </p>
                     <FieldMessage id="title" field="title" errors />
                 </div>
+                <ArticleSuggestions title />
 
                 <div class="field">
                     <label for="description">{dynamic(move || i18n.t().description)} " " {required}</label>

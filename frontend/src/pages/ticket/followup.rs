@@ -4,6 +4,7 @@ use validator::Validate;
 use web_sys::File;
 
 use super::{
+    article_link::ArticleLink,
     attachments::UploadProgress,
     notice::{Notice, NoticeView},
     state::expect_ticket_state,
@@ -62,6 +63,7 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
     let file_input = NodeRef::<html::Input>::new();
+    let textarea = NodeRef::<html::Textarea>::new();
     // The files to send with the message; those that failed stay here to be sent again.
     let chosen = RwSignal::new_local(Vec::<File>::new());
     let progress = RwSignal::new(None::<(String, Progress)>);
@@ -180,6 +182,7 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                         id=ID
                         name="body"
                         rows="5"
+                        node_ref=textarea
                         bind:value=body
                         aria-invalid=dynamic(move || invalid().then_some("true"))
                         aria-describedby=dynamic(move || described_by(ID, awaited(), invalid()))
@@ -192,6 +195,7 @@ pub fn FollowupForm(internal_allowed: Signal<bool>) -> impl IntoView {
                     })}
                     <FieldMessage id=ID field="body" errors />
                 </div>
+                {dynamic(move || session.is_staff().then(|| view! { <ArticleLink body textarea /> }))}
                 <Show when=move || internal_allowed.get()>
                     <div class="field choice">
                         <input id="followup-internal" name="internal" type="checkbox" bind:checked=internal />

@@ -1,6 +1,7 @@
 //! One ticket: its fields, its history, its files, and every action its status and the
 //! viewer's role allow.
 mod agent_panel;
+mod article_link;
 mod attachments;
 mod details;
 mod followup;

@@ -1,0 +1,98 @@
+//! The articles that may answer a ticket before it is written: while the title is typed
+//! (after a pause, from 3 letters), up to 5 suggestions, announced politely. Each opens the
+//! article marked as coming from this form, which counts the ticket avoided when the
+//! customer says it solved their problem (see pages/help).
+use std::time::Duration;
+
+use guichet_types::{ArticleSummary, Locale, SUGGESTION_WORD_MIN_CHARS};
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{i18n::use_i18n, pages::FROM_FORM, reactive::dynamic, session::expect_session};
+
+/// The pause in typing after which the suggestions are asked for.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+fn heading(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Fr => "Ces articles peuvent vous aider",
+        Locale::En => "These articles may help",
+    }
+}
+
+/// Whether `title` has a word long enough to look for.
+fn worth_asking(title: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.chars().count() >= SUGGESTION_WORD_MIN_CHARS)
+}
+
+#[component]
+pub fn ArticleSuggestions(title: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_session();
+    let found = RwSignal::new(Vec::<ArticleSummary>::new());
+    // Each keystroke starts a new wait; only the last one asks.
+    let typed = StoredValue::new(0_u64);
+
+    Effect::new(move |_| {
+        let text = title.get();
+        typed.update_value(|n| *n += 1);
+        let this = typed.get_value();
+        if !worth_asking(&text) {
+            found.set(Vec::new());
+            return;
+        }
+        set_timeout(
+            move || {
+                if typed.get_value() != this {
+                    return;
+                }
+                spawn_local(async move {
+                    let answer = session
+                        .call(|client| {
+                            let text = text.clone();
+                            async move { client.article_suggestions(&text).await }
+                        })
+                        .await;
+                    if typed.get_value() == this {
+                        found.set(answer.unwrap_or_default());
+                    }
+                });
+            },
+            DEBOUNCE,
+        );
+    });
+
+    view! {
+        <div class="suggestions" aria-live="polite">
+            {dynamic(move || (!found.with(Vec::is_empty)).then(|| view! {
+                <section aria-labelledby="suggestions-title">
+                    <h2 id="suggestions-title">{dynamic(move || heading(i18n.locale()))}</h2>
+                    <ul>
+                        {found.get().into_iter().map(|article| {
+                            let href = format!("/help/{}?from={FROM_FORM}", article.slug);
+                            view! {
+                                <li lang=article.locale.as_str()>
+                                    <a href=href>{article.title}</a>
+                                    <p class="excerpt">{article.excerpt}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }))}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_needs_a_word_of_three_letters() {
+        assert!(!worth_asking("Ma b"));
+        assert!(worth_asking("Ma box"));
+        assert!(worth_asking("été"));
+    }
+}
