@@ -241,7 +241,7 @@ async fn storage_copy(to: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     eprintln!(
-        "copying the attachments from {} to {target}",
+        "copying the attachments and article images from {} to {target}",
         settings.storage
     );
     let report = copy::copy_all(&db, &from, &to, |row, outcome| {
@@ -250,7 +250,7 @@ async fn storage_copy(to: &str) -> Result<(), String> {
             copy::FileOutcome::AlreadyThere => "already there".to_owned(),
             copy::FileOutcome::Failed(reason) => format!("FAILED: {reason}"),
         };
-        println!("attachment {} ({} bytes): {what}", row.id, row.size);
+        println!("{} {} ({} bytes): {what}", row.kind, row.id, row.size);
     })
     .await
     .map_err(|e| e.to_string())?;
@@ -264,12 +264,12 @@ async fn storage_copy(to: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{} files not copied: attachments {}",
+            "{} files not copied: {}",
             report.failed.len(),
             report
                 .failed
                 .iter()
-                .map(|(id, _)| id.to_string())
+                .map(|(kind, id, _)| format!("{kind} {id}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ))

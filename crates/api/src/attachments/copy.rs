@@ -1,6 +1,6 @@
-//! `guichet storage copy`: every stored file (every `attachments` row) copied from the
-//! store of the settings to another one, each copy read back and checked against the
-//! row's SHA-256. Files already there with the right checksum are skipped, so that a second
+//! `guichet storage copy`: every stored file (every `attachments` and `article_images` row)
+//! copied from the store of the settings to another one, each copy read back and checked
+//! against the row's SHA-256. Files already there with the right checksum are skipped, so that a second
 //! pass after the switch copies only those written meanwhile.
 use actix_web::web::Bytes;
 use futures_util::stream::{self, StreamExt};
@@ -9,10 +9,63 @@ use sha2::{Digest, Sha256};
 
 use super::service;
 use super::storage::{ByteStream, PutError, ServedAs, Storage, StorageKey};
-use crate::entities::attachments;
+use crate::entities::{article_images, attachments};
 
 /// Rows read from the database at once.
 const BATCH: u64 = 500;
+
+/// The tables whose rows name the objects of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Attachment,
+    ArticleImage,
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Attachment => "attachment",
+            FileKind::ArticleImage => "article image",
+        })
+    }
+}
+
+/// One stored file, as its row describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub kind: FileKind,
+    pub id: i64,
+    pub size: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub storage_key: String,
+}
+
+impl From<attachments::Model> for StoredFile {
+    fn from(row: attachments::Model) -> Self {
+        StoredFile {
+            kind: FileKind::Attachment,
+            id: row.id,
+            size: row.size,
+            file_name: row.file_name,
+            sha256: row.sha256,
+            storage_key: row.storage_key,
+        }
+    }
+}
+
+impl From<article_images::Model> for StoredFile {
+    fn from(row: article_images::Model) -> Self {
+        StoredFile {
+            kind: FileKind::ArticleImage,
+            id: row.id.0,
+            size: row.size,
+            file_name: row.file_name,
+            sha256: row.sha256,
+            storage_key: row.storage_key,
+        }
+    }
+}
 
 /// What became of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,44 +82,70 @@ pub enum FileOutcome {
 pub struct CopyReport {
     pub copied: u64,
     pub already_there: u64,
-    /// `(attachment id, reason)`.
-    pub failed: Vec<(i64, String)>,
+    /// `(kind, row id, reason)`.
+    pub failed: Vec<(FileKind, i64, String)>,
 }
 
-/// Copies every attachment's file from `from` to `to`, calling `progress` after each one
-/// with its row and what became of it.
+/// Copies every stored file from `from` to `to`, the attachments then the article images,
+/// calling `progress` after each one with its row and what became of it.
 pub async fn copy_all(
     db: &DatabaseConnection,
     from: &Storage,
     to: &Storage,
-    mut progress: impl FnMut(&attachments::Model, &FileOutcome),
+    mut progress: impl FnMut(&StoredFile, &FileOutcome),
 ) -> Result<CopyReport, sea_orm::DbErr> {
     let mut report = CopyReport::default();
-    let mut after = 0i64;
-    loop {
-        let rows = attachments::Entity::find()
+    for kind in [FileKind::Attachment, FileKind::ArticleImage] {
+        let mut after = 0i64;
+        loop {
+            let rows = batch(db, kind, after).await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = last.id;
+            for row in &rows {
+                let outcome = copy_one(row, from, to).await;
+                progress(row, &outcome);
+                match outcome {
+                    FileOutcome::Copied => report.copied += 1,
+                    FileOutcome::AlreadyThere => report.already_there += 1,
+                    FileOutcome::Failed(reason) => report.failed.push((kind, row.id, reason)),
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The next rows of `kind` after id `after`, in id order.
+async fn batch(
+    db: &DatabaseConnection,
+    kind: FileKind,
+    after: i64,
+) -> Result<Vec<StoredFile>, sea_orm::DbErr> {
+    Ok(match kind {
+        FileKind::Attachment => attachments::Entity::find()
             .filter(attachments::Column::Id.gt(after))
             .order_by_asc(attachments::Column::Id)
             .limit(BATCH)
             .all(db)
-            .await?;
-        let Some(last) = rows.last() else {
-            return Ok(report);
-        };
-        after = last.id;
-        for row in &rows {
-            let outcome = copy_one(row, from, to).await;
-            progress(row, &outcome);
-            match outcome {
-                FileOutcome::Copied => report.copied += 1,
-                FileOutcome::AlreadyThere => report.already_there += 1,
-                FileOutcome::Failed(reason) => report.failed.push((row.id, reason)),
-            }
-        }
-    }
+            .await?
+            .into_iter()
+            .map(StoredFile::from)
+            .collect(),
+        FileKind::ArticleImage => article_images::Entity::find()
+            .filter(article_images::Column::Id.gt(after))
+            .order_by_asc(article_images::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(StoredFile::from)
+            .collect(),
+    })
 }
 
-async fn copy_one(row: &attachments::Model, from: &Storage, to: &Storage) -> FileOutcome {
+async fn copy_one(row: &StoredFile, from: &Storage, to: &Storage) -> FileOutcome {
     let Some(key) = StorageKey::parse(&row.storage_key) else {
         return FileOutcome::Failed(format!("malformed storage key {:?}", row.storage_key));
     };

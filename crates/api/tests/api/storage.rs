@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use futures_util::stream;
-use guichet_api::attachments::copy::{copy_all, CopyReport, FileOutcome};
+use guichet_api::attachments::copy::{copy_all, CopyReport, FileKind, FileOutcome};
 use guichet_api::attachments::storage::Storage;
 use guichet_api::config::{Settings, StorageUrl};
 use guichet_client::Client;
@@ -370,6 +370,17 @@ async fn the_copy_command_moves_files_to_s3_in_passes() {
     };
     upload("un.txt", bytes_of(10_000, 1)).await;
     upload("deux.txt", bytes_of(200_000, 2)).await;
+    // An article's image is a stored file too.
+    let agent = app.client_for("agent@guichet.test").await;
+    let image = agent
+        .upload_article_image(
+            "redemarrer-la-box-fibre",
+            "box.png",
+            "image/png",
+            b"\x89PNG\r\n\x1a\n box".to_vec(),
+        )
+        .await
+        .expect("an article image");
 
     let bucket = Bucket::create().await;
     let target_url = format!("s3://{}/moved", bucket.name);
@@ -379,10 +390,14 @@ async fn the_copy_command_moves_files_to_s3_in_passes() {
     let (ok, printed) = run_copy_command(&env, &target_url);
     assert!(ok, "{printed}");
     assert!(
-        printed.contains("2 copied, 0 already there, 0 failed"),
+        printed.contains("3 copied, 0 already there, 0 failed"),
         "{printed}"
     );
-    assert_eq!(bucket.keys().await.len(), 2);
+    assert!(
+        printed.contains(&format!("article image {} (", image.id.0)),
+        "{printed}"
+    );
+    assert_eq!(bucket.keys().await.len(), 3);
 
     // A file written meanwhile: the second pass copies it alone.
     let third = upload("trois.txt", bytes_of(50_000, 3)).await;
@@ -407,12 +422,12 @@ async fn the_copy_command_moves_files_to_s3_in_passes() {
         report,
         CopyReport {
             copied: 1,
-            already_there: 2,
+            already_there: 3,
             failed: vec![]
         }
     );
     assert!(seen.contains(&(third.id, FileOutcome::Copied)), "{seen:?}");
-    assert_eq!(bucket.keys().await.len(), 3);
+    assert_eq!(bucket.keys().await.len(), 4);
 
     // A file whose bytes changed on disk, and one gone: reported, not copied.
     let corrupted = upload("quatre.txt", bytes_of(30_000, 4)).await;
@@ -436,21 +451,32 @@ async fn the_copy_command_moves_files_to_s3_in_passes() {
     let report = copy_all(&app.state.db, &from, &to, |_, _| {})
         .await
         .expect("a pass");
-    assert_eq!((report.copied, report.already_there), (0, 3));
-    let failed: Vec<i64> = report.failed.iter().map(|(id, _)| *id).collect();
-    assert_eq!(failed, vec![corrupted.id, missing.id], "{report:?}");
-    assert!(
-        report.failed[0].1.contains("checksum mismatch"),
+    assert_eq!((report.copied, report.already_there), (0, 4));
+    let failed: Vec<(FileKind, i64)> = report
+        .failed
+        .iter()
+        .map(|(kind, id, _)| (*kind, *id))
+        .collect();
+    assert_eq!(
+        failed,
+        vec![
+            (FileKind::Attachment, corrupted.id),
+            (FileKind::Attachment, missing.id)
+        ],
         "{report:?}"
     );
-    assert!(report.failed[1].1.contains("missing"), "{report:?}");
-    assert_eq!(bucket.keys().await.len(), 3);
+    assert!(
+        report.failed[0].2.contains("checksum mismatch"),
+        "{report:?}"
+    );
+    assert!(report.failed[1].2.contains("missing"), "{report:?}");
+    assert_eq!(bucket.keys().await.len(), 4);
     assert_eq!(bucket.pending_uploads().await, Vec::<String>::new());
 
     let (ok, printed) = run_copy_command(&env, &target_url);
     assert!(!ok, "{printed}");
     assert!(
-        printed.contains("0 copied, 3 already there, 2 failed"),
+        printed.contains("0 copied, 4 already there, 2 failed"),
         "{printed}"
     );
 }
