@@ -13,6 +13,7 @@ mod rating;
 mod share;
 mod solution;
 mod state;
+mod support_access;
 mod text_action;
 mod timeline;
 
@@ -35,6 +36,7 @@ use self::{
     share::Sharing,
     solution::DecideBox,
     state::{provide_ticket_state, PAGE_NOTICE},
+    support_access::TicketSupportAccess,
     text_action::{TextAction, TextActionForm},
     timeline::Timeline,
 };
@@ -58,6 +60,8 @@ pub fn TicketPage() -> impl IntoView {
     });
     let loaded = LocalResource::new(move || {
         let number = number.get();
+        // Starting or ending an assisted session changes who reads the ticket.
+        session.is_assisted();
         async move {
             // Not a ticket number: not a ticket, as the server would say.
             let Some(number) = number else {
@@ -180,6 +184,7 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                     <Show when=when(Actions::agent_panel)>
                         <AgentPanel actions me />
                     </Show>
+                    <TicketSupportAccess />
                     <TicketDetails />
                     <Show when=when(|a| a.notifications)>
                         <NotificationsForm />
