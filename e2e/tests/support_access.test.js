@@ -150,13 +150,21 @@ for (const lang of ['fr', 'en']) {
     // The agent sees the grant and starts a session: the banner, Claire's view of the ticket.
     await a.reload();
     await staffStateIs(a, lang, w.granted);
+    await screenshot(a, `i17-access-granted-agent-1366-${lang}`);
     await a.getByRole('button', { name: w.start }).click();
     const banner = a.locator('#assisted-banner');
     await sees(banner);
     assert.match((await banner.locator('p').innerText()).trim(), w.banner);
     await doesNotSee(staffPanel(a, lang));
-    await fitsTheWidth(a, `the assisted banner, ${lang}`);
     await screenshot(a, `i17-assisted-banner-1366-${lang}`);
+    // The keyboard is taken to the banner: its button is next.
+    await a.waitForFunction(() => document.activeElement?.id === 'assisted-banner');
+    await a.keyboard.press('Tab');
+    assert.equal(await a.evaluate(() => document.activeElement?.textContent.trim()), w.endSession);
+    await a.setViewportSize({ width: 360, height: 740 });
+    await fitsTheWidth(a, `the assisted banner, 360 px, ${lang}`);
+    await screenshot(a, `i17-assisted-banner-360-${lang}`);
+    await a.setViewportSize({ width: 1366, height: 900 });
     const body = `Badge réenregistré ${lang} ${stamp}`;
     await a.getByRole('textbox', { name: w.message }).fill(body);
     await a.getByRole('button', { name: w.send }).click();
@@ -166,8 +174,9 @@ for (const lang of ['fr', 'en']) {
     assert.match(await written.innerText(), new RegExp(w.wrote));
 
     if (lang === 'fr') {
-      // The agent ends the session and is themself again.
-      await banner.getByRole('button', { name: w.endSession }).click();
+      // The agent ends the session, from the keyboard, and is themself again.
+      await banner.getByRole('button', { name: w.endSession }).focus();
+      await a.keyboard.press('Enter');
       await sees(a.getByText(w.sessionEnded));
       await doesNotSee(banner);
       await staffStateIs(a, lang, w.granted);

@@ -315,7 +315,7 @@ pub fn AccessAnswer(
                         {dynamic(field_error("note", id_note.clone()))}
                     </div>
                     <div class="buttons">
-                        <button type="submit" disabled=dynamic(move || pending.get())>
+                        <button type="submit" class="primary" disabled=dynamic(move || pending.get())>
                             {dynamic(move || i18n.access().grant)}
                         </button>
                         <button
