@@ -6,6 +6,7 @@ use leptos_router::{
 };
 
 use crate::{
+    assisted::AssistedBanner,
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     lazy_pages::{Deferred, Screen},
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <main id="main" tabindex="-1">
+                <AssistedBanner />
                 <Routes fallback=NotFoundPage>
                     <Route
                         path=path!("/")

@@ -4,6 +4,7 @@
 //! in French and English, `session` the signed-in user and the authenticated calls, `files`
 //! the uploads with progress, and `lazy_pages` the screens loaded on demand.
 mod app;
+mod assisted;
 mod categories;
 mod components;
 mod dom;

@@ -3,14 +3,23 @@
 //! The access token lives in memory only; the refresh token is kept in `localStorage` so that
 //! a reload keeps the user signed in. A call answered 401 is retried once after a refresh; if
 //! the refresh fails too, the user is signed out.
+//!
+//! An agent in an assisted session (`crate::assisted`) acts as the customer: calls carry the
+//! assisted token and `profile()` is the customer's, while the agent's own tokens and profile
+//! wait beside it.
 use std::{future::Future, sync::Arc};
 
 use futures::lock::Mutex;
 use guichet_client::Client;
-use guichet_types::{Locale, Permission, Profile, ProfileUpdate, TokenPair};
+use guichet_types::{Locale, Permission, Profile, ProfileUpdate, TicketNumber, TokenPair};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{dom, failure::Failure, i18n::I18n};
+use crate::{
+    assisted::{self, Assisted, AssistedEnd, Kept},
+    dom,
+    failure::Failure,
+    i18n::I18n,
+};
 
 const REFRESH_KEY: &str = "guichet.refresh_token";
 
@@ -33,6 +42,10 @@ pub struct Session {
     email: RwSignal<Option<String>>,
     /// Refresh tokens work once: concurrent 401s must share a single refresh.
     refresh_lock: StoredValue<Arc<Mutex<()>>>,
+    /// The assisted session this tab runs, if any.
+    assisted: RwSignal<Option<Assisted>>,
+    /// How the latest assisted session ended, until the agent dismisses it.
+    assisted_ended: RwSignal<Option<AssistedEnd>>,
     i18n: I18n,
 }
 
@@ -49,9 +62,14 @@ pub fn provide_session(i18n: I18n) -> Session {
         profile: RwSignal::new(None),
         email: RwSignal::new(None),
         refresh_lock: StoredValue::new(Arc::new(Mutex::new(()))),
+        assisted: RwSignal::new(None),
+        assisted_ended: RwSignal::new(None),
         i18n,
     };
     provide_context(session);
+    if !remembered {
+        assisted::forget();
+    }
     if remembered {
         spawn_local(async move { session.restore().await });
     }
@@ -67,8 +85,15 @@ impl Session {
         self.state.get()
     }
 
+    /// Who the app acts as: the customer in an assisted session, else the signed-in user.
     pub fn profile(&self) -> Option<Profile> {
-        self.profile.get()
+        match self
+            .assisted
+            .with(|a| a.as_ref().map(|a| a.customer.clone()))
+        {
+            Some(customer) => Some(customer),
+            None => self.profile.get(),
+        }
     }
 
     /// Takes on a profile the server just answered, e.g. after `PATCH /me`.
@@ -91,7 +116,7 @@ impl Session {
 
     /// The name shown in the header: the profile's, else the address used to sign in.
     pub fn display_name(&self) -> Option<String> {
-        match self.profile.get() {
+        match self.profile() {
             Some(p) => {
                 let name = format!("{} {}", p.first_name, p.last_name)
                     .trim()
@@ -104,10 +129,8 @@ impl Session {
 
     /// Whether the signed-in user's profile lists `permission`.
     fn can(&self, permission: Permission) -> bool {
-        self.profile.with(|p| {
-            p.as_ref()
-                .is_some_and(|p| p.permissions.contains(&permission))
-        })
+        self.profile()
+            .is_some_and(|p| p.permissions.contains(&permission))
     }
 
     /// Support staff (agents, admins) work tickets of every company.
@@ -133,19 +156,27 @@ impl Session {
 
     /// Runs an authenticated request, refreshing the tokens once on 401. The request is
     /// usually a method of the typed client; the upload with progress answers a `Failure`.
+    /// In an assisted session it carries the assisted token, which is never refreshed: a 401
+    /// ends the session and gives the agent their own back.
     pub async fn call<T, E, F, Fut>(&self, request: F) -> Result<T, Failure>
     where
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         Failure: From<E>,
     {
-        let used = self.access.get_untracked();
+        // One instance of this per call site: what is not generic stays in plain methods.
+        let assisted = self.assisted_token()?;
+        let used = assisted.clone().or_else(|| self.access.get_untracked());
         match request(self.client(used.clone())?)
             .await
             .map_err(Failure::from)
         {
             Err(failure) if failure.is_status(401) => {}
             other => return other,
+        }
+        if let Some(token) = assisted {
+            self.assisted_refused(&token);
+            return Err(Failure::session_expired());
         }
         if !self.refresh_after(used).await {
             self.forget();
@@ -182,6 +213,10 @@ impl Session {
     }
 
     fn forget(&self) {
+        if self.assisted.with_untracked(Option::is_some) {
+            assisted::forget();
+            self.assisted.set(None);
+        }
         dom::storage_remove(REFRESH_KEY);
         self.access.set(None);
         self.profile.set(None);
@@ -194,7 +229,8 @@ impl Session {
             self.state.set(AuthState::MustChangePassword);
             return Ok(());
         }
-        let profile = self.call(|client| async move { client.me().await }).await?;
+        // Our own profile, even when this tab runs an assisted session.
+        let profile = self.client(Some(pair.access_token.clone()))?.me().await?;
         self.i18n.set(profile.locale);
         self.profile.set(Some(profile));
         self.state.set(AuthState::SignedIn);
@@ -203,7 +239,10 @@ impl Session {
 
     async fn restore(&self) {
         let entered = match self.refresh().await {
-            Ok(pair) => self.enter(&pair).await,
+            Ok(pair) => {
+                self.resume_assisted().await;
+                self.enter(&pair).await
+            }
             Err(failure) => Err(failure),
         };
         if entered.is_err() {
@@ -251,6 +290,17 @@ impl Session {
     }
 
     pub fn sign_out(&self) {
+        if let Some(kept) = self
+            .assisted
+            .with_untracked(|a| a.as_ref().map(|a| a.kept.clone()))
+        {
+            if let Ok(client) = self.client(Some(kept.token)) {
+                spawn_local(async move {
+                    // Best effort: the session expires anyway.
+                    let _ = client.end_support_session(kept.access_id).await;
+                });
+            }
+        }
         let refresh_token = dom::storage_get(REFRESH_KEY);
         self.forget();
         self.email.set(None);
@@ -268,7 +318,11 @@ impl Session {
         let stored = self
             .profile
             .with_untracked(|p| p.as_ref().map(|p| p.locale));
-        if self.state.get_untracked() != AuthState::SignedIn || stored == Some(locale) {
+        // An assisted session may not change the customer's profile: the choice is this tab's.
+        if self.state.get_untracked() != AuthState::SignedIn
+            || stored == Some(locale)
+            || self.assisted.with_untracked(Option::is_some)
+        {
             return;
         }
         let session = *self;
@@ -287,6 +341,125 @@ impl Session {
                 session.profile.set(Some(profile));
             }
         });
+    }
+}
+
+/// The assisted session (`crate::assisted`).
+impl Session {
+    /// The running assisted session (reactive).
+    pub fn assisted(&self) -> Option<Assisted> {
+        self.assisted.get()
+    }
+
+    pub fn is_assisted(&self) -> bool {
+        self.assisted.with(Option::is_some)
+    }
+
+    /// How the latest assisted session ended, while the agent has not dismissed it.
+    pub fn assisted_ended(&self) -> Option<AssistedEnd> {
+        self.assisted_ended.get()
+    }
+
+    pub fn dismiss_assisted_end(&self) {
+        self.assisted_ended.set(None);
+    }
+
+    /// Starts an assisted session on access `access_id` of ticket `ticket`, for the customer
+    /// `customer_name`: the app then acts as the customer.
+    pub async fn start_assisted(
+        &self,
+        access_id: i64,
+        ticket: TicketNumber,
+        customer_name: String,
+    ) -> Result<(), Failure> {
+        let started = self
+            .call(|client| async move { client.start_support_session(access_id).await })
+            .await?;
+        let kept = Kept {
+            token: started.access_token,
+            access_id,
+            ticket,
+            customer_name,
+            expires_at: started.session.expires_at,
+        };
+        let customer = self.client(Some(kept.token.clone()))?.me().await?;
+        assisted::keep(&kept);
+        self.assisted_ended.set(None);
+        self.enter_assisted(Assisted { kept, customer });
+        Ok(())
+    }
+
+    /// Takes back the session this tab kept over a reload, unless the server ended it since.
+    async fn resume_assisted(&self) {
+        let Some(kept) = assisted::load(dom::now()) else {
+            return;
+        };
+        let customer = match self.client(Some(kept.token.clone())) {
+            Ok(client) => client.me().await.map_err(Failure::from),
+            Err(failure) => Err(failure),
+        };
+        match customer {
+            Ok(customer) => self.enter_assisted(Assisted { kept, customer }),
+            Err(_) => self.leave_assisted(AssistedEnd::Cut),
+        }
+    }
+
+    /// Acts as the customer until the session expires.
+    fn enter_assisted(&self, running: Assisted) {
+        let session = *self;
+        let token = running.kept.token.clone();
+        let left = (running.kept.expires_at - dom::now())
+            .to_std()
+            .unwrap_or_default();
+        self.assisted.set(Some(running));
+        set_timeout(move || session.assisted_refused(&token), left);
+    }
+
+    /// The token to call with in an assisted session; an expired one ends it.
+    fn assisted_token(&self) -> Result<Option<String>, Failure> {
+        let Some((token, expired)) = self.assisted.with_untracked(|a| {
+            a.as_ref()
+                .map(|a| (a.kept.token.clone(), a.kept.expired(dom::now())))
+        }) else {
+            return Ok(None);
+        };
+        if expired {
+            self.assisted_refused(&token);
+            return Err(Failure::session_expired());
+        }
+        Ok(Some(token))
+    }
+
+    /// The server refused `token` (or it expired): the session it belongs to is over, if it
+    /// is still the one running.
+    fn assisted_refused(&self, token: &str) {
+        let current = self
+            .assisted
+            .try_with_untracked(|a| a.as_ref().is_some_and(|a| a.kept.token == token));
+        if current == Some(true) {
+            self.leave_assisted(AssistedEnd::Cut);
+        }
+    }
+
+    /// Ends the assisted session (the agent's choice) and gives the agent their own back.
+    pub async fn end_assisted(&self) {
+        let Some(kept) = self
+            .assisted
+            .with_untracked(|a| a.as_ref().map(|a| a.kept.clone()))
+        else {
+            return;
+        };
+        if let Ok(client) = self.client(Some(kept.token)) {
+            // A session already over (401) or gone (404) ends here as well.
+            let _ = client.end_support_session(kept.access_id).await;
+        }
+        self.leave_assisted(AssistedEnd::Agent);
+    }
+
+    fn leave_assisted(&self, how: AssistedEnd) {
+        assisted::forget();
+        self.assisted.set(None);
+        self.assisted_ended.set(Some(how));
     }
 }
 

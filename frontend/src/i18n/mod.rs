@@ -3,8 +3,10 @@
 //! [`Texts`] has one member per string, so a table that forgets one does not compile. The
 //! current language lives in the [`I18n`] context: it starts from the browser's language,
 //! is remembered in `localStorage`, and follows the signed-in profile's `locale`.
+mod access;
 mod en;
 mod fr;
+pub use access::AccessTexts;
 
 use guichet_types::{
     Level, Locale, PasswordRule, RejectReason, Role, TicketKind, TicketStatus, TokenScope,

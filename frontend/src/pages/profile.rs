@@ -4,6 +4,7 @@ use guichet_types::{
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use validator::Validate;
 
+use super::profile_support::ProfileSupportAccess;
 use crate::{
     components::{page_title, ErrorSummary, FlashMessage, TextField},
     dom,
@@ -227,6 +228,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <a href="/profile/tokens">{dynamic(move || i18n.t().api_tokens_title)}</a>
                 </p>
             </section>
+            <ProfileSupportAccess />
 
             <p class="intro">{dynamic(move || i18n.t().profile_intro)}</p>
             <div role="status" aria-atomic="true">

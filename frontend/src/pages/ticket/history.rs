@@ -1,5 +1,7 @@
 //! The timeline as sentences: each event of the API in words of the reader's language.
-use guichet_types::{AttachmentInfo, Channel, Level, TicketEvent, TicketStatus, TimelineEntry};
+use guichet_types::{
+    assisted_name, AttachmentInfo, Channel, Level, Locale, TicketEvent, TicketStatus, TimelineEntry,
+};
 
 use crate::i18n::{fill, Texts};
 
@@ -19,10 +21,18 @@ pub fn describe(entry: &TimelineEntry, t: &Texts, requester: &str) -> Line {
     let text = |text: &str| Some(text.to_owned()).filter(|s| !s.is_empty());
     let status = |status: &TicketStatus| t.status(*status).to_owned();
     let level = |level: &Level| t.level(*level).to_owned();
-    let actor = entry
-        .actor
-        .as_ref()
-        .map_or(t.system_actor, |a| a.name.as_str());
+    // A change made in an assisted session names both, as the server's mails do.
+    let actor = match &entry.actor {
+        None => t.system_actor.to_owned(),
+        Some(actor) => match &actor.assisted_by {
+            Some(agent) => assisted_name(
+                &agent.name,
+                &actor.name,
+                Locale::parse(t.tag).unwrap_or(Locale::Fr),
+            ),
+            None => actor.name.clone(),
+        },
+    };
 
     // Every event of the API has its sentence: a new one does not compile until it has.
     let (template, values, body): (&str, Vec<(&str, String)>, Option<String>) = match &entry.event {
@@ -92,11 +102,10 @@ pub fn describe(entry: &TimelineEntry, t: &Texts, requester: &str) -> Line {
             comment.as_deref().and_then(text),
         ),
     };
-    let sentence = values
-        .iter()
-        .fold(fill(template, "actor", actor), |sentence, (name, value)| {
-            fill(&sentence, name, value)
-        });
+    let sentence = values.iter().fold(
+        fill(template, "actor", &actor),
+        |sentence, (name, value)| fill(&sentence, name, value),
+    );
     Line {
         sentence,
         body,
@@ -289,6 +298,24 @@ mod tests {
             id: CategoryId(id),
             name: name.into(),
         }
+    }
+
+    #[test]
+    fn a_change_in_an_assisted_session_names_the_agent_for_the_customer() {
+        let mut assisted = entry(followup("J'ai vidé le cache."));
+        assisted.actor = Some(Actor {
+            id: UserId(3),
+            name: "Claire Martin".into(),
+            role: Role::Customer,
+            assisted_by: Some(UserRef {
+                id: UserId(10),
+                name: "Agnès Support".into(),
+            }),
+        });
+        let fr = describe(&assisted, texts(Locale::Fr), "Claire Martin").sentence;
+        let en = describe(&assisted, texts(Locale::En), "Claire Martin").sentence;
+        assert!(fr.starts_with("Agnès Support pour Claire Martin "), "{fr}");
+        assert!(en.starts_with("Agnès Support for Claire Martin "), "{en}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod rating;
 mod share;
 mod solution;
 mod state;
+mod support_access;
 mod text_action;
 mod timeline;
 
@@ -36,6 +37,7 @@ use self::{
     share::Sharing,
     solution::DecideBox,
     state::{provide_ticket_state, PAGE_NOTICE},
+    support_access::TicketSupportAccess,
     text_action::{TextAction, TextActionForm},
     timeline::Timeline,
 };
@@ -59,6 +61,8 @@ pub fn TicketPage() -> impl IntoView {
     });
     let loaded = LocalResource::new(move || {
         let number = number.get();
+        // Starting or ending an assisted session changes who reads the ticket.
+        session.is_assisted();
         async move {
             // Not a ticket number: not a ticket, as the server would say.
             let Some(number) = number else {
@@ -181,6 +185,7 @@ fn TicketView(ticket: Ticket, etag: String) -> impl IntoView {
                     <Show when=when(Actions::agent_panel)>
                         <AgentPanel actions me />
                     </Show>
+                    <TicketSupportAccess />
                     <TicketDetails />
                     <Show when=when(|a| a.notifications)>
                         <NotificationsForm />
