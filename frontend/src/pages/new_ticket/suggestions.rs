@@ -44,7 +44,8 @@ pub fn ArticleSuggestions(title: RwSignal<String>) -> impl IntoView {
         }
         set_timeout(
             move || {
-                if typed.get_value() != this {
+                // The form may be gone by now (a ticket created, a page left): its values with it.
+                if typed.try_get_value() != Some(this) {
                     return;
                 }
                 spawn_local(async move {
@@ -54,8 +55,8 @@ pub fn ArticleSuggestions(title: RwSignal<String>) -> impl IntoView {
                             async move { client.article_suggestions(&text).await }
                         })
                         .await;
-                    if typed.get_value() == this {
-                        found.set(answer.unwrap_or_default());
+                    if typed.try_get_value() == Some(this) {
+                        found.try_set(answer.unwrap_or_default());
                     }
                 });
             },
