@@ -1,16 +1,18 @@
 // The help centre (issue 17): a visitor who is not signed in finds a public article by a word
 // typed without its accent; Claire, typing a new ticket's title, is offered an article, opens
-// it and says it helped — a vote and a ticket avoided that the support team reads; an agent
+// it, says it helped and leaves without writing the ticket — a vote and a ticket avoided that
+// the support team reads — then opens one, comes back and writes the ticket: none avoided; an agent
 // edits an article with its preview and sees the new revision; "Votre prestataire" shows
 // Claire's phone line. In English, on a phone and axe-clean too.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { signIn, signOut, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
+import { fillTicket, signIn, signOut, submitTicket, switchToEnglish, switchToFrench, visit } from '../support/actions.js';
 import { accessToken, createTicket, get, updateProfile } from '../support/api.js';
 import { openBrowser, screenshot } from '../support/browser.js';
-import { fitsTheWidth, isAccessible, isAt, noPageErrors, sees } from '../support/checks.js';
+import { fitsTheWidth, isAccessible, isAt, isAtTicket, noPageErrors, sees } from '../support/checks.js';
 import { accounts } from '../support/env.js';
+import { header, newTicketForm } from '../support/locators.js';
 
 const SLUG = 'redemarrer-la-box-fibre';
 const TITLE_FR = 'Redémarrer la box fibre';
@@ -18,6 +20,22 @@ const TITLE_EN = 'Restarting the fibre router';
 
 async function counters(slug) {
   return get(await accessToken(accounts.agent), `/api/v1/articles/${slug}`);
+}
+
+/** The articles this tab opened from the new-ticket form and has not counted yet. */
+async function pendingInTab(page) {
+  return JSON.parse((await page.evaluate(() => sessionStorage.getItem('guichet.avoided'))) ?? '[]');
+}
+
+/** Polls the article's counter briefly: the SPA tells the server as the customer leaves. */
+async function avoidedBecomes(slug, expected) {
+  let seen;
+  for (let attempt = 0; attempt < 30; attempt += 1) {
+    seen = (await counters(slug)).avoided_tickets;
+    if (seen === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(seen, expected);
 }
 
 let browser;
@@ -58,7 +76,7 @@ test('signed out, a visitor finds a public article by a word without its accent'
   noPageErrors(errors);
 });
 
-test('Claire typing a title is offered an article, opens it and says it helped', async () => {
+test('Claire opens an article the form suggested, says it helped and leaves without a ticket: one avoided', async () => {
   const { page, errors } = browser;
   const before = await counters(SLUG);
   await visit(page, '/login');
@@ -75,18 +93,46 @@ test('Claire typing a title is offered an article, opens it and says it helped',
   await region.getByRole('link', { name: TITLE_FR }).click();
   await isAt(page, `/help/${SLUG}`);
   await sees(page.getByRole('heading', { level: 1, name: TITLE_FR }));
-  const avoided = page.waitForResponse((r) => r.url().endsWith(`/articles/${SLUG}/avoided-tickets`) && r.status() === 204);
+  assert.deepEqual(await pendingInTab(page), [SLUG]);
   await page.getByRole('button', { name: 'Oui', exact: true }).click();
   await sees(page.getByText('Merci pour votre réponse.'));
-  await avoided;
   // An optional comment replaces the vote, which still counts once.
   await page.getByRole('textbox', { name: 'Un commentaire (facultatif)' }).fill('Le voyant est vert.');
   await page.getByRole('button', { name: 'Envoyer le commentaire' }).click();
   await sees(page.getByText('Merci, votre commentaire est enregistré.'));
+  // "Oui" is only a vote: she may still write the ticket.
+  const read = await counters(SLUG);
+  assert.equal(read.helpful_count, before.helpful_count + 1);
+  assert.equal(read.avoided_tickets, before.avoided_tickets);
 
-  const now = await counters(SLUG);
-  assert.equal(now.helpful_count, before.helpful_count + 1);
-  assert.equal(now.avoided_tickets, before.avoided_tickets + 1);
+  // She goes to her tickets without creating one: the article avoided it.
+  await header(page).myTickets.click();
+  await isAt(page, '/tickets');
+  await avoidedBecomes(SLUG, before.avoided_tickets + 1);
+  assert.deepEqual(await pendingInTab(page), []);
+  noPageErrors(errors);
+});
+
+test('Claire opens a suggested article, goes back to the form and creates the ticket: none avoided', async () => {
+  const { page, errors } = browser;
+  const before = await counters(SLUG);
+  await visit(page, '/tickets/new');
+  const form = newTicketForm(page);
+  await form.title.fill('Ma box fibre ne redémarre toujours pas');
+  const region = page.getByRole('region', { name: 'Ces articles peuvent vous aider' });
+  await region.getByRole('link', { name: TITLE_FR }).click();
+  await isAt(page, `/help/${SLUG}`);
+  await sees(page.getByRole('heading', { level: 1, name: TITLE_FR }));
+  assert.deepEqual(await pendingInTab(page), [SLUG]);
+  await page.goBack();
+  await isAt(page, '/tickets/new');
+  await fillTicket(page, { title: 'Ma box fibre ne redémarre toujours pas', description: "L'article ne m'a pas aidée." });
+  await submitTicket(page);
+  await isAtTicket(page);
+  assert.deepEqual(await pendingInTab(page), []);
+  // Leaving the form for the new ticket's page counts nothing: give a request the time to land.
+  await page.waitForTimeout(500);
+  assert.equal((await counters(SLUG)).avoided_tickets, before.avoided_tickets);
   noPageErrors(errors);
 });
 

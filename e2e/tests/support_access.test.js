@@ -30,7 +30,7 @@ const words = {
     endSession: 'Terminer la session', sessionEnded: 'La session assistée est terminée',
     sessionCut: 'La session assistée a pris fin', endAccess: "Mettre fin à l'accès", revokedDone: "L'accès est terminé.",
     message: 'Votre message', send: 'Envoyer le message', history: 'Historique',
-    wrote: 'Agnès Support pour Claire Martin a écrit', profile: 'Mon profil',
+    wrote: 'Agnès Support pour Claire Martin a écrit', profile: 'Mon profil', backToTicket: 'Revenir au ticket',
   },
   en: {
     ask: 'Ask for access to the account', requested: /^Requested\s+Asked by Agnès Support on /,
@@ -44,7 +44,7 @@ const words = {
     endSession: 'End the session', sessionEnded: 'The assisted session has ended',
     sessionCut: 'The assisted session ended', endAccess: 'End the access', revokedDone: 'The access has ended.',
     message: 'Your message', send: 'Send the message', history: 'History',
-    wrote: 'Agnès Support for Claire Martin wrote', profile: 'My profile',
+    wrote: 'Agnès Support for Claire Martin wrote', profile: 'My profile', backToTicket: 'Back to ticket',
   },
 };
 
@@ -161,6 +161,13 @@ for (const lang of ['fr', 'en']) {
     await a.waitForFunction(() => document.activeElement?.id === 'assisted-banner');
     await a.keyboard.press('Tab');
     assert.equal(await a.evaluate(() => document.activeElement?.textContent.trim()), w.endSession);
+    // The header links none of the pages the server would refuse the session; the banner
+    // links the access's ticket.
+    assert.equal(await a.getByRole('banner').getByRole('navigation').count(), 0);
+    assert.equal(await a.getByRole('banner').getByRole('link', { name: w.profile, exact: true }).count(), 0);
+    const back = banner.getByRole('link', { name: `${w.backToTicket} ${number}`, exact: true });
+    await sees(back);
+    assert.equal(await back.getAttribute('href'), `/tickets/${number}`);
     await a.setViewportSize({ width: 360, height: 740 });
     await fitsTheWidth(a, `the assisted banner, 360 px, ${lang}`);
     await screenshot(a, `i17-assisted-banner-360-${lang}`);

@@ -7,6 +7,7 @@ use leptos_router::{
 
 use crate::{
     assisted::AssistedBanner,
+    avoided::AvoidedTickets,
     components::{provide_flash, Access, Header, Protected},
     i18n::provide_i18n,
     lazy_pages::{Deferred, Screen},
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
+            <AvoidedTickets />
             <Header />
             <main id="main" tabindex="-1">
                 <AssistedBanner />

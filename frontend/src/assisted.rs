@@ -4,7 +4,9 @@
 //! Its token sits beside the agent's own (never over it) in `sessionStorage`: it survives a
 //! reload of this tab, is never shared with other tabs, and dies with the tab. While it is
 //! there every call of [`crate::session::Session::call`] carries it, `GET /me` answers the
-//! customer, and a banner says for whom the agent acts and until when. The token cannot be
+//! customer, and a banner says for whom the agent acts and until when, and links the access's
+//! ticket: the one page the session may use, so the header hides its navigation meanwhile
+//! (`components/header.rs`). The token cannot be
 //! refreshed: the mode ends at its expiry, when the agent ends it, or when the server answers
 //! 401 (the customer ended the access, or the session expired); the agent's own session takes
 //! over again.
@@ -15,7 +17,12 @@ use send_wrapper::SendWrapper;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use crate::{dom, i18n::use_i18n, reactive::dynamic, session::expect_session};
+use crate::{
+    dom,
+    i18n::{fill, use_i18n},
+    reactive::dynamic,
+    session::expect_session,
+};
 
 const STORAGE_KEY: &str = "guichet.assisted";
 /// The banner's id: starting a session brings the keyboard there.
@@ -132,8 +139,13 @@ fn AssistedView() -> impl IntoView {
             let Kept {
                 customer_name,
                 expires_at,
+                ticket,
                 ..
             } = assisted.kept;
+            // The one page the session may use; the header has no other link meanwhile.
+            let ticket_href = format!("/tickets/{ticket}");
+            let ticket_text =
+                move || fill(i18n.access().back_to_ticket, "number", &ticket.to_string());
             let text = move || {
                 let a = i18n.access();
                 let time = format_time(&expires_at, i18n.t().tag);
@@ -148,6 +160,7 @@ fn AssistedView() -> impl IntoView {
                     <button type="button" disabled=dynamic(move || pending.get()) on:click=end>
                         {dynamic(move || i18n.access().end_session)}
                     </button>
+                    <a href=ticket_href>{dynamic(ticket_text)}</a>
                 </div>
             }
         })

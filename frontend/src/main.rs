@@ -2,9 +2,10 @@
 //! the API through `guichet-client`. `app` holds the routes, `pages` one component per screen,
 //! `components` the shared pieces, `paging` the lists read page by page, `i18n` every string
 //! in French and English, `session` the signed-in user and the authenticated calls, `files`
-//! the uploads with progress, and `lazy_pages` the screens loaded on demand.
+//! the uploads with progress, `avoided` the tickets the help centre avoided, and `lazy_pages` the screens loaded on demand.
 mod app;
 mod assisted;
+mod avoided;
 mod categories;
 mod components;
 mod dom;

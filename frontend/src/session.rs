@@ -16,7 +16,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     assisted::{self, Assisted, AssistedEnd, Kept},
-    dom,
+    avoided, dom,
     failure::Failure,
     i18n::I18n,
 };
@@ -131,6 +131,19 @@ impl Session {
     fn can(&self, permission: Permission) -> bool {
         self.profile()
             .is_some_and(|p| p.permissions.contains(&permission))
+    }
+
+    /// Whether this tab counts tickets avoided (`crate::avoided`): a signed-in customer acting
+    /// as themself; the server refuses the support team, and an assisted session is an agent's.
+    pub fn avoids_tickets(&self) -> bool {
+        untrack(|| {
+            self.state.get() == AuthState::SignedIn && !self.is_staff() && !self.is_assisted()
+        })
+    }
+
+    /// The access token, for a request that must outlive the page (`fetch` with keepalive).
+    pub fn access_token(&self) -> Option<String> {
+        self.access.get_untracked()
     }
 
     /// Support staff (agents, admins) work tickets of every company.
@@ -290,6 +303,12 @@ impl Session {
     }
 
     pub fn sign_out(&self) {
+        // Signing out leaves the articles the new-ticket form suggested: they avoided a ticket.
+        // Counted before the logout, which ends the access token at once.
+        let avoided = avoided::take();
+        let counting = (!avoided.is_empty() && self.avoids_tickets())
+            .then(|| self.client(self.access.get_untracked()).ok())
+            .flatten();
         if let Some(kept) = self
             .assisted
             .with_untracked(|a| a.as_ref().map(|a| a.kept.clone()))
@@ -304,12 +323,16 @@ impl Session {
         let refresh_token = dom::storage_get(REFRESH_KEY);
         self.forget();
         self.email.set(None);
-        if let (Some(token), Ok(client)) = (refresh_token, self.client(None)) {
-            spawn_local(async move {
+        let logout = refresh_token.zip(self.client(None).ok());
+        spawn_local(async move {
+            if let Some(client) = counting {
+                avoided::count(&client, avoided).await;
+            }
+            if let Some((token, client)) = logout {
                 // Best effort: the token expires anyway.
                 let _ = client.logout(&token).await;
-            });
-        }
+            }
+        });
     }
 
     /// Switches the language and, when signed in, remembers it on the profile.

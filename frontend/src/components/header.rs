@@ -74,8 +74,11 @@ pub fn Header() -> impl IntoView {
             .collect_view()
     };
 
+    // An assisted session may only use its access's ticket: the server refuses every other
+    // page, so the agent gets none of their links, nor the customer's (the banner links the
+    // ticket).
     let nav = move || {
-        (session.state() == AuthState::SignedIn).then(|| {
+        (session.state() == AuthState::SignedIn && !session.is_assisted()).then(|| {
             view! {
                 <nav aria-label=dynamic(move || i18n.t().main_navigation)>
                     <ul>
@@ -141,7 +144,7 @@ pub fn Header() -> impl IntoView {
                 <div class="account">
                     <span class="user-name">{dynamic(move || session.display_name())}</span>
                     {dynamic(move || {
-                        (session.state() == AuthState::SignedIn)
+                        (session.state() == AuthState::SignedIn && !session.is_assisted())
                             .then(|| {
                                 view! {
                                     <a href="/profile" aria-current=dynamic(move || current("/profile"))>

@@ -65,6 +65,8 @@ pub struct AccessTexts {
     /// `{customer}`, `{time}`.
     pub banner: &'static str,
     pub end_session: &'static str,
+    /// `{number}`.
+    pub back_to_ticket: &'static str,
     pub session_ended: &'static str,
     pub session_cut: &'static str,
     pub dismiss: &'static str,
@@ -114,6 +116,7 @@ static FR: AccessTexts = AccessTexts {
     profile_none: "Aucune demande d'accès à votre compte en cours.",
     banner: "Vous agissez pour {customer} — session assistée jusqu'à {time}",
     end_session: "Terminer la session",
+    back_to_ticket: "Revenir au ticket {number}",
     session_ended: "La session assistée est terminée\u{a0}: vous agissez de nouveau en votre nom.",
     session_cut: "La session assistée a pris fin (le client a mis fin à l'accès, ou elle a expiré)\u{a0}: vous agissez de nouveau en votre nom.",
     dismiss: "Fermer",
@@ -163,6 +166,7 @@ static EN: AccessTexts = AccessTexts {
     profile_none: "No pending or active access to your account.",
     banner: "You are acting for {customer} — assisted session until {time}",
     end_session: "End the session",
+    back_to_ticket: "Back to ticket {number}",
     session_ended: "The assisted session has ended: you act in your own name again.",
     session_cut: "The assisted session ended (the customer ended the access, or it expired): you act in your own name again.",
     dismiss: "Dismiss",

@@ -1,10 +1,11 @@
 //! The help centre ("Aide / FAQ"): the articles' search with its filters, and an article's
 //! page with "Cet article a-t-il été utile ?". Both work signed out (public articles only).
 //!
-//! Tickets avoided: the new-ticket form's suggestions open `/help/{slug}?from=new-ticket`.
-//! On such a visit, a signed-in customer who answers "Oui" or presses "Problème résolu" tells
-//! the server once (`POST /articles/{slug}/avoided-tickets`): they said the article solved
-//! what they came to report, so the ticket was not needed.
+//! Tickets avoided: the new-ticket form's suggestions open `/help/{slug}?from=new-ticket`,
+//! and opening one is noted as pending; leaving without creating a ticket counts it
+//! (`crate::avoided`). "Oui" is only a vote. On such a visit a signed-in customer also gets
+//! "Problème résolu, ne pas créer de ticket", which leaves at once for the tickets list, where
+//! the article (and any other opened from the form) is counted.
 use guichet_types::{
     Article, ArticleFeedbackInput, ArticleListQuery, ArticleSummary, CategoryId, CategoryNode,
     Locale,
@@ -13,6 +14,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::{
+    avoided,
     components::{page_title, LoadMore},
     dom,
     failure::Failure,
@@ -53,7 +55,6 @@ struct Words {
     thanks: &'static str,
     thanks_comment: &'static str,
     solved: &'static str,
-    solved_done: &'static str,
     counters: &'static str,
     views: &'static str,
     helpful: &'static str,
@@ -89,7 +90,6 @@ const FR: Words = Words {
     thanks: "Merci pour votre réponse.",
     thanks_comment: "Merci, votre commentaire est enregistré.",
     solved: "Problème résolu, ne pas créer de ticket",
-    solved_done: "Parfait\u{a0}: aucun ticket n'a été créé.",
     counters: "Statistiques",
     views: "Lectures",
     helpful: "Utile",
@@ -125,7 +125,6 @@ const EN: Words = Words {
     thanks: "Thank you for your answer.",
     thanks_comment: "Thank you, your comment is saved.",
     solved: "Problem solved, no ticket needed",
-    solved_done: "Great: no ticket was created.",
     counters: "Statistics",
     views: "Readings",
     helpful: "Helpful",
@@ -359,9 +358,6 @@ fn ArticlePage() -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let comment_sent = RwSignal::new(false);
     let vote_failure = RwSignal::new(None::<Failure>);
-    // Once per visit: the ticket this article avoided.
-    let avoided_sent = RwSignal::new(false);
-    let solved = RwSignal::new(false);
 
     Effect::new(move |_| {
         let title = article.with(|a| a.as_ref().map(|a| a.title.clone()));
@@ -382,8 +378,6 @@ fn ArticlePage() -> impl IntoView {
         vote.set(None);
         comment.set(String::new());
         comment_sent.set(false);
-        avoided_sent.set(false);
-        solved.set(false);
         spawn_local(async move {
             let slug_sent = slug.clone();
             match session
@@ -400,21 +394,6 @@ fn ArticlePage() -> impl IntoView {
     });
 
     let customer = move || session.state() == AuthState::SignedIn && !session.is_staff();
-    let count_avoided = move || {
-        if !from_form.get_untracked() || !customer() || avoided_sent.get_untracked() {
-            return;
-        }
-        avoided_sent.set(true);
-        let slug = slug.get_untracked();
-        spawn_local(async move {
-            let _ = session
-                .call(|client| {
-                    let slug = slug.clone();
-                    async move { client.count_avoided_ticket(&slug).await }
-                })
-                .await;
-        });
-    };
     let send_vote = move |helpful: bool, with_comment: bool| {
         let slug = slug.get_untracked();
         let input = ArticleFeedbackInput {
@@ -438,17 +417,17 @@ fn ArticlePage() -> impl IntoView {
                     if with_comment {
                         comment_sent.set(true);
                     }
-                    if helpful {
-                        count_avoided();
-                    }
                 }
                 Err(error) => vote_failure.set(Some(error)),
             }
         });
     };
+    // Leaving for the tickets list counts the article (`crate::avoided`); noted again in case
+    // this visit did not start with the form's link (a new tab).
     let on_solved = move |_| {
-        count_avoided();
-        solved.set(true);
+        if session.avoids_tickets() {
+            avoided::opened(&slug.get_untracked());
+        }
         navigate("/tickets", Default::default());
     };
 
@@ -563,9 +542,6 @@ fn ArticlePage() -> impl IntoView {
         <section class="help-article" aria-labelledby="page-title">
             <p class="article-tools"><a href="/help">{dynamic(move || words(i18n.locale()).back)}</a></p>
             {dynamic(page)}
-            <div role="status" class="visually-hidden">
-                {dynamic(move || solved.get().then(|| words(i18n.locale()).solved_done))}
-            </div>
         </section>
     }
 }

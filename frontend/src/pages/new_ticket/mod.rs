@@ -13,6 +13,7 @@ use requester::{RequesterFields, RequesterPicker};
 use suggestions::ArticleSuggestions;
 
 use crate::{
+    avoided,
     categories::{category_groups, category_options},
     components::{expect_flash, page_title, ErrorSummary, FieldMessage, Flash},
     dom,
@@ -278,7 +279,10 @@ fn NewTicketForm() -> impl IntoView {
                 })
                 .await;
             let saved = match result {
-                Ok(saved) => saved,
+                Ok(saved) => {
+                    avoided::ticket_created();
+                    saved
+                }
                 Err(failure) => {
                     pending.set(false);
                     if failure.errors.is_empty() {

@@ -1,13 +1,15 @@
 //! The articles that may answer a ticket before it is written: while the title is typed
 //! (after a pause, from 3 letters), up to 5 suggestions, announced politely. Each opens the
-//! article marked as coming from this form, which counts the ticket avoided when the
-//! customer says it solved their problem (see pages/help).
+//! article marked as coming from this form; a customer's opening is noted, and counts as a
+//! ticket avoided if they leave without creating one (see `crate::avoided`).
 use std::time::Duration;
 
 use guichet_types::{ArticleSummary, Locale, SUGGESTION_WORD_MIN_CHARS};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{i18n::use_i18n, pages::FROM_FORM, reactive::dynamic, session::expect_session};
+use crate::{
+    avoided, i18n::use_i18n, pages::FROM_FORM, reactive::dynamic, session::expect_session,
+};
 
 /// The pause in typing after which the suggestions are asked for.
 const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -42,6 +44,8 @@ pub fn ArticleSuggestions(title: RwSignal<String>) -> impl IntoView {
             found.set(Vec::new());
             return;
         }
+        // The form may be gone when the wait ends (a ticket sent, a suggestion opened): the
+        // `try_` reads then answer nothing rather than panic.
         set_timeout(
             move || {
                 // The form may be gone by now (a ticket created, a page left): its values with it.
@@ -72,9 +76,15 @@ pub fn ArticleSuggestions(title: RwSignal<String>) -> impl IntoView {
                     <ul>
                         {found.get().into_iter().map(|article| {
                             let href = format!("/help/{}?from={FROM_FORM}", article.slug);
+                            let slug = article.slug;
+                            let open = move |_| {
+                                if session.avoids_tickets() {
+                                    avoided::opened(&slug);
+                                }
+                            };
                             view! {
                                 <li lang=article.locale.as_str()>
-                                    <a href=href>{article.title}</a>
+                                    <a href=href on:click=open>{article.title}</a>
                                     <p class="excerpt">{article.excerpt}</p>
                                 </li>
                             }
