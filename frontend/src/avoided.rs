@@ -70,7 +70,7 @@ pub async fn count(client: &Client, slugs: Vec<String>) {
     }
 }
 
-/// The same, from a page being hidden or closed: requests the browser finishes without it.
+/// The same, from a page being closed or left: requests the browser finishes without it.
 fn count_on_exit(session: Session) {
     let slugs = take();
     if slugs.is_empty() || !session.avoids_tickets() {
