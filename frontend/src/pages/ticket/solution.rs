@@ -55,7 +55,8 @@ pub fn DecideBox() -> impl IntoView {
         }
         let shown = proposal.with(Option::is_some);
         if shown && dom::location_hash() == format!("#{SOLUTION_ID}") {
-            dom::focus_soon(SOLUTION_ID);
+            // The box may come a few frames after its proposal (a busy first visit).
+            dom::focus_when_shown(SOLUTION_ID);
         }
         shown
     });
