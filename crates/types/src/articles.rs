@@ -13,8 +13,9 @@ use crate::{
 
 /// The longest slug.
 pub const ARTICLE_SLUG_MAX_CHARS: usize = 100;
-/// The longest article or provider page, in characters of Markdown.
-pub const ARTICLE_BODY_MAX_CHARS: usize = 100_000;
+/// The longest article or provider page, in characters of Markdown: even in 4-byte characters
+/// it fits in a JSON body (`JSON_LIMIT`, 256 KiB), so that it is refused by name, never 413.
+pub const ARTICLE_BODY_MAX_CHARS: usize = 50_000;
 /// The longest comment of a vote.
 pub const FEEDBACK_COMMENT_MAX_CHARS: usize = 2000;
 
@@ -144,9 +145,9 @@ pub struct NewArticle {
     pub title: String,
     /// CommonMark. Images may only show files uploaded to an article
     /// (`/api/v1/articles/{slug}/images/{id}`); raw HTML is shown as text.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50000))]
     #[validate(
-        length(min = 1, max = 100000, message = "must be 1 to 100000 characters"),
+        length(min = 1, max = 50000, message = "must be 1 to 50000 characters"),
         custom(function = "crate::tickets::not_blank")
     )]
     pub body_markdown: String,
@@ -181,9 +182,9 @@ pub struct ArticleUpdate {
         custom(function = "crate::tickets::not_blank")
     )]
     pub title: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50000))]
     #[validate(
-        length(min = 1, max = 100000, message = "must be 1 to 100000 characters"),
+        length(min = 1, max = 50000, message = "must be 1 to 50000 characters"),
         custom(function = "crate::tickets::not_blank")
     )]
     pub body_markdown: Option<String>,
@@ -287,8 +288,8 @@ pub struct ArticleImage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body_markdown": "1. Débranchez la box.\n2. Attendez **30 secondes**."})))]
 pub struct ArticlePreviewInput {
-    #[cfg_attr(feature = "openapi", schema(max_length = 100000))]
-    #[validate(length(max = 100000, message = "must be at most 100000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50000))]
+    #[validate(length(max = 50000, message = "must be at most 50000 characters"))]
     pub body_markdown: String,
 }
 
@@ -357,8 +358,8 @@ pub struct ProviderPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"body_markdown": "## Horaires\n\nDu lundi au vendredi, de 8 h à 18 h."})))]
 pub struct ProviderPageInput {
-    #[cfg_attr(feature = "openapi", schema(max_length = 100000))]
-    #[validate(length(max = 100000, message = "must be at most 100000 characters"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50000))]
+    #[validate(length(max = 50000, message = "must be at most 50000 characters"))]
     pub body_markdown: String,
 }
 

@@ -133,7 +133,7 @@ pub async fn suggestions(
         (status = 200, description = "The rendered body", body = ArticlePreview),
         NotSignedIn,
         SupportTeamOnly,
-        (status = 422, description = "`body_markdown` missing or over 100000 characters", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`body_markdown` missing or over 50000 characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/articles/preview")]

@@ -1182,7 +1182,7 @@ async fn the_preview_renders_as_saving_and_writes_nothing(backend: Backend) {
     );
     let error = agent
         .preview_article(&ArticlePreviewInput {
-            body_markdown: "x".repeat(100_001),
+            body_markdown: "x".repeat(50_001),
         })
         .await
         .expect_err("too long");
