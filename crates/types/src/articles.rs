@@ -13,8 +13,7 @@ use crate::{
 
 /// The longest slug.
 pub const ARTICLE_SLUG_MAX_CHARS: usize = 100;
-/// The longest article or provider page, in characters of Markdown: even in 4-byte characters
-/// it fits in a JSON body (`JSON_LIMIT`, 256 KiB), so that it is refused by name, never 413.
+/// The longest article or provider page, in characters of Markdown (about 8,000 words).
 pub const ARTICLE_BODY_MAX_CHARS: usize = 50_000;
 /// The longest comment of a vote.
 pub const FEEDBACK_COMMENT_MAX_CHARS: usize = 2000;
