@@ -1,6 +1,5 @@
 //! HTTP layer of the knowledge base: `/articles`, `/articles/{slug}` and what hangs under it,
 //! and `/sitemap.xml`. Reads of public articles need no token; a token sent must be valid.
-use actix_web::body::SizedStream;
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use guichet_types::{
@@ -11,9 +10,10 @@ use guichet_types::{
 use serde::Deserialize;
 
 use super::{feedback, images, service};
-use crate::attachments::storage::{Download, StorageKey};
+use crate::attachments::routes::stored_file;
+use crate::attachments::storage::ServedAs;
 use crate::auth::{AuthUser, OptionalUser};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::json::ValidJson;
 use crate::openapi::{
     NotSignedIn, PasswordChangeRequired, StorageFull, StorageUnavailable, SupportTeamOnly,
@@ -451,35 +451,19 @@ pub async fn download_image(
 ) -> ApiResult<HttpResponse> {
     let (slug, id) = path.into_inner();
     let image = images::visible_image(&state, user.user(), &slug, id).await?;
-    let key = StorageKey::parse(&image.storage_key).ok_or_else(|| {
-        ApiError::internal(format!("article image {id} has a malformed storage key"))
-    })?;
-    let disposition = images::inline_disposition(&image.file_name);
-    let download = state
-        .storage
-        .download(&key, &disposition, &image.content_type)
-        .await
-        .map_err(|error| match error {
-            object_store::Error::NotFound { .. } => {
-                ApiError::internal(format!("article image {id}: {error}"))
-            }
-            other => ApiError::StorageUnavailable(format!("article image {id}: {other}")),
-        })?;
-    let bytes = match download {
-        Download::Stream(bytes) => bytes,
-        Download::Redirect(url) => {
-            return Ok(HttpResponse::Found()
-                .insert_header((header::LOCATION, url))
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .finish())
-        }
+    let served = ServedAs {
+        content_disposition: &images::inline_disposition(&image.file_name),
+        content_type: &image.content_type,
     };
-    let size = u64::try_from(image.size).unwrap_or_default();
-    Ok(HttpResponse::Ok()
-        .content_type(image.content_type.as_str())
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header((header::CONTENT_SECURITY_POLICY, IMAGE_CSP))
-        .body(SizedStream::new(size, bytes)))
+    stored_file(
+        &state,
+        &format!("article image {id}"),
+        &image.storage_key,
+        image.size,
+        &served,
+        IMAGE_CSP,
+    )
+    .await
 }
 
 /// The help centre's public articles for search engines: their pages in the SPA

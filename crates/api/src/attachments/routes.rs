@@ -14,7 +14,7 @@ use futures_util::stream::{Stream, StreamExt};
 use guichet_types::{AttachmentInfo, Problem, TicketNumber};
 
 use super::service;
-use super::storage::{Download, StorageKey};
+use super::storage::{Download, ServedAs, StorageKey};
 use crate::auth::{AuthUser, SessionUser};
 use crate::error::{ApiError, ApiResult};
 use crate::openapi::{
@@ -263,25 +263,46 @@ pub async fn download(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let attachment = service::visible_attachment(&state, &user, id).await?;
-    let key = StorageKey::parse(&attachment.storage_key).ok_or_else(|| {
-        ApiError::internal(format!("attachment {id} has a malformed storage key"))
-    })?;
     // Recomputed rather than read back, so that a narrower list applies to old files too.
     let content_type = service::content_type_for(&attachment.file_name);
-    let disposition = service::content_disposition(&attachment.file_name);
-    let download = state
+    let served = ServedAs {
+        content_disposition: &service::content_disposition(&attachment.file_name),
+        content_type,
+    };
+    stored_file(
+        &state,
+        &format!("attachment {id}"),
+        &attachment.storage_key,
+        attachment.size,
+        &served,
+        DOWNLOAD_CSP,
+    )
+    .await
+}
+
+/// The answer that serves a stored file (`what` names it in errors): its bytes streamed with
+/// `served`'s headers and `csp`, or a redirect to a presigned URL when the store gives one.
+pub async fn stored_file(
+    state: &AppState,
+    what: &str,
+    storage_key: &str,
+    size: i64,
+    served: &ServedAs<'_>,
+    csp: &str,
+) -> ApiResult<HttpResponse> {
+    let key = StorageKey::parse(storage_key)
+        .ok_or_else(|| ApiError::internal(format!("{what} has a malformed storage key")))?;
+    let found = state
         .storage
-        .download(&key, &disposition, content_type)
+        .download(&key, served.content_disposition, served.content_type)
         .await
         .map_err(|error| match error {
-            object_store::Error::NotFound { .. } => {
-                ApiError::internal(format!("attachment {id}: {error}"))
-            }
-            other => ApiError::StorageUnavailable(format!("attachment {id}: {other}")),
+            object_store::Error::NotFound { .. } => ApiError::internal(format!("{what}: {error}")),
+            other => ApiError::StorageUnavailable(format!("{what}: {other}")),
         })?;
-    let bytes = match download {
+    let bytes = match found {
         Download::Stream(bytes) => bytes,
-        // The caller was checked above; the URL alone lets whoever holds it read the file,
+        // The caller was checked before; the URL alone lets whoever holds it read the file,
         // briefly, and must not be kept by caches.
         Download::Redirect(url) => {
             return Ok(HttpResponse::Found()
@@ -290,10 +311,10 @@ pub async fn download(
                 .finish())
         }
     };
-    let size = u64::try_from(attachment.size).unwrap_or_default();
+    let size = u64::try_from(size).unwrap_or_default();
     Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header((header::CONTENT_SECURITY_POLICY, DOWNLOAD_CSP))
+        .content_type(served.content_type)
+        .insert_header((header::CONTENT_DISPOSITION, served.content_disposition))
+        .insert_header((header::CONTENT_SECURITY_POLICY, csp))
         .body(SizedStream::new(size, bytes)))
 }
